@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/**
+ * All configuration, from the environment, validated once at start-up.
+ * Every key has a default and a line in the README ("Configuration").
+ */
+const bool = z
+  .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'])
+  .transform((v) => ['true', 'on', '1', 'yes'].includes(v));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const configSchema = z.object({
+  /** HTTP port for the REST API, socket.io and the web app. */
+  PORT: int(0, 65535).default(8080),
+  /** Interface to listen on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Postgres connection URL; when empty an embedded Postgres is started under DATA_DIR. */
+  DATABASE_URL: z.string().url().optional(),
+  /** Folder for embedded Postgres data and the generated JWT key. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** Port of the embedded Postgres (only used without DATABASE_URL). */
+  EMBEDDED_PG_PORT: int(1, 65535).default(54329),
+  /** Start an embedded aedes MQTT broker for devices (on|off). */
+  EMBEDDED_BROKER: bool.default(true),
+  /** Port of the embedded broker. */
+  EMBEDDED_BROKER_PORT: int(1, 65535).default(1883),
+  /** HMAC key for JWTs (>= 32 characters); generated and stored in DATA_DIR/jwt.key when empty. */
+  JWT_SECRET: z.string().optional(),
+  /** Access token lifetime, seconds. */
+  JWT_TOKEN_TTL_SEC: int(10, 86400 * 7).default(9000),
+  /** Refresh token lifetime, seconds. */
+  JWT_REFRESH_TTL_SEC: int(60, 86400 * 90).default(604800),
+  /** First-start accounts. */
+  ADMIN_EMAIL: z.string().email().default('sysadmin@example.com'),
+  ADMIN_PASSWORD: z.string().min(4).default('sysadmin'),
+  TENANT_EMAIL: z.string().email().default('tenant@example.com'),
+  TENANT_PASSWORD: z.string().min(4).default('tenant'),
+  /** bcrypt cost for password hashes. */
+  BCRYPT_ROUNDS: int(4, 15).default(10),
+  /** Log level: error, warn, log, debug, verbose. */
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** Log format: json (one object per line) or pretty. */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** Folder with the built web app to serve; empty to serve none. */
+  WEB_DIR: z.string().optional(),
+  /** Sandbox: time per run, ms. */
+  SANDBOX_TIMEOUT_MS: int(1, 60000).default(500),
+  /** Sandbox: memory per isolate, MB. */
+  SANDBOX_MEMORY_MB: int(8, 4096).default(64),
+  /** Sandbox: largest script, bytes. */
+  SANDBOX_MAX_SCRIPT_BYTES: int(1024, 10_000_000).default(65536),
+  /** Sandbox: largest result, characters of JSON. */
+  SANDBOX_MAX_RESULT_CHARS: int(1024, 100_000_000).default(300000),
+  /** Sandbox: largest arguments of one call, characters of JSON. */
+  SANDBOX_MAX_ARGS_CHARS: int(1024, 1_000_000_000).default(10_000_000),
+  /** Sandbox: consecutive errors before a script is suspended. */
+  SANDBOX_MAX_ERRORS: int(1, 1000).default(3),
+  /** Sandbox: how long a suspended script stays suspended, ms. */
+  SANDBOX_SUSPEND_MS: int(0, 86400000).default(60000),
+  /** Debug events kept per entity. */
+  DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
+  /** Debug events older than this are deleted, days. */
+  DEBUG_EVENTS_TTL_DAYS: int(1, 3650).default(7),
+  /** Debug mode switches itself off after this many minutes unless pinned. */
+  DEBUG_MODE_AUTO_OFF_MIN: int(1, 100000).default(15),
+});
+
+export type AppConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a wrong value throws a sentence that names the key. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
+  const cleaned = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]),
+  );
+  const parsed = configSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `${key}=${JSON.stringify(env[key])} is not valid: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration: ${lines.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuthController } from './auth.controller.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthService } from './auth.service.js';
+import { JwtService } from './jwt.service.js';
+import { JWT_KEY } from './jwt-key.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+
+@Global()
+@Module({
+  controllers: [AuthController],
+  providers: [
+    {
+      provide: JwtService,
+      inject: [APP_CONFIG, JWT_KEY],
+      useFactory: (c: AppConfig, key: string) => new JwtService(key, c.JWT_TOKEN_TTL_SEC, c.JWT_REFRESH_TTL_SEC),
+    },
+    AuthService,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [AuthService, JwtService],
+})
+export class AuthModule {}

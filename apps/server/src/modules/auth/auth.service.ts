@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import type { TokenPair, User } from '@bridgeboard/contracts';
+import { AppError } from '../../common/errors.js';
+import { TenantRepository, toUser, type UserRow } from '../tenants/tenant.repository.js';
+import { JwtService, type AccessClaims, type RefreshClaims } from './jwt.service.js';
+import type { SecurityUser } from './security.js';
+
+// Compared against when the user does not exist, so timing does not tell who exists.
+const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8DPLKXt1FYlwYpQW4G3KxTVSWqo9pK';
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly repo: TenantRepository,
+    private readonly jwt: JwtService,
+  ) {}
+
+  async login(username: string, password: string): Promise<TokenPair> {
+    const u = await this.repo.findUserByEmail(username);
+    const ok = await bcrypt.compare(password, u?.password_hash ?? DUMMY_HASH);
+    if (!u || !u.password_hash || !ok || !u.enabled) throw AppError.unauthorized('Invalid username or password');
+    return this.issue(u);
+  }
+
+  async issue(u: UserRow): Promise<TokenPair> {
+    const token = this.jwt.signAccess({
+      sub: u.email,
+      userId: u.id,
+      tenantId: u.tenant_id,
+      scopes: [u.authority],
+    });
+    const r = this.jwt.signRefresh({ sub: u.email, userId: u.id });
+    await this.repo.saveRefresh(r.jti, u.id, r.expiresAt);
+    return { token, refreshToken: r.token };
+  }
+
+  /** Rotation: each refresh token works once; a reused one revokes the user's other refresh tokens. */
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const c = this.jwt.verify<RefreshClaims>(refreshToken, 'refresh');
+    const u = await this.repo.findUser(c.userId);
+    if (!u || !u.enabled) throw AppError.unauthorized('User no longer exists');
+    if (!(await this.repo.consumeRefresh(c.jti))) {
+      await this.repo.revokeAllRefresh(u.id);
+      throw AppError.unauthorized('Refresh token was already used');
+    }
+    return this.issue(u);
+  }
+
+  /** Checks an access token and that its user still exists. */
+  async authenticate(token: string): Promise<SecurityUser> {
+    const c = this.jwt.verify<AccessClaims>(token, 'access');
+    const u = await this.repo.findUser(c.userId);
+    if (!u || !u.enabled) throw AppError.unauthorized('User no longer exists');
+    return { userId: u.id, tenantId: u.tenant_id, authority: u.authority, email: u.email };
+  }
+
+  async currentUser(s: SecurityUser): Promise<User> {
+    const u = await this.repo.findUser(s.userId);
+    if (!u) throw AppError.unauthorized('User no longer exists');
+    return toUser(u);
+  }
+}
+
+/** Reads the bearer token from X-Authorization or Authorization. */
+export function bearer(headers: Record<string, string | string[] | undefined>): string | null {
+  const h = headers['x-authorization'] ?? headers['authorization'];
+  const v = Array.isArray(h) ? h[0] : h;
+  const m = v && /^Bearer\s+(.+)$/i.exec(v.trim());
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,104 @@
+import type { Device, PageData, PageQuery } from '@bridgeboard/contracts';
+import type { Db, Queryable } from '../../database/db.js';
+import { entityId, newId } from '../../common/ids.js';
+import { likePattern, orderBy, toPage } from '../../common/paging.js';
+
+interface DeviceRow {
+  id: string;
+  created_time: string;
+  tenant_id: string;
+  name: string;
+  type: string;
+  label: string | null;
+  additional_info: Record<string, unknown> | null;
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: entityId('DEVICE', r.id),
+  createdTime: Number(r.created_time),
+  tenantId: entityId('TENANT', r.tenant_id),
+  name: r.name,
+  type: r.type,
+  label: r.label,
+  additionalInfo: r.additional_info,
+});
+
+const SORT = { name: 'name', type: 'type', label: 'label', createdTime: 'created_time' };
+
+/** Devices; every method takes the tenant first, so no call can cross tenants. */
+export class DeviceRepository {
+  constructor(private readonly db: Db) {}
+
+  async page(tenantId: string, p: PageQuery, type?: string): Promise<PageData<Device>> {
+    const like = likePattern(p.textSearch);
+    const where = `tenant_id = $1 AND ($2::text IS NULL OR name ILIKE $2 OR label ILIKE $2 OR type ILIKE $2) AND ($3::text IS NULL OR type = $3)`;
+    const rows = await this.db.query<DeviceRow>(
+      `SELECT * FROM device WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $4 OFFSET $5`,
+      [tenantId, like, type ?? null, p.pageSize, p.page * p.pageSize],
+    );
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM device WHERE ${where}`, [tenantId, like, type ?? null]);
+    return toPage(rows.map(toDevice), Number(c!.n), p);
+  }
+
+  async findById(tenantId: string, id: string): Promise<Device | null> {
+    const [r] = await this.db.query<DeviceRow>('SELECT * FROM device WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return r ? toDevice(r) : null;
+  }
+
+  async findByName(tenantId: string, name: string): Promise<Device | null> {
+    const [r] = await this.db.query<DeviceRow>('SELECT * FROM device WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
+    return r ? toDevice(r) : null;
+  }
+
+  async findByNames(tenantId: string, names: string[], q: Queryable = this.db): Promise<Device[]> {
+    const rows = await q.query<DeviceRow>('SELECT * FROM device WHERE tenant_id = $1 AND name = ANY($2::text[])', [tenantId, names]);
+    return rows.map(toDevice);
+  }
+
+  /**
+   * Finds or creates devices by name in one round trip; concurrent callers for the same
+   * new name get the same single device (the unique index decides). `created` lists the new ones.
+   */
+  async findOrCreate(
+    tenantId: string,
+    wanted: { name: string; type: string }[],
+    q: Queryable = this.db,
+  ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
+    const uniq = new Map<string, string>();
+    for (const w of wanted) if (!uniq.has(w.name)) uniq.set(w.name, w.type);
+    const names = [...uniq.keys()];
+    const now = Date.now();
+    const inserted = await q.query<DeviceRow>(
+      `INSERT INTO device (id, created_time, tenant_id, name, type)
+       SELECT gen_random_uuid(), $1, $2, n, t FROM unnest($3::text[], $4::text[]) AS x(n, t)
+       WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
+       ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
+      [now, tenantId, names, names.map((n) => uniq.get(n)!)],
+    );
+    const created = inserted.map(toDevice);
+    const devices = new Map<string, Device>(created.map((d) => [d.name, d]));
+    const missing = names.filter((n) => !devices.has(n));
+    if (missing.length) for (const d of await this.findByNames(tenantId, missing, q)) devices.set(d.name, d);
+    return { devices, created };
+  }
+
+  async insert(tenantId: string, d: { name: string; type: string; label?: string | null; additionalInfo?: unknown }): Promise<Device> {
+    const [r] = await this.db.query<DeviceRow>(
+      `INSERT INTO device (id, created_time, tenant_id, name, type, label, additional_info) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+      [newId(), Date.now(), tenantId, d.name, d.type, d.label ?? null, d.additionalInfo ?? null],
+    );
+    return toDevice(r!);
+  }
+
+  async update(tenantId: string, id: string, d: { name: string; type: string; label?: string | null; additionalInfo?: unknown }): Promise<Device | null> {
+    const [r] = await this.db.query<DeviceRow>(
+      `UPDATE device SET name = $3, type = $4, label = $5, additional_info = $6 WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+      [tenantId, id, d.name, d.type, d.label ?? null, d.additionalInfo ?? null],
+    );
+    return r ? toDevice(r) : null;
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM device WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+  }
+}

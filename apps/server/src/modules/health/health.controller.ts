@@ -1,0 +1,28 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { Db } from '../../database/db.js';
+import { Public } from '../auth/security.js';
+import { RUNTIME_INFO, type RuntimeInfo } from '../../core.module.js';
+
+@Controller('api')
+export class HealthController {
+  constructor(
+    private readonly db: Db,
+    @Inject(RUNTIME_INFO) private readonly info: RuntimeInfo,
+  ) {}
+
+  /** Liveness plus the state of what the platform depends on. */
+  @Get('health')
+  @Public()
+  async health() {
+    const dbUp = await this.db.ping();
+    return {
+      status: dbUp ? 'UP' : 'DOWN',
+      database: { status: dbUp ? 'UP' : 'DOWN', embedded: this.info.embeddedDatabase },
+      broker: this.info.embeddedBrokerPort
+        ? { status: 'UP', embedded: true, port: this.info.embeddedBrokerPort }
+        : { status: 'NOT_EMBEDDED', embedded: false },
+      uptimeMs: Math.round(process.uptime() * 1000),
+      version: this.info.version,
+    };
+  }
+}

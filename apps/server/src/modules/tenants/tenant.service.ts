@@ -1,0 +1,84 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import bcrypt from 'bcryptjs';
+import { randomBytes } from 'node:crypto';
+import type { Authority, PageData, PageQuery, Tenant, User } from '@bridgeboard/contracts';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { AppError } from '../../common/errors.js';
+import { TenantRepository, toUser } from './tenant.repository.js';
+
+export type TenantCreatedHook = (tenantId: string) => Promise<void>;
+
+/** Tenants, their administrators and the first-start accounts. */
+@Injectable()
+export class TenantService {
+  private readonly log = new Logger('tenants');
+  private readonly hooks: TenantCreatedHook[] = [];
+
+  constructor(
+    private readonly repo: TenantRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Other modules add what each new tenant needs (e.g. its Root Rule Chain). */
+  onTenantCreated(hook: TenantCreatedHook): void {
+    this.hooks.push(hook);
+  }
+
+  async createTenant(title: string): Promise<Tenant> {
+    const t = await this.repo.createTenant(title);
+    for (const h of this.hooks) await h(t.id.id);
+    return t;
+  }
+
+  getTenant(id: string): Promise<Tenant | null> {
+    return this.repo.findTenant(id);
+  }
+
+  pageTenants(q: PageQuery): Promise<PageData<Tenant>> {
+    return this.repo.pageTenants(q);
+  }
+
+  async deleteTenant(id: string): Promise<void> {
+    if (!(await this.repo.deleteTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
+  }
+
+  hash(password: string): Promise<string> {
+    return bcrypt.hash(password, this.config.BCRYPT_ROUNDS);
+  }
+
+  async createUser(u: {
+    email: string;
+    authority: Authority;
+    tenantId: string | null;
+    firstName?: string | null;
+    lastName?: string | null;
+    password?: string;
+  }): Promise<{ user: User; activateToken: string | null }> {
+    if (await this.repo.findUserByEmail(u.email)) throw AppError.conflict(`User with email '${u.email}' already exists`);
+    if (u.authority === 'TENANT_ADMIN') {
+      if (!u.tenantId || !(await this.repo.findTenant(u.tenantId))) throw AppError.invalid('tenantId does not name an existing tenant');
+    }
+    const activateToken = u.password ? null : randomBytes(24).toString('base64url');
+    const hash = u.password ? await this.hash(u.password) : null;
+    const row = await this.repo.createUser(u, hash, activateToken);
+    return { user: toUser(row), activateToken };
+  }
+
+  async activationToken(userId: string): Promise<string> {
+    const u = await this.repo.findUser(userId);
+    if (!u) throw AppError.notFound(`User with id ${userId}`);
+    if (!u.activate_token) throw AppError.badRequest('User is already active');
+    return u.activate_token;
+  }
+
+  /** First start: a system admin, one tenant and its admin, from the configuration. */
+  async seed(): Promise<boolean> {
+    if ((await this.repo.countUsers()) > 0) return false;
+    const c = this.config;
+    await this.createUser({ email: c.ADMIN_EMAIL, authority: 'SYS_ADMIN', tenantId: null, password: c.ADMIN_PASSWORD });
+    const tenant = await this.createTenant('Tenant');
+    await this.createUser({ email: c.TENANT_EMAIL, authority: 'TENANT_ADMIN', tenantId: tenant.id.id, password: c.TENANT_PASSWORD });
+    this.log.log(`First start: created ${c.ADMIN_EMAIL} (system admin) and ${c.TENANT_EMAIL} (tenant admin)`);
+    return true;
+  }
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+export const entityTypes = [
+  'DEVICE',
+  'CONVERTER',
+  'INTEGRATION',
+  'RULE_CHAIN',
+  'RULE_NODE',
+  'DASHBOARD',
+  'TENANT',
+  'USER',
+] as const;
+export type EntityType = (typeof entityTypes)[number];
+
+export const entityIdSchema = <T extends EntityType>(type: T) =>
+  z.object({ entityType: z.literal(type), id: z.string().uuid() });
+export const anyEntityIdSchema = z.object({ entityType: z.enum(entityTypes), id: z.string().uuid() });
+
+export interface EntityId<T extends EntityType = EntityType> {
+  entityType: T;
+  id: string;
+}
+
+export interface PageData<T> {
+  data: T[];
+  totalPages: number;
+  totalElements: number;
+  hasNext: boolean;
+}
+
+/** Largest page a client may ask for (resource cap). */
+export const MAX_PAGE_SIZE = 1000;
+
+export const pageQuerySchema = z.object({
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(10),
+  page: z.coerce.number().int().min(0).default(0),
+  textSearch: z.string().max(256).optional(),
+  sortProperty: z.string().max(64).optional(),
+  sortOrder: z.enum(['ASC', 'DESC', 'asc', 'desc']).transform((v) => v.toUpperCase() as 'ASC' | 'DESC').optional(),
+});
+export type PageQuery = z.infer<typeof pageQuerySchema>;
+
+export interface ApiErrorBody {
+  status: number;
+  message: string;
+  errorCode: number;
+  timestamp: number;
+  field?: string;
+}
+
+export const authorities = ['SYS_ADMIN', 'TENANT_ADMIN'] as const;
+export type Authority = (typeof authorities)[number];
