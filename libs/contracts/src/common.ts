@@ -50,3 +50,22 @@ export interface ApiErrorBody {
 
 export const authorities = ['SYS_ADMIN', 'TENANT_ADMIN'] as const;
 export type Authority = (typeof authorities)[number];
+
+/** A debug event as served by GET /api/events/{entityType}/{id}. */
+export interface DebugEvent {
+  id: string;
+  createdTime: number;
+  entityId: { entityType: EntityType; id: string };
+  /** e.g. DEBUG_CONVERTER, DEBUG_INTEGRATION, DEBUG_RULE_NODE */
+  type: string;
+  body: DebugEventBody;
+}
+export interface DebugEventBody {
+  /** converters / integrations: the input (payload text, or base64 for binary) */
+  in?: string;
+  inContentType?: 'JSON' | 'TEXT' | 'BINARY';
+  out?: string;
+  metadata?: Record<string, string> | string;
+  error?: string;
+  [k: string]: unknown;
+}

@@ -2,8 +2,15 @@
 // Order matters for routes that share a prefix: literal paths (GET /api/tenant/devices)
 // must be registered before parameter paths (GET /api/tenant/:id), so TenantModule is last.
 import { AuthModule } from './auth/auth.module.js';
+import { DebugEventModule } from './events/debug-event.module.js';
 import { DeviceModule } from './devices/device.module.js';
 import { HealthModule } from './health/health.module.js';
 import { TenantModule } from './tenants/tenant.module.js';
 
-export const featureModules = [AuthModule, HealthModule, DeviceModule, TenantModule];
+export const featureModules = [
+  AuthModule,
+  HealthModule,
+  DebugEventModule,
+  DeviceModule,
+  TenantModule,
+];

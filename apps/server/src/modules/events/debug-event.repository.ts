@@ -1,0 +1,98 @@
+import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgeboard/contracts';
+import type { Db } from '../../database/db.js';
+
+interface Row {
+  id: string;
+  entity_type: EntityType;
+  entity_id: string;
+  ts: string;
+  type: string;
+  body: DebugEventBody;
+}
+
+export interface NewDebugEvent {
+  id: string;
+  tenantId: string;
+  entityType: EntityType;
+  entityId: string;
+  ts: number;
+  type: string;
+  body: DebugEventBody;
+}
+
+/** Debug events; every read is scoped by tenant. */
+export class DebugEventRepository {
+  constructor(private readonly db: Db) {}
+
+  /** One INSERT for many events. */
+  async insertMany(events: NewDebugEvent[]): Promise<void> {
+    if (!events.length) return;
+    await this.db.query(
+      `INSERT INTO debug_event (id, tenant_id, entity_type, entity_id, ts, type, body)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::bigint[], $6::text[], $7::jsonb[])`,
+      [
+        events.map((e) => e.id),
+        events.map((e) => e.tenantId),
+        events.map((e) => e.entityType),
+        events.map((e) => e.entityId),
+        events.map((e) => e.ts),
+        events.map((e) => e.type),
+        events.map((e) => JSON.stringify(e.body)),
+      ],
+    );
+  }
+
+  async page(
+    tenantId: string,
+    entityType: EntityType,
+    entityId: string,
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number },
+  ): Promise<PageData<DebugEvent>> {
+    const where = `tenant_id = $1 AND entity_type = $2 AND entity_id = $3 AND ($4::bigint IS NULL OR ts >= $4) AND ($5::bigint IS NULL OR ts <= $5)`;
+    const args = [tenantId, entityType, entityId, q.startTime ?? null, q.endTime ?? null];
+    const rows = await this.db.query<Row>(`SELECT * FROM debug_event WHERE ${where} ORDER BY ts DESC, id DESC LIMIT $6 OFFSET $7`, [
+      ...args,
+      q.pageSize,
+      q.page * q.pageSize,
+    ]);
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM debug_event WHERE ${where}`, args);
+    const total = Number(c!.n);
+    return {
+      data: rows.map((r) => ({
+        id: r.id,
+        createdTime: Number(r.ts),
+        entityId: { entityType: r.entity_type, id: r.entity_id },
+        type: r.type,
+        body: r.body,
+      })),
+      totalElements: total,
+      totalPages: Math.ceil(total / q.pageSize),
+      hasNext: (q.page + 1) * q.pageSize < total,
+    };
+  }
+
+  async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<number> {
+    const r = await this.db.query('DELETE FROM debug_event WHERE tenant_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING 1', [
+      tenantId,
+      entityType,
+      entityId,
+    ]);
+    return r.length;
+  }
+
+  /** Keeps the newest `max` events of each given entity. */
+  async trim(entityIds: string[], max: number): Promise<void> {
+    if (!entityIds.length) return;
+    await this.db.query(
+      `DELETE FROM debug_event d USING (
+         SELECT id FROM (SELECT id, row_number() OVER (PARTITION BY entity_id ORDER BY ts DESC, id DESC) AS rn
+                         FROM debug_event WHERE entity_id = ANY($1::uuid[])) x WHERE rn > $2) old
+       WHERE d.id = old.id`,
+      [entityIds, max],
+    );
+  }
+
+  async deleteOlderThan(ts: number): Promise<void> {
+    await this.db.query('DELETE FROM debug_event WHERE ts < $1', [ts]);
+  }
+}

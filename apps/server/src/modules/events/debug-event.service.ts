@@ -1,0 +1,109 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgeboard/contracts';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { newId } from '../../common/ids.js';
+import { Db } from '../../database/db.js';
+import { DebugEventRepository, type NewDebugEvent } from './debug-event.repository.js';
+
+const FLUSH_MS = 100;
+const MAX_BUFFER = 10_000;
+
+/**
+ * Debug events of converters, integrations and rule nodes. `record` never waits for the
+ * database: events are buffered and written in one statement per flush, then each entity
+ * is trimmed to DEBUG_EVENTS_MAX_PER_ENTITY; an hourly sweep removes events past their age.
+ */
+@Injectable()
+export class DebugEventService implements OnModuleInit, OnModuleDestroy {
+  private readonly log = new Logger('debug-events');
+  private readonly repo: DebugEventRepository;
+  private buffer: NewDebugEvent[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private sweeper: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  dropped = 0;
+  /** 'recorded' (tenantId, event) after an event is accepted; used for live updates. */
+  readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
+
+  constructor(
+    db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.repo = new DebugEventRepository(db);
+  }
+
+  onModuleInit(): void {
+    this.sweeper = setInterval(() => void this.sweep(), 3600_000);
+    this.sweeper.unref();
+    void this.sweep();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.flush();
+  }
+
+  record(tenantId: string, entityType: EntityType, entityId: string, type: string, body: DebugEventBody): void {
+    if (this.buffer.length >= MAX_BUFFER) {
+      this.dropped++;
+      return;
+    }
+    const e: NewDebugEvent = { id: newId(), tenantId, entityType, entityId, ts: Date.now(), type, body };
+    this.buffer.push(e);
+    this.events.emit('recorded', tenantId, { id: e.id, createdTime: e.ts, entityId: { entityType, id: entityId }, type, body });
+    if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Writes everything buffered so far (tests and shutdown call it). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.doFlush());
+    return this.flushing;
+  }
+
+  private async doFlush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.buffer;
+    this.buffer = [];
+    if (!batch.length) return;
+    try {
+      await this.repo.insertMany(batch);
+      await this.repo.trim([...new Set(batch.map((e) => e.entityId))], this.config.DEBUG_EVENTS_MAX_PER_ENTITY);
+    } catch (e) {
+      this.log.warn(`Could not store ${batch.length} debug events: ${(e as Error).message}`);
+    }
+  }
+
+  async page(
+    tenantId: string,
+    entityType: EntityType,
+    entityId: string,
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number },
+  ): Promise<PageData<DebugEvent>> {
+    await this.flush();
+    return this.repo.page(tenantId, entityType, entityId, q);
+  }
+
+  async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<void> {
+    await this.flush();
+    await this.repo.clear(tenantId, entityType, entityId);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000);
+    } catch {
+      /* the database may be down; the next sweep tries again */
+    }
+  }
+}
+
+/** When a debug mode switched on at `since` switches itself off (null when pinned). */
+export function debugUntil(since: number | null, pinned: boolean, autoOffMin: number): number | null {
+  if (pinned || since == null) return null;
+  return since + autoOffMin * 60_000;
+}
