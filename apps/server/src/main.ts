@@ -1,5 +1,4 @@
 import { ConfigError, loadConfig } from './config/config.js';
-import { startPlatform } from './app.js';
 
 async function main(): Promise<void> {
   let config;
@@ -12,6 +11,8 @@ async function main(): Promise<void> {
     }
     throw e;
   }
+  // Loaded after the configuration is known to be valid, so a bad value fails fast and alone.
+  const { startPlatform } = await import('./app.js');
   const p = await startPlatform(config);
   process.stdout.write(
     `\nBridgeboard is running at ${p.url}\n` +

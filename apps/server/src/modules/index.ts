@@ -2,6 +2,7 @@
 // Order matters for routes that share a prefix: literal paths (GET /api/tenant/devices)
 // must be registered before parameter paths (GET /api/tenant/:id), so TenantModule is last.
 import { AuthModule } from './auth/auth.module.js';
+import { DashboardModule } from './dashboards/dashboard.module.js';
 import { DebugEventModule } from './events/debug-event.module.js';
 import { DeviceModule } from './devices/device.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -12,5 +13,6 @@ export const featureModules = [
   HealthModule,
   DebugEventModule,
   DeviceModule,
+  DashboardModule,
   TenantModule,
 ];
