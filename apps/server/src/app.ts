@@ -14,6 +14,8 @@ import { JsonLogger } from './common/logger.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from './infra/embedded-broker.js';
 import { startEmbeddedPostgres, type EmbeddedPg } from './infra/embedded-postgres.js';
 import { featureModules } from './modules/index.js';
+import { SecurityModule } from './security/security.module.js';
+import { BoundedIoAdapter } from './security/bounded-io.adapter.js';
 import { JWT_KEY, resolveJwtKey } from './modules/auth/jwt-key.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
@@ -36,6 +38,7 @@ class AppModule {
       module: AppModule,
       imports: [
         CoreModule.forRoot(config, db, info),
+        SecurityModule,
         { module: JwtKeyModule, global: true, providers: [{ provide: JWT_KEY, useValue: jwtKey }], exports: [JWT_KEY] },
         ...featureModules,
       ],
@@ -69,7 +72,9 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
       logger,
       bodyParser: false,
     });
-    app.useBodyParser('json', { limit: '2mb' });
+    app.useBodyParser('json', { limit: config.HTTP_MAX_BODY_KB * 1024 });
+    if (config.HTTP_TRUST_PROXY) app.set('trust proxy', true);
+    app.useWebSocketAdapter(new BoundedIoAdapter(app, config.LIVE_MAX_SUBSCRIPTIONS, config.LIVE_MAX_MESSAGE_KB * 1024));
     app.useGlobalFilters(new ErrorFilter());
     app.enableShutdownHooks();
     setupOpenApi(app);

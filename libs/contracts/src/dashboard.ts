@@ -24,12 +24,20 @@ export const entityAliasSchema = z
 export type EntityAlias = z.infer<typeof entityAliasSchema>;
 
 export const dataKeySchema = z
-  .object({ name: z.string().min(1).max(255), type: z.enum(['timeseries', 'attribute']), label: z.string().max(255).optional() })
+  .object({
+    name: z.string().min(1).max(255),
+    type: z.enum(['timeseries', 'attribute']),
+    label: z.string().max(255).optional(),
+  })
   .passthrough();
 export type DataKey = z.infer<typeof dataKeySchema>;
 
 export const datasourceSchema = z
-  .object({ type: z.literal('entity'), entityAliasId: z.string().min(1).max(64), dataKeys: z.array(dataKeySchema).max(50).default([]) })
+  .object({
+    type: z.literal('entity'),
+    entityAliasId: z.string().min(1).max(64),
+    dataKeys: z.array(dataKeySchema).max(50).default([]),
+  })
   .passthrough();
 export type Datasource = z.infer<typeof datasourceSchema>;
 
@@ -60,7 +68,10 @@ export const dashboardConfigurationSchema = z
     entityAliases: z.record(z.string(), entityAliasSchema).default({}),
     widgets: z.record(z.string(), widgetConfigSchema).default({}),
     layout: z
-      .object({ columns: z.number().int().min(1).max(96).default(24), widgets: z.record(z.string(), widgetLayoutSchema).default({}) })
+      .object({
+        columns: z.number().int().min(1).max(96).default(24),
+        widgets: z.record(z.string(), widgetLayoutSchema).default({}),
+      })
       .passthrough()
       .default({ columns: 24, widgets: {} }),
     settings: z.record(z.string(), z.unknown()).optional(),
@@ -68,7 +79,12 @@ export const dashboardConfigurationSchema = z
   .passthrough()
   .superRefine((c, ctx) => {
     for (const [key, w] of Object.entries(c.widgets)) {
-      if (w.id !== key) ctx.addIssue({ code: 'custom', path: ['widgets', key, 'id'], message: `widget id '${w.id}' must equal its key '${key}'` });
+      if (w.id !== key)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['widgets', key, 'id'],
+          message: `widget id '${w.id}' must equal its key '${key}'`,
+        });
       w.datasources.forEach((d, i) => {
         if (!c.entityAliases[d.entityAliasId])
           ctx.addIssue({
@@ -79,14 +95,23 @@ export const dashboardConfigurationSchema = z
       });
     }
     for (const [key, a] of Object.entries(c.entityAliases))
-      if (a.id !== key) ctx.addIssue({ code: 'custom', path: ['entityAliases', key, 'id'], message: `alias id '${a.id}' must equal its key '${key}'` });
+      if (a.id !== key)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['entityAliases', key, 'id'],
+          message: `alias id '${a.id}' must equal its key '${key}'`,
+        });
   });
 export type DashboardConfiguration = z.infer<typeof dashboardConfigurationSchema>;
 
 export const saveDashboardSchema = z.object({
   id: z.object({ entityType: z.literal('DASHBOARD'), id: z.string().uuid() }).optional(),
   title: z.string().trim().min(1, 'title is required').max(255),
-  configuration: dashboardConfigurationSchema.default({ entityAliases: {}, widgets: {}, layout: { columns: 24, widgets: {} } }),
+  configuration: dashboardConfigurationSchema.default({
+    entityAliases: {},
+    widgets: {},
+    layout: { columns: 24, widgets: {} },
+  }),
 });
 export type SaveDashboardRequest = z.input<typeof saveDashboardSchema>;
 

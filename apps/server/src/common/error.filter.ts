@@ -47,7 +47,7 @@ export function toErrorBody(err: unknown): {
     if (Array.isArray(message)) message = message.join('; ');
     if (status === 404 && /^Cannot (GET|POST|PUT|DELETE|PATCH)/.test(String(message)))
       message = `No such endpoint: ${String(message).replace(/^Cannot /, '')}`;
-    if (status === 413) message = 'Request body is too large';
+    if (status === 413) message = tooLarge((err.cause as { limit?: number } | undefined)?.limit);
     const code =
       status === 404
         ? ErrorCode.ITEM_NOT_FOUND
@@ -62,12 +62,17 @@ export function toErrorBody(err: unknown): {
                 : ErrorCode.BAD_REQUEST_PARAMS;
     return { status, message: String(message), errorCode: code, timestamp };
   }
-  const e = err as { type?: string; status?: number; message?: string };
+  const e = err as { type?: string; status?: number; message?: string; limit?: number };
   if (e?.type === 'entity.too.large') {
-    return { status: 413, message: 'Request body is too large', errorCode: ErrorCode.BAD_REQUEST_PARAMS, timestamp };
+    return { status: 413, message: tooLarge(e.limit), errorCode: ErrorCode.BAD_REQUEST_PARAMS, timestamp };
   }
   if (e?.type === 'entity.parse.failed') {
     return { status: 400, message: `Request body is not valid JSON: ${e.message}`, errorCode: ErrorCode.BAD_REQUEST_PARAMS, timestamp };
   }
   return { status: 500, message: 'Internal server error', errorCode: ErrorCode.GENERAL, timestamp };
+}
+
+/** body-parser puts its limit (bytes) on the error; say it, so the user knows how far to shrink. */
+function tooLarge(limit: number | undefined): string {
+  return limit ? `Request body is too large: the limit is ${Math.round(limit / 1024)} KB (HTTP_MAX_BODY_KB)` : 'Request body is too large';
 }

@@ -63,6 +63,31 @@ export const configSchema = z.object({
   DEBUG_EVENTS_TTL_DAYS: int(1, 3650).default(7),
   /** Debug mode switches itself off after this many minutes unless pinned. */
   DEBUG_MODE_AUTO_OFF_MIN: int(1, 100000).default(15),
+  /** Integrations: seconds between checks that the broker still delivers (heartbeat on a private topic); 0 = off. */
+  INTEGRATION_HEARTBEAT_SEC: int(0, 3600).default(30),
+  /** Integrations: first reconnect delay, ms (doubles per failed attempt, with jitter). */
+  INTEGRATION_RECONNECT_MIN_MS: int(10, 600000).default(1000),
+  /** Integrations: longest reconnect delay, ms. */
+  INTEGRATION_RECONNECT_MAX_MS: int(100, 3600000).default(60000),
+  /** Login throttling: failed logins from one client address before its logins are refused. */
+  LOGIN_MAX_FAILURES: int(1, 1000).default(10),
+  /** Login throttling: failures older than this are forgotten, seconds. */
+  LOGIN_FAILURE_WINDOW_SEC: int(1, 86400).default(900),
+  /** Login throttling: how long an address is refused once it reached LOGIN_MAX_FAILURES, seconds. */
+  LOGIN_BLOCK_SEC: int(1, 86400).default(60),
+  /** Per-tenant REST rate limit, ThingsBoard notation capacity:seconds[,capacity:seconds...]; "off" disables it. */
+  REST_RATE_LIMIT_TENANT: z
+    .string()
+    .regex(/^\s*(off|[1-9]\d*\s*:\s*[1-9]\d*(\s*,\s*[1-9]\d*\s*:\s*[1-9]\d*)*)\s*$/i, 'write capacity:seconds pairs such as 100:1,2000:60, or off')
+    .default('100:1,2000:60'),
+  /** Largest JSON request body, KB (larger ones get 413). */
+  HTTP_MAX_BODY_KB: int(1, 1_048_576).default(2048),
+  /** Take the client address from X-Forwarded-For (on only behind a reverse proxy you trust; login throttling counts per address). */
+  HTTP_TRUST_PROXY: bool.default(false),
+  /** Live updates: rooms one socket.io connection may subscribe to at once. */
+  LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
+  /** Live updates: largest socket.io message from a client, KB. */
+  LIVE_MAX_MESSAGE_KB: int(1, 102_400).default(64),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -2,17 +2,27 @@
 // Order matters for routes that share a prefix: literal paths (GET /api/tenant/devices)
 // must be registered before parameter paths (GET /api/tenant/:id), so TenantModule is last.
 import { AuthModule } from './auth/auth.module.js';
+import { ConverterModule } from './converters/converter.module.js';
 import { DashboardModule } from './dashboards/dashboard.module.js';
 import { DebugEventModule } from './events/debug-event.module.js';
 import { DeviceModule } from './devices/device.module.js';
 import { HealthModule } from './health/health.module.js';
 import { TenantModule } from './tenants/tenant.module.js';
+import { TelemetryModule } from './telemetry/telemetry.module.js';
+import { IntegrationModule } from './integrations/integration.module.js';
+import { LiveModule } from './live/live.module.js';
+import { RuleEngineModule } from './rule-engine/rule-engine.module.js';
 
 export const featureModules = [
   AuthModule,
   HealthModule,
   DebugEventModule,
+  ConverterModule,
   DeviceModule,
+  TelemetryModule,
+  IntegrationModule,
+  LiveModule,
+  RuleEngineModule,
   DashboardModule,
   TenantModule,
 ];

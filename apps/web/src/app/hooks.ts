@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useSearchParams } from 'react-router';
-import { isLiveConnected, onLiveStatus, subscribe, type LiveHandler } from './socket.js';
+import { isLiveConnected, onLiveStatus, subscribe, type LiveHandler } from './socket';
 
 /**
  * Subscribes to a live room while the component is mounted (null = nothing).

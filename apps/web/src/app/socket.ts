@@ -9,7 +9,7 @@
  * except 'tenant' handlers, which get every event. Rooms are joined again after a reconnect.
  */
 import { io, type Socket } from 'socket.io-client';
-import { onTokensChanged, refreshTokens, tokens } from './api.js';
+import { onTokensChanged, refreshTokens, tokens } from './api';
 
 export type LiveHandler = (event: string, payload: unknown) => void;
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { loginRequestSchema, refreshRequestSchema, type TokenPair, type User } from '@bridgeboard/contracts';
 import { AuthService } from './auth.service.js';
 import { CurrentUser, Public, type SecurityUser } from './security.js';
@@ -10,9 +10,9 @@ export class AuthController {
   @Post('auth/login')
   @Public()
   @HttpCode(200)
-  login(@Body() body: unknown): Promise<TokenPair> {
+  login(@Body() body: unknown, @Ip() ip: string): Promise<TokenPair> {
     const b = loginRequestSchema.parse(body);
-    return this.auth.login(b.username, b.password);
+    return this.auth.login(b.username, b.password, ip);
   }
 
   @Post('auth/token')

@@ -6,6 +6,8 @@ import { AuthService } from './auth.service.js';
 import { JwtService } from './jwt.service.js';
 import { JWT_KEY } from './jwt-key.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { FAILURE_STORE, type FailureStore } from '../../security/rate-limit.store.js';
+import { LoginThrottle } from './login-throttle.js';
 
 @Global()
 @Module({
@@ -15,6 +17,11 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
       provide: JwtService,
       inject: [APP_CONFIG, JWT_KEY],
       useFactory: (c: AppConfig, key: string) => new JwtService(key, c.JWT_TOKEN_TTL_SEC, c.JWT_REFRESH_TTL_SEC),
+    },
+    {
+      provide: LoginThrottle,
+      inject: [APP_CONFIG, FAILURE_STORE],
+      useFactory: (c: AppConfig, store: FailureStore) => LoginThrottle.fromConfig(c, store),
     },
     AuthService,
     { provide: APP_GUARD, useClass: AuthGuard },

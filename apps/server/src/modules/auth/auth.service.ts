@@ -1,25 +1,39 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
+import { randomUUID } from 'node:crypto';
 import type { TokenPair, User } from '@bridgeboard/contracts';
 import { AppError } from '../../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { TenantRepository, toUser, type UserRow } from '../tenants/tenant.repository.js';
 import { JwtService, type AccessClaims, type RefreshClaims } from './jwt.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { SecurityUser } from './security.js';
-
-// Compared against when the user does not exist, so timing does not tell who exists.
-const DUMMY_HASH = '$2b$10$CwTycUXWue0Thq9StjUM0uJ8DPLKXt1FYlwYpQW4G3KxTVSWqo9pK';
 
 @Injectable()
 export class AuthService {
+  /** Compared against when the user does not exist, so timing does not tell who exists;
+   *  made with the configured cost, as real hashes are. */
+  private readonly dummyHash: string;
+
   constructor(
     private readonly repo: TenantRepository,
     private readonly jwt: JwtService,
-  ) {}
+    private readonly throttle: LoginThrottle,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.dummyHash = bcrypt.hashSync(randomUUID(), config.BCRYPT_ROUNDS);
+  }
 
-  async login(username: string, password: string): Promise<TokenPair> {
+  /** `address` is the client's address, for login throttling. */
+  async login(username: string, password: string, address: string): Promise<TokenPair> {
+    await this.throttle.check(address);
     const u = await this.repo.findUserByEmail(username);
-    const ok = await bcrypt.compare(password, u?.password_hash ?? DUMMY_HASH);
-    if (!u || !u.password_hash || !ok || !u.enabled) throw AppError.unauthorized('Invalid username or password');
+    const ok = await bcrypt.compare(password, u?.password_hash ?? this.dummyHash);
+    if (!u || !u.password_hash || !ok || !u.enabled) {
+      await this.throttle.failed(address);
+      throw AppError.unauthorized('Invalid username or password');
+    }
+    await this.throttle.succeeded(address);
     return this.issue(u);
   }
 

@@ -6,7 +6,10 @@ import { DashboardService } from './dashboard.service.js';
 
 @Module({
   controllers: [DashboardController],
-  providers: [{ provide: DashboardRepository, useFactory: (db: Db) => new DashboardRepository(db), inject: [Db] }, DashboardService],
+  providers: [
+    { provide: DashboardRepository, useFactory: (db: Db) => new DashboardRepository(db), inject: [Db] },
+    DashboardService,
+  ],
   exports: [DashboardService],
 })
 export class DashboardModule {}

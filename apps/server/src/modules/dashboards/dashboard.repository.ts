@@ -1,4 +1,10 @@
-import type { Dashboard, DashboardConfiguration, DashboardInfo, PageData, PageQuery } from '@bridgeboard/contracts';
+import type {
+  Dashboard,
+  DashboardConfiguration,
+  DashboardInfo,
+  PageData,
+  PageQuery,
+} from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
 import { likePattern, orderBy, toPage } from '../../common/paging.js';
@@ -34,16 +40,25 @@ export class DashboardRepository {
       `SELECT ${INFO_COLUMNS} FROM dashboard WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`,
       [tenantId, like, p.pageSize, p.page * p.pageSize],
     );
-    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM dashboard WHERE ${where}`, [tenantId, like]);
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM dashboard WHERE ${where}`, [
+      tenantId,
+      like,
+    ]);
     return toPage(rows.map(toInfo), Number(c!.n), p);
   }
 
   async findById(tenantId: string, id: string): Promise<Dashboard | null> {
-    const [r] = await this.db.query<DashboardRow>('SELECT * FROM dashboard WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const [r] = await this.db.query<DashboardRow>(
+      'SELECT * FROM dashboard WHERE tenant_id = $1 AND id = $2',
+      [tenantId, id],
+    );
     return r ? toDashboard(r) : null;
   }
 
-  async insert(tenantId: string, d: { title: string; configuration: DashboardConfiguration }): Promise<Dashboard> {
+  async insert(
+    tenantId: string,
+    d: { title: string; configuration: DashboardConfiguration },
+  ): Promise<Dashboard> {
     const [r] = await this.db.query<DashboardRow>(
       'INSERT INTO dashboard (id, created_time, tenant_id, title, configuration) VALUES ($1, $2, $3, $4, $5) RETURNING *',
       [newId(), Date.now(), tenantId, d.title, JSON.stringify(d.configuration)],
@@ -51,7 +66,11 @@ export class DashboardRepository {
     return toDashboard(r!);
   }
 
-  async update(tenantId: string, id: string, d: { title: string; configuration: DashboardConfiguration }): Promise<Dashboard | null> {
+  async update(
+    tenantId: string,
+    id: string,
+    d: { title: string; configuration: DashboardConfiguration },
+  ): Promise<Dashboard | null> {
     const [r] = await this.db.query<DashboardRow>(
       'UPDATE dashboard SET title = $3, configuration = $4 WHERE tenant_id = $1 AND id = $2 RETURNING *',
       [tenantId, id, d.title, JSON.stringify(d.configuration)],
@@ -60,6 +79,13 @@ export class DashboardRepository {
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM dashboard WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+    return (
+      (
+        await this.db.query('DELETE FROM dashboard WHERE tenant_id = $1 AND id = $2 RETURNING id', [
+          tenantId,
+          id,
+        ])
+      ).length > 0
+    );
   }
 }

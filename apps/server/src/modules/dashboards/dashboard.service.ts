@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { saveDashboardSchema, type Dashboard, type DashboardInfo, type PageData, type PageQuery } from '@bridgeboard/contracts';
+import {
+  saveDashboardSchema,
+  type Dashboard,
+  type DashboardInfo,
+  type PageData,
+  type PageQuery,
+} from '@bridgeboard/contracts';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardError } from './dashboard.errors.js';
 

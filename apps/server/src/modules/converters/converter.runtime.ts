@@ -1,0 +1,163 @@
+import { Injectable } from '@nestjs/common';
+import type { DebugEventBody } from '@bridgeboard/contracts';
+import { DOWNLINK_KIND, Sandbox, ScriptCompileError, UPLINK_KIND } from '@bridgeboard/sandbox';
+import { DebugEventService } from '../events/debug-event.service.js';
+import { ConverterService, sandboxKey } from './converter.service.js';
+import type { ConverterRecord } from './converter.repository.js';
+import { checkDownlink, checkUplink, showOutput } from './converter.output.js';
+import { describeInput } from './converter.debug.js';
+
+export interface UplinkInput {
+  payload: Uint8Array;
+  metadata: Record<string, string>;
+}
+export interface TsValues {
+  ts: number;
+  values: Record<string, unknown>;
+}
+export interface DecodedUplink {
+  deviceName: string;
+  deviceType: string;
+  /** flat; nested objects kept as JSON values */
+  attributes?: Record<string, unknown>;
+  /** always normalised to [{ts, values}] (ts = now when absent) */
+  telemetry?: TsValues[];
+  rpcResponse?: { requestId?: string | number; data: unknown };
+}
+export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
+export interface DownlinkInput {
+  msg: unknown;
+  metadata: Record<string, string>;
+  msgType: string;
+  integrationMetadata: Record<string, string>;
+}
+export interface DownlinkResult {
+  contentType: 'JSON' | 'TEXT' | 'BINARY';
+  data: string;
+  metadata: Record<string, string>;
+}
+export type DownlinkOutcome = { ok: true; result: DownlinkResult } | { ok: false; error: string };
+
+/**
+ * Runs saved converters on live traffic: one sandbox call per batch, outputs checked on the host,
+ * a debug event per run while the converter's debug mode is on. Script problems become outcomes,
+ * never exceptions, so one bad message or script cannot stop an integration.
+ */
+@Injectable()
+export class ConverterRuntime {
+  constructor(
+    private readonly converters: ConverterService,
+    private readonly sandbox: Sandbox,
+    private readonly debugEvents: DebugEventService,
+  ) {}
+
+  async runUplink(tenantId: string, converterId: string, inputs: UplinkInput[]): Promise<UplinkOutcome[]> {
+    if (!inputs.length) return [];
+    const ready = await this.prepare(tenantId, converterId, 'UPLINK');
+    if (typeof ready === 'string') return inputs.map(() => ({ ok: false, error: ready }));
+    const last = inputs[inputs.length - 1]!;
+    this.converters.noteInput(converterId, {
+      type: 'UPLINK',
+      ts: Date.now(),
+      payload: Buffer.from(last.payload).toString('base64'),
+      metadata: last.metadata,
+    });
+    const batch = await this.sandbox.runBatch(
+      sandboxKey(converterId),
+      inputs.map((i) => [Array.from(i.payload), i.metadata]),
+    );
+    const now = Date.now();
+    const debug = this.converters.debugActive(ready, now);
+    return batch.results.map((r, k) => {
+      const outcome: UplinkOutcome = r.ok
+        ? toUplink(checkUplink(r.value, now))
+        : { ok: false, error: r.error };
+      if (debug) {
+        const input = inputs[k]!;
+        this.record(tenantId, converterId, {
+          ...describeInput(input.payload),
+          out: r.ok ? showOutput(r.value) : '',
+          metadata: input.metadata,
+          error: outcome.ok ? '' : outcome.error,
+        });
+      }
+      return outcome;
+    });
+  }
+
+  async runDownlink(tenantId: string, converterId: string, input: DownlinkInput): Promise<DownlinkOutcome> {
+    const ready = await this.prepare(tenantId, converterId, 'DOWNLINK');
+    if (typeof ready === 'string') return { ok: false, error: ready };
+    const msgText = typeof input.msg === 'string' ? input.msg : JSON.stringify(input.msg ?? null);
+    this.converters.noteInput(converterId, {
+      type: 'DOWNLINK',
+      ts: Date.now(),
+      msg: msgText,
+      metadata: input.metadata,
+      msgType: input.msgType,
+      integrationMetadata: input.integrationMetadata,
+    });
+    const batch = await this.sandbox.runBatch(sandboxKey(converterId), [
+      [input.msg, input.metadata, input.msgType, input.integrationMetadata],
+    ]);
+    const r = batch.results[0]!;
+    let outcome: DownlinkOutcome;
+    if (!r.ok) outcome = { ok: false, error: r.error };
+    else {
+      const c = checkDownlink(r.value);
+      outcome = c.ok ? { ok: true, result: c.value } : { ok: false, error: c.error };
+    }
+    if (this.converters.debugActive(ready, Date.now()))
+      this.record(tenantId, converterId, {
+        in: msgText,
+        inContentType: 'JSON',
+        out: r.ok ? showOutput(r.value) : '',
+        metadata: { ...input.metadata, msgType: input.msgType },
+        error: outcome.ok ? '' : outcome.error,
+      });
+    return outcome;
+  }
+
+  /** The converter with its script compiled in the sandbox, or why it cannot run. */
+  private async prepare(
+    tenantId: string,
+    converterId: string,
+    type: 'UPLINK' | 'DOWNLINK',
+  ): Promise<ConverterRecord | string> {
+    const c = await this.converters.getRecord(tenantId, converterId);
+    if (!c) return `Converter with id ${converterId} not found`;
+    if (c.type !== type)
+      return `Converter '${c.name}' is an ${c.type.toLowerCase()} converter, not ${type.toLowerCase()}`;
+    const field = type === 'UPLINK' ? 'decoder' : 'encoder';
+    try {
+      await this.sandbox.compile(
+        sandboxKey(converterId),
+        type === 'UPLINK' ? UPLINK_KIND : DOWNLINK_KIND,
+        c.configuration[field] ?? '',
+      );
+    } catch (e) {
+      if (e instanceof ScriptCompileError)
+        return `The ${field} of converter '${c.name}' does not compile: ${e.message}`;
+      throw e;
+    }
+    return c;
+  }
+
+  private record(tenantId: string, converterId: string, body: DebugEventBody): void {
+    // Postgres jsonb refuses NUL characters (they appear in errors quoting binary input); show them escaped.
+    const clean = withoutNul(body) as DebugEventBody;
+    this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean);
+  }
+}
+
+const toUplink = (c: ReturnType<typeof checkUplink>): UplinkOutcome =>
+  c.ok ? { ok: true, results: c.value } : { ok: false, error: c.error };
+
+const withoutNul = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? v.replaceAll('\u0000', '\\u0000')
+    : Array.isArray(v)
+      ? v.map(withoutNul)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withoutNul(x)]))
+        : v;

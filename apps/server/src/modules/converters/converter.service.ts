@@ -1,0 +1,177 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type {
+  Converter,
+  ConverterDebugIn,
+  ConverterType,
+  PageData,
+  PageQuery,
+  SaveConverterRequest,
+} from '@bridgeboard/contracts';
+import { Sandbox, ScriptCompileError } from '@bridgeboard/sandbox';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { entityId } from '../../common/ids.js';
+import { Db } from '../../database/db.js';
+import { debugUntil, DebugEventService } from '../events/debug-event.service.js';
+import { ConverterError } from './converter.errors.js';
+import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
+import { ConverterTester } from './converter.tester.js';
+import { payloadOf } from './converter.debug.js';
+
+/** Answers whether something uses a converter: a description such as "integration 'MQTT Integration'", or null. */
+export type ConverterUsageCheck = (tenantId: string, converterId: string) => Promise<string | null>;
+
+export const sandboxKey = (converterId: string) => `converter:${converterId}`;
+
+@Injectable()
+export class ConverterService {
+  private readonly repo: ConverterRepository;
+  /** Saved converters by id, so live traffic does not read the database per batch. */
+  private readonly cache = new Map<string, ConverterRecord>();
+  private readonly usageChecks: ConverterUsageCheck[] = [];
+  private readonly lastInput = new Map<string, ConverterDebugIn>();
+  readonly events = new EventEmitter<{ saved: [ConverterRecord]; deleted: [ConverterRecord] }>();
+
+  constructor(
+    db: Db,
+    private readonly tester: ConverterTester,
+    private readonly sandbox: Sandbox,
+    private readonly debugEvents: DebugEventService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.repo = new ConverterRepository(db);
+  }
+
+  /** The integrations module registers how to tell that a converter is in use; DELETE answers 409 then. */
+  registerUsageCheck(fn: ConverterUsageCheck): void {
+    this.usageChecks.push(fn);
+  }
+
+  async page(tenantId: string, q: PageQuery, type?: ConverterType): Promise<PageData<Converter>> {
+    const p = await this.repo.page(tenantId, q, type);
+    const now = Date.now();
+    return { ...p, data: p.data.map((r) => this.toApi(r, now)) };
+  }
+
+  async get(tenantId: string, id: string): Promise<Converter> {
+    return this.toApi(await this.mustGet(tenantId, id), Date.now());
+  }
+
+  /** The stored converter (cached), or null when this tenant has none with this id. */
+  async getRecord(tenantId: string, id: string): Promise<ConverterRecord | null> {
+    let r = this.cache.get(id);
+    if (!r) {
+      r = (await this.repo.findById(tenantId, id)) ?? undefined;
+      if (r) this.cache.set(id, r);
+    }
+    return r && r.tenantId === tenantId ? r : null;
+  }
+
+  /** Whether runs are recorded now: debug mode switches itself off after DEBUG_MODE_AUTO_OFF_MIN unless pinned. */
+  debugActive(r: ConverterRecord, now: number): boolean {
+    if (!r.debugMode) return false;
+    const until = debugUntil(r.debugModeSince, r.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN);
+    return until == null ? r.debugModePinned || r.debugModeSince == null : now < until;
+  }
+
+  async save(tenantId: string, req: SaveConverterRequest): Promise<Converter> {
+    const existing = req.id ? await this.repo.findById(tenantId, req.id.id) : null;
+    if (req.id && !existing) throw ConverterError.notFound(req.id.id);
+    if (existing && existing.type !== req.type) throw ConverterError.typeChange();
+    const field = req.type === 'UPLINK' ? 'decoder' : 'encoder';
+    const script = req.configuration[field]!;
+    let testResults;
+    try {
+      testResults = await this.tester.runCases(req.type, script, req.testCases);
+    } catch (e) {
+      if (e instanceof ScriptCompileError) throw ConverterError.badScript(field, e.message, e.line, e.column);
+      throw e;
+    }
+    const now = Date.now();
+    const keep =
+      !!existing && this.debugActive(existing, now) && existing.debugModePinned === req.debugModePinned;
+    const fields = {
+      name: req.name,
+      type: req.type,
+      debugMode: req.debugMode,
+      debugModePinned: req.debugModePinned,
+      debugModeSince: req.debugMode ? (keep ? existing!.debugModeSince : now) : null,
+      configuration: { ...req.configuration, scriptLang: 'JS' as const },
+      additionalInfo: req.additionalInfo ?? null,
+      testCases: req.testCases,
+    };
+    const saved = existing
+      ? await this.repo.update(tenantId, existing.id, fields)
+      : await this.repo.insert(tenantId, fields);
+    if (!saved) throw ConverterError.notFound(existing!.id);
+    this.cache.set(saved.id, saved);
+    this.events.emit('saved', saved);
+    return { ...this.toApi(saved, now), testResults };
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    const r = await this.mustGet(tenantId, id);
+    for (const check of this.usageChecks) {
+      const usedBy = await check(tenantId, id);
+      if (usedBy) throw ConverterError.inUse(r.name, usedBy);
+    }
+    await this.repo.delete(tenantId, id);
+    this.cache.delete(id);
+    this.lastInput.delete(id);
+    this.sandbox.release(sandboxKey(id));
+    this.events.emit('deleted', r);
+  }
+
+  /** Remembers the latest real input of a converter (for debugIn). */
+  noteInput(converterId: string, input: ConverterDebugIn): void {
+    this.lastInput.set(converterId, input);
+  }
+
+  /** The latest real input: from this process, else from the newest debug event. */
+  async debugIn(tenantId: string, id: string): Promise<ConverterDebugIn> {
+    const r = await this.mustGet(tenantId, id);
+    const mem = this.lastInput.get(id);
+    if (mem) return mem;
+    const page = await this.debugEvents.page(tenantId, 'CONVERTER', id, { pageSize: 1, page: 0 });
+    const e = page.data[0];
+    if (!e) throw new ConverterError(404, 32, `Converter '${r.name}' has not received any input yet`);
+    const metadata = typeof e.body.metadata === 'object' && e.body.metadata ? e.body.metadata : {};
+    if (r.type === 'UPLINK')
+      return { type: 'UPLINK', ts: e.createdTime, payload: payloadOf(e.body), metadata };
+    const { msgType = 'RPC_CALL_FROM_SERVER_TO_DEVICE', ...rest } = metadata;
+    return {
+      type: 'DOWNLINK',
+      ts: e.createdTime,
+      msg: String(e.body.in ?? ''),
+      metadata: rest,
+      msgType,
+      integrationMetadata: {},
+    };
+  }
+
+  private async mustGet(tenantId: string, id: string): Promise<ConverterRecord> {
+    const r = await this.repo.findById(tenantId, id);
+    if (!r) throw ConverterError.notFound(id);
+    return r;
+  }
+
+  toApi(r: ConverterRecord, now: number): Converter {
+    const active = this.debugActive(r, now);
+    return {
+      id: entityId('CONVERTER', r.id),
+      createdTime: r.createdTime,
+      tenantId: entityId('TENANT', r.tenantId),
+      name: r.name,
+      type: r.type,
+      debugMode: active,
+      debugModePinned: r.debugModePinned,
+      debugModeSince: active ? r.debugModeSince : null,
+      debugModeUntil: active
+        ? debugUntil(r.debugModeSince, r.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN)
+        : null,
+      configuration: r.configuration,
+      additionalInfo: r.additionalInfo,
+      testCases: r.testCases,
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { ConverterRuntime } from '../converters/converter.runtime.js';
+import { ConverterService } from '../converters/converter.service.js';
+import { IntegrationController } from './integration.controller.js';
+import { IntegrationService } from './integration.service.js';
+import { IntegrationRuntime } from './runtime/integration-runtime.js';
+import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
+
+/** The converters module as the runtime sees it (runs decoders, tells a converter's type). */
+const converterPort = {
+  provide: CONVERTER_PORT,
+  inject: [ConverterRuntime, ConverterService],
+  useFactory: (runtime: ConverterRuntime, service: ConverterService): ConverterPort => ({
+    runUplink: (t, id, inputs) => runtime.runUplink(t, id, inputs),
+    find: async (t, id) => {
+      const c = await service.getRecord(t, id);
+      return c ? { name: c.name, type: c.type } : null;
+    },
+  }),
+};
+
+@Global()
+@Module({
+  controllers: [IntegrationController],
+  providers: [converterPort, IntegrationRuntime, IntegrationService],
+  exports: [IntegrationService, IntegrationRuntime],
+})
+export class IntegrationModule implements OnModuleInit {
+  constructor(
+    private readonly converters: ConverterService,
+    private readonly integrations: IntegrationService,
+  ) {}
+
+  onModuleInit(): void {
+    this.converters.registerUsageCheck(async (tenantId, converterId) => {
+      const names = await this.integrations.usingConverter(tenantId, converterId);
+      return names.length ? names.map((n) => `integration '${n}'`).join(', ') : null;
+    });
+  }
+}

@@ -1,0 +1,151 @@
+import type { Integration, MqttConfiguration, PageData, PageQuery } from '@bridgeboard/contracts';
+import type { Db } from '../../database/db.js';
+import { entityId, newId } from '../../common/ids.js';
+import { likePattern, orderBy, toPage } from '../../common/paging.js';
+
+/** The write-only parts of a configuration, kept apart from what the API returns. */
+export interface IntegrationSecrets {
+  password?: string;
+  privateKey?: string;
+  privateKeyPassword?: string;
+}
+
+interface Row {
+  id: string;
+  created_time: string;
+  tenant_id: string;
+  name: string;
+  type: 'MQTT';
+  enabled: boolean;
+  debug_mode: boolean;
+  debug_mode_since: string | null;
+  debug_mode_pinned: boolean;
+  default_converter_id: string;
+  downlink_converter_id: string | null;
+  configuration: MqttConfiguration;
+  secrets: IntegrationSecrets;
+  additional_info: Record<string, unknown> | null;
+}
+
+/** An integration as stored: the API shape (without status) plus its secrets. */
+export interface StoredIntegration {
+  integration: Omit<Integration, 'debugModeUntil' | 'status'>;
+  secrets: IntegrationSecrets;
+}
+
+const toStored = (r: Row): StoredIntegration => ({
+  integration: {
+    id: entityId('INTEGRATION', r.id),
+    createdTime: Number(r.created_time),
+    tenantId: entityId('TENANT', r.tenant_id),
+    name: r.name,
+    type: r.type,
+    enabled: r.enabled,
+    debugMode: r.debug_mode,
+    debugModeSince: r.debug_mode_since === null ? null : Number(r.debug_mode_since),
+    debugModePinned: r.debug_mode_pinned,
+    defaultConverterId: entityId('CONVERTER', r.default_converter_id),
+    downlinkConverterId: r.downlink_converter_id ? entityId('CONVERTER', r.downlink_converter_id) : null,
+    configuration: r.configuration,
+    additionalInfo: r.additional_info,
+  },
+  secrets: r.secrets ?? {},
+});
+
+export interface IntegrationWrite {
+  name: string;
+  type: 'MQTT';
+  enabled: boolean;
+  debugMode: boolean;
+  debugModeSince: number | null;
+  debugModePinned: boolean;
+  defaultConverterId: string;
+  downlinkConverterId: string | null;
+  configuration: MqttConfiguration;
+  secrets: IntegrationSecrets;
+  additionalInfo: Record<string, unknown> | null;
+}
+
+const SORT = { name: 'name', type: 'type', createdTime: 'created_time' };
+
+/** Integrations; every method takes the tenant first. */
+export class IntegrationRepository {
+  constructor(private readonly db: Db) {}
+
+  async page(tenantId: string, p: PageQuery): Promise<PageData<StoredIntegration>> {
+    const like = likePattern(p.textSearch);
+    const where = 'tenant_id = $1 AND ($2::text IS NULL OR name ILIKE $2)';
+    const rows = await this.db.query<Row>(`SELECT * FROM integration WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`, [
+      tenantId,
+      like,
+      p.pageSize,
+      p.page * p.pageSize,
+    ]);
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM integration WHERE ${where}`, [tenantId, like]);
+    return toPage(rows.map(toStored), Number(c!.n), p);
+  }
+
+  async find(tenantId: string, id: string): Promise<StoredIntegration | null> {
+    const [r] = await this.db.query<Row>('SELECT * FROM integration WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return r ? toStored(r) : null;
+  }
+
+  /** Every enabled integration of every tenant (start-up). */
+  async allEnabled(): Promise<StoredIntegration[]> {
+    return (await this.db.query<Row>('SELECT * FROM integration WHERE enabled ORDER BY created_time')).map(toStored);
+  }
+
+  /** Names of the tenant's integrations that use a converter. */
+  async usingConverter(tenantId: string, converterId: string): Promise<string[]> {
+    const rows = await this.db.query<{ name: string }>(
+      'SELECT name FROM integration WHERE tenant_id = $1 AND (default_converter_id = $2 OR downlink_converter_id = $2) ORDER BY name',
+      [tenantId, converterId],
+    );
+    return rows.map((r) => r.name);
+  }
+
+  async insert(tenantId: string, w: IntegrationWrite): Promise<StoredIntegration> {
+    const [r] = await this.db.query<Row>(
+      `INSERT INTO integration (id, created_time, tenant_id, name, type, enabled, debug_mode, debug_mode_since, debug_mode_pinned,
+         default_converter_id, downlink_converter_id, configuration, secrets, additional_info)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+      [newId(), Date.now(), tenantId, ...this.values(w)],
+    );
+    return toStored(r!);
+  }
+
+  async update(tenantId: string, id: string, w: IntegrationWrite): Promise<StoredIntegration | null> {
+    const [r] = await this.db.query<Row>(
+      `UPDATE integration SET name = $3, type = $4, enabled = $5, debug_mode = $6, debug_mode_since = $7, debug_mode_pinned = $8,
+         default_converter_id = $9, downlink_converter_id = $10, configuration = $11, secrets = $12, additional_info = $13
+       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
+      [tenantId, id, ...this.values(w)],
+    );
+    return r ? toStored(r) : null;
+  }
+
+  /** Switches debug mode off (auto-off). */
+  async debugOff(tenantId: string, id: string): Promise<void> {
+    await this.db.query('UPDATE integration SET debug_mode = false, debug_mode_since = NULL WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+  }
+
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    return (await this.db.query('DELETE FROM integration WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+  }
+
+  private values(w: IntegrationWrite): unknown[] {
+    return [
+      w.name,
+      w.type,
+      w.enabled,
+      w.debugMode,
+      w.debugModeSince,
+      w.debugModePinned,
+      w.defaultConverterId,
+      w.downlinkConverterId,
+      JSON.stringify(w.configuration),
+      JSON.stringify(w.secrets),
+      w.additionalInfo ? JSON.stringify(w.additionalInfo) : null,
+    ];
+  }
+}

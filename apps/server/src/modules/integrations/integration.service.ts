@@ -1,0 +1,108 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Integration, MqttConfiguration, PageData, PageQuery, SaveIntegrationRequest } from '@bridgeboard/contracts';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { Db } from '../../database/db.js';
+import { debugUntil } from '../events/debug-event.service.js';
+import { IntegrationError } from './integration.errors.js';
+import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration } from './integration.repository.js';
+import { IntegrationRuntime } from './runtime/integration-runtime.js';
+import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
+
+const SECRET_FIELDS = ['password', 'privateKey', 'privateKeyPassword'] as const;
+
+/** Moves write-only fields out of the configuration; an omitted secret keeps the stored one. */
+export function splitSecrets(cfg: MqttConfiguration, stored: IntegrationSecrets): { configuration: MqttConfiguration; secrets: IntegrationSecrets } {
+  const creds = { ...cfg.clientConfiguration.credentials } as Record<string, unknown>;
+  const secrets: IntegrationSecrets = {};
+  const relevant = creds.type === 'basic' ? ['password'] : creds.type === 'cert.PEM' ? ['privateKey', 'privateKeyPassword'] : [];
+  for (const f of SECRET_FIELDS) {
+    const given = creds[f];
+    delete creds[f];
+    if (!relevant.includes(f)) continue;
+    const v = typeof given === 'string' ? given : stored[f];
+    if (v !== undefined) secrets[f] = v;
+  }
+  return {
+    configuration: { ...cfg, clientConfiguration: { ...cfg.clientConfiguration, credentials: creds as MqttConfiguration['clientConfiguration']['credentials'] } },
+    secrets,
+  };
+}
+
+/** Integrations: validation, write-only secrets, debug mode; (re)starts the runtime on every change. */
+@Injectable()
+export class IntegrationService {
+  private readonly repo: IntegrationRepository;
+
+  constructor(
+    db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
+    private readonly runtime: IntegrationRuntime,
+  ) {
+    this.repo = new IntegrationRepository(db);
+  }
+
+  /** The contracts.md shape with live status; secrets are never part of it. */
+  toApi(s: StoredIntegration): Integration {
+    const i = s.integration;
+    return {
+      ...i,
+      debugModeUntil: i.debugMode ? debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN) : null,
+      status: this.runtime.status(i.tenantId.id, i.id.id),
+    };
+  }
+
+  async page(tenantId: string, q: PageQuery): Promise<PageData<Integration>> {
+    const p = await this.repo.page(tenantId, q);
+    return { ...p, data: p.data.map((s) => this.toApi(s)) };
+  }
+
+  async get(tenantId: string, id: string): Promise<Integration> {
+    const s = await this.repo.find(tenantId, id);
+    if (!s) throw IntegrationError.notFound(id);
+    return this.toApi(s);
+  }
+
+  usingConverter(tenantId: string, converterId: string): Promise<string[]> {
+    return this.repo.usingConverter(tenantId, converterId);
+  }
+
+  async save(tenantId: string, req: SaveIntegrationRequest): Promise<Integration> {
+    const prev = req.id ? await this.repo.find(tenantId, req.id.id) : null;
+    if (req.id && !prev) throw IntegrationError.notFound(req.id.id);
+    await this.checkConverter(tenantId, 'defaultConverterId', req.defaultConverterId.id, 'UPLINK');
+    if (req.downlinkConverterId) await this.checkConverter(tenantId, 'downlinkConverterId', req.downlinkConverterId.id, 'DOWNLINK');
+    const { configuration, secrets } = splitSecrets(req.configuration, prev?.secrets ?? {});
+    const p = prev?.integration;
+    const since = req.debugMode ? (p?.debugMode && p.debugModeSince !== null ? p.debugModeSince : Date.now()) : null;
+    const w = {
+      name: req.name,
+      type: req.type,
+      enabled: req.enabled,
+      debugMode: req.debugMode,
+      debugModeSince: since,
+      debugModePinned: req.debugModePinned ?? p?.debugModePinned ?? false,
+      defaultConverterId: req.defaultConverterId.id,
+      downlinkConverterId: req.downlinkConverterId?.id ?? null,
+      configuration,
+      secrets,
+      additionalInfo: req.additionalInfo ?? null,
+    };
+    const saved = req.id ? await this.repo.update(tenantId, req.id.id, w) : await this.repo.insert(tenantId, w);
+    if (!saved) throw IntegrationError.notFound(req.id!.id);
+    await this.runtime.apply(saved);
+    return this.toApi(saved);
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    if (!(await this.repo.delete(tenantId, id))) throw IntegrationError.notFound(id);
+    await this.runtime.remove(id);
+  }
+
+  private async checkConverter(tenantId: string, field: string, id: string, type: 'UPLINK' | 'DOWNLINK'): Promise<void> {
+    const c = await this.converters.find(tenantId, id);
+    if (!c) throw IntegrationError.badField(field, `no converter with id ${id} in your tenant`);
+    if (c.type !== type)
+      throw IntegrationError.badField(field, `converter '${c.name}' is a ${c.type.toLowerCase()} converter; ${type.toLowerCase()} is needed here`);
+  }
+}

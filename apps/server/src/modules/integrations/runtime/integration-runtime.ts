@@ -1,0 +1,265 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { DebugEventBody, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
+import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
+import { Db } from '../../../database/db.js';
+import { DeviceRepository } from '../../devices/device.repository.js';
+import { DeviceService } from '../../devices/device.service.js';
+import { DebugEventService, debugUntil } from '../../events/debug-event.service.js';
+import { TelemetryService } from '../../telemetry/telemetry.service.js';
+import { IntegrationError } from '../integration.errors.js';
+import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
+import { MqttConnection, type ConnectionSettings } from './mqtt-connection.js';
+import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
+import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
+
+/** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
+export interface IntegrationRunner {
+  start(): void;
+  stop(): Promise<void>;
+  publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
+  readonly state: IntegrationConnectionState;
+}
+
+interface Counters {
+  messagesIn: number;
+  messagesOut: number;
+  errors: number;
+  lastMessageTime: number | null;
+  lastError: string | null;
+}
+
+interface Running {
+  stored: StoredIntegration;
+  runner: IntegrationRunner;
+  pipeline: UplinkPipeline;
+}
+
+const STATUS_PUSH_MS = 250;
+
+/**
+ * Keeps one broker connection per enabled integration, feeds its messages through the uplink
+ * pipeline into the sink, and tracks status and counters (pushed as 'status' events).
+ */
+@Injectable()
+export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new Logger('integrations');
+  private readonly repo: IntegrationRepository;
+  private readonly running = new Map<string, Running>();
+  private readonly counters = new Map<string, Counters>();
+  private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  private sink: UplinkSink;
+  private rpcHandler: RpcResponseHandler | null = null;
+  private destroyed = false;
+  /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
+  readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
+
+  constructor(
+    db: Db,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
+    private readonly devices: DeviceRepository,
+    private readonly deviceService: DeviceService,
+    private readonly telemetry: TelemetryService,
+    private readonly debug: DebugEventService,
+  ) {
+    this.repo = new IntegrationRepository(db);
+    this.sink = {
+      handle: (batch) =>
+        this.telemetry.saveBatch(
+          batch.map((m) => ({ tenantId: m.tenantId, deviceId: m.device.id.id, attributes: m.attributes, telemetry: m.telemetry })),
+        ),
+    };
+  }
+
+  setUplinkSink(sink: UplinkSink): void {
+    this.sink = sink;
+  }
+
+  setRpcResponseHandler(h: RpcResponseHandler): void {
+    this.rpcHandler = h;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    for (const s of await this.repo.allEnabled()) await this.apply(s);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.destroyed = true;
+    await Promise.all([...this.running.keys()].map((id) => this.remove(id)));
+    this.pushTimers.forEach((t) => clearTimeout(t));
+  }
+
+  /** (Re)starts an integration after it was saved; stops it when disabled. */
+  async apply(stored: StoredIntegration): Promise<void> {
+    const id = stored.integration.id.id;
+    await this.remove(id);
+    if (!stored.integration.enabled || this.destroyed) return;
+    const pipeline = this.pipeline(stored);
+    const runner = new MqttConnection(this.settings(stored), {
+      message: (m) => pipeline.enqueue(m),
+      state: (state, error) => this.onState(stored, state, error),
+    });
+    this.running.set(id, { stored, runner, pipeline });
+    runner.start();
+  }
+
+  async remove(id: string): Promise<void> {
+    const r = this.running.get(id);
+    if (!r) return;
+    this.running.delete(id);
+    await r.pipeline.stop();
+    await r.runner.stop();
+  }
+
+  status(_tenantId: string, id: string): IntegrationStatus {
+    const c = this.countersOf(id);
+    const r = this.running.get(id);
+    return {
+      status: r ? r.runner.state : 'DISCONNECTED',
+      messagesIn: c.messagesIn,
+      messagesOut: c.messagesOut,
+      errors: c.errors,
+      lastMessageTime: c.lastMessageTime,
+      lastError: c.lastError,
+    };
+  }
+
+  async publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean } = {}): Promise<void> {
+    const r = this.running.get(integrationId);
+    if (!r || r.stored.integration.tenantId.id !== tenantId) {
+      const s = await this.repo.find(tenantId, integrationId);
+      if (!s) throw IntegrationError.notFound(integrationId);
+      throw IntegrationError.notConnected(s.integration.name, s.integration.enabled ? 'DISCONNECTED' : 'DISCONNECTED (disabled)');
+    }
+    if (r.runner.state !== 'CONNECTED') throw IntegrationError.notConnected(r.stored.integration.name, r.runner.state);
+    const retain = opts.retain ?? r.stored.integration.configuration.clientConfiguration.retainedMessage;
+    try {
+      await r.runner.publish(topic, payload, { ...opts, retain });
+    } catch (e) {
+      this.bump(r.stored, 'errors', (e as Error).message);
+      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error: (e as Error).message }, true);
+      throw IntegrationError.notConnected(r.stored.integration.name, `ERROR: ${(e as Error).message}`);
+    }
+    this.bump(r.stored, 'messagesOut');
+    this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false);
+  }
+
+  private settings(s: StoredIntegration): ConnectionSettings {
+    const cc = s.integration.configuration.clientConfiguration;
+    const creds = cc.credentials;
+    const cert = creds.type === 'cert.PEM' ? creds : null;
+    return {
+      host: cc.host,
+      port: cc.port,
+      tls: cc.ssl || creds.type === 'cert.PEM',
+      clientId: cc.clientId || `bb_${s.integration.id.id.replace(/-/g, '')}`,
+      cleanSession: cc.cleanSession,
+      connectTimeoutMs: cc.connectTimeoutSec * 1000,
+      username: creds.type === 'basic' ? creds.username : undefined,
+      password: creds.type === 'basic' ? s.secrets.password : undefined,
+      ca: cert?.caCert || undefined,
+      cert: cert?.cert || undefined,
+      key: s.secrets.privateKey || undefined,
+      passphrase: s.secrets.privateKeyPassword || undefined,
+      filters: s.integration.configuration.topicFilters.map((f) => ({ filter: f.filter, qos: f.qos as 0 | 1 | 2 })),
+      heartbeatMs: this.config.INTEGRATION_HEARTBEAT_SEC * 1000,
+      backoff: { minMs: this.config.INTEGRATION_RECONNECT_MIN_MS, maxMs: this.config.INTEGRATION_RECONNECT_MAX_MS },
+    };
+  }
+
+  private pipeline(stored: StoredIntegration): UplinkPipeline {
+    const i = stored.integration;
+    return new UplinkPipeline(
+      {
+        tenantId: i.tenantId.id,
+        id: i.id.id,
+        name: i.name,
+        converterId: i.defaultConverterId.id,
+        metadata: i.configuration.metadata ?? {},
+        maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
+      },
+      {
+        converters: this.converters,
+        findOrCreate: (t, wanted) => this.devices.findOrCreate(t, wanted),
+        validate: (r) => this.telemetry.validate(r),
+        sink: () => this.sink,
+        rpc: () => this.rpcHandler,
+        deviceCreated: (d) => this.deviceService.events.emit('created', d),
+        received: (n) => {
+          const c = this.countersOf(i.id.id);
+          c.messagesIn += n;
+          c.lastMessageTime = Date.now();
+          this.push(stored);
+        },
+        failed: (m, metadata, error) => {
+          this.bump(stored, 'errors', error);
+          this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
+        },
+        succeeded: (m, metadata) => this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false),
+        storageProblem: (error) => {
+          if (error) this.log.warn(`Integration '${i.name}': ${error}`);
+          this.countersOf(i.id.id).lastError = error;
+          this.push(stored);
+        },
+      },
+    );
+  }
+
+  private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
+    if (error) {
+      this.countersOf(stored.integration.id.id).lastError = error;
+      this.log.warn(`Integration '${stored.integration.name}': ${error}`);
+    }
+    this.record(stored, { type: 'Status', status: state, ...(error ? { error } : {}) }, !!error);
+    this.push(stored, true);
+  }
+
+  /** Records a DEBUG_INTEGRATION event while debug mode is on; errors always. */
+  private record(stored: StoredIntegration, body: DebugEventBody, isError: boolean): void {
+    const i = stored.integration;
+    if (!isError && !this.debugActive(stored)) return;
+    this.debug.record(i.tenantId.id, 'INTEGRATION', i.id.id, 'DEBUG_INTEGRATION', body);
+  }
+
+  private debugActive(stored: StoredIntegration): boolean {
+    const i = stored.integration;
+    if (!i.debugMode) return false;
+    const until = debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN);
+    if (until === null || Date.now() < until) return true;
+    i.debugMode = false;
+    this.repo.debugOff(i.tenantId.id, i.id.id).catch((e: Error) => this.log.warn(`Could not switch debug mode off: ${e.message}`));
+    return false;
+  }
+
+  private countersOf(id: string): Counters {
+    let c = this.counters.get(id);
+    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null }));
+    return c;
+  }
+
+  private bump(stored: StoredIntegration, k: 'messagesOut' | 'errors', error?: string): void {
+    const c = this.countersOf(stored.integration.id.id);
+    c[k]++;
+    if (error) c.lastError = error;
+    this.push(stored);
+  }
+
+  /** Emits the status at most every STATUS_PUSH_MS per integration (state changes at once). */
+  private push(stored: StoredIntegration, now = false): void {
+    const id = stored.integration.id.id;
+    const emit = () => {
+      this.pushTimers.delete(id);
+      this.events.emit('status', stored.integration.tenantId.id, id, this.status(stored.integration.tenantId.id, id));
+    };
+    if (now) {
+      const t = this.pushTimers.get(id);
+      if (t) clearTimeout(t);
+      return emit();
+    }
+    if (this.pushTimers.has(id)) return;
+    const t = setTimeout(emit, STATUS_PUSH_MS);
+    t.unref();
+    this.pushTimers.set(id, t);
+  }
+}

@@ -1,0 +1,261 @@
+import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { IntegrationConnectionState } from '@bridgeboard/contracts';
+
+export interface IncomingMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+  /** Sends the deferred PUBACK/PUBCOMP (QoS > 0); a no-op once the connection it came on is gone. */
+  ack: () => void;
+}
+
+export interface ConnectionSettings {
+  host: string;
+  port: number;
+  tls: boolean;
+  clientId: string;
+  cleanSession: boolean;
+  connectTimeoutMs: number;
+  username?: string;
+  password?: string;
+  ca?: string;
+  cert?: string;
+  key?: string;
+  passphrase?: string;
+  filters: { filter: string; qos: 0 | 1 | 2 }[];
+  /** how often to check that the broker still delivers to us (0 = off) */
+  heartbeatMs: number;
+  backoff: { minMs: number; maxMs: number };
+}
+
+export interface ConnectionHandlers {
+  /** May return a promise to hold the next packet (back-pressure while the pipeline is full). */
+  message(m: IncomingMessage): void | Promise<void>;
+  state(state: IntegrationConnectionState, error: string | null): void;
+}
+
+/** Turns client errors into a status text the user can act on. */
+export function describeError(e: Error & { code?: string | number }, s: Pick<ConnectionSettings, 'host' | 'port' | 'connectTimeoutMs'>): string {
+  const code = e.code;
+  if (code === 4 || code === 134) return 'wrong username or password (the broker refused the credentials)';
+  if (code === 5 || code === 135) return 'not authorized by the broker (check the credentials or client id)';
+  if (code === 2 || code === 133) return 'the broker rejected the client id';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host '${s.host}' not found (check the host name)`;
+  if (code === 'ECONNREFUSED') return `connection refused by ${s.host}:${s.port} (is the broker running on that port?)`;
+  if (code === 'ETIMEDOUT' || e.message === 'connack timeout') return `no answer from ${s.host}:${s.port} within ${s.connectTimeoutMs / 1000} s`;
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection to ${s.host}:${s.port} was reset`;
+  const tls = typeof code === 'string' && /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/.test(code);
+  if (tls || /ssl|tls|certificate|handshake/i.test(e.message)) return `TLS failure: ${e.message}`;
+  return e.message || String(code);
+}
+
+/**
+ * One mqtt.js client for one integration, with its own reconnect loop (growing, jittered
+ * back-off) and deferred acknowledgements: incoming packets are handed on at once (so
+ * mqtt.js keeps reading), but their PUBACK is written only when `ack()` is called, after
+ * the data is committed. A heartbeat on a private topic detects a connection that looks up
+ * but no longer delivers.
+ */
+export class MqttConnection {
+  private client: MqttClient | null = null;
+  private stopped = false;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private beatTimer: NodeJS.Timeout | null = null;
+  private beatPending = false;
+  private rxSinceBeat = false;
+  private lastError: string | null = null;
+  state: IntegrationConnectionState = 'DISCONNECTED';
+  readonly heartbeatTopic: string;
+
+  constructor(
+    private readonly s: ConnectionSettings,
+    private readonly h: ConnectionHandlers,
+  ) {
+    this.heartbeatTopic = `bridgeboard/heartbeat/${s.clientId}`;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  get connected(): boolean {
+    return this.state === 'CONNECTED' && !!this.client?.connected;
+  }
+
+  async publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void> {
+    if (!this.client) throw new Error('not connected');
+    await this.client.publishAsync(topic, payload, { qos: opts.qos ?? 0, retain: opts.retain ?? false });
+  }
+
+  /** Closes the connection; unacknowledged QoS 1 messages stay with the broker (persistent session). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.stopBeat();
+    const c = this.client;
+    this.client = null;
+    if (c) await new Promise<void>((r) => c.end(false, {}, () => r()));
+    this.setState('DISCONNECTED', null);
+  }
+
+  private setState(state: IntegrationConnectionState, error: string | null): void {
+    if (state === this.state && error === null) return;
+    this.state = state;
+    this.h.state(state, error);
+  }
+
+  private options(): IClientOptions {
+    const s = this.s;
+    return {
+      host: s.host,
+      port: s.port,
+      protocol: s.tls ? 'mqtts' : 'mqtt',
+      clientId: s.clientId,
+      clean: s.cleanSession,
+      connectTimeout: s.connectTimeoutMs,
+      reconnectPeriod: 0,
+      keepalive: 30,
+      username: s.username,
+      password: s.password,
+      ca: s.ca,
+      cert: s.cert,
+      key: s.key,
+      passphrase: s.passphrase,
+      rejectUnauthorized: true,
+      servername: s.tls ? s.host : undefined,
+    } as IClientOptions;
+  }
+
+  private connect(): void {
+    if (this.stopped) return;
+    if (!this.lastError) this.setState('CONNECTING', null);
+    const client = mqtt.connect(this.options());
+    this.client = client;
+    this.deferAcks(client);
+    client.on('connect', () => {
+      if (this.client !== client) return;
+      this.subscribe(client).catch((e: Error) => {
+        this.fail(client, `subscription failed: ${e.message}`);
+      });
+    });
+    client.on('error', (e: Error & { code?: string | number }) => {
+      if (this.client !== client) return;
+      this.lastError = describeError(e, { ...this.s });
+      this.setState(`ERROR: ${this.lastError}`, this.lastError);
+    });
+    client.on('close', () => {
+      if (this.client !== client) return;
+      this.stopBeat();
+      if (this.stopped) return;
+      if (this.state === 'CONNECTED') {
+        this.lastError = null;
+        this.setState('CONNECTING', null);
+      }
+      this.scheduleRetry(client);
+    });
+  }
+
+  private async subscribe(client: MqttClient): Promise<void> {
+    const filters = [...this.s.filters];
+    const granted = await client.subscribeAsync(filters.map((f) => ({ topic: f.filter, qos: f.qos })).reduce<Record<string, { qos: 0 | 1 | 2 }>>((o, f) => ((o[f.topic] = { qos: f.qos }), o), {}));
+    const refused = granted.filter((g) => (g.qos as number) === 128);
+    if (refused.length) throw new Error(`the broker refused topic filter(s) ${refused.map((g) => `'${g.topic}'`).join(', ')}`);
+    let beat = this.s.heartbeatMs > 0;
+    if (beat) {
+      const g = await client.subscribeAsync(this.heartbeatTopic, { qos: 0 });
+      beat = !g.some((x) => (x.qos as number) === 128);
+    }
+    if (this.client !== client) return;
+    this.attempt = 0;
+    this.lastError = null;
+    this.setState('CONNECTED', null);
+    if (beat) this.startBeat(client);
+  }
+
+  private fail(client: MqttClient, error: string): void {
+    if (this.client !== client) return;
+    this.lastError = error;
+    this.setState(`ERROR: ${error}`, error);
+    client.end(true);
+  }
+
+  private scheduleRetry(client: MqttClient): void {
+    const { minMs, maxMs } = this.s.backoff;
+    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt, 20));
+    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    this.attempt++;
+    client.removeAllListeners('connect');
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (this.client === client) this.connect();
+    }, delay);
+  }
+
+  private startBeat(client: MqttClient): void {
+    this.stopBeat();
+    this.beatPending = false;
+    this.beatTimer = setInterval(() => {
+      if (this.client !== client || !client.connected) return;
+      if (this.beatPending && !this.rxSinceBeat) {
+        this.fail(client, 'connected, but the broker stopped delivering messages; reconnecting');
+        return;
+      }
+      this.beatPending = true;
+      this.rxSinceBeat = false;
+      client.publish(this.heartbeatTopic, String(Date.now()), { qos: 0 });
+    }, this.s.heartbeatMs);
+    this.beatTimer.unref();
+  }
+
+  private stopBeat(): void {
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    this.beatTimer = null;
+  }
+
+  /**
+   * mqtt.js sends PUBACK from handleMessage's callback and reads the next packet only after it.
+   * We call the callback at once but swallow that PUBACK, and write it ourselves on ack().
+   */
+  private deferAcks(client: MqttClient): void {
+    type Send = (packet: { cmd: string; messageId?: number }, cb?: (e?: Error) => void, ...rest: unknown[]) => void;
+    const c = client as unknown as { _sendPacket: Send; handleMessage: (p: IPublishPacket, cb: (e?: Error) => void) => void };
+    const send = c._sendPacket.bind(client) as Send;
+    const held = new Set<number>();
+    c._sendPacket = (packet, cb, ...rest) => {
+      if ((packet.cmd === 'puback' || packet.cmd === 'pubcomp') && packet.messageId !== undefined && held.delete(packet.messageId)) {
+        cb?.();
+        return;
+      }
+      send(packet, cb, ...rest);
+    };
+    c.handleMessage = (packet, cb) => {
+      this.rxSinceBeat = true;
+      if (packet.topic === this.heartbeatTopic) {
+        this.beatPending = false;
+        return cb();
+      }
+      const qos = packet.qos;
+      let ack = () => undefined as void;
+      if (qos > 0 && packet.messageId !== undefined) {
+        const id = packet.messageId;
+        held.add(id);
+        const cmd = qos === 1 ? 'puback' : 'pubcomp';
+        ack = () => {
+          if (this.client === client && client.connected) send({ cmd, messageId: id });
+        };
+      }
+      const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      let r: void | Promise<void>;
+      try {
+        r = this.h.message({ topic: packet.topic, payload, qos, ack });
+      } catch {
+        r = undefined;
+      }
+      if (r) r.then(() => cb(), () => cb());
+      else cb();
+    };
+  }
+}

@@ -1,0 +1,40 @@
+import type { Device } from '@bridgeboard/contracts';
+
+/** What the runtime needs from the converters module (interfaces.md: ConverterRuntime / ConverterService). */
+export interface UplinkInput {
+  payload: Uint8Array;
+  metadata: Record<string, string>;
+}
+export interface DecodedUplink {
+  deviceName: string;
+  deviceType: string;
+  attributes?: Record<string, unknown>;
+  telemetry?: { ts: number; values: Record<string, unknown> }[];
+  rpcResponse?: { requestId?: string | number; data: unknown };
+}
+export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
+
+export interface ConverterPort {
+  runUplink(tenantId: string, converterId: string, inputs: UplinkInput[]): Promise<UplinkOutcome[]>;
+  /** null when the converter does not exist in the tenant */
+  find(tenantId: string, converterId: string): Promise<{ name: string; type: 'UPLINK' | 'DOWNLINK' } | null>;
+}
+export const CONVERTER_PORT = Symbol('CONVERTER_PORT');
+
+/** One decoded result, device resolved (interfaces.md). */
+export interface UplinkMessage {
+  tenantId: string;
+  integrationId: string;
+  integrationName: string;
+  device: Device;
+  deviceCreated: boolean;
+  attributes?: Record<string, unknown>;
+  telemetry?: { ts: number; values: Record<string, unknown> }[];
+  /** message metadata incl. topic, integrationName */
+  metadata: Record<string, string>;
+}
+/** Where decoded uplinks go; resolves only after the data is committed. */
+export interface UplinkSink {
+  handle(batch: UplinkMessage[]): Promise<void>;
+}
+export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }) => void;

@@ -1,0 +1,227 @@
+import type { Device, DebugEventBody } from '@bridgeboard/contracts';
+import { AppError } from '../../../common/errors.js';
+import type { IncomingMessage } from './mqtt-connection.js';
+import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkSink } from './ports.js';
+
+/** Messages per converter call / commit. */
+export const BATCH_MAX = 200;
+/** How long the first message of a batch waits for company, ms. */
+export const BATCH_LINGER_MS = 10;
+/** Queued messages before the connection stops reading (back-pressure). */
+export const HIGH_WATER = 2000;
+
+export interface PipelineIntegration {
+  tenantId: string;
+  id: string;
+  name: string;
+  converterId: string;
+  metadata: Record<string, string>;
+  maxBytes: number;
+}
+
+export interface PipelineDeps {
+  converters: ConverterPort;
+  findOrCreate(tenantId: string, wanted: { name: string; type: string }[]): Promise<{ devices: Map<string, Device>; created: Device[] }>;
+  /** throws a sentence when the values cannot be stored */
+  validate(r: DecodedUplink): void;
+  sink(): UplinkSink;
+  rpc(): RpcResponseHandler | null;
+  deviceCreated(d: Device): void;
+  /** counters + debug events */
+  received(n: number): void;
+  failed(m: IncomingMessage, metadata: Record<string, string>, error: string): void;
+  succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
+  storageProblem(error: string | null): void;
+}
+
+interface Accepted {
+  m: IncomingMessage;
+  metadata: Record<string, string>;
+  results: DecodedUplink[];
+}
+
+const MAX_NAME = 255;
+function checkResult(r: DecodedUplink): void {
+  for (const f of ['deviceName', 'deviceType'] as const) {
+    const v = r[f];
+    if (typeof v !== 'string' || !v.trim()) throw new Error(`Converter result has no ${f}`);
+    if (v.length > MAX_NAME) throw new Error(`Converter result ${f} is ${v.length} characters long; at most ${MAX_NAME} are allowed`);
+    if (v.includes('\u0000')) throw new Error(`Converter result ${f} contains a NUL character (\\u0000)`);
+  }
+}
+
+/** A problem with the data itself (retrying cannot help), as opposed to the database being unreachable. */
+export function isDataError(e: unknown): boolean {
+  if (e instanceof AppError) return true;
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|42)/.test(code);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Uplinks of one integration: queued, batched (BATCH_MAX or BATCH_LINGER_MS), decoded in one
+ * sandbox call, devices found or created in one statement, handed to the sink, and only then
+ * acknowledged. A failing database holds the batch and retries (nothing is acked meanwhile);
+ * a bad message becomes an error for that message alone.
+ */
+export class UplinkPipeline {
+  private queue: IncomingMessage[] = [];
+  private running: Promise<void> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private waiters: (() => void)[] = [];
+  private stopped = false;
+
+  constructor(
+    private readonly integ: PipelineIntegration,
+    private readonly deps: PipelineDeps,
+  ) {}
+
+  enqueue(m: IncomingMessage): void | Promise<void> {
+    this.deps.received(1);
+    this.queue.push(m);
+    if (!this.running && !this.timer) {
+      if (this.queue.length >= BATCH_MAX) this.kick();
+      else this.timer = setTimeout(() => this.kick(), BATCH_LINGER_MS);
+    }
+    if (this.queue.length >= HIGH_WATER) return new Promise((r) => this.waiters.push(r));
+  }
+
+  /** Finishes the batch in progress (so its messages are acked), gives up on the rest. */
+  async stop(timeoutMs = 5000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.queue = [];
+    this.waiters.splice(0).forEach((w) => w());
+    if (this.running) await Promise.race([this.running, sleep(timeoutMs)]);
+  }
+
+  private kick(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.running || this.stopped) return;
+    this.running = this.loop().finally(() => {
+      this.running = null;
+      if (this.queue.length && !this.stopped) this.kick();
+    });
+  }
+
+  private async loop(): Promise<void> {
+    while (this.queue.length && !this.stopped) {
+      const batch = this.queue.splice(0, BATCH_MAX);
+      if (this.queue.length < HIGH_WATER) this.waiters.splice(0).forEach((w) => w());
+      const created = new Set<string>();
+      for (let attempt = 0; ; attempt++) {
+        try {
+          await this.process(batch, created);
+          if (attempt) this.deps.storageProblem(null);
+          break;
+        } catch (e) {
+          if (this.stopped) return;
+          this.deps.storageProblem(`Could not store uplinks: ${(e as Error).message}; retrying`);
+          await sleep(Math.min(5000, 100 * 2 ** attempt));
+        }
+      }
+      for (const m of batch) m.ack();
+    }
+  }
+
+  private metadataOf(m: IncomingMessage): Record<string, string> {
+    return { ...this.integ.metadata, topic: m.topic, integrationName: this.integ.name };
+  }
+
+  private async process(batch: IncomingMessage[], created: Set<string>): Promise<void> {
+    const i = this.integ;
+    const inputs: { m: IncomingMessage; metadata: Record<string, string> }[] = [];
+    for (const m of batch) {
+      const metadata = this.metadataOf(m);
+      if (m.payload.length > i.maxBytes)
+        this.deps.failed(m, metadata, `Message of ${m.payload.length} bytes exceeds maxBytesInMessage (${i.maxBytes}); dropped`);
+      else inputs.push({ m, metadata });
+    }
+    if (!inputs.length) return;
+    const outcomes = await this.deps.converters.runUplink(
+      i.tenantId,
+      i.converterId,
+      inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
+    );
+    const accepted: Accepted[] = [];
+    inputs.forEach((x, k) => {
+      const o = outcomes[k];
+      if (!o) return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
+      if (!o.ok) return this.deps.failed(x.m, x.metadata, o.error);
+      try {
+        for (const r of o.results) {
+          checkResult(r);
+          this.deps.validate(r);
+        }
+        accepted.push({ ...x, results: o.results });
+      } catch (e) {
+        this.deps.failed(x.m, x.metadata, (e as Error).message);
+      }
+    });
+    if (!accepted.length) return;
+    await this.store(accepted, created, true);
+  }
+
+  /** Resolves devices and hands the batch to the sink; on a data error, retries message by message. */
+  private async store(accepted: Accepted[], created: Set<string>, isolate: boolean): Promise<void> {
+    const i = this.integ;
+    const wanted = accepted.flatMap((a) => a.results.map((r) => ({ name: r.deviceName, type: r.deviceType })));
+    const { devices, created: fresh } = await this.deps.findOrCreate(i.tenantId, wanted);
+    for (const d of fresh) created.add(d.id.id);
+    const announced = new Set<string>();
+    const msgs: UplinkMessage[] = [];
+    const rpc: { deviceId: string; r: NonNullable<DecodedUplink['rpcResponse']> }[] = [];
+    for (const a of accepted) {
+      for (const r of a.results) {
+        const device = devices.get(r.deviceName)!;
+        const isNew = created.has(device.id.id) && !announced.has(device.id.id);
+        if (isNew) announced.add(device.id.id);
+        if (r.rpcResponse) rpc.push({ deviceId: device.id.id, r: r.rpcResponse });
+        msgs.push({
+          tenantId: i.tenantId,
+          integrationId: i.id,
+          integrationName: i.name,
+          device,
+          deviceCreated: isNew,
+          attributes: r.attributes,
+          telemetry: r.telemetry,
+          metadata: { ...a.metadata, deviceName: device.name, deviceType: device.type },
+        });
+      }
+    }
+    try {
+      await this.deps.sink().handle(msgs);
+    } catch (e) {
+      if (!isolate || !isDataError(e) || accepted.length === 1) {
+        if (accepted.length === 1 && isDataError(e)) return this.deps.failed(accepted[0]!.m, accepted[0]!.metadata, `Could not store: ${(e as Error).message}`);
+        throw e;
+      }
+      for (const a of accepted) await this.store([a], created, false);
+      return;
+    }
+    for (const d of devices.values()) if (announced.has(d.id.id)) this.deps.deviceCreated(d);
+    const h = this.deps.rpc();
+    if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r);
+    for (const a of accepted) this.deps.succeeded(a.m, a.metadata);
+  }
+}
+
+/** How a payload shows in a debug event: JSON or text as is, anything else base64. */
+export function describePayload(p: Buffer, max = 65536): Pick<DebugEventBody, 'in' | 'inContentType'> {
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(p);
+    let type: 'JSON' | 'TEXT' = 'TEXT';
+    try {
+      JSON.parse(text);
+      type = 'JSON';
+    } catch {
+      /* plain text */
+    }
+    return { in: text.length > max ? `${text.slice(0, max)}…` : text, inContentType: type };
+  } catch {
+    const b = p.subarray(0, max).toString('base64');
+    return { in: b, inContentType: 'BINARY' };
+  }
+}

@@ -1,0 +1,143 @@
+import type { PageData, PageQuery, Rpc, RpcStatus } from '@bridgeboard/contracts';
+import { finalRpcStatuses } from '@bridgeboard/contracts';
+import type { Db } from '../../database/db.js';
+import { entityId } from '../../common/ids.js';
+import { orderBy, toPage } from '../../common/paging.js';
+
+interface RpcRow {
+  id: string;
+  created_time: string;
+  tenant_id: string;
+  device_id: string;
+  expiration_time: string;
+  oneway: boolean;
+  request: StoredRequest;
+  response: unknown;
+  status: RpcStatus;
+  additional_info: unknown;
+  out_integration_id: string | null;
+  out_topic: string | null;
+  out_payload: Buffer | null;
+}
+
+/** The request as kept: ThingsBoard's shape plus what is needed to send it again after a restart. */
+export interface StoredRequest {
+  id: string;
+  oneway: boolean;
+  persisted: true;
+  body: { method: string; params: string };
+  requestId: number;
+}
+
+export interface OpenRpc {
+  id: string;
+  tenantId: string;
+  deviceId: string;
+  createdTime: number;
+  expirationTime: number;
+  oneway: boolean;
+  request: StoredRequest;
+  status: RpcStatus;
+  out: { integrationId: string; topic: string; payload: Buffer } | null;
+}
+
+const toRpc = (r: RpcRow): Rpc => ({
+  id: { entityType: 'RPC', id: r.id },
+  createdTime: Number(r.created_time),
+  tenantId: entityId('TENANT', r.tenant_id),
+  deviceId: entityId('DEVICE', r.device_id),
+  expirationTime: Number(r.expiration_time),
+  request: { id: r.request.id, oneway: r.request.oneway, persisted: true, body: r.request.body },
+  response: r.response ?? null,
+  status: r.status,
+  additionalInfo: r.additional_info ?? null,
+});
+
+const toOpen = (r: RpcRow): OpenRpc => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  deviceId: r.device_id,
+  createdTime: Number(r.created_time),
+  expirationTime: Number(r.expiration_time),
+  oneway: r.oneway,
+  request: r.request,
+  status: r.status,
+  out: r.out_integration_id && r.out_topic && r.out_payload ? { integrationId: r.out_integration_id, topic: r.out_topic, payload: r.out_payload } : null,
+});
+
+const FINAL = `(${finalRpcStatuses.map((s) => `'${s}'`).join(', ')})`;
+
+/** Persistent RPC calls. A final status is written at most once (every update checks the row is still open). */
+export class RpcRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(r: { id: string; tenantId: string; deviceId: string; expirationTime: number; request: StoredRequest; additionalInfo: unknown }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, additional_info)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'QUEUED', $8)`,
+      [r.id, Date.now(), r.tenantId, r.deviceId, r.expirationTime, r.request.oneway, JSON.stringify(r.request), r.additionalInfo == null ? null : JSON.stringify(r.additionalInfo)],
+    );
+  }
+
+  async get(tenantId: string, id: string): Promise<Rpc | null> {
+    const [r] = await this.db.query<RpcRow>('SELECT * FROM rpc WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return r ? toRpc(r) : null;
+  }
+
+  async pageByDevice(tenantId: string, deviceId: string, p: PageQuery, status?: RpcStatus): Promise<PageData<Rpc>> {
+    const where = 'tenant_id = $1 AND device_id = $2 AND ($3::text IS NULL OR status = $3)';
+    const args = [tenantId, deviceId, status ?? null];
+    const rows = await this.db.query<RpcRow>(
+      `SELECT * FROM rpc WHERE ${where} ${orderBy(p, { createdTime: 'created_time', expirationTime: 'expiration_time', status: 'status' }, 'created_time')} LIMIT $4 OFFSET $5`,
+      [...args, p.pageSize, p.page * p.pageSize],
+    );
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM rpc WHERE ${where}`, args);
+    return toPage(rows.map(toRpc), Number(c!.n), p);
+  }
+
+  /** Moves an open call from one of `from` to `to`; false when it was elsewhere (e.g. already final). */
+  async transition(id: string, from: RpcStatus[], to: RpcStatus): Promise<boolean> {
+    const r = await this.db.query('UPDATE rpc SET status = $3 WHERE id = $1 AND status = ANY($2::text[]) RETURNING id', [id, from, to]);
+    return r.length > 0;
+  }
+
+  /** Writes the final status unless the call already has one (or is not in `from`); true when this call wrote it. */
+  async finish(id: string, status: RpcStatus, response: unknown, from?: RpcStatus[]): Promise<boolean> {
+    const r = await this.db.query(
+      `UPDATE rpc SET status = $2, response = $3, out_payload = NULL
+       WHERE id = $1 AND status NOT IN ${FINAL} AND ($4::text[] IS NULL OR status = ANY($4::text[])) RETURNING id`,
+      [id, status, response === undefined ? null : JSON.stringify(response), from ?? null],
+    );
+    return r.length > 0;
+  }
+
+  /** Back to QUEUED with the encoded payload, to publish once the integration connects. */
+  async queueOutbound(id: string, out: { integrationId: string; topic: string; payload: Buffer }): Promise<void> {
+    await this.db.query(
+      `UPDATE rpc SET status = 'QUEUED', out_integration_id = $2, out_topic = $3, out_payload = $4 WHERE id = $1 AND status NOT IN ${FINAL}`,
+      [id, out.integrationId, out.topic, out.payload],
+    );
+  }
+
+  /** Calls not yet final (start-up recovery). */
+  async open(): Promise<OpenRpc[]> {
+    return (await this.db.query<RpcRow>(`SELECT * FROM rpc WHERE status NOT IN ${FINAL} ORDER BY created_time`)).map(toOpen);
+  }
+
+  async queuedOutbound(now: number): Promise<OpenRpc[]> {
+    const rows = await this.db.query<RpcRow>(
+      `SELECT * FROM rpc WHERE status = 'QUEUED' AND out_integration_id IS NOT NULL AND expiration_time >= $1 ORDER BY created_time LIMIT 500`,
+      [now],
+    );
+    return rows.map(toOpen);
+  }
+
+  /** QUEUED past expiry → EXPIRED; SENT/DELIVERED past expiry → TIMEOUT. Returns the ids that ended. */
+  async expire(now: number): Promise<{ id: string; status: RpcStatus }[]> {
+    return this.db.query<{ id: string; status: RpcStatus }>(
+      `UPDATE rpc SET status = CASE WHEN status = 'QUEUED' THEN 'EXPIRED' ELSE 'TIMEOUT' END, out_payload = NULL
+       WHERE status IN ('QUEUED', 'SENT', 'DELIVERED') AND expiration_time < $1 RETURNING id, status`,
+      [now],
+    );
+  }
+}

@@ -1,0 +1,201 @@
+import { Logger } from '@nestjs/common';
+import type { Device, PageData, PageQuery, PersistentRpcAccepted, Rpc, RpcRequest, RpcStatus } from '@bridgeboard/contracts';
+import { newId } from '../../common/ids.js';
+import type { RuleEngine, TellResult } from '../rule-engine/engine/rule-engine.js';
+import { PendingCalls } from './pending-calls.js';
+import { RpcError } from './rpc.errors.js';
+import { paramsText, rpcMsg } from './rpc-msg.js';
+import type { OpenRpc, RpcRepository, StoredRequest } from './rpc.repository.js';
+
+export interface RpcDeps {
+  engine: Pick<RuleEngine, 'tell'>;
+  devices: { get(tenantId: string, id: string): Promise<Device> };
+  repo: RpcRepository;
+  integrations: {
+    status(tenantId: string, integrationId: string): { status: string };
+    publish(tenantId: string, integrationId: string, topic: string, payload: Buffer): Promise<void>;
+  };
+  /** ThingsBoard's default RPC timeout. */
+  defaultTimeoutMs?: number;
+  /** How often queued persistent calls are retried and expired ones closed. */
+  tickMs?: number;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/**
+ * Server-side RPC to devices (ThingsBoard's /api/plugins/rpc): the call enters the Root Rule Chain
+ * as RPC_CALL_FROM_SERVER_TO_DEVICE and is answered from what the Integration Downlink nodes did.
+ * Persistent calls are stored and followed to exactly one final status, across restarts.
+ */
+export class RpcService {
+  private readonly log = new Logger('rpc');
+  private readonly pending = new PendingCalls();
+  private requestSeq = Math.floor(Date.now() / 1000) % 1_000_000;
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> = Promise.resolve();
+  private readonly defaultTimeoutMs: number;
+
+  constructor(private readonly d: RpcDeps) {
+    this.defaultTimeoutMs = d.defaultTimeoutMs ?? 10_000;
+  }
+
+  async call(tenantId: string, deviceId: string, oneway: boolean, req: RpcRequest): Promise<unknown> {
+    const device = await this.d.devices.get(tenantId, deviceId);
+    const timeout = req.timeout ?? this.defaultTimeoutMs;
+    const expirationTime = req.expirationTime ?? Date.now() + timeout;
+    const request: StoredRequest = { id: newId(), oneway, persisted: true, body: { method: req.method, params: paramsText(req.params) }, requestId: ++this.requestSeq };
+    if (req.persistent) {
+      await this.d.repo.insert({ id: request.id, tenantId, deviceId, expirationTime, request, additionalInfo: req.additionalInfo });
+      void this.dispatch({ id: request.id, tenantId, deviceId, createdTime: Date.now(), expirationTime, oneway, request, status: 'QUEUED', out: null }, device);
+      return { rpcId: request.id } satisfies PersistentRpcAccepted;
+    }
+    let reply: Promise<{ data: unknown } | null> | null = null;
+    if (!oneway) {
+      reply = new Promise((settle) =>
+        this.pending.add({ tenantId, deviceId, requestUUID: request.id, requestId: request.requestId, createdTime: Date.now(), expirationTime, settle }),
+      );
+    }
+    try {
+      const result = await this.d.engine.tell(tenantId, this.msg(device, request, expirationTime, false));
+      this.judge(result);
+    } catch (e) {
+      this.pending.cancel(tenantId, deviceId, request.id);
+      throw e;
+    }
+    if (!reply) return undefined;
+    const r = await reply;
+    if (!r) throw RpcError.timeout(device.name, req.method, Math.max(0, expirationTime - Date.now()) || timeout);
+    return r.data;
+  }
+
+  /** From an uplink converter result carrying rpcResponse. */
+  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): void {
+    if (!this.pending.reply(tenantId, deviceId, r)) this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+  }
+
+  async get(tenantId: string, rpcId: string): Promise<Rpc> {
+    const r = await this.d.repo.get(tenantId, rpcId);
+    if (!r) throw RpcError.rpcNotFound(rpcId);
+    return r;
+  }
+
+  async pageByDevice(tenantId: string, deviceId: string, q: PageQuery, status?: RpcStatus): Promise<PageData<Rpc>> {
+    await this.d.devices.get(tenantId, deviceId);
+    return this.d.repo.pageByDevice(tenantId, deviceId, q, status);
+  }
+
+  /** Picks up persistent calls left open by the previous run, then checks them every tick. */
+  async start(): Promise<void> {
+    for (const rpc of await this.d.repo.open()) {
+      if (rpc.status === 'DELIVERED' && !rpc.oneway) this.awaitReply(rpc, rpc.request.body.method);
+      else if (rpc.status === 'SENT' || (rpc.status === 'QUEUED' && !rpc.out)) void this.dispatch(rpc);
+    }
+    this.timer = setInterval(() => {
+      this.ticking = this.ticking.then(() => this.tick()).catch((e) => this.log.warn(`RPC housekeeping failed: ${errorText(e)}`));
+    }, this.d.tickMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.ticking;
+    this.pending.clear();
+  }
+
+  private msg(device: Device, request: StoredRequest, expirationTime: number, persistent: boolean) {
+    return rpcMsg({
+      device,
+      method: request.body.method,
+      params: request.body.params,
+      requestUUID: request.id,
+      requestId: request.requestId,
+      oneway: request.oneway,
+      persistent,
+      expirationTime,
+    });
+  }
+
+  /** Turns what the chain did with the call into an answer: ok when a downlink was published, else the clearest error. */
+  private judge(result: TellResult): void {
+    if (result.deliveries.some((d) => d.ok)) return;
+    const failed = result.deliveries[0];
+    if (failed) throw RpcError.downlink(failed.status ?? 500, failed.error ?? 'The downlink failed');
+    const f = result.failures[0];
+    if (f) throw RpcError.ruleNodeFailed(f.nodeName, f.error);
+    throw RpcError.noRoute();
+  }
+
+  private awaitReply(rpc: OpenRpc, method: string): void {
+    this.pending.add({
+      tenantId: rpc.tenantId,
+      deviceId: rpc.deviceId,
+      requestUUID: rpc.id,
+      requestId: rpc.request.requestId,
+      createdTime: rpc.createdTime,
+      expirationTime: rpc.expirationTime,
+      persistent: true,
+      settle: (reply) => {
+        const done = reply ? this.d.repo.finish(rpc.id, 'SUCCESSFUL', reply.data ?? null) : this.d.repo.finish(rpc.id, 'TIMEOUT', { error: `No reply to '${method}' before it expired` }, ['SENT', 'DELIVERED']);
+        done.catch((e) => this.log.warn(`Could not store the end of RPC ${rpc.id}: ${errorText(e)}`));
+      },
+    });
+  }
+
+  /** Sends a persistent call through the rule chain and records where it got to. */
+  private async dispatch(rpc: OpenRpc, device?: Device): Promise<void> {
+    try {
+      if (rpc.expirationTime < Date.now()) {
+        await this.d.repo.finish(rpc.id, 'EXPIRED', { error: 'The RPC expired before it could be sent' });
+        return;
+      }
+      const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
+      await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
+      if (!rpc.oneway) this.awaitReply(rpc, rpc.request.body.method);
+      const result = await this.d.engine.tell(rpc.tenantId, this.msg(dev, rpc.request, rpc.expirationTime, true));
+      if (result.deliveries.some((x) => x.ok)) return await this.published(rpc);
+      const queued = result.deliveries.find((x) => x.queued);
+      if (queued?.queued) {
+        await this.d.repo.queueOutbound(rpc.id, { integrationId: queued.integrationId, topic: queued.queued.topic, payload: Buffer.from(queued.queued.payload, 'base64') });
+        return;
+      }
+      try {
+        this.judge(result);
+      } catch (e) {
+        this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+        await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });
+      }
+    } catch (e) {
+      this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+      await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) }).catch(() => undefined);
+    }
+  }
+
+  /** One-way: published is the end. Two-way: now waits for the reply (or its expiry). */
+  private async published(rpc: OpenRpc): Promise<void> {
+    if (rpc.oneway) await this.d.repo.finish(rpc.id, 'SUCCESSFUL', null);
+    else await this.d.repo.transition(rpc.id, ['SENT', 'QUEUED'], 'DELIVERED');
+  }
+
+  /** Closes expired calls and publishes queued ones whose integration is connected again. */
+  private async tick(): Promise<void> {
+    const now = Date.now();
+    await this.d.repo.expire(now);
+    for (const rpc of await this.d.repo.queuedOutbound(now)) {
+      const out = rpc.out!;
+      if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
+      if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
+      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id)) this.awaitReply(rpc, rpc.request.body.method);
+      try {
+        await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload);
+        await this.published(rpc);
+      } catch (e) {
+        if ((e as { status?: number }).status === 409) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
+        else {
+          this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+          await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Throughput of uplink telemetry through the Root Rule Chain vs. the direct save path (a command,
+ * not a test). Boots the platform on a fresh database, publishes N QoS-1 messages on the real
+ * broker and counts stored points; alternates both paths for several rounds.
+ *
+ *   cd apps/server && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres MQTT_URL=mqtt://127.0.0.1:1883 \
+ *     node --no-node-snapshot --import @swc-node/register/esm-register src/modules/rule-engine/bench/root-chain-throughput.ts [N] [rounds]
+ */
+import mqtt from 'mqtt';
+import pg from 'pg';
+import request from 'supertest';
+import { randomBytes } from 'node:crypto';
+import { startPlatform } from '../../../app.js';
+import { loadConfig } from '../../../config/config.js';
+import { IntegrationRuntime } from '../../integrations/runtime/integration-runtime.js';
+import { TelemetryService } from '../../telemetry/telemetry.service.js';
+import { RuleEngine } from '../engine/rule-engine.js';
+import { RuleChainUplinkSink } from '../uplink-sink.js';
+
+const N = Number(process.argv[2] ?? 10000);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const DEVICES = 100;
+const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
+
+const DECODER = `var d = JSON.parse(String.fromCharCode.apply(String, payload));
+var v = {}; v[d.k] = d.seq;
+return { deviceName: d.d, deviceType: 'bench', attributes: { integrationName: metadata.integrationName }, telemetry: { ts: d.ts, values: v } };`;
+
+async function main(): Promise<void> {
+  const name = `bb_bench_${randomBytes(4).toString('hex')}`;
+  const c = new pg.Client({ connectionString: admin });
+  await c.connect();
+  await c.query(`CREATE DATABASE ${name}`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: u.toString(), EMBEDDED_BROKER: 'off', LOG_LEVEL: 'error', BCRYPT_ROUNDS: '4' });
+  const p = await startPlatform(config, { quiet: true });
+  try {
+    const http = () => request(p.app.getHttpServer());
+    const token = (await http().post('/api/auth/login').send({ username: config.TENANT_EMAIL, password: config.TENANT_PASSWORD })).body.token;
+    const auth = { 'X-Authorization': `Bearer ${token}` };
+    const conv = await http().post('/api/converter').set(auth).send({ name: 'bench', type: 'UPLINK', debugMode: false, configuration: { scriptLang: 'JS', decoder: DECODER } });
+    const prefix = `bench-${randomBytes(3).toString('hex')}`;
+    const b = new URL(mqttUrl);
+    const integ = await http()
+      .post('/api/integration')
+      .set(auth)
+      .send({
+        name: 'Bench',
+        type: 'MQTT',
+        enabled: true,
+        debugMode: false,
+        defaultConverterId: conv.body.id,
+        configuration: {
+          clientConfiguration: { host: b.hostname, port: Number(b.port || 1883), cleanSession: true, retainedMessage: false, ssl: false, connectTimeoutSec: 5, clientId: `bench-${prefix}`, maxBytesInMessage: 32768, credentials: { type: 'anonymous' } },
+          topicFilters: [{ filter: `${prefix}/+`, qos: 1 }],
+          downlinkTopicPattern: '${topic}',
+          metadata: {},
+        },
+      });
+    if (integ.status !== 200) throw new Error(JSON.stringify(integ.body));
+    for (let i = 0; i < 100; i++) {
+      if ((await http().get(`/api/integration/${integ.body.id.id}/status`).set(auth)).body.status === 'CONNECTED') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const runtime = p.app.get(IntegrationRuntime);
+    const telemetry = p.app.get(TelemetryService);
+    const chainSink = new RuleChainUplinkSink(p.app.get(RuleEngine));
+    const directSink = {
+      handle: (batch: Parameters<RuleChainUplinkSink['handle']>[0]) =>
+        telemetry.saveBatch(batch.map((m) => ({ tenantId: m.tenantId, deviceId: m.device.id.id, attributes: m.attributes, telemetry: m.telemetry }))),
+    };
+    const pub = await mqtt.connectAsync(mqttUrl, { clientId: `bench-pub-${prefix}` });
+    const count = async (key: string) => Number((await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE key = $1', [key]))[0]!.n);
+
+    const run = async (label: string, key: string): Promise<number> => {
+      const t0 = Date.now();
+      const ts = Date.now();
+      const sends: Promise<unknown>[] = [];
+      for (let i = 0; i < N; i++) {
+        const d = `bench-${i % DEVICES}`;
+        sends.push(pub.publishAsync(`${prefix}/${d}`, JSON.stringify({ d, k: key, seq: i, ts: ts + i }), { qos: 1 }));
+      }
+      await Promise.all(sends);
+      let n = 0;
+      while ((n = await count(key)) < N) {
+        if (Date.now() - t0 > 300_000) throw new Error(`${label}: only ${n} of ${N} stored after 300 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const rate = N / ((Date.now() - t0) / 1000);
+      process.stdout.write(`${label.padEnd(16)} ${N} messages in ${((Date.now() - t0) / 1000).toFixed(2)} s = ${rate.toFixed(0)} msg/s\n`);
+      return rate;
+    };
+
+    runtime.setUplinkSink(directSink);
+    await run('warm-up', 'warm'); // devices created, scripts compiled, JIT warm
+    const direct: number[] = [];
+    const chain: number[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      runtime.setUplinkSink(directSink);
+      direct.push(await run(`direct #${r + 1}`, `d${r}`));
+      runtime.setUplinkSink(chainSink);
+      chain.push(await run(`root chain #${r + 1}`, `c${r}`));
+    }
+    const med = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)]!;
+    process.stdout.write(
+      `\nmedian direct save path: ${med(direct).toFixed(0)} msg/s; through the Root Rule Chain: ${med(chain).toFixed(0)} msg/s (${((100 * med(chain)) / med(direct)).toFixed(1)}%)\n`,
+    );
+    await pub.endAsync();
+  } finally {
+    await p.close();
+    const c2 = new pg.Client({ connectionString: admin });
+    await c2.connect();
+    await c2.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c2.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  },
+);

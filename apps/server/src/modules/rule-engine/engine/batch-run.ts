@@ -1,0 +1,88 @@
+import type { DeviceData, TelemetryPort } from './ports.js';
+
+interface PendingWrite {
+  item: DeviceData;
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/**
+ * The life of one tellBatch: counts node invocations still running and collects the Save
+ * nodes' writes. When every running invocation is waiting on a write, all collected writes
+ * go to Postgres in ONE saveBatch, then those invocations continue (so a Save node reports
+ * Success only after the commit). `done` resolves when nothing of the batch is left.
+ */
+export class BatchRun {
+  private active = 0;
+  private parked = 0;
+  private writes: PendingWrite[] = [];
+  private flushing = false;
+  private finished = false;
+  readonly writeErrors: unknown[] = [];
+  readonly done: Promise<void>;
+  private resolveDone!: () => void;
+  /** Number of saveBatch calls made (one per "wave" of saves). */
+  commits = 0;
+
+  constructor(private readonly telemetry: TelemetryPort) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  /** Runs one node invocation as part of the batch; `fn` must never reject (the engine catches). */
+  spawn(fn: () => Promise<void>): void {
+    this.active++;
+    queueMicrotask(() => {
+      void fn().finally(() => {
+        this.active--;
+        this.check();
+      });
+    });
+  }
+
+  /** Resolves once the item is committed together with the other writes of this wave. */
+  write(item: DeviceData): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.parked++;
+      this.writes.push({ item, resolve, reject });
+      this.check();
+    });
+  }
+
+  /** Called once the entry messages are spawned, so an empty batch still finishes. */
+  seal(): void {
+    this.check();
+  }
+
+  private check(): void {
+    if (this.finished || this.flushing) return;
+    if (this.writes.length && this.active === this.parked) {
+      void this.flush();
+      return;
+    }
+    if (this.active === 0 && !this.writes.length) {
+      this.finished = true;
+      this.resolveDone();
+    }
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    const wave = this.writes;
+    this.writes = [];
+    let error: unknown = null;
+    try {
+      this.commits++;
+      await this.telemetry.saveBatch(wave.map((w) => w.item));
+    } catch (e) {
+      error = e;
+      this.writeErrors.push(e);
+    }
+    this.parked -= wave.length;
+    this.flushing = false;
+    for (const w of wave) {
+      if (error) w.reject(error);
+      else w.resolve();
+    }
+    this.check();
+  }
+}

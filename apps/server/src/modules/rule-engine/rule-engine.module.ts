@@ -1,0 +1,119 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { Sandbox } from '@bridgeboard/sandbox';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { Db } from '../../database/db.js';
+import { ConverterRuntime } from '../converters/converter.runtime.js';
+import { DebugEventService } from '../events/debug-event.service.js';
+import { IntegrationService } from '../integrations/integration.service.js';
+import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
+import { TelemetryService } from '../telemetry/telemetry.service.js';
+import { TenantService } from '../tenants/tenant.service.js';
+import type { ChainSource } from './engine/compiled-chain.js';
+import { LocalRuleEngine } from './engine/local-rule-engine.js';
+import type { DownlinkPort, EnginePorts } from './engine/ports.js';
+import { RuleEngine } from './engine/rule-engine.js';
+import { SandboxScripts } from './engine/sandbox-scripts.js';
+import { nodeRegistry } from './nodes/index.js';
+import { RuleChainController } from './rule-chain.controller.js';
+import { RuleChainRepository } from './rule-chain.repository.js';
+import { RuleChainService } from './rule-chain.service.js';
+import { RpcModule } from '../rpc/rpc.module.js';
+import { RuleChainUplinkSink } from './uplink-sink.js';
+
+/** The engine's ports bound to the telemetry, integration, converter and debug-event modules. */
+function enginePorts(
+  config: AppConfig,
+  telemetry: TelemetryService,
+  integrations: IntegrationService,
+  runtime: IntegrationRuntime,
+  converters: ConverterRuntime,
+  sandbox: Sandbox,
+  debug: DebugEventService,
+): EnginePorts {
+  const downlink: DownlinkPort = {
+    getIntegration: (tenantId, id) => integrations.get(tenantId, id),
+    runDownlink: (tenantId, converterId, input) => converters.runDownlink(tenantId, converterId, input),
+    publish: (tenantId, integrationId, topic, payload, opts) => runtime.publish(tenantId, integrationId, topic, payload, opts),
+  };
+  return {
+    telemetry: {
+      saveBatch: (items) => telemetry.saveBatch(items),
+      saveAttributes: (t, d, scope, values) => telemetry.saveAttributes(t, d, scope, values),
+    },
+    downlink,
+    scripts: new SandboxScripts(sandbox),
+    debug: { record: (t, type, id, kind, body) => debug.record(t, type, id, kind, body) },
+    debugAutoOffMin: config.DEBUG_MODE_AUTO_OFF_MIN,
+  };
+}
+
+/**
+ * The engine and the chain service need each other (the engine creates a missing root chain on
+ * demand; saving a chain invalidates the engine's cache), so both are built together here.
+ */
+@Injectable()
+class RuleEngineHost {
+  readonly engine: LocalRuleEngine;
+  readonly chains: RuleChainService;
+
+  constructor(
+    db: Db,
+    @Inject(APP_CONFIG) config: AppConfig,
+    telemetry: TelemetryService,
+    integrations: IntegrationService,
+    runtime: IntegrationRuntime,
+    converters: ConverterRuntime,
+    sandbox: Sandbox,
+    debug: DebugEventService,
+  ) {
+    const repo = new RuleChainRepository(db);
+    const source: ChainSource = {
+      rootChainId: async (tenantId) => {
+        const id = await repo.rootChainId(tenantId);
+        if (id) return id;
+        await this.chains.createRootChain(tenantId);
+        return repo.rootChainId(tenantId);
+      },
+      loadChain: (tenantId, chainId) => repo.loadChain(tenantId, chainId),
+    };
+    this.engine = new LocalRuleEngine(source, nodeRegistry, enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug));
+    this.chains = new RuleChainService(repo, nodeRegistry, this.engine, config.DEBUG_MODE_AUTO_OFF_MIN);
+  }
+}
+
+/** Hooks the engine into the platform: root chain per tenant, uplinks through the Root Rule Chain. */
+@Injectable()
+class RuleEngineLifecycle implements OnApplicationBootstrap {
+  private readonly log = new Logger('rule-engine');
+
+  constructor(
+    private readonly chains: RuleChainService,
+    engine: RuleEngine,
+    tenants: TenantService,
+    runtime: IntegrationRuntime,
+  ) {
+    // In the constructor, so both are in place before the first tenant is seeded or the first uplink arrives.
+    tenants.onTenantCreated((tenantId) => this.chains.createRootChain(tenantId));
+    runtime.setUplinkSink(new RuleChainUplinkSink(engine));
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    const n = await this.chains.ensureRootChains();
+    if (n) this.log.log(`Created the Root Rule Chain of ${n} tenant(s) that had none`);
+  }
+}
+
+/** Rule chains and the engine; RPC to devices (modules/rpc) rides on it and comes with it. */
+@Global()
+@Module({
+  imports: [RpcModule],
+  controllers: [RuleChainController],
+  providers: [
+    RuleEngineHost,
+    { provide: RuleEngine, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.engine },
+    { provide: RuleChainService, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.chains },
+    RuleEngineLifecycle,
+  ],
+  exports: [RuleEngine, RuleChainService],
+})
+export class RuleEngineModule {}

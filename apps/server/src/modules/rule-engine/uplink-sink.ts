@@ -1,0 +1,51 @@
+import { msgTypes, type Device, type RuleMsg } from '@bridgeboard/contracts';
+import { newMsg } from './engine/msg.js';
+import type { TsValues } from './engine/ports.js';
+import type { RuleEngine } from './engine/rule-engine.js';
+
+/** One decoded uplink result with its device (IntegrationRuntime's UplinkMessage). */
+export interface UplinkMessageLike {
+  tenantId: string;
+  integrationId: string;
+  integrationName: string;
+  device: Device;
+  deviceCreated: boolean;
+  attributes?: Record<string, unknown>;
+  telemetry?: TsValues[];
+  metadata: Record<string, string>;
+}
+
+/** The rule-engine messages of one uplink result, in ThingsBoard's order: created, attributes, telemetry. */
+export function uplinkToMsgs(u: UplinkMessageLike): RuleMsg[] {
+  const originator = { entityType: 'DEVICE' as const, id: u.device.id.id };
+  const metadata = { ...u.metadata, integrationName: u.integrationName, deviceName: u.device.name, deviceType: u.device.type };
+  const out: RuleMsg[] = [];
+  if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata));
+  if (u.attributes && Object.keys(u.attributes).length) out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
+  if (u.telemetry?.length) {
+    const ts = u.telemetry[0]!.ts;
+    out.push(newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, { ...metadata, ts: String(ts) }, ts));
+  }
+  return out;
+}
+
+/**
+ * IntegrationRuntime's uplink sink: each batch enters the tenant's Root Rule Chain together, so
+ * its Save nodes commit in one saveBatch; resolves only once that is committed, and rejects
+ * when it was not (so the integration does not acknowledge data that was not stored).
+ */
+export class RuleChainUplinkSink {
+  constructor(private readonly engine: RuleEngine) {}
+
+  async handle(batch: UplinkMessageLike[]): Promise<void> {
+    const byTenant = new Map<string, RuleMsg[]>();
+    for (const u of batch) {
+      const list = byTenant.get(u.tenantId) ?? [];
+      list.push(...uplinkToMsgs(u));
+      byTenant.set(u.tenantId, list);
+    }
+    const runs = await Promise.all([...byTenant].map(([tenantId, msgs]) => this.engine.tellBatch(tenantId, msgs)));
+    const errors = runs.flatMap((r) => r.writeErrors);
+    if (errors.length) throw new Error(`Uplink data was not stored: ${errors[0]}`);
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import type { AttributeData, AttributeScope, TimeseriesData, TimeseriesQuery } from '@bridgeboard/contracts';
+import { Db, type Queryable } from '../../database/db.js';
+import { DeviceRepository } from '../devices/device.repository.js';
+import { DeviceService } from '../devices/device.service.js';
+import { DeviceError } from '../devices/device.errors.js';
+import { TelemetryRepository, type AttrRow, type TsRow } from './telemetry.repository.js';
+import { checkKey, fromRow, toTyped } from './telemetry.values.js';
+
+export interface TsValues {
+  ts: number;
+  values: Record<string, unknown>;
+}
+/** One device's data from one message. */
+export interface DeviceData {
+  tenantId: string;
+  deviceId: string;
+  /** SERVER_SCOPE */
+  attributes?: Record<string, unknown>;
+  telemetry?: TsValues[];
+}
+
+export interface TelemetryEvents {
+  /** latest values that moved: (tenantId, deviceId, {key: [{ts, value}]}) */
+  timeseries: [string, string, TimeseriesData];
+  attributes: [string, string, AttributeScope, AttributeData[]];
+}
+
+/**
+ * Time series and attributes of devices: batched writes (one statement per batch) and the
+ * ThingsBoard-shaped reads. Emits `events` after each commit for live updates.
+ */
+@Injectable()
+export class TelemetryService implements OnModuleInit {
+  private readonly log = new Logger('telemetry');
+  private readonly repo: TelemetryRepository;
+  readonly events = new EventEmitter<TelemetryEvents>();
+
+  constructor(
+    db: Db,
+    private readonly devices: DeviceRepository,
+    private readonly deviceService: DeviceService,
+  ) {
+    this.repo = new TelemetryRepository(db);
+  }
+
+  onModuleInit(): void {
+    this.deviceService.events.on('deleted', (d) => {
+      this.repo.deleteHistory(d.id.id).catch((e: Error) => this.log.warn(`Could not delete history of device ${d.id.id}: ${e.message}`));
+    });
+  }
+
+  /** Throws a TelemetryError naming the key when an item cannot be stored (checked per message before batching). */
+  validate(item: Pick<DeviceData, 'attributes' | 'telemetry'>): void {
+    for (const [k, v] of Object.entries(item.attributes ?? {})) toTyped(k, v);
+    for (const t of item.telemetry ?? []) {
+      if (!Number.isSafeInteger(t.ts) || t.ts < 0) throw new Error(`Telemetry ts ${String(t.ts)} is not a time in milliseconds`);
+      for (const [k, v] of Object.entries(t.values)) toTyped(k, v);
+    }
+  }
+
+  /** Saves many devices' data in one statement; resolves once committed, then emits live updates. */
+  async saveBatch(items: DeviceData[], q?: Queryable): Promise<void> {
+    const now = Date.now();
+    const ts = new Map<string, TsRow>();
+    const latest = new Map<string, TsRow>();
+    const attrs = new Map<string, AttrRow>();
+    const tenantOf = new Map<string, string>();
+    for (const it of items) {
+      tenantOf.set(it.deviceId, it.tenantId);
+      for (const t of it.telemetry ?? []) {
+        for (const [key, v] of Object.entries(t.values)) {
+          const typed = toTyped(key, v);
+          if (!typed) continue;
+          const row: TsRow = { entityId: it.deviceId, key, ts: t.ts, ...typed };
+          ts.set(`${it.deviceId}\u0000${key}\u0000${t.ts}`, row);
+          const lk = `${it.deviceId}\u0000${key}`;
+          const cur = latest.get(lk);
+          if (!cur || cur.ts <= t.ts) latest.set(lk, row);
+        }
+      }
+      for (const [key, v] of Object.entries(it.attributes ?? {})) {
+        const typed = toTyped(key, v);
+        if (typed) attrs.set(`${it.deviceId}\u0000${key}`, { entityId: it.deviceId, scope: 'SERVER_SCOPE', key, ts: now, ...typed });
+      }
+    }
+    await this.write([...ts.values()], [...latest.values()], [...attrs.values()], tenantOf, q);
+  }
+
+  async saveTimeseries(tenantId: string, deviceId: string, telemetry: TsValues[]): Promise<void> {
+    await this.saveBatch([{ tenantId, deviceId, telemetry }]);
+  }
+
+  async saveAttributes(tenantId: string, deviceId: string, scope: AttributeScope, values: Record<string, unknown>): Promise<void> {
+    const now = Date.now();
+    const rows: AttrRow[] = [];
+    for (const [key, v] of Object.entries(values)) {
+      const typed = toTyped(key, v);
+      if (typed) rows.push({ entityId: deviceId, scope, key, ts: now, ...typed });
+    }
+    await this.write([], [], rows, new Map([[deviceId, tenantId]]));
+  }
+
+  private async write(ts: TsRow[], latest: TsRow[], attrs: AttrRow[], tenantOf: Map<string, string>, q?: Queryable): Promise<void> {
+    if (!ts.length && !attrs.length) return;
+    const { latest: moved } = await this.repo.saveBatch(ts, latest, attrs, q);
+    const byKey = new Map(latest.map((r) => [`${r.entityId}\u0000${r.key}`, r]));
+    const tsPush = new Map<string, TimeseriesData>();
+    for (const m of moved) {
+      const r = byKey.get(`${m.entity_id}\u0000${m.key}`);
+      if (!r) continue;
+      const d = tsPush.get(m.entity_id) ?? {};
+      d[m.key] = [{ ts: r.ts, value: fromRow({ ...r, json_v: r.json_v ? JSON.parse(r.json_v) : null }, true) }];
+      tsPush.set(m.entity_id, d);
+    }
+    for (const [deviceId, data] of tsPush) this.events.emit('timeseries', tenantOf.get(deviceId)!, deviceId, data);
+    const attrPush = new Map<string, AttrRow[]>();
+    for (const a of attrs) attrPush.set(`${a.entityId}\u0000${a.scope}`, [...(attrPush.get(`${a.entityId}\u0000${a.scope}`) ?? []), a]);
+    for (const list of attrPush.values()) {
+      const { entityId, scope } = list[0]!;
+      const data = list.map((a) => ({ key: a.key, value: fromRow({ ...a, json_v: a.json_v ? JSON.parse(a.json_v) : null }, true), lastUpdateTs: a.ts }));
+      this.events.emit('attributes', tenantOf.get(entityId)!, entityId, scope, data);
+    }
+  }
+
+  private async device(tenantId: string, deviceId: string): Promise<void> {
+    if (!(await this.devices.findById(tenantId, deviceId))) throw DeviceError.notFound(`with id ${deviceId}`);
+  }
+
+  async keys(tenantId: string, deviceId: string): Promise<string[]> {
+    await this.device(tenantId, deviceId);
+    return this.repo.keys(deviceId);
+  }
+
+  /** Latest values, or the history when startTs/endTs are given (contracts.md). */
+  async timeseries(tenantId: string, deviceId: string, q: TimeseriesQuery): Promise<TimeseriesData> {
+    await this.device(tenantId, deviceId);
+    const strict = q.useStrictDataTypes;
+    const out: TimeseriesData = {};
+    if (q.startTs === undefined || q.endTs === undefined) {
+      for (const r of await this.repo.latest(deviceId, q.keys.length ? q.keys : null))
+        out[r.key] = [{ ts: Number(r.ts), value: fromRow(r, strict) }];
+      return out;
+    }
+    const keys = q.keys.length ? q.keys : await this.repo.keys(deviceId);
+    keys.forEach(checkKey);
+    if (q.agg === 'NONE') {
+      for (const r of await this.repo.history(deviceId, keys, q.startTs, q.endTs, q.limit, q.orderBy))
+        (out[r.key] ??= []).push({ ts: Number(r.ts), value: fromRow(r, strict) });
+      return out;
+    }
+    const rows = await this.repo.aggregate(deviceId, keys, q.startTs, q.endTs, q.interval!, q.agg, q.limit, q.orderBy);
+    for (const r of rows) {
+      const n = Number(r.v);
+      (out[r.key] ??= []).push({ ts: Number(r.ts), value: strict ? n : String(n) });
+    }
+    return out;
+  }
+
+  async attributes(tenantId: string, deviceId: string, scope: AttributeScope | null, keys: string[]): Promise<AttributeData[]> {
+    await this.device(tenantId, deviceId);
+    const rows = await this.repo.attributes(deviceId, scope, keys.length ? keys : null);
+    return rows.map((r) => ({ key: r.key, value: fromRow(r, true), lastUpdateTs: Number(r.last_update_ts) }));
+  }
+
+  async checkDevice(tenantId: string, deviceId: string): Promise<void> {
+    await this.device(tenantId, deviceId);
+  }
+}

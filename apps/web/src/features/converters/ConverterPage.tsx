@@ -1,0 +1,159 @@
+import { Box, Breadcrumbs, Button, Link as MuiLink, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
+import { ApiError, errorMessage } from '../../app/api';
+import { useLoad } from '../../app/hooks';
+import { useNotify } from '../../app/notify';
+import { CodeEditor } from '../../ui/CodeEditor';
+import { useConfirm } from '../../ui/ConfirmDialog';
+import { EventTable } from '../../ui/EventTable';
+import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { convertersApi, type Converter, type ConverterTestCase, type ConverterType, type SaveConverter } from './converters.api';
+import { newConverter } from './CreateConverterDialog';
+import { DebugModeField } from './DebugModeField';
+import { TestCases } from './TestCases';
+import { TestPanel } from './TestPanel';
+import { decoderLib, encoderLib } from './typings';
+
+type Draft = SaveConverter | Converter;
+
+/** Create or edit a converter: script in Monaco beside its test panel; Events on their own tab (/converters/:id/events). */
+export function ConverterPage() {
+  const { id = 'new', tab = 'script' } = useParams();
+  const [sp] = useSearchParams();
+  const isNew = id === 'new';
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const confirm = useConfirm();
+  const loaded = useLoad((signal) => (isNew ? Promise.resolve(null) : convertersApi.get(id, signal)), [id]);
+  const [draft, setDraft] = useState<Draft | null>(null);
+  const [saved, setSaved] = useState<string>('');
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const [errLine, setErrLine] = useState<{ line: number | null; message?: string }>({ line: null });
+
+  useEffect(() => {
+    if (loaded.loading) return;
+    const d = loaded.data ?? (isNew ? newConverter((sp.get('type') as ConverterType) === 'DOWNLINK' ? 'DOWNLINK' : 'UPLINK', '') : null);
+    if (!d) return;
+    setDraft(d);
+    setSaved(JSON.stringify(d));
+  }, [loaded.data, loaded.loading, isNew]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const type: ConverterType = draft?.type ?? 'UPLINK';
+  const scriptKey = type === 'UPLINK' ? 'decoder' : 'encoder';
+  const script = draft?.configuration[scriptKey] ?? '';
+  const libs = useMemo(() => [type === 'UPLINK' ? decoderLib : encoderLib], [type]);
+  const dirty = !!draft && JSON.stringify(draft) !== saved;
+  const field = error instanceof ApiError ? error.field : undefined;
+
+  if (loaded.loading && !draft) return <Loading />;
+  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
+  if (!draft) return null;
+
+  const patch = (p: Partial<Draft>) => setDraft((d) => d && ({ ...d, ...p } as Draft));
+  const setScript = (s: string) => patch({ configuration: { scriptLang: 'JS', [scriptKey]: s } });
+  const setType = (t: ConverterType) => patch(newConverter(t, draft.name));
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const c = await convertersApi.save(draft);
+      setDraft(c);
+      setSaved(JSON.stringify(c));
+      notify(`Converter ${c.name} saved`);
+      if (isNew) navigate(`/converters/${c.id.id}`, { replace: true });
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!('id' in draft) || !draft.id) return;
+    if (!(await confirm({ title: `Delete converter ${draft.name}?` }))) return;
+    try {
+      await convertersApi.delete(draft.id.id);
+      notify(`Converter ${draft.name} deleted`);
+      navigate('/converters');
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+  const addCase = (c: ConverterTestCase) => {
+    const name = window.prompt('Name of the test case', `Case ${(draft.testCases?.length ?? 0) + 1}`);
+    if (!name) return;
+    patch({ testCases: [...(draft.testCases ?? []).filter((x) => x.name !== name), { ...c, name }] });
+    notify('Test case added; save the converter to keep it', 'info');
+  };
+
+  const fieldError = (f: string) => (field === f ? errorMessage(error) : undefined);
+  return (
+    <>
+      <Breadcrumbs sx={{ mb: 1 }}>
+        <MuiLink component={Link} to="/converters">
+          Data converters
+        </MuiLink>
+        <Typography color="text.primary">{isNew ? 'New converter' : draft.name}</Typography>
+      </Breadcrumbs>
+      <PageHeader
+        title={isNew ? `New ${type === 'UPLINK' ? 'uplink' : 'downlink'} converter` : draft.name}
+        subtitle={dirty ? 'Unsaved changes' : undefined}
+        actions={
+          <>
+            {!isNew && (
+              <Button color="error" onClick={remove}>
+                Delete
+              </Button>
+            )}
+            <Button variant="contained" onClick={save} disabled={busy || (!dirty && !isNew)}>
+              {isNew ? 'Add' : 'Save'}
+            </Button>
+          </>
+        }
+      />
+      {!field && <ErrorAlert error={error} />}
+      <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
+        <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+          <TextField label="Name" value={draft.name} onChange={(e) => patch({ name: e.target.value })} required sx={{ width: 280 }} error={!!fieldError('name')} helperText={fieldError('name')} />
+          <TextField select label="Type" value={type} onChange={(e) => setType(e.target.value as ConverterType)} disabled={!isNew} sx={{ width: 160 }}>
+            <MenuItem value="UPLINK">Uplink</MenuItem>
+            <MenuItem value="DOWNLINK">Downlink</MenuItem>
+          </TextField>
+          <DebugModeField
+            debugMode={draft.debugMode}
+            pinned={!!draft.debugModePinned}
+            until={dirty ? null : draft.debugModeUntil}
+            onChange={({ debugMode, pinned }) => patch({ debugMode, debugModePinned: pinned })}
+          />
+        </Stack>
+      </Paper>
+      <Tabs value={tab} onChange={(_, v: string) => navigate(`/converters/${id}/${v}`)} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
+        <Tab value="script" label={type === 'UPLINK' ? 'Decoder' : 'Encoder'} />
+        <Tab value="events" label="Events" disabled={isNew} />
+      </Tabs>
+      {tab === 'events' && !isNew ? (
+        <EventTable entityType="CONVERTER" entityId={id} emptyHint={draft.debugMode ? 'Messages this converter processes appear here as they arrive.' : 'Turn debug mode on and save: each message it processes is then kept here.'} />
+      ) : (
+        <>
+          <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1.25fr) minmax(360px, 1fr)', gap: 2, alignItems: 'start' }}>
+            <Paper variant="outlined" sx={{ overflow: 'hidden' }}>
+              <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 0.75, borderBottom: 1, borderColor: 'divider', fontFamily: 'monospace' }}>
+                {type === 'UPLINK' ? 'function Decoder(payload, metadata) {' : 'function Encoder(msg, metadata, msgType, integrationMetadata) {'}
+              </Typography>
+              <CodeEditor value={script} onChange={setScript} extraLibs={libs} errorLine={errLine.line} errorMessage={errLine.message} height={560} ariaLabel={`${scriptKey} script`} />
+              <Typography variant="body2" color="text.secondary" sx={{ px: 1.5, py: 0.75, borderTop: 1, borderColor: 'divider', fontFamily: 'monospace' }}>
+                {'}'}
+              </Typography>
+            </Paper>
+            <TestPanel type={type} script={script} converterId={isNew ? undefined : id} onErrorLine={(line, message) => setErrLine({ line, message })} onSaveCase={addCase} />
+          </Box>
+          <TestCases type={type} script={script} cases={draft.testCases ?? []} serverResults={draft.testResults} onChange={(testCases) => patch({ testCases })} />
+        </>
+      )}
+    </>
+  );
+}
+
+export default ConverterPage;

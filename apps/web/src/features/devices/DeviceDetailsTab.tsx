@@ -1,0 +1,70 @@
+import { Button, Paper, Stack, TextField } from '@mui/material';
+import { useState } from 'react';
+import { useNavigate } from 'react-router';
+import type { Device } from '@bridgeboard/contracts';
+import { ApiError, errorMessage } from '../../app/api';
+import { useNotify } from '../../app/notify';
+import { useConfirm } from '../../ui/ConfirmDialog';
+import { ErrorAlert } from '../../ui/states';
+import { formatTime } from '../../ui/time';
+import { devicesApi } from './devices.api';
+
+export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved: (d: Device) => void }) {
+  const [name, setName] = useState(device.name);
+  const [type, setType] = useState(device.type);
+  const [label, setLabel] = useState(device.label ?? '');
+  const [description, setDescription] = useState(String(device.additionalInfo?.description ?? ''));
+  const [error, setError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+  const notify = useNotify();
+  const confirm = useConfirm();
+  const navigate = useNavigate();
+  const field = error instanceof ApiError ? error.field : undefined;
+  const dirty = name !== device.name || type !== device.type || label !== (device.label ?? '') || description !== String(device.additionalInfo?.description ?? '');
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await devicesApi.save({ ...device, name, type, label: label || null, additionalInfo: { ...(device.additionalInfo ?? {}), description } });
+      onSaved(saved);
+      notify('Device saved');
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!(await confirm({ title: `Delete device ${device.name}?`, message: 'Its telemetry and attributes are deleted too.' }))) return;
+    try {
+      await devicesApi.delete(device.id.id);
+      notify(`Device ${device.name} deleted`);
+      navigate('/devices');
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  return (
+    <Paper variant="outlined" sx={{ p: 2, maxWidth: 640 }}>
+      <Stack spacing={2}>
+        {!field && <ErrorAlert error={error} />}
+        <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={field === 'name'} helperText={field === 'name' ? errorMessage(error) : undefined} />
+        <TextField label="Type" value={type} onChange={(e) => setType(e.target.value)} error={field === 'type'} helperText={field === 'type' ? errorMessage(error) : undefined} />
+        <TextField label="Label" value={label} onChange={(e) => setLabel(e.target.value)} />
+        <TextField label="Description" value={description} onChange={(e) => setDescription(e.target.value)} multiline minRows={2} />
+        <TextField label="Device id" value={device.id.id} slotProps={{ input: { readOnly: true } }} />
+        <TextField label="Created" value={formatTime(device.createdTime)} slotProps={{ input: { readOnly: true } }} />
+        <Stack direction="row" spacing={1}>
+          <Button variant="contained" onClick={save} disabled={!dirty || busy}>
+            Save
+          </Button>
+          <Button color="error" onClick={remove}>
+            Delete device
+          </Button>
+        </Stack>
+      </Stack>
+    </Paper>
+  );
+}

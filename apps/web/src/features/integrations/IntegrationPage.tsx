@@ -1,0 +1,143 @@
+import { Alert, Breadcrumbs, Button, Link as MuiLink, Stack, Tab, Tabs, Typography } from '@mui/material';
+import { useEffect, useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { ApiError } from '../../app/api';
+import { useLoad, useSocket } from '../../app/hooks';
+import { useNotify } from '../../app/notify';
+import { useConfirm } from '../../ui/ConfirmDialog';
+import { EventTable } from '../../ui/EventTable';
+import { fromPairs, type Pairs } from '../../ui/KeyValueTable';
+import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { formatTime } from '../../ui/time';
+import { IntegrationForm, metadataPairs } from './IntegrationForm';
+import { emptyIntegration, integrationsApi, topicFilterProblem, type IntegrationDraft, type IntegrationStatus } from './integrations.api';
+import { StatusChip } from './StatusChip';
+
+/** Problems the browser can see before asking the server (the server checks everything again). */
+function validate(d: IntegrationDraft): Record<string, string> {
+  const e: Record<string, string> = {};
+  const cc = d.configuration.clientConfiguration;
+  if (!d.name.trim()) e.name = 'Enter a name';
+  if (!d.defaultConverterId) e.defaultConverterId = 'Choose the uplink converter, or create one';
+  if (!cc.host.trim()) e['configuration.clientConfiguration.host'] = 'Enter the broker host';
+  if (!(cc.port >= 1 && cc.port <= 65535)) e['configuration.clientConfiguration.port'] = 'Port must be between 1 and 65535';
+  if (cc.credentials.type === 'basic' && !cc.credentials.username) e['configuration.clientConfiguration.credentials.username'] = 'Enter the username';
+  d.configuration.topicFilters.forEach((t, i) => {
+    const p = topicFilterProblem(t.filter);
+    if (p) e[`configuration.topicFilters.${i}.filter`] = p;
+  });
+  return e;
+}
+
+/** Create or edit an MQTT integration; its live status and counters in the header, Events on a tab. */
+export function IntegrationPage() {
+  const { id = 'new', tab = 'settings' } = useParams();
+  const isNew = id === 'new';
+  const navigate = useNavigate();
+  const notify = useNotify();
+  const confirm = useConfirm();
+  const loaded = useLoad((signal) => (isNew ? Promise.resolve(null) : integrationsApi.get(id, signal)), [id]);
+  const [draft, setDraft] = useState<IntegrationDraft | null>(null);
+  const [metadata, setMetadata] = useState<Pairs>([]);
+  const [status, setStatus] = useState<IntegrationStatus | null>(null);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [saveError, setSaveError] = useState<unknown>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (loaded.loading) return;
+    const d = loaded.data ?? (isNew ? emptyIntegration() : null);
+    if (!d) return;
+    setDraft(d as IntegrationDraft);
+    setMetadata(metadataPairs(d as IntegrationDraft));
+    setStatus(loaded.data?.status ?? null);
+  }, [loaded.data, loaded.loading, isNew]);
+
+  useSocket(isNew ? null : `integration:${id}`, (ev, p) => {
+    if (ev === 'integrationStatus') setStatus(p as IntegrationStatus);
+  });
+
+  if (loaded.loading && !draft) return <Loading />;
+  if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
+  if (!draft) return null;
+
+  const save = async () => {
+    const body: IntegrationDraft = { ...draft, configuration: { ...draft.configuration, metadata: fromPairs(metadata) } };
+    const local = validate(body);
+    setErrors(local);
+    setSaveError(null);
+    if (Object.keys(local).length) return;
+    setBusy(true);
+    try {
+      const saved = await integrationsApi.save(body);
+      notify(`Integration ${saved.name} saved`);
+      setDraft(saved as IntegrationDraft);
+      setStatus(saved.status ?? status);
+      if (isNew) navigate(`/integrations/${saved.id.id}`, { replace: true });
+    } catch (e) {
+      if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
+      setSaveError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const remove = async () => {
+    if (!(await confirm({ title: `Delete integration ${draft.name}?`, message: 'It disconnects from the broker; devices and their data stay.' }))) return;
+    try {
+      await integrationsApi.delete(id);
+      notify(`Integration ${draft.name} deleted`);
+      navigate('/integrations');
+    } catch (e) {
+      notify.error(e);
+    }
+  };
+
+  return (
+    <>
+      <Breadcrumbs sx={{ mb: 1 }}>
+        <MuiLink component={Link} to="/integrations">
+          Integrations
+        </MuiLink>
+        <Typography color="text.primary">{isNew ? 'New integration' : draft.name}</Typography>
+      </Breadcrumbs>
+      <PageHeader
+        title={isNew ? 'New MQTT integration' : draft.name}
+        subtitle={
+          !isNew && (
+            <Stack direction="row" spacing={1} component="span" sx={{ alignItems: 'center' }}>
+              <StatusChip status={status?.status} enabled={draft.enabled} lastError={status?.lastError} />
+              <span>
+                {status ? `${status.messagesIn} in · ${status.messagesOut} out · ${status.errors} errors · last message ${formatTime(status.lastMessageTime)}` : ''}
+              </span>
+            </Stack>
+          )
+        }
+        actions={
+          <>
+            {!isNew && (
+              <Button color="error" onClick={remove}>
+                Delete
+              </Button>
+            )}
+            <Button variant="contained" onClick={save} disabled={busy}>
+              {isNew ? 'Add' : 'Save'}
+            </Button>
+          </>
+        }
+      />
+      {Object.keys(errors).length > 0 && !saveError && <Alert severity="warning" sx={{ mb: 2 }}>Fix the marked fields, then save again.</Alert>}
+      <ErrorAlert error={saveError} />
+      <Tabs value={tab} onChange={(_, v: string) => navigate(`/integrations/${id}/${v}`)} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
+        <Tab value="settings" label="Settings" />
+        <Tab value="events" label="Events" disabled={isNew} />
+      </Tabs>
+      {tab === 'events' && !isNew ? (
+        <EventTable entityType="INTEGRATION" entityId={id} emptyHint={draft.debugMode ? 'Messages from the broker appear here as they arrive.' : 'Turn debug mode on and save to keep each message here.'} />
+      ) : (
+        <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} />
+      )}
+    </>
+  );
+}
+
+export default IntegrationPage;

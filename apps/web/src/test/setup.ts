@@ -1,0 +1,14 @@
+import { afterEach, vi } from 'vitest';
+import { cleanup } from '@testing-library/react';
+
+// No real socket in component tests: test/fake-socket.ts records rooms and lets a test push server events.
+vi.mock('socket.io-client', async () => {
+  const { fakeSocket } = await import('./fake-socket');
+  return { io: () => fakeSocket };
+});
+
+afterEach(() => {
+  cleanup();
+  localStorage.clear();
+  vi.unstubAllGlobals();
+});

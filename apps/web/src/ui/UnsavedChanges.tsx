@@ -1,0 +1,42 @@
+import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle } from '@mui/material';
+import { useEffect } from 'react';
+import { useBlocker } from 'react-router';
+
+/**
+ * Warns before unsaved edits are lost: leaving the page inside the app asks first,
+ * closing or reloading the tab gets the browser's own prompt. Needs the data router.
+ *
+ *   <UnsavedChangesPrompt when={dirty} what="the rule chain" />
+ */
+export function UnsavedChangesPrompt({ when, what = 'this page' }: { when: boolean; what?: string }) {
+  const blocker = useBlocker(
+    ({ currentLocation, nextLocation }) => when && currentLocation.pathname !== nextLocation.pathname,
+  );
+  useEffect(() => {
+    if (!when) return;
+    const h = (e: BeforeUnloadEvent) => {
+      e.preventDefault();
+      e.returnValue = '';
+    };
+    window.addEventListener('beforeunload', h);
+    return () => window.removeEventListener('beforeunload', h);
+  }, [when]);
+  return (
+    <Dialog open={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} maxWidth="xs" fullWidth>
+      <DialogTitle>Discard unsaved changes?</DialogTitle>
+      <DialogContent>
+        <DialogContentText>
+          You changed {what} without saving. Leave and lose those changes?
+        </DialogContentText>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={() => blocker.reset?.()} autoFocus>
+          Stay
+        </Button>
+        <Button color="error" variant="contained" onClick={() => blocker.proceed?.()}>
+          Discard and leave
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import type { EntityId } from './common.js';
+
+export const MQTT_MAX_BYTES_DEFAULT = 32768;
+
+/** Checks an MQTT topic filter: `+` fills a whole level, `#` only as the whole last level. */
+export function topicFilterProblem(filter: string): string | null {
+  if (!filter) return 'must not be empty';
+  if (filter.includes('\u0000')) return 'must not contain NUL characters';
+  if (new TextEncoder().encode(filter).length > 65535) return 'is too long';
+  const levels = filter.split('/');
+  for (let i = 0; i < levels.length; i++) {
+    const l = levels[i]!;
+    if (l.includes('#') && (l !== '#' || i !== levels.length - 1)) return `'#' must be a whole level and the last one (level ${i + 1} is '${l}')`;
+    if (l.includes('+') && l !== '+') return `'+' must fill a whole level (level ${i + 1} is '${l}')`;
+  }
+  return null;
+}
+
+const converterRef = z.object({ entityType: z.literal('CONVERTER'), id: z.string().uuid() });
+
+export const mqttCredentialsSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('anonymous') }),
+  z.object({ type: z.literal('basic'), username: z.string().min(1, 'username is required').max(1024), password: z.string().max(1024).optional() }),
+  z.object({
+    type: z.literal('cert.PEM'),
+    caCert: z.string().max(65536).optional(),
+    cert: z.string().max(65536).optional(),
+    privateKey: z.string().max(65536).optional(),
+    privateKeyPassword: z.string().max(1024).optional(),
+  }),
+]);
+export type MqttCredentials = z.infer<typeof mqttCredentialsSchema>;
+
+export const topicFilterSchema = z.object({
+  filter: z.string().superRefine((f, ctx) => {
+    const p = topicFilterProblem(f);
+    if (p) ctx.addIssue({ code: 'custom', message: `topic filter '${f}' ${p}` });
+  }),
+  qos: z.coerce.number().int().min(0, 'QoS must be 0, 1 or 2').max(2, 'QoS must be 0, 1 or 2').default(0),
+});
+
+export const mqttConfigurationSchema = z.object({
+  clientConfiguration: z.object({
+    host: z.string().trim().min(1, 'host is required').max(255),
+    port: z.coerce.number().int().min(1, 'port must be between 1 and 65535').max(65535, 'port must be between 1 and 65535').default(1883),
+    cleanSession: z.boolean().default(false),
+    retainedMessage: z.boolean().default(false),
+    ssl: z.boolean().default(false),
+    connectTimeoutSec: z.coerce.number().int().min(1).max(300).default(10),
+    clientId: z.string().max(256).optional().nullable(),
+    maxBytesInMessage: z.coerce.number().int().min(1).max(268_435_455).default(MQTT_MAX_BYTES_DEFAULT),
+    credentials: mqttCredentialsSchema.default({ type: 'anonymous' }),
+  }),
+  topicFilters: z.array(topicFilterSchema).min(1, 'at least one topic filter is required').max(100),
+  downlinkTopicPattern: z.string().max(1024).default('${topic}'),
+  metadata: z.record(z.string(), z.string()).default({}),
+});
+export type MqttConfiguration = z.infer<typeof mqttConfigurationSchema>;
+
+export const saveIntegrationSchema = z.object({
+  id: z.object({ entityType: z.literal('INTEGRATION'), id: z.string().uuid() }).optional(),
+  name: z.string().trim().min(1, 'name is required').max(255),
+  type: z.literal('MQTT').default('MQTT'),
+  enabled: z.boolean().default(true),
+  debugMode: z.boolean().default(false),
+  debugModePinned: z.boolean().optional(),
+  defaultConverterId: converterRef,
+  downlinkConverterId: converterRef.nullish(),
+  configuration: mqttConfigurationSchema,
+  additionalInfo: z.record(z.string(), z.unknown()).nullish(),
+});
+export type SaveIntegrationRequest = z.infer<typeof saveIntegrationSchema>;
+
+export type IntegrationConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | `ERROR: ${string}`;
+
+export interface IntegrationStatus {
+  status: IntegrationConnectionState;
+  messagesIn: number;
+  messagesOut: number;
+  errors: number;
+  lastMessageTime: number | null;
+  /** the last error text, kept after the status recovers */
+  lastError?: string | null;
+}
+
+export interface Integration {
+  id: EntityId<'INTEGRATION'>;
+  createdTime: number;
+  tenantId: EntityId<'TENANT'>;
+  name: string;
+  type: 'MQTT';
+  enabled: boolean;
+  debugMode: boolean;
+  debugModeSince: number | null;
+  debugModePinned: boolean;
+  debugModeUntil: number | null;
+  defaultConverterId: EntityId<'CONVERTER'>;
+  downlinkConverterId: EntityId<'CONVERTER'> | null;
+  /** secrets (password, privateKey, privateKeyPassword) are never returned */
+  configuration: MqttConfiguration;
+  additionalInfo: Record<string, unknown> | null;
+  /** live connection state and counters (GET responses) */
+  status?: IntegrationStatus;
+}

@@ -1,0 +1,46 @@
+import { MARKER } from './prelude.js';
+
+/** The marker's kind when `v` is one of the sandbox's {"$bb$": "..."} stand-ins, else null. */
+export function markerOf(v: unknown): string | null {
+  if (v && typeof v === 'object' && !Array.isArray(v)) {
+    const k = Object.keys(v);
+    if (k.length === 1 && k[0] === MARKER) return String((v as Record<string, unknown>)[MARKER]);
+  }
+  return null;
+}
+
+/** The first value JSON cannot carry inside `v`, with its path (e.g. "telemetry.temperature"), or null. */
+export function specialAt(v: unknown, path = ''): { path: string; what: string } | null {
+  const m = markerOf(v);
+  if (m) return { path, what: m };
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const r = specialAt(v[i], `${path}[${i}]`);
+      if (r) return r;
+    }
+  } else if (v && typeof v === 'object') {
+    for (const [k, x] of Object.entries(v)) {
+      const r = specialAt(x, path ? `${path}.${k}` : k);
+      if (r) return r;
+    }
+  }
+  return null;
+}
+
+const WHAT: Record<string, string> = {
+  NaN: 'is NaN',
+  Infinity: 'is Infinity',
+  '-Infinity': 'is -Infinity',
+  function: 'is a function',
+  symbol: 'is a Symbol',
+  bigint: 'is a BigInt',
+  cycle: 'refers back to an enclosing object (a cyclic object)',
+  Promise: 'is a Promise (scripts must return their result directly, not asynchronously)',
+  undefined: 'is undefined',
+  'too deep': 'is nested too deeply',
+};
+
+/** "telemetry.temperature is NaN" */
+export function describeSpecial(s: { path: string; what: string }, root = 'the result'): string {
+  return `${s.path || root} ${WHAT[s.what] ?? `cannot be represented as JSON (${s.what})`}`;
+}
