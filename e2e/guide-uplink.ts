@@ -160,14 +160,60 @@ export function guideTests(ctx: GuideContext): E2eTest[] {
       },
     },
     {
+      name: 'the telemetry chart (loaded only now) draws both temperatures',
+      run: async () => {
+        expect(!requested.some((u) => /TelemetryChartTab/.test(u)), 'the chart was loaded before its tab was opened');
+        await page.getByRole('tab', { name: 'Telemetry chart' }).click();
+        const line = page.getByRole('img', { name: 'Telemetry chart' }).locator('polyline');
+        await line.first().waitFor();
+        const points = ((await line.first().getAttribute('points')) ?? '').trim().split(/\s+/).filter(Boolean);
+        expect(points.length === 2, `expected 2 points (25.1 and 26.4), got ${points.length}`);
+        await screenshot('10-device-telemetry-chart');
+      },
+    },
+    {
+      name: 'the integrations list shows the integration CONNECTED with its message counters',
+      run: async () => {
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Integrations' }).click();
+        const row = page.getByRole('table', { name: 'Integrations' }).getByRole('row').filter({ hasText: 'MQTT Integration' });
+        await row.getByLabel('Status: CONNECTED', { exact: true }).waitFor();
+        const text = await row.innerText();
+        expect(/\b2 \/ 0 \/ 0\b/.test(text), `counters are not 2 in / 0 out / 0 errors: ${text}`);
+        await screenshot('11-integrations-list');
+      },
+    },
+    {
       name: "the converter's Events tab shows the consumed message with In, Out and Metadata",
       run: async () => {
         await page.goto(`${converterUrl}/events`);
         const table = page.getByRole('table', { name: 'Events' });
         await table.getByRole('row').nth(1).waitFor({ timeout: 15_000 });
         const text = await table.innerText();
-        expect(text.includes('25.1') && text.includes('SN-001') && text.includes('MQTT Integration'), `events lack In/Out/Metadata: ${text.slice(0, 400)}`);
-        await screenshot('10-converter-events');
+        expect(text.includes('{"value":25.1}') && text.includes('"deviceName":"SN-001"') && text.includes(`"topic":"${TOPIC.slice(0, 30)}`), `events lack In/Out/Metadata: ${text.slice(0, 400)}`);
+        await screenshot('12-converter-events');
+        await table.getByRole('row').filter({ hasText: '{"value":25.1}' }).click();
+        const dialog = page.getByRole('dialog');
+        await dialog.getByLabel('Metadata', { exact: true }).waitFor();
+        const full = await dialog.innerText();
+        expect(full.includes('"integrationName": "MQTT Integration"') && full.includes('"temperature": 25.1'), `the event's full JSON lacks metadata or output: ${full.slice(0, 400)}`);
+        await screenshot('13-converter-event-json');
+        await page.keyboard.press('Escape');
+      },
+    },
+    {
+      name: '"Use a recent message" fills the test panel from the latest message the converter processed',
+      run: async () => {
+        await page.getByRole('tab', { name: 'Decoder' }).click();
+        await page.getByRole('button', { name: 'Use a recent message' }).click();
+        await page.getByText(/Filled from the message of/).waitFor();
+        const payload = await page.getByLabel('Payload', { exact: true }).inputValue();
+        expect(payload === '{"value":26.4}', `payload is ${payload}`);
+        const values = await page.locator('input[aria-label^="Metadata value"]').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value));
+        expect(values.includes(TOPIC), `metadata values are ${values.join(', ')}`);
+        await page.getByRole('button', { name: 'Test decoder function' }).click();
+        const out = await page.getByLabel('Output', { exact: true }).innerText();
+        expect(out.includes('26.4'), `output lacks 26.4: ${out}`);
+        await screenshot('14-converter-recent-message');
       },
     },
   ];

@@ -8,9 +8,9 @@
  * `(ctx) => Promise<unknown>`), each as one test. Screenshots go to e2e/screenshots/ (git-ignored).
  * Ends with "N passed, N failed"; exits non-zero when anything failed.
  */
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { guideTests, type E2eTest } from './guide-uplink.js';
 import { ROOT, startPlatform, type Platform } from './platform.js';
 
@@ -19,6 +19,7 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 async function main(): Promise<number> {
+  rmSync(SHOTS, { recursive: true, force: true }); // only this run's screens
   mkdirSync(SHOTS, { recursive: true });
   let platform: Platform | null = null;
   let browser: Browser | null = null;
@@ -38,8 +39,10 @@ async function main(): Promise<number> {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const pageErrors: string[] = [];
+    let current: Page = page;
     page.on('pageerror', (e) => pageErrors.push(e.message));
-    const screenshot = (name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const shooter = (p: Page) => (name: string) => p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const screenshot = shooter(page);
 
     const tests: E2eTest[] = guideTests({ page, baseUrl: platform.baseUrl, mqttUrl: platform.mqttUrl, brokerHost: platform.brokerHost, brokerPort: platform.brokerPort, screenshot });
     const dir = path.join(ROOT, 'e2e/scenarios');
@@ -49,7 +52,18 @@ async function main(): Promise<number> {
         run: async () => {
           const mod = (await import(path.join(dir, f))) as { default?: (ctx: unknown) => Promise<unknown> };
           if (typeof mod.default !== 'function') throw new Error(`scenarios/${f} has no default export function`);
-          await mod.default({ page, baseUrl: platform!.baseUrl, mqttUrl: platform!.mqttUrl, screenshot, login: { username: 'tenant@example.com', password: 'tenant' } });
+          // each scenario gets its own tab (same session), so one scenario's leftovers cannot break the next
+          const own = await context.newPage();
+          own.setDefaultTimeout(15_000);
+          own.on('pageerror', (e) => pageErrors.push(e.message));
+          current = own;
+          try {
+            await mod.default({ page: own, baseUrl: platform!.baseUrl, mqttUrl: platform!.mqttUrl, screenshot: shooter(own), login: { username: 'tenant@example.com', password: 'tenant' } });
+          } finally {
+            await own.screenshot({ path: path.join(SHOTS, `scenario-${f.replace(/\.ts$/, '')}-last.png`), fullPage: true }).catch(() => undefined);
+            current = page;
+            await own.close();
+          }
         },
       });
     }
@@ -70,7 +84,7 @@ async function main(): Promise<number> {
       } catch (e) {
         report(false, t.name, Date.now() - s, e);
         if (isGuide) guideBroken = t.name;
-        await page.screenshot({ path: path.join(SHOTS, `fail-${String(i + 1).padStart(2, '0')}.png`), fullPage: true }).catch(() => undefined);
+        await current.screenshot({ path: path.join(SHOTS, `fail-${String(i + 1).padStart(2, '0')}.png`), fullPage: true }).catch(() => undefined);
       }
     }
     if (pageErrors.length) console.log(`uncaught errors in the page:\n  ${pageErrors.slice(0, 5).join('\n  ')}`);

@@ -42,5 +42,7 @@ export default defineConfig({
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/test/setup.ts'],
     css: false,
+    // the CI machine is shared: give slow renders room instead of flaking
+    testTimeout: 20_000,
   },
 });

@@ -120,7 +120,7 @@ async function arrange(ctx: ScenarioContext): Promise<void> {
     'GET',
     `/api/integrations?pageSize=100&page=0&textSearch=${encodeURIComponent('MQTT Integration')}`,
   );
-  let integration = (found.json?.data ?? []).find((i: { name: string }) => i.name === 'MQTT Integration');
+  const integration = (found.json?.data ?? []).find((i: { name: string }) => i.name === 'MQTT Integration');
   let downlinkId: string | undefined = integration?.downlinkConverterId?.id;
   if (!downlinkId) {
     const dl = await rest(page, baseUrl, 'POST', '/api/converter', {
@@ -160,7 +160,6 @@ async function arrange(ctx: ScenarioContext): Promise<void> {
       },
     });
     if (made.status !== 200) fail('arrange integration', JSON.stringify(made.json));
-    integration = made.json;
   } else if (!integration.downlinkConverterId) {
     const upd = await rest(page, baseUrl, 'POST', '/api/integration', {
       ...integration,

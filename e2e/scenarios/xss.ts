@@ -28,7 +28,7 @@ export const PAYLOADS = [
   '<img src=x onerror=window.__xss=1>',
   '"><svg onload=window.__xss=2>',
   '<script>window.__xss=3</script>',
-  "'><iframe srcdoc=\"<script>parent.__xss=4</script>\">",
+  '\'><iframe srcdoc="<script>parent.__xss=4</script>">',
   'javascript:window.__xss=5',
   '<a href="javascript:window.__xss=6" id=xss-link>x</a>',
   '<img src=x onerror=alert(7)>',
@@ -62,9 +62,17 @@ export async function xssScenario(ctx: XssContext): Promise<{ pages: number; pay
     const [p1, p2, p3, p4, p5, p6, p7] = PAYLOADS;
 
     // stored over REST
-    const device = await api('POST', '/api/device', { name: `xss-${tag} ${p1}`, type: `${p2}`, label: `${p3} ${p5}` });
+    const device = await api('POST', '/api/device', {
+      name: `xss-${tag} ${p1}`,
+      type: `${p2}`,
+      label: `${p3} ${p5}`,
+    });
     const did = device.id.id as string;
-    await api('POST', `/api/plugins/telemetry/DEVICE/${did}/timeseries/ANY`, { [p1]: p2, [`k-${tag}`]: p3, temp: 21 });
+    await api('POST', `/api/plugins/telemetry/DEVICE/${did}/timeseries/ANY`, {
+      [p1]: p2,
+      [`k-${tag}`]: p3,
+      temp: 21,
+    });
     await api('POST', `/api/plugins/telemetry/DEVICE/${did}/attributes/SERVER_SCOPE`, { [p4]: p6, note: p7 });
     const decoder = `// ${p1}
 var d = JSON.parse(String.fromCharCode.apply(String, payload));
@@ -86,7 +94,11 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
       debugMode: true,
       defaultConverterId: { entityType: 'CONVERTER', id: cid },
       configuration: {
-        clientConfiguration: { host: broker?.hostname ?? '127.0.0.1', port: Number(broker?.port || 1883), clientId: `xss-${tag}` },
+        clientConfiguration: {
+          host: broker?.hostname ?? '127.0.0.1',
+          port: Number(broker?.port || 1883),
+          clientId: `xss-${tag}`,
+        },
         topicFilters: [{ filter: `${topic}/#`, qos: 1 }],
         metadata: { [p5]: p1 },
       },
@@ -95,7 +107,10 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
     let uplinkDevice: string | null = null;
     if (broker) {
       // through the real path: the decoder names a device and keys after the payloads
-      await waitFor(async () => (await api('GET', `/api/integration/${iid}/status`)).status === 'CONNECTED', 'integration connected');
+      await waitFor(
+        async () => (await api('GET', `/api/integration/${iid}/status`)).status === 'CONNECTED',
+        'integration connected',
+      );
       const c = await connectAsync(ctx.mqttUrl!, { clientId: `xss-pub-${tag}` });
       await c.publishAsync(
         `${topic}/${p1}`,
@@ -104,7 +119,10 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
       );
       await c.endAsync();
       const found = await waitFor(async () => {
-        const r = await api('GET', `/api/tenant/devices?pageSize=10&page=0&textSearch=${encodeURIComponent(`xss-${tag}-up`)}`);
+        const r = await api(
+          'GET',
+          `/api/tenant/devices?pageSize=10&page=0&textSearch=${encodeURIComponent(`xss-${tag}-up`)}`,
+        );
         return r.data[0]?.id.id as string | undefined;
       }, 'device created by the uplink');
       uplinkDevice = found ?? null;
@@ -129,14 +147,27 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
       configuration: {
         description: p1,
         entityAliases: {
-          a1: { id: 'a1', alias: `${p2}`, filter: { type: 'singleEntity', singleEntity: { entityType: 'DEVICE', id: did } } },
+          a1: {
+            id: 'a1',
+            alias: `${p2}`,
+            filter: { type: 'singleEntity', singleEntity: { entityType: 'DEVICE', id: did } },
+          },
         },
         widgets: {
           w1: {
             id: 'w1',
             type: 'latest-values',
             title: `${p3}`,
-            datasources: [{ type: 'entity', entityAliasId: 'a1', dataKeys: [{ name: p1, type: 'timeseries', label: p4 }, { name: p4, type: 'attribute' }] }],
+            datasources: [
+              {
+                type: 'entity',
+                entityAliasId: 'a1',
+                dataKeys: [
+                  { name: p1, type: 'timeseries', label: p4 },
+                  { name: p4, type: 'attribute' },
+                ],
+              },
+            ],
             settings: {},
           },
         },
@@ -148,8 +179,16 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
     // every list and detail page
     const pages: [string, string][] = [
       ['xss-devices', '/devices'],
-      ...['details', 'attributes', 'latest', 'chart', 'rpc'].map((t): [string, string] => [`xss-device-${t}`, `/devices/${did}/${t}`]),
-      ...(uplinkDevice ? (['attributes', 'latest'].map((t) => [`xss-uplink-device-${t}`, `/devices/${uplinkDevice}/${t}`]) as [string, string][]) : []),
+      ...['details', 'attributes', 'latest', 'chart', 'rpc'].map((t): [string, string] => [
+        `xss-device-${t}`,
+        `/devices/${did}/${t}`,
+      ]),
+      ...(uplinkDevice
+        ? (['attributes', 'latest'].map((t) => [
+            `xss-uplink-device-${t}`,
+            `/devices/${uplinkDevice}/${t}`,
+          ]) as [string, string][])
+        : []),
       ['xss-converters', '/converters'],
       ['xss-converter-script', `/converters/${cid}/script`],
       ['xss-converter-events', `/converters/${cid}/events`],
@@ -166,14 +205,17 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
       await page.waitForLoadState('networkidle').catch(() => undefined);
       await page.waitForTimeout(300);
       // hover and click what carries a payload, in case a handler only fires then
-      for (const el of (await page.locator('a[href^="javascript:"], #xss-link').all()).slice(0, 5)) await el.hover().catch(() => undefined);
+      for (const el of (await page.locator('a[href^="javascript:"], #xss-link').all()).slice(0, 5))
+        await el.hover().catch(() => undefined);
       const ran = await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss);
       if (ran !== undefined) {
         await screenshot(`${shot}-FAILED`);
         fail(path, `payload ${String(ran)} ran (window.__xss = ${JSON.stringify(ran)})`);
       }
       if (dialogs.length) fail(path, `a dialog opened: ${dialogs.join('; ')}`);
-      const injected = await page.evaluate(() => document.querySelectorAll('img[src="x"], svg[onload], iframe[srcdoc], #xss-link').length);
+      const injected = await page.evaluate(
+        () => document.querySelectorAll('img[src="x"], svg[onload], iframe[srcdoc], #xss-link').length,
+      );
       if (injected) fail(path, `${injected} element(s) from a payload are in the page's DOM`);
       await screenshot(shot);
     }
@@ -183,7 +225,12 @@ return { deviceName: d.name, deviceType: d.type, telemetry: d.values, attributes
       .getByText(`xss-${tag} ${p1}`, { exact: false })
       .first()
       .waitFor()
-      .catch(() => fail('/devices', 'the device named with a payload is not shown as text'));
+      .catch(() =>
+        fail(
+          '/devices',
+          `the device named with a payload is not shown as text (at ${page.url()}; dialogs: ${dialogs.join('; ') || 'none'})`,
+        ),
+      );
     return { pages: pages.length, payloads: PAYLOADS.length };
   } finally {
     page.off('dialog', onDialog);

@@ -22,9 +22,14 @@ async function main(): Promise<number> {
     return 0;
   }
 
+  // Listen from the start, so Ctrl-C while connecting is a clean stop as well.
+  const stopSignal = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   let sim;
   try {
-    sim = await startSimulator(parsed.options, out);
+    sim = await Promise.race([startSimulator(parsed.options, out), stopSignal.then(() => null)]);
   } catch (e) {
     if (e instanceof BrokerUnreachableError) {
       out.error(e.message);
@@ -32,11 +37,11 @@ async function main(): Promise<number> {
     }
     throw e;
   }
+  if (!sim) {
+    out.log('Stopped before the broker answered.');
+    return 0;
+  }
 
-  const stopSignal = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
   const reason = await Promise.race([stopSignal, sim.lost.then((why) => ({ lost: why }))]);
   // A second Ctrl-C while disconnecting means "now".
   process.once('SIGINT', () => process.exit(130));

@@ -178,8 +178,28 @@ describe('device simulator against a real broker', () => {
       await sim.waitFor('SN-001 sent {"value":');
       sim.signal(sig);
       expect(await sim.exited).toBe(0);
-      expect(sim.stdout).toMatch(/Stopped: sent \d+ readings, received 0 commands, answered 0\.\n$/);
+      expect(sim.stdout).toMatch(/Stopped: sent \d+ readings?, received 0 commands, answered 0\.\n$/);
       expect(sim.stderr).toBe('');
+    }
+  });
+
+  it('stops on Ctrl-C with exit code 0 while it is still waiting for the broker to answer', async () => {
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    try {
+      const sim = new Sim([
+        '--url',
+        `mqtt://127.0.0.1:${(silent.address() as net.AddressInfo).port}`,
+        '--connect-timeout',
+        '30',
+      ]);
+      // the TCP connection is accepted once the program is past start-up and waits for CONNACK
+      await new Promise<void>((r) => silent.once('connection', () => r()));
+      sim.signal('SIGINT');
+      expect(await sim.exited).toBe(0);
+      expect(sim.stdout).toBe('Stopped before the broker answered.\n');
+    } finally {
+      silent.close();
     }
   });
 

@@ -16,7 +16,15 @@ export const rpcRequestSchema = z.object({
 });
 export type RpcRequest = z.infer<typeof rpcRequestSchema>;
 
-export const rpcStatuses = ['QUEUED', 'SENT', 'DELIVERED', 'SUCCESSFUL', 'TIMEOUT', 'EXPIRED', 'FAILED'] as const;
+export const rpcStatuses = [
+  'QUEUED',
+  'SENT',
+  'DELIVERED',
+  'SUCCESSFUL',
+  'TIMEOUT',
+  'EXPIRED',
+  'FAILED',
+] as const;
 export type RpcStatus = (typeof rpcStatuses)[number];
 /** Every call ends in exactly one of these. */
 export const finalRpcStatuses: readonly RpcStatus[] = ['SUCCESSFUL', 'TIMEOUT', 'EXPIRED', 'FAILED'];

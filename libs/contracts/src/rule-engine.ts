@@ -24,7 +24,14 @@ export interface RuleMsg {
   ts: number;
 }
 
-export const ruleNodeCategories = ['FILTER', 'ENRICHMENT', 'TRANSFORMATION', 'ACTION', 'EXTERNAL', 'FLOW'] as const;
+export const ruleNodeCategories = [
+  'FILTER',
+  'ENRICHMENT',
+  'TRANSFORMATION',
+  'ACTION',
+  'EXTERNAL',
+  'FLOW',
+] as const;
 export type RuleNodeCategory = (typeof ruleNodeCategories)[number];
 
 /** GET /api/components: what the editor needs to build its palette and forms. */
@@ -60,7 +67,10 @@ export interface RuleNode {
   name: string;
   /** On while debug events are recorded; switches itself off after DEBUG_MODE_AUTO_OFF_MIN unless pinned. */
   debugMode: boolean;
+  /** keep debug mode on instead of switching it off after DEBUG_MODE_AUTO_OFF_MIN minutes */
   debugPinned: boolean;
+  /** when debug mode switches itself off (ms); null when off or pinned */
+  debugModeUntil: number | null;
   configuration: Record<string, unknown>;
   additionalInfo: Record<string, unknown> | null;
 }
@@ -104,7 +114,13 @@ export const saveRuleChainMetaDataSchema = z.object({
   firstNodeIndex: z.number().int().min(-1).nullish(),
   nodes: z.array(saveRuleNodeSchema).max(500),
   connections: z
-    .array(z.object({ fromIndex: z.number().int().min(0), toIndex: z.number().int().min(0), type: z.string().min(1).max(255) }))
+    .array(
+      z.object({
+        fromIndex: z.number().int().min(0),
+        toIndex: z.number().int().min(0),
+        type: z.string().min(1).max(255),
+      }),
+    )
     .max(5000)
     .nullish(),
 });

@@ -205,6 +205,10 @@ export class Sandbox {
         this.take(ctx, idx, from, JSON.parse(text) as Wire);
         return;
       } catch (e) {
+        if (e instanceof ScriptCompileError) {
+          for (let k = from; k < idx.length; k++) this.record(ctx, idx[k]!, fail(e.message, 'SANDBOX'));
+          return;
+        }
         if (slot.disposedByLimit || !slot.live) {
           slot.release();
           const rest = idx.slice(from);

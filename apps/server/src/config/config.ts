@@ -24,7 +24,7 @@ export const configSchema = z.object({
   EMBEDDED_BROKER: bool.default(true),
   /** Port of the embedded broker. */
   EMBEDDED_BROKER_PORT: int(1, 65535).default(1883),
-  /** HMAC key for JWTs (>= 32 characters); generated and stored in DATA_DIR/jwt.key when empty. */
+  /** HMAC key for JWTs (>= 32 characters); when empty one is generated on first start and kept in the database. */
   JWT_SECRET: z.string().optional(),
   /** Access token lifetime, seconds. */
   JWT_TOKEN_TTL_SEC: int(10, 86400 * 7).default(9000),

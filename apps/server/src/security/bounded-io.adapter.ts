@@ -22,8 +22,13 @@ export class BoundedIoAdapter extends IoAdapter {
   }
 
   override createIOServer(port: number, options?: IoOptions): IoServer {
-    const server = super.createIOServer(port, { ...options, maxHttpBufferSize: this.maxMessageBytes } as IoOptions);
-    (server as unknown as Server).on('connection', (socket) => limitSubscriptions(socket, this.maxSubscriptions));
+    const server = super.createIOServer(port, {
+      ...options,
+      maxHttpBufferSize: this.maxMessageBytes,
+    } as IoOptions);
+    (server as unknown as Server).on('connection', (socket) =>
+      limitSubscriptions(socket, this.maxSubscriptions),
+    );
     return server;
   }
 }
@@ -39,9 +44,13 @@ export function limitSubscriptions(socket: Socket, max: number): void {
     // the socket's own id is a room too
     const joined = socket.rooms.size - 1;
     const room = (packet[1] as { room?: unknown } | undefined)?.room;
-    const already = typeof room === 'string' && [...socket.rooms].some((r) => r === room || r.endsWith(`|${room}`));
+    const already =
+      typeof room === 'string' && [...socket.rooms].some((r) => r === room || r.endsWith(`|${room}`));
     if (!already && joined + pending >= max) {
-      ack({ ok: false, error: `Too many subscriptions on this connection: at most ${max} (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first` });
+      ack({
+        ok: false,
+        error: `Too many subscriptions on this connection: at most ${max} (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first`,
+      });
       return;
     }
     pending++;

@@ -1,5 +1,5 @@
 import { loadConfig } from '../config/config.js';
-import { LoginThrottle } from '../modules/auth/login-throttle.js';
+import { clientKey, LoginThrottle } from '../modules/auth/login-throttle.js';
 import { InMemoryFailureStore, InMemoryRateLimitStore, parseRateLimits } from './rate-limit.store.js';
 
 describe('tenant rate limit buckets', () => {
@@ -9,7 +9,9 @@ describe('tenant rate limit buckets', () => {
       { capacity: 2000, periodMs: 60000 },
     ]);
     expect(parseRateLimits('off')).toEqual([]);
-    expect(() => loadConfig({ REST_RATE_LIMIT_TENANT: '100' })).toThrow(/REST_RATE_LIMIT_TENANT.*capacity:seconds/);
+    expect(() => loadConfig({ REST_RATE_LIMIT_TENANT: '100' })).toThrow(
+      /REST_RATE_LIMIT_TENANT.*capacity:seconds/,
+    );
     expect(() => loadConfig({ REST_RATE_LIMIT_TENANT: '0:1' })).toThrow(/REST_RATE_LIMIT_TENANT/);
   });
 
@@ -40,7 +42,16 @@ describe('tenant rate limit buckets', () => {
 describe('login throttle', () => {
   const config = loadConfig({});
   let now = 0;
-  const throttle = () => new LoginThrottle({ maxFailures: config.LOGIN_MAX_FAILURES, windowMs: config.LOGIN_FAILURE_WINDOW_SEC * 1000, blockMs: config.LOGIN_BLOCK_SEC * 1000 }, new InMemoryFailureStore(), () => now);
+  const throttle = () =>
+    new LoginThrottle(
+      {
+        maxFailures: config.LOGIN_MAX_FAILURES,
+        windowMs: config.LOGIN_FAILURE_WINDOW_SEC * 1000,
+        blockMs: config.LOGIN_BLOCK_SEC * 1000,
+      },
+      new InMemoryFailureStore(),
+      () => now,
+    );
 
   it('blocks an address for 60 s after 10 failures (defaults), then lets it try again', async () => {
     now = 0;
@@ -49,10 +60,16 @@ describe('login throttle', () => {
       await expect(t.check('10.0.0.1')).resolves.toBeUndefined();
       await t.failed('10.0.0.1');
     }
-    await expect(t.check('10.0.0.1')).rejects.toMatchObject({ status: 429, message: 'Too many failed logins from your address: try again in 60 seconds' });
+    await expect(t.check('10.0.0.1')).rejects.toMatchObject({
+      status: 429,
+      message: 'Too many failed logins from your address: try again in 60 seconds',
+    });
     await expect(t.check('10.0.0.2')).resolves.toBeUndefined();
     now = 59_999;
-    await expect(t.check('10.0.0.1')).rejects.toMatchObject({ status: 429, message: expect.stringContaining('in 1 seconds') });
+    await expect(t.check('10.0.0.1')).rejects.toMatchObject({
+      status: 429,
+      message: expect.stringContaining('in 1 seconds'),
+    });
     now = 60_000;
     await expect(t.check('10.0.0.1')).resolves.toBeUndefined();
   });
@@ -68,5 +85,17 @@ describe('login throttle', () => {
     await t.succeeded('a');
     await t.failed('a');
     await expect(t.check('a')).resolves.toBeUndefined();
+  });
+});
+
+describe('login throttle client key', () => {
+  it('counts IPv4 addresses one by one and IPv6 addresses per /64', () => {
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey('')).toBe('unknown');
   });
 });

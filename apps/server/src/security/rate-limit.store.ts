@@ -44,7 +44,11 @@ export class InMemoryFailureStore implements FailureStore {
   private readonly entries = new Map<string, { times: number[]; blockedUntil: number; touched: number }>();
   private ops = 0;
 
-  async fail(key: string, now: number, rule: FailureRule): Promise<{ failures: number; blockedUntil: number }> {
+  async fail(
+    key: string,
+    now: number,
+    rule: FailureRule,
+  ): Promise<{ failures: number; blockedUntil: number }> {
     this.sweep(now);
     const e = this.entries.get(key) ?? { times: [], blockedUntil: 0, touched: now };
     e.times = e.times.filter((t) => t > now - rule.windowMs);
@@ -70,7 +74,8 @@ export class InMemoryFailureStore implements FailureStore {
 
   private sweep(now: number): void {
     if (++this.ops % SWEEP_EVERY) return;
-    for (const [k, e] of this.entries) if (e.touched < now - IDLE_MS && e.blockedUntil < now) this.entries.delete(k);
+    for (const [k, e] of this.entries)
+      if (e.touched < now - IDLE_MS && e.blockedUntil < now) this.entries.delete(k);
   }
 }
 
@@ -86,7 +91,9 @@ export class InMemoryRateLimitStore implements RateLimitStore {
       this.buckets.set(key, b);
     }
     const elapsed = Math.max(0, now - b.last);
-    const tokens = limits.map((l, i) => Math.min(l.capacity, b.tokens[i]! + (elapsed * l.capacity) / l.periodMs));
+    const tokens = limits.map((l, i) =>
+      Math.min(l.capacity, b.tokens[i]! + (elapsed * l.capacity) / l.periodMs),
+    );
     b.last = now;
     b.tokens = tokens;
     let waitMs = 0;

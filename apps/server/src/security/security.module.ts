@@ -1,6 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
-import { FAILURE_STORE, InMemoryFailureStore, InMemoryRateLimitStore, RATE_LIMIT_STORE } from './rate-limit.store.js';
+import {
+  FAILURE_STORE,
+  InMemoryFailureStore,
+  InMemoryRateLimitStore,
+  RATE_LIMIT_STORE,
+} from './rate-limit.store.js';
 import { TenantRateLimitInterceptor } from './tenant-rate-limit.interceptor.js';
 
 /** Cross-cutting protections: the stores behind throttling and the per-tenant REST rate limit. */

@@ -1,10 +1,21 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import type { Observable } from 'rxjs';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { AppError, ErrorCode } from '../common/errors.js';
 import type { SecurityUser } from '../modules/auth/security.js';
-import { parseRateLimits, RATE_LIMIT_STORE, type RateLimit, type RateLimitStore } from './rate-limit.store.js';
+import {
+  parseRateLimits,
+  RATE_LIMIT_STORE,
+  type RateLimit,
+  type RateLimitStore,
+} from './rate-limit.store.js';
 
 /**
  * Per-tenant REST rate limit (ThingsBoard's rest.limits.tenant). An interceptor rather than a

@@ -20,14 +20,22 @@ describe('live updates across tenants', () => {
     b = await createTenantWithAdmin(p, 'Live B');
     const a = bearer(p.tenantToken);
     const post = async (url: string, body: unknown, auth = a) => {
-      const r = await p.http().post(url).set(auth).send(body as object);
+      const r = await p
+        .http()
+        .post(url)
+        .set(auth)
+        .send(body as object);
       if (r.status !== 200) throw new Error(`${url}: ${r.status} ${r.text}`);
       return r.body as { id: { id: string } };
     };
     ids.deviceA = (await post('/api/device', { name: 'live-A', type: 'x' })).id.id;
     ids.deviceB = (await post('/api/device', { name: 'live-B', type: 'x' }, bearer(b.token))).id.id;
     ids.converterA = (
-      await post('/api/converter', { name: 'live-A-conv', type: 'UPLINK', configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "x", deviceType: "y"};' } })
+      await post('/api/converter', {
+        name: 'live-A-conv',
+        type: 'UPLINK',
+        configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "x", deviceType: "y"};' },
+      })
     ).id.id;
     ids.integrationA = (
       await post('/api/integration', {
@@ -35,11 +43,18 @@ describe('live updates across tenants', () => {
         type: 'MQTT',
         enabled: false,
         defaultConverterId: { entityType: 'CONVERTER', id: ids.converterA },
-        configuration: { clientConfiguration: { host: '127.0.0.1', port: 1883 }, topicFilters: [{ filter: 'live/#', qos: 0 }] },
+        configuration: {
+          clientConfiguration: { host: '127.0.0.1', port: 1883 },
+          topicFilters: [{ filter: 'live/#', qos: 0 }],
+        },
       })
     ).id.id;
-    const chains = (await p.http().get('/api/ruleChains?pageSize=10&page=0').set(a)).body.data as { id: { id: string } }[];
-    const meta = (await p.http().get(`/api/ruleChain/${chains[0]!.id.id}/metadata`).set(a)).body as { nodes: { id: { id: string } }[] };
+    const chains = (await p.http().get('/api/ruleChains?pageSize=10&page=0').set(a)).body.data as {
+      id: { id: string };
+    }[];
+    const meta = (await p.http().get(`/api/ruleChain/${chains[0]!.id.id}/metadata`).set(a)).body as {
+      nodes: { id: { id: string } }[];
+    };
     ids.ruleNodeA = meta.nodes[0]!.id.id;
   });
   afterAll(async () => {
@@ -48,7 +63,12 @@ describe('live updates across tenants', () => {
   });
 
   const open = (token: string) => {
-    const s = connect(p.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, auth: { token } });
+    const s = connect(p.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      auth: { token },
+    });
     sockets.push(s);
     return new Promise<Socket>((resolve, reject) => {
       s.on('connect', () => resolve(s));
@@ -80,12 +100,24 @@ describe('live updates across tenants', () => {
     expect(await sub(sa, `device:${ids.deviceA}`)).toEqual({ ok: true });
     expect(await sub(sa, 'tenant')).toEqual({ ok: true });
     const aGot = new Promise<unknown>((r) => sa.on('telemetry', r));
-    await p.http().post(`/api/plugins/telemetry/DEVICE/${ids.deviceA}/timeseries/ANY`).set(bearer(p.tenantToken)).send({ secretTemp: 42 }).expect(200);
-    await p.http().post('/api/device').set(bearer(p.tenantToken)).send({ name: 'live-A-2', type: 'x' }).expect(200);
+    await p
+      .http()
+      .post(`/api/plugins/telemetry/DEVICE/${ids.deviceA}/timeseries/ANY`)
+      .set(bearer(p.tenantToken))
+      .send({ secretTemp: 42 })
+      .expect(200);
+    await p
+      .http()
+      .post('/api/device')
+      .set(bearer(p.tenantToken))
+      .send({ name: 'live-A-2', type: 'x' })
+      .expect(200);
     await aGot;
     await new Promise((r) => setTimeout(r, 500));
     expect(got).toEqual([]);
-    report.checked("A's telemetry and a new device of A reach A's socket; B's socket (subscribed to 'tenant') gets 0 events in 500 ms");
+    report.checked(
+      "A's telemetry and a new device of A reach A's socket; B's socket (subscribed to 'tenant') gets 0 events in 500 ms",
+    );
   });
 
   it('refuses a socket without a valid tenant token', async () => {
@@ -114,13 +146,21 @@ describe('live updates across tenants', () => {
     expect((await sub(s, `device:${ids.deviceA}`)).ok).toBe(false);
     const more: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const d = await p.http().post('/api/device').set(bearer(b.token)).send({ name: `live-B-${i}`, type: 'x' });
+      const d = await p
+        .http()
+        .post('/api/device')
+        .set(bearer(b.token))
+        .send({ name: `live-B-${i}`, type: 'x' });
       more.push(`device:${d.body.id.id}`);
     }
     expect(await sub(s, more[0]!)).toEqual({ ok: true });
     expect(await sub(s, more[1]!)).toEqual({ ok: true });
     const over = await sub(s, more[2]!);
-    expect(over).toEqual({ ok: false, error: 'Too many subscriptions on this connection: at most 4 (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first' });
+    expect(over).toEqual({
+      ok: false,
+      error:
+        'Too many subscriptions on this connection: at most 4 (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first',
+    });
     report.checked(`5th room on one connection → {ok: false, "${over.error}"}`);
   });
 });

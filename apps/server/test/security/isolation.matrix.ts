@@ -43,14 +43,20 @@ export interface Attack {
 
 type Case = (f: Fixture) => Attack[];
 
-const page = (b: unknown) => (b as { totalElements?: number; data?: unknown[] })?.totalElements === 0 && (b as { data: unknown[] }).data.length === 0;
+const page = (b: unknown) =>
+  (b as { totalElements?: number; data?: unknown[] })?.totalElements === 0 &&
+  (b as { data: unknown[] }).data.length === 0;
 const found = (b: unknown) => ((b as { totalElements?: number })?.totalElements ?? 0) > 0;
 const emptyList = (b: unknown) => Array.isArray(b) && b.length === 0;
 const emptyObject = (b: unknown) => !!b && typeof b === 'object' && Object.keys(b).length === 0;
 const dev = (id: string) => `/api/plugins/telemetry/DEVICE/${id}`;
 const ref = <T extends string>(entityType: T, id: string) => ({ entityType, id });
 
-export const integrationBody = (f: Pick<Fixture, 'converterA'>, name: string, extra: Record<string, unknown> = {}) => ({
+export const integrationBody = (
+  f: Pick<Fixture, 'converterA'>,
+  name: string,
+  extra: Record<string, unknown> = {},
+) => ({
   name,
   type: 'MQTT',
   enabled: false,
@@ -71,20 +77,52 @@ export const matrix: Record<string, Case> = {
   'GET /api/device/:id': (f) => [{ method: 'GET', url: `/api/device/${f.deviceA}` }],
   'DELETE /api/device/:id': (f) => [{ method: 'DELETE', url: `/api/device/${f.deviceA}` }],
   'POST /api/device': (f) => [
-    { method: 'POST', url: '/api/device', body: { id: ref('DEVICE', f.deviceA), name: 'B-took-it', type: 'x' }, note: "update with A's device id" },
+    {
+      method: 'POST',
+      url: '/api/device',
+      body: { id: ref('DEVICE', f.deviceA), name: 'B-took-it', type: 'x' },
+      note: "update with A's device id",
+    },
   ],
   'GET /api/tenant/devices': () => [
-    { method: 'GET', url: `/api/tenant/devices?deviceName=${MARK}-device`, note: "?deviceName= of A's device" },
-    { method: 'GET', url: `/api/tenant/devices?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found, note: '?textSearch=' },
-    { method: 'GET', url: `/api/tenant/devices?pageSize=100&page=0&type=${MARK}-type`, refused: [], emptyOk: page, control: true, controlHas: found, note: '?type=' },
+    {
+      method: 'GET',
+      url: `/api/tenant/devices?deviceName=${MARK}-device`,
+      note: "?deviceName= of A's device",
+    },
+    {
+      method: 'GET',
+      url: `/api/tenant/devices?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+      note: '?textSearch=',
+    },
+    {
+      method: 'GET',
+      url: `/api/tenant/devices?pageSize=100&page=0&type=${MARK}-type`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+      note: '?type=',
+    },
   ],
   // telemetry and attributes
-  'GET /api/plugins/telemetry/:entityType/:id/keys/timeseries': (f) => [{ method: 'GET', url: `${dev(f.deviceA)}/keys/timeseries` }],
+  'GET /api/plugins/telemetry/:entityType/:id/keys/timeseries': (f) => [
+    { method: 'GET', url: `${dev(f.deviceA)}/keys/timeseries` },
+  ],
   'GET /api/plugins/telemetry/:entityType/:id/values/timeseries': (f) => [
     { method: 'GET', url: `${dev(f.deviceA)}/values/timeseries?keys=${MARK}-key` },
-    { method: 'GET', url: `${dev(f.deviceA)}/values/timeseries?keys=${MARK}-key&startTs=0&endTs=${Date.now() + 60_000}` },
+    {
+      method: 'GET',
+      url: `${dev(f.deviceA)}/values/timeseries?keys=${MARK}-key&startTs=0&endTs=${Date.now() + 60_000}`,
+    },
   ],
-  'GET /api/plugins/telemetry/:entityType/:id/values/attributes': (f) => [{ method: 'GET', url: `${dev(f.deviceA)}/values/attributes` }],
+  'GET /api/plugins/telemetry/:entityType/:id/values/attributes': (f) => [
+    { method: 'GET', url: `${dev(f.deviceA)}/values/attributes` },
+  ],
   'GET /api/plugins/telemetry/:entityType/:id/values/attributes/:scope': (f) => [
     { method: 'GET', url: `${dev(f.deviceA)}/values/attributes/SERVER_SCOPE` },
   ],
@@ -97,19 +135,53 @@ export const matrix: Record<string, Case> = {
   ],
   // debug events: an empty page for an entity that is not B's is as good as a 404
   'GET /api/events/:entityType/:id': (f) => [
-    { method: 'GET', url: `/api/events/CONVERTER/${f.converterA}?pageSize=100&page=0`, refused: [404], emptyOk: page, controlHas: found },
-    { method: 'GET', url: `/api/events/INTEGRATION/${f.integrationA}?pageSize=100&page=0`, refused: [404], emptyOk: page },
-    { method: 'GET', url: `/api/events/DEVICE/${f.deviceA}?pageSize=100&page=0`, refused: [404], emptyOk: page },
+    {
+      method: 'GET',
+      url: `/api/events/CONVERTER/${f.converterA}?pageSize=100&page=0`,
+      refused: [404],
+      emptyOk: page,
+      controlHas: found,
+    },
+    {
+      method: 'GET',
+      url: `/api/events/INTEGRATION/${f.integrationA}?pageSize=100&page=0`,
+      refused: [404],
+      emptyOk: page,
+    },
+    {
+      method: 'GET',
+      url: `/api/events/DEVICE/${f.deviceA}?pageSize=100&page=0`,
+      refused: [404],
+      emptyOk: page,
+    },
   ],
   'DELETE /api/events/:entityType/:id': (f) => [
-    { method: 'DELETE', url: `/api/events/CONVERTER/${f.converterA}`, refused: [404, 200], note: 'A keeps its events (checked in the database)' },
+    {
+      method: 'DELETE',
+      url: `/api/events/CONVERTER/${f.converterA}`,
+      refused: [404, 200],
+      note: 'A keeps its events (checked in the database)',
+    },
   ],
   // dashboards
   'GET /api/dashboard/:id': (f) => [{ method: 'GET', url: `/api/dashboard/${f.dashboardA}` }],
   'DELETE /api/dashboard/:id': (f) => [{ method: 'DELETE', url: `/api/dashboard/${f.dashboardA}` }],
-  'POST /api/dashboard': (f) => [{ method: 'POST', url: '/api/dashboard', body: { id: ref('DASHBOARD', f.dashboardA), title: 'B-took-it' } }],
+  'POST /api/dashboard': (f) => [
+    {
+      method: 'POST',
+      url: '/api/dashboard',
+      body: { id: ref('DASHBOARD', f.dashboardA), title: 'B-took-it' },
+    },
+  ],
   'GET /api/tenant/dashboards': () => [
-    { method: 'GET', url: `/api/tenant/dashboards?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found },
+    {
+      method: 'GET',
+      url: `/api/tenant/dashboards?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+    },
   ],
   // converters
   'GET /api/converter/:id': (f) => [{ method: 'GET', url: `/api/converter/${f.converterA}` }],
@@ -122,19 +194,37 @@ export const matrix: Record<string, Case> = {
     {
       method: 'POST',
       url: '/api/converter',
-      body: { id: ref('CONVERTER', f.converterA), name: 'B-took-it', type: 'UPLINK', configuration: { scriptLang: 'JS', decoder: 'return null;' } },
+      body: {
+        id: ref('CONVERTER', f.converterA),
+        name: 'B-took-it',
+        type: 'UPLINK',
+        configuration: { scriptLang: 'JS', decoder: 'return null;' },
+      },
     },
   ],
-  'GET /api/converters': () => [{ method: 'GET', url: `/api/converters?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found }],
+  'GET /api/converters': () => [
+    {
+      method: 'GET',
+      url: `/api/converters?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+    },
+  ],
   // integrations
   'GET /api/integration/:id': (f) => [{ method: 'GET', url: `/api/integration/${f.integrationA}` }],
-  'GET /api/integration/:id/status': (f) => [{ method: 'GET', url: `/api/integration/${f.integrationA}/status` }],
+  'GET /api/integration/:id/status': (f) => [
+    { method: 'GET', url: `/api/integration/${f.integrationA}/status` },
+  ],
   'DELETE /api/integration/:id': (f) => [{ method: 'DELETE', url: `/api/integration/${f.integrationA}` }],
   'POST /api/integration': (f) => [
     {
       method: 'POST',
       url: '/api/integration',
-      body: integrationBody({ converterA: f.converterB }, 'B-took-it', { id: ref('INTEGRATION', f.integrationA) }),
+      body: integrationBody({ converterA: f.converterB }, 'B-took-it', {
+        id: ref('INTEGRATION', f.integrationA),
+      }),
       note: "update with A's integration id",
     },
     {
@@ -147,23 +237,49 @@ export const matrix: Record<string, Case> = {
     {
       method: 'POST',
       url: '/api/integration',
-      body: integrationBody({ converterA: f.converterB }, 'B-uses-A-downlink', { downlinkConverterId: ref('CONVERTER', f.downlinkConverterA) }),
+      body: integrationBody({ converterA: f.converterB }, 'B-uses-A-downlink', {
+        downlinkConverterId: ref('CONVERTER', f.downlinkConverterA),
+      }),
       refused: [400, 404],
       note: "new integration of B encoding with A's downlink converter",
     },
   ],
-  'GET /api/integrations': () => [{ method: 'GET', url: `/api/integrations?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found }],
+  'GET /api/integrations': () => [
+    {
+      method: 'GET',
+      url: `/api/integrations?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+    },
+  ],
   // rule chains
   'GET /api/ruleChain/:id': (f) => [{ method: 'GET', url: `/api/ruleChain/${f.ruleChainA}` }],
-  'GET /api/ruleChain/:id/metadata': (f) => [{ method: 'GET', url: `/api/ruleChain/${f.ruleChainA}/metadata` }],
+  'GET /api/ruleChain/:id/metadata': (f) => [
+    { method: 'GET', url: `/api/ruleChain/${f.ruleChainA}/metadata` },
+  ],
   'POST /api/ruleChain/:id/root': (f) => [{ method: 'POST', url: `/api/ruleChain/${f.ruleChainA}/root` }],
-  'DELETE /api/ruleChain/:id': (f) => [{ method: 'DELETE', url: `/api/ruleChain/${f.ruleChainA}`, refused: [404] }],
-  'POST /api/ruleChain': (f) => [{ method: 'POST', url: '/api/ruleChain', body: { id: ref('RULE_CHAIN', f.ruleChainA), name: 'B-took-it' } }],
+  'DELETE /api/ruleChain/:id': (f) => [
+    { method: 'DELETE', url: `/api/ruleChain/${f.ruleChainA}`, refused: [404] },
+  ],
+  'POST /api/ruleChain': (f) => [
+    {
+      method: 'POST',
+      url: '/api/ruleChain',
+      body: { id: ref('RULE_CHAIN', f.ruleChainA), name: 'B-took-it' },
+    },
+  ],
   'POST /api/ruleChain/metadata': (f) => [
     {
       method: 'POST',
       url: '/api/ruleChain/metadata',
-      body: { ruleChainId: ref('RULE_CHAIN', f.ruleChainA), firstNodeIndex: null, nodes: [], connections: [] },
+      body: {
+        ruleChainId: ref('RULE_CHAIN', f.ruleChainA),
+        firstNodeIndex: null,
+        nodes: [],
+        connections: [],
+      },
       note: "A's rule chain emptied by B",
     },
     {
@@ -211,28 +327,56 @@ export const matrix: Record<string, Case> = {
       note: "B's Integration Downlink node pointing at A's integration (a reference resolved in B's tenant only)",
     },
   ],
-  'GET /api/ruleChains': () => [{ method: 'GET', url: `/api/ruleChains?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found }],
+  'GET /api/ruleChains': () => [
+    {
+      method: 'GET',
+      url: `/api/ruleChains?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+    },
+  ],
   // RPC to A's device
   'POST /api/plugins/rpc/oneway/:deviceId': (f) => [
     { method: 'POST', url: `/api/plugins/rpc/oneway/${f.deviceA}`, body: { method: 'setValue', params: 1 } },
   ],
   'POST /api/plugins/rpc/twoway/:deviceId': (f) => [
-    { method: 'POST', url: `/api/plugins/rpc/twoway/${f.deviceA}`, body: { method: 'getValue', params: {}, timeout: 1000 } },
+    {
+      method: 'POST',
+      url: `/api/plugins/rpc/twoway/${f.deviceA}`,
+      body: { method: 'getValue', params: {}, timeout: 1000 },
+    },
   ],
   'GET /api/rpc/persistent/:rpcId': (f) => [{ method: 'GET', url: `/api/rpc/persistent/${f.rpcA}` }],
   'GET /api/rpc/persistent/device/:deviceId': (f) => [
-    { method: 'GET', url: `/api/rpc/persistent/device/${f.deviceA}?pageSize=100&page=0`, refused: [404], emptyOk: page, controlHas: found },
+    {
+      method: 'GET',
+      url: `/api/rpc/persistent/device/${f.deviceA}?pageSize=100&page=0`,
+      refused: [404],
+      emptyOk: page,
+      controlHas: found,
+    },
   ],
   // system administration: a tenant admin is refused whatever the id
   'GET /api/tenant/:id': (f) => [{ method: 'GET', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'DELETE /api/tenant/:id': (f) => [{ method: 'DELETE', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'GET /api/tenants': () => [{ method: 'GET', url: '/api/tenants?pageSize=100&page=0', refused: [403] }],
-  'POST /api/tenant': () => [{ method: 'POST', url: '/api/tenant', body: { title: 'B-made-tenant' }, refused: [403] }],
+  'POST /api/tenant': () => [
+    { method: 'POST', url: '/api/tenant', body: { title: 'B-made-tenant' }, refused: [403] },
+  ],
   'GET /api/user/:id': (f) => [{ method: 'GET', url: `/api/user/${f.userA}`, refused: [403] }],
   'DELETE /api/user/:id': (f) => [{ method: 'DELETE', url: `/api/user/${f.userA}`, refused: [403] }],
-  'GET /api/user/:id/activationLink': (f) => [{ method: 'GET', url: `/api/user/${f.userA}/activationLink`, refused: [403] }],
+  'GET /api/user/:id/activationLink': (f) => [
+    { method: 'GET', url: `/api/user/${f.userA}/activationLink`, refused: [403] },
+  ],
   'POST /api/user': (f) => [
-    { method: 'POST', url: '/api/user', body: { email: 'b-in-a@example.com', authority: 'TENANT_ADMIN', tenantId: ref('TENANT', f.tenantA) }, refused: [403] },
+    {
+      method: 'POST',
+      url: '/api/user',
+      body: { email: 'b-in-a@example.com', authority: 'TENANT_ADMIN', tenantId: ref('TENANT', f.tenantA) },
+      refused: [403],
+    },
   ],
 };
 
@@ -245,8 +389,10 @@ export const unscoped: Record<string, string> = {
   'GET /api/health': 'public; no tenant data',
   'GET /api/openapi.json': 'public API description',
   'GET /api/components': 'rule node types, the same for every tenant',
-  'POST /api/converter/testUpLink': "runs the script in the body on the payload in the body; reads no stored data",
-  'POST /api/converter/testDownLink': "runs the script in the body on the message in the body; reads no stored data",
+  'POST /api/converter/testUpLink':
+    'runs the script in the body on the payload in the body; reads no stored data',
+  'POST /api/converter/testDownLink':
+    'runs the script in the body on the message in the body; reads no stored data',
 };
 
 /** Paths outside /api (swagger UI assets, the web app) carry no tenant data. */

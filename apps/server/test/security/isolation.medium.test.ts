@@ -1,5 +1,13 @@
 import { bearer, createTenantWithAdmin, startTestPlatform, type TestPlatform } from '../helpers.js';
-import { type Attack, type Fixture, integrationBody, isApi, MARK, matrix, unscoped } from './isolation.matrix.js';
+import {
+  type Attack,
+  type Fixture,
+  integrationBody,
+  isApi,
+  MARK,
+  matrix,
+  unscoped,
+} from './isolation.matrix.js';
 import { SecurityReport } from './report.js';
 import { hasParam, listRoutes, routeKey } from './routes.js';
 import { snapshotTenant } from './snapshot.js';
@@ -26,23 +34,37 @@ describe('tenant isolation matrix', () => {
   });
 
   it('has an isolation case for every API route (a new route must add one)', () => {
-    const missing = routes.filter((r) => !matrix[routeKey(r)] && (hasParam(r) || !unscoped[routeKey(r)])).map(routeKey);
-    expect(missing.map((k) => `route ${k} has no isolation case (add it to test/security/isolation.matrix.ts)`)).toEqual([]);
+    const missing = routes
+      .filter((r) => !matrix[routeKey(r)] && (hasParam(r) || !unscoped[routeKey(r)]))
+      .map(routeKey);
+    expect(
+      missing.map((k) => `route ${k} has no isolation case (add it to test/security/isolation.matrix.ts)`),
+    ).toEqual([]);
     const withParam = routes.filter(hasParam).length;
-    report.checked(`${routes.length} API routes enumerated from the Express router, ${withParam} with a path id; every one has a case or a reason`);
+    report.checked(
+      `${routes.length} API routes enumerated from the Express router, ${withParam} with a path id; every one has a case or a reason`,
+    );
     const unused = Object.keys(matrix).filter((k) => !has(k));
-    if (unused.length) report.checked(`cases waiting for their routes (module not registered yet): ${unused.join(', ')}`);
+    if (unused.length)
+      report.checked(`cases waiting for their routes (module not registered yet): ${unused.join(', ')}`);
   });
 
   it("gives tenant B's admin no read and no write of tenant A's data on any route", async () => {
-    const attacks = routes.flatMap((r) => (matrix[routeKey(r)] ? matrix[routeKey(r)]!(f).map((a) => ({ route: routeKey(r), a })) : []));
+    const attacks = routes.flatMap((r) =>
+      matrix[routeKey(r)] ? matrix[routeKey(r)]!(f).map((a) => ({ route: routeKey(r), a })) : [],
+    );
     const a = bearer(p.tenantToken);
     // controls first: the same request reaches A's data with A's token, so a 404 below is isolation, not a typo
     for (const { route, a: atk } of attacks) {
       if (!(atk.control ?? (atk.method === 'GET' && !(atk.refused ?? [404]).includes(403)))) continue;
       const r = await send(p, atk, a);
       expect({ route, url: atk.url, status: r.status }).toEqual({ route, url: atk.url, status: 200 });
-      if (atk.controlHas) expect({ route, url: atk.url, holdsAData: atk.controlHas(r.body) }).toEqual({ route, url: atk.url, holdsAData: true });
+      if (atk.controlHas)
+        expect({ route, url: atk.url, holdsAData: atk.controlHas(r.body) }).toEqual({
+          route,
+          url: atk.url,
+          holdsAData: true,
+        });
     }
     const before = await snapshotTenant(p.db, f.tenantA);
     const failures: string[] = [];
@@ -52,13 +74,20 @@ describe('tenant isolation matrix', () => {
       const empty = r.status === 200 && !!atk.emptyOk?.(r.body);
       const leak = leaked(r.text, atk);
       if ((!refused && !empty) || leak)
-        failures.push(`${route}: ${atk.method} ${atk.url} → ${r.status} ${r.text.slice(0, 200)}${leak ? ' (contains A data)' : ''}`);
-      else report.checked(`${atk.method} ${atk.url.replace(/[0-9a-f-]{36}/g, '<A id>')} → ${r.status}${empty ? ' (empty)' : ''}${atk.note ? ` — ${atk.note}` : ''}`);
+        failures.push(
+          `${route}: ${atk.method} ${atk.url} → ${r.status} ${r.text.slice(0, 200)}${leak ? ' (contains A data)' : ''}`,
+        );
+      else
+        report.checked(
+          `${atk.method} ${atk.url.replace(/[0-9a-f-]{36}/g, '<A id>')} → ${r.status}${empty ? ' (empty)' : ''}${atk.note ? ` — ${atk.note}` : ''}`,
+        );
     }
     expect(failures).toEqual([]);
     const after = await snapshotTenant(p.db, f.tenantA);
     expect(after.rows).toEqual(before.rows);
-    report.checked(`tenant A's ${before.count} database rows (${before.tables.join(', ')}) identical before and after ${attacks.length} attacks`);
+    report.checked(
+      `tenant A's ${before.count} database rows (${before.tables.join(', ')}) identical before and after ${attacks.length} attacks`,
+    );
     // and A still works with its data
     expect((await p.http().get(`/api/device/${f.deviceA}`).set(a)).body.name).toBe(`${MARK}-device`);
   });
@@ -69,7 +98,9 @@ describe('tenant isolation matrix', () => {
     const none = await p.http().get(`/api/device/${ghost}`).set(bearer(b.token));
     expect(other.status).toBe(none.status);
     expect(other.body.message.replace(f.deviceA, 'X')).toBe(none.body.message.replace(ghost, 'X'));
-    report.checked(`GET /api/device/<A id> and /api/device/<unknown id> answer alike: "${none.body.message}" (existence not revealed)`);
+    report.checked(
+      `GET /api/device/<A id> and /api/device/<unknown id> answer alike: "${none.body.message}" (existence not revealed)`,
+    );
   });
 });
 
@@ -94,16 +125,49 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
     return res.body;
   };
   const me = await ok(p.http().get('/api/auth/user').set(a), 'current user');
-  const f: Partial<Fixture> = { tenantA: (me as { tenantId: { id: string } }).tenantId.id, userA: (me as { id: { id: string } }).id.id };
+  const f: Partial<Fixture> = {
+    tenantA: (me as { tenantId: { id: string } }).tenantId.id,
+    userA: (me as { id: { id: string } }).id.id,
+  };
   const none = '00000000-0000-4000-8000-00000000000a';
-  const dev = await ok(p.http().post('/api/device').set(a).send({ name: `${MARK}-device`, type: `${MARK}-type`, label: MARK }), 'device');
+  const dev = await ok(
+    p
+      .http()
+      .post('/api/device')
+      .set(a)
+      .send({ name: `${MARK}-device`, type: `${MARK}-type`, label: MARK }),
+    'device',
+  );
   f.deviceA = (dev as { id: { id: string } }).id.id;
   if (has('POST /api/plugins/telemetry/:entityType/:id/timeseries/:scope')) {
-    await ok(p.http().post(`/api/plugins/telemetry/DEVICE/${f.deviceA}/timeseries/ANY`).set(a).send({ [`${MARK}-key`]: `${MARK}-value` }), 'telemetry');
-    await ok(p.http().post(`/api/plugins/telemetry/DEVICE/${f.deviceA}/attributes/SERVER_SCOPE`).set(a).send({ [`${MARK}-attr`]: MARK }), 'attributes');
+    await ok(
+      p
+        .http()
+        .post(`/api/plugins/telemetry/DEVICE/${f.deviceA}/timeseries/ANY`)
+        .set(a)
+        .send({ [`${MARK}-key`]: `${MARK}-value` }),
+      'telemetry',
+    );
+    await ok(
+      p
+        .http()
+        .post(`/api/plugins/telemetry/DEVICE/${f.deviceA}/attributes/SERVER_SCOPE`)
+        .set(a)
+        .send({ [`${MARK}-attr`]: MARK }),
+      'attributes',
+    );
   }
   f.dashboardA = has('POST /api/dashboard')
-    ? (await ok(p.http().post('/api/dashboard').set(a).send({ title: `${MARK}-dashboard` }), 'dashboard') as { id: { id: string } }).id.id
+    ? (
+        (await ok(
+          p
+            .http()
+            .post('/api/dashboard')
+            .set(a)
+            .send({ title: `${MARK}-dashboard` }),
+          'dashboard',
+        )) as { id: { id: string } }
+      ).id.id
     : none;
   const converter = (token: string, name: string, type: 'UPLINK' | 'DOWNLINK') =>
     ok(
@@ -118,13 +182,18 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
           configuration:
             type === 'UPLINK'
               ? { scriptLang: 'JS', decoder: `// ${name}\nreturn {deviceName: 'x', deviceType: 'y'};` }
-              : { scriptLang: 'JS', encoder: `// ${name}\nreturn {contentType: 'JSON', data: '{}', metadata: {}};` },
+              : {
+                  scriptLang: 'JS',
+                  encoder: `// ${name}\nreturn {contentType: 'JSON', data: '{}', metadata: {}};`,
+                },
         }),
       `converter ${name}`,
     ).then((c) => (c as { id: { id: string } }).id.id);
   const withConverters = has('POST /api/converter');
   f.converterA = withConverters ? await converter(p.tenantToken, `${MARK}-uplink`, 'UPLINK') : none;
-  f.downlinkConverterA = withConverters ? await converter(p.tenantToken, `${MARK}-downlink`, 'DOWNLINK') : none;
+  f.downlinkConverterA = withConverters
+    ? await converter(p.tenantToken, `${MARK}-downlink`, 'DOWNLINK')
+    : none;
   f.converterB = withConverters ? await converter(tokenB, 'B-uplink', 'UPLINK') : none;
   // a debug event of A's converter, as the runtime writes it, so clearing and reading events has something to protect
   await p.db.query(
@@ -133,38 +202,57 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
   );
   f.integrationA =
     has('POST /api/integration') && withConverters
-      ? ((await ok(
-          p
-            .http()
-            .post('/api/integration')
-            .set(a)
-            .send(
-              integrationBody(f as Fixture, `${MARK}-integration`, {
-                downlinkConverterId: { entityType: 'CONVERTER', id: f.downlinkConverterA },
-              }),
-            ),
-          'integration',
-        )) as { id: { id: string } }).id.id
+      ? (
+          (await ok(
+            p
+              .http()
+              .post('/api/integration')
+              .set(a)
+              .send(
+                integrationBody(f as Fixture, `${MARK}-integration`, {
+                  downlinkConverterId: { entityType: 'CONVERTER', id: f.downlinkConverterA },
+                }),
+              ),
+            'integration',
+          )) as { id: { id: string } }
+        ).id.id
       : none;
   f.rpcA = none;
   if (has('POST /api/plugins/rpc/oneway/:deviceId')) {
     const rpc = await ok(
-      p.http().post(`/api/plugins/rpc/oneway/${f.deviceA}`).set(a).send({ method: `${MARK}-method`, params: MARK, persistent: true, timeout: 600_000 }),
+      p
+        .http()
+        .post(`/api/plugins/rpc/oneway/${f.deviceA}`)
+        .set(a)
+        .send({ method: `${MARK}-method`, params: MARK, persistent: true, timeout: 600_000 }),
       'persistent rpc',
     );
     f.rpcA = (rpc as { rpcId: string }).rpcId;
   }
   if (has('GET /api/ruleChains')) {
-    await ok(p.http().post('/api/ruleChain').set(a).send({ name: `${MARK}-chain` }), 'rule chain');
+    await ok(
+      p
+        .http()
+        .post('/api/ruleChain')
+        .set(a)
+        .send({ name: `${MARK}-chain` }),
+      'rule chain',
+    );
     const root = async (token: string) => {
-      const list = (await ok(p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(token)), 'rule chains')) as {
+      const list = (await ok(
+        p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(token)),
+        'rule chains',
+      )) as {
         data: { id: { id: string }; root: boolean }[];
       };
       return list.data.find((c) => c.root)?.id.id ?? list.data[0]!.id.id;
     };
     f.ruleChainA = await root(p.tenantToken);
     f.ruleChainB = await root(tokenB);
-    const meta = (await ok(p.http().get(`/api/ruleChain/${f.ruleChainA}/metadata`).set(a), 'rule chain metadata')) as {
+    const meta = (await ok(
+      p.http().get(`/api/ruleChain/${f.ruleChainA}/metadata`).set(a),
+      'rule chain metadata',
+    )) as {
       nodes: { id: { id: string } }[];
     };
     f.ruleNodeA = meta.nodes[0]!.id.id;

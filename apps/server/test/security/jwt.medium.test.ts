@@ -12,13 +12,18 @@ describe('JWT and refresh tokens', () => {
   let p: TestPlatform;
   let key: string;
   const login = async (username = 'tenant@example.com', password = 'tenant') =>
-    (await p.http().post('/api/auth/login').send({ username, password })).body as { token: string; refreshToken: string };
+    (await p.http().post('/api/auth/login').send({ username, password })).body as {
+      token: string;
+      refreshToken: string;
+    };
   const user = (token: string) => p.http().get('/api/auth/user').set(bearer(token));
   const refresh = (refreshToken: string) => p.http().post('/api/auth/token').send({ refreshToken });
 
   beforeAll(async () => {
     p = await startTestPlatform({ JWT_REFRESH_TTL_SEC: '60' });
-    const [row] = await p.db.query<{ value: string }>("SELECT value FROM installation WHERE key = 'jwt.signingKey'");
+    const [row] = await p.db.query<{ value: string }>(
+      "SELECT value FROM installation WHERE key = 'jwt.signingKey'",
+    );
     key = row!.value;
   });
   afterAll(async () => {
@@ -32,7 +37,9 @@ describe('JWT and refresh tokens', () => {
     const stolen = await refresh(second.refreshToken);
     expect(stolen.status).toBe(401);
     expect(stolen.body.message).toMatch(/Refresh token was already used/);
-    report.checked('replaying a rotated refresh token → 401, and the newer refresh token of that chain is revoked too (401)');
+    report.checked(
+      'replaying a rotated refresh token → 401, and the newer refresh token of that chain is revoked too (401)',
+    );
     expect((await refresh((await login()).refreshToken)).status).toBe(200);
     report.checked('a fresh login still gets a working refresh token afterwards');
   });
@@ -44,8 +51,13 @@ describe('JWT and refresh tokens', () => {
     report.checked(`refresh token sent as access token → 401 "${asAccess.body.message}"`);
     const claims = jwt.decode(pair.refreshToken) as Record<string, unknown>;
     const { exp: _e, iat: _i, ...rest } = claims;
-    const expired = jwt.sign({ ...rest, exp: Math.floor(Date.now() / 1000) - 5 }, key, { algorithm: 'HS512' });
-    const forged = jwt.sign(rest, 'some-other-key-that-is-long-enough-0123456789', { algorithm: 'HS512', expiresIn: 60 });
+    const expired = jwt.sign({ ...rest, exp: Math.floor(Date.now() / 1000) - 5 }, key, {
+      algorithm: 'HS512',
+    });
+    const forged = jwt.sign(rest, 'some-other-key-that-is-long-enough-0123456789', {
+      algorithm: 'HS512',
+      expiresIn: 60,
+    });
     for (const [name, t] of [
       ['expired refresh token', expired],
       ['refresh token signed with another key', forged],
@@ -81,22 +93,35 @@ describe('JWT and refresh tokens', () => {
     expect(me.body.authority).toBe('TENANT_ADMIN');
     expect(me.body.tenantId.id).not.toBe(b.tenantId);
     expect((await p.http().get('/api/tenants?pageSize=10&page=0').set(bearer(inflated))).status).toBe(403);
-    report.checked('token signed with the real key claiming SYS_ADMIN and another tenant → still TENANT_ADMIN of its own tenant; /api/tenants 403');
+    report.checked(
+      'token signed with the real key claiming SYS_ADMIN and another tenant → still TENANT_ADMIN of its own tenant; /api/tenants 403',
+    );
   });
 
   it('refuses tokens with tampered user or tenant claims, another issuer, or sent in the query string', async () => {
     const good = p.tenantToken;
     const claims = jwt.decode(good) as Record<string, unknown>;
     const [h, , s] = good.split('.');
-    const swap = (extra: Record<string, unknown>) => `${h}.${Buffer.from(JSON.stringify({ ...claims, ...extra })).toString('base64url')}.${s}`;
+    const swap = (extra: Record<string, unknown>) =>
+      `${h}.${Buffer.from(JSON.stringify({ ...claims, ...extra })).toString('base64url')}.${s}`;
     const { exp: _e, iat: _i, iss: _s, ...rest } = claims;
     const cases: [string, string][] = [
       ['tampered userId', swap({ userId: '00000000-0000-4000-8000-000000000001' })],
       ['tampered tenantId', swap({ tenantId: '00000000-0000-4000-8000-000000000002' })],
       ['tampered exp (extended)', swap({ exp: Math.floor(Date.now() / 1000) + 86400 * 365 })],
-      ['right key, issuer "thingsboard"', jwt.sign(rest, key, { algorithm: 'HS512', expiresIn: 60, issuer: 'thingsboard' })],
+      [
+        'right key, issuer "thingsboard"',
+        jwt.sign(rest, key, { algorithm: 'HS512', expiresIn: 60, issuer: 'thingsboard' }),
+      ],
       ['right key, no issuer', jwt.sign(rest, key, { algorithm: 'HS512', expiresIn: 60 })],
-      ['right key, typ refresh', jwt.sign({ ...rest, typ: 'refresh', jti: 'x' }, key, { algorithm: 'HS512', expiresIn: 60, issuer: 'bridgeboard' })],
+      [
+        'right key, typ refresh',
+        jwt.sign({ ...rest, typ: 'refresh', jti: 'x' }, key, {
+          algorithm: 'HS512',
+          expiresIn: 60,
+          issuer: 'bridgeboard',
+        }),
+      ],
     ];
     for (const [name, t] of cases) {
       const r = await user(t);
@@ -105,6 +130,8 @@ describe('JWT and refresh tokens', () => {
     }
     const q = await p.http().get(`/api/auth/user?token=${good}`);
     expect(q.status).toBe(401);
-    report.checked('a valid token in ?token= (not the header) → 401: tokens are only read from headers, so they do not end up in access logs');
+    report.checked(
+      'a valid token in ?token= (not the header) → 401: tokens are only read from headers, so they do not end up in access logs',
+    );
   });
 });

@@ -39,13 +39,27 @@ interface EntityCase {
 
 /** Tenant entities created (POST without id) and updated (POST with id) by a tenant admin. */
 const entityCases: Record<string, EntityCase> = {
-  'POST /api/device': { entityType: 'DEVICE', table: 'device', get: (id) => `/api/device/${id}`, body: (_c, name) => ({ name, type: 'x' }) },
-  'POST /api/dashboard': { entityType: 'DASHBOARD', table: 'dashboard', get: (id) => `/api/dashboard/${id}`, body: (_c, name) => ({ title: name }) },
+  'POST /api/device': {
+    entityType: 'DEVICE',
+    table: 'device',
+    get: (id) => `/api/device/${id}`,
+    body: (_c, name) => ({ name, type: 'x' }),
+  },
+  'POST /api/dashboard': {
+    entityType: 'DASHBOARD',
+    table: 'dashboard',
+    get: (id) => `/api/dashboard/${id}`,
+    body: (_c, name) => ({ title: name }),
+  },
   'POST /api/converter': {
     entityType: 'CONVERTER',
     table: 'converter',
     get: (id) => `/api/converter/${id}`,
-    body: (_c, name) => ({ name, type: 'UPLINK', configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "x", deviceType: "y"};' } }),
+    body: (_c, name) => ({
+      name,
+      type: 'UPLINK',
+      configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "x", deviceType: "y"};' },
+    }),
   },
   'POST /api/integration': {
     entityType: 'INTEGRATION',
@@ -56,10 +70,18 @@ const entityCases: Record<string, EntityCase> = {
       type: 'MQTT',
       enabled: false,
       defaultConverterId: { entityType: 'CONVERTER', id: c.converter },
-      configuration: { clientConfiguration: { host: '127.0.0.1', port: 1883 }, topicFilters: [{ filter: `ma/${name}/#`, qos: 0 }] },
+      configuration: {
+        clientConfiguration: { host: '127.0.0.1', port: 1883 },
+        topicFilters: [{ filter: `ma/${name}/#`, qos: 0 }],
+      },
     }),
   },
-  'POST /api/ruleChain': { entityType: 'RULE_CHAIN', table: 'rule_chain', get: (id) => `/api/ruleChain/${id}`, body: (_c, name) => ({ name }) },
+  'POST /api/ruleChain': {
+    entityType: 'RULE_CHAIN',
+    table: 'rule_chain',
+    get: (id) => `/api/ruleChain/${id}`,
+    body: (_c, name) => ({ name }),
+  },
 };
 
 /** Create/update routes checked by their own test below, or that create nothing a client could own. */
@@ -72,9 +94,12 @@ const otherRoutes: Record<string, string> = {
   'POST /api/auth/token': 'creates nothing but a token pair from the stored user',
   'POST /api/converter/testUpLink': 'runs a script on the body; stores nothing',
   'POST /api/converter/testDownLink': 'runs a script on the body; stores nothing',
-  'POST /api/plugins/telemetry/:entityType/:id/timeseries/:scope': 'stores values under keys of the client’s choice: that is the data, not fields',
-  'POST /api/plugins/telemetry/:entityType/:id/attributes/:scope': 'stores values under keys of the client’s choice: that is the data, not fields',
-  'POST /api/plugins/rpc/oneway/:deviceId': 'a command to a device; its body is the command (own check: tenantId ignored)',
+  'POST /api/plugins/telemetry/:entityType/:id/timeseries/:scope':
+    'stores values under keys of the client’s choice: that is the data, not fields',
+  'POST /api/plugins/telemetry/:entityType/:id/attributes/:scope':
+    'stores values under keys of the client’s choice: that is the data, not fields',
+  'POST /api/plugins/rpc/oneway/:deviceId':
+    'a command to a device; its body is the command (own check: tenantId ignored)',
   'POST /api/plugins/rpc/twoway/:deviceId': 'a command to a device; its body is the command',
   'POST /api/ruleChain/:id/root': 'no body',
 };
@@ -94,7 +119,14 @@ describe('mass assignment', () => {
     routes = listRoutes(c.p.app)
       .filter((r) => r.path.startsWith('/api/') && ['POST', 'PUT', 'PATCH'].includes(r.method))
       .map(routeKey);
-    if (routes.includes('POST /api/converter')) c.converter = (await c.p.http().post('/api/converter').set(a).send(entityCases['POST /api/converter']!.body(c, 'ma-conv'))).body.id.id;
+    if (routes.includes('POST /api/converter'))
+      c.converter = (
+        await c.p
+          .http()
+          .post('/api/converter')
+          .set(a)
+          .send(entityCases['POST /api/converter']!.body(c, 'ma-conv'))
+      ).body.id.id;
   });
   afterAll(async () => {
     await c.p.stop();
@@ -102,7 +134,12 @@ describe('mass assignment', () => {
 
   it('has a mass-assignment check for every create and update route', () => {
     const missing = routes.filter((r) => !entityCases[r] && !otherRoutes[r]);
-    expect(missing.map((r) => `route ${r} has no mass-assignment case (add it to test/security/mass-assignment.medium.test.ts)`)).toEqual([]);
+    expect(
+      missing.map(
+        (r) =>
+          `route ${r} has no mass-assignment case (add it to test/security/mass-assignment.medium.test.ts)`,
+      ),
+    ).toEqual([]);
     report.checked(`${routes.length} POST/PUT/PATCH routes enumerated; each has a case or a reason`);
   });
 
@@ -112,32 +149,63 @@ describe('mass assignment', () => {
       if (!routes.includes(route)) continue;
       const url = route.split(' ')[1]!;
       const name = `ma-${ec.table}-${randomUUID().slice(0, 6)}`;
-      const created = await c.p.http().post(url).set(a).send({ ...ec.body(c, name), ...smuggled(c) });
+      const created = await c.p
+        .http()
+        .post(url)
+        .set(a)
+        .send({ ...ec.body(c, name), ...smuggled(c) });
       if (created.status !== 200) {
-        problems.push(`${route} create with smuggled fields → ${created.status} ${created.text.slice(0, 200)}`);
+        problems.push(
+          `${route} create with smuggled fields → ${created.status} ${created.text.slice(0, 200)}`,
+        );
         continue;
       }
       const id = created.body.id.id as string;
       const check = async (when: string) => {
-        const [row] = await c.p.db.query<{ tenant_id: string; created_time: string }>(`SELECT tenant_id, created_time FROM ${ec.table} WHERE id = $1`, [id]);
+        const [row] = await c.p.db.query<{ tenant_id: string; created_time: string }>(
+          `SELECT tenant_id, created_time FROM ${ec.table} WHERE id = $1`,
+          [id],
+        );
         const bad: string[] = [];
         if (row?.tenant_id !== c.tenantA) bad.push(`stored tenant_id ${row?.tenant_id}`);
         if (Number(row?.created_time) === 1) bad.push('stored createdTime 1');
         const body = (await c.p.http().get(ec.get(id)).set(a)).body;
         if (body.tenantId?.id !== c.tenantA) bad.push(`answer tenantId ${JSON.stringify(body.tenantId)}`);
         if (body.createdTime === 1) bad.push('answer createdTime 1');
-        for (const k of ['authority', 'credentials', 'password', 'passwordHash', 'password_hash', 'activateToken', 'tenant_id', 'created_time'])
+        for (const k of [
+          'authority',
+          'credentials',
+          'password',
+          'passwordHash',
+          'password_hash',
+          'activateToken',
+          'tenant_id',
+          'created_time',
+        ])
           if (k in body) bad.push(`answer holds ${k}`);
-        if ((await c.p.http().get(ec.get(id)).set(bearer(b.token))).status !== 404) bad.push('tenant B can read it');
+        if ((await c.p.http().get(ec.get(id)).set(bearer(b.token))).status !== 404)
+          bad.push('tenant B can read it');
         if (bad.length) problems.push(`${route} ${when}: ${bad.join(', ')}`);
-        else report.checked(`${route} ${when} with authority/tenantId(B)/createdTime/credentials/password fields → stays in tenant A, fields ignored`);
+        else
+          report.checked(
+            `${route} ${when} with authority/tenantId(B)/createdTime/credentials/password fields → stays in tenant A, fields ignored`,
+          );
       };
       await check('create');
-      const updated = await c.p.http().post(url).set(a).send({ ...ec.body(c, name), ...smuggled(c), id: { entityType: ec.entityType, id } });
-      if (updated.status !== 200 && updated.status !== 400) problems.push(`${route} update → ${updated.status} ${updated.text.slice(0, 200)}`);
+      const updated = await c.p
+        .http()
+        .post(url)
+        .set(a)
+        .send({ ...ec.body(c, name), ...smuggled(c), id: { entityType: ec.entityType, id } });
+      if (updated.status !== 200 && updated.status !== 400)
+        problems.push(`${route} update → ${updated.status} ${updated.text.slice(0, 200)}`);
       await check(`update (${updated.status})`);
       const chosen = randomUUID();
-      const withId = await c.p.http().post(url).set(a).send({ ...ec.body(c, `${name}-id`), id: { entityType: ec.entityType, id: chosen } });
+      const withId = await c.p
+        .http()
+        .post(url)
+        .set(a)
+        .send({ ...ec.body(c, `${name}-id`), id: { entityType: ec.entityType, id: chosen } });
       const [stored] = await c.p.db.query(`SELECT id FROM ${ec.table} WHERE id = $1`, [chosen]);
       if (stored) problems.push(`${route} created an entity with the client's chosen id (${withId.status})`);
       else report.checked(`${route} with a client-chosen new id → ${withId.status}, no entity with that id`);
@@ -146,8 +214,12 @@ describe('mass assignment', () => {
   });
 
   it('ignores smuggled fields on rule nodes', async () => {
-    const chains = (await c.p.http().get('/api/ruleChains?pageSize=10&page=0').set(a)).body.data as { id: { id: string }; root: boolean }[];
-    const chain = (await c.p.http().post('/api/ruleChain').set(a).send({ name: 'ma-nodes' })).body.id.id as string;
+    const chains = (await c.p.http().get('/api/ruleChains?pageSize=10&page=0').set(a)).body.data as {
+      id: { id: string };
+      root: boolean;
+    }[];
+    const chain = (await c.p.http().post('/api/ruleChain').set(a).send({ name: 'ma-nodes' })).body.id
+      .id as string;
     expect(chains.length).toBeGreaterThan(0);
     const r = await c.p
       .http()
@@ -169,14 +241,23 @@ describe('mass assignment', () => {
         connections: [],
       });
     expect([200, 400]).toContain(r.status);
-    const rows = await c.p.db.query<{ tenant_id: string; rule_chain_id: string; created_time?: string }>('SELECT * FROM rule_node WHERE rule_chain_id = $1', [chain]);
+    const rows = await c.p.db.query<{ tenant_id: string; rule_chain_id: string; created_time?: string }>(
+      'SELECT * FROM rule_node WHERE rule_chain_id = $1',
+      [chain],
+    );
     expect(rows.every((n) => n.tenant_id === c.tenantA && Number(n.created_time ?? 0) !== 1)).toBe(true);
-    report.checked(`POST /api/ruleChain/metadata with smuggled tenantId/createdTime/ruleChainId on a node → ${r.status}; ${rows.length} node(s) stored in tenant A and the addressed chain`);
+    report.checked(
+      `POST /api/ruleChain/metadata with smuggled tenantId/createdTime/ruleChainId on a node → ${r.status}; ${rows.length} node(s) stored in tenant A and the addressed chain`,
+    );
   });
 
   it('ignores id and createdTime on a new tenant (system administrator)', async () => {
     const chosen = randomUUID();
-    const r = await c.p.http().post('/api/tenant').set(bearer(c.p.sysadminToken)).send({ title: 'MA Tenant', id: { entityType: 'TENANT', id: chosen }, createdTime: 1 });
+    const r = await c.p
+      .http()
+      .post('/api/tenant')
+      .set(bearer(c.p.sysadminToken))
+      .send({ title: 'MA Tenant', id: { entityType: 'TENANT', id: chosen }, createdTime: 1 });
     expect([200, 201]).toContain(r.status);
     expect(r.body.id.id).not.toBe(chosen);
     expect(r.body.createdTime).not.toBe(1);
@@ -192,39 +273,74 @@ describe('mass assignment', () => {
       .post('/api/user?sendActivationMail=false')
       .set(sys)
       // authority and tenantId are the system admin's to set here; the rest is smuggled
-      .send({ ...smuggled(c), email, authority: 'TENANT_ADMIN', tenantId: { entityType: 'TENANT', id: c.tenantB }, id: { entityType: 'USER', id: chosen }, enabled: true });
+      .send({
+        ...smuggled(c),
+        email,
+        authority: 'TENANT_ADMIN',
+        tenantId: { entityType: 'TENANT', id: c.tenantB },
+        id: { entityType: 'USER', id: chosen },
+        enabled: true,
+      });
     expect([200, 201]).toContain(u.status);
     expect(u.body.id.id).not.toBe(chosen);
     expect(u.body).not.toHaveProperty('password');
     expect(u.body).not.toHaveProperty('activateToken');
-    const login = await c.p.http().post('/api/auth/login').send({ username: email, password: 'smuggled-pass' });
+    const login = await c.p
+      .http()
+      .post('/api/auth/login')
+      .send({ username: email, password: 'smuggled-pass' });
     expect(login.status).toBe(401);
-    const act = await c.p.http().post('/api/noauth/activate').send({ activateToken: 'smuggled-activate', password: 'whatever1' });
+    const act = await c.p
+      .http()
+      .post('/api/noauth/activate')
+      .send({ activateToken: 'smuggled-activate', password: 'whatever1' });
     expect(act.status).toBe(404);
-    report.checked('POST /api/user with password/passwordHash/activateToken/enabled/id → no login with that password (401), the chosen activation token does not work (404)');
+    report.checked(
+      'POST /api/user with password/passwordHash/activateToken/enabled/id → no login with that password (401), the chosen activation token does not work (404)',
+    );
 
     const link = await c.p.http().get(`/api/user/${u.body.id.id}/activationLink`).set(sys);
     const activateToken = /activateToken=([^&]+)/.exec(link.text)![1];
     const done = await c.p
       .http()
       .post('/api/noauth/activate')
-      .send({ activateToken, password: 'secret-pass', authority: 'SYS_ADMIN', tenantId: { entityType: 'TENANT', id: c.tenantA }, email: 'sysadmin@example.com' });
+      .send({
+        activateToken,
+        password: 'secret-pass',
+        authority: 'SYS_ADMIN',
+        tenantId: { entityType: 'TENANT', id: c.tenantA },
+        email: 'sysadmin@example.com',
+      });
     expect(done.status).toBe(200);
     const me = await c.p.http().get('/api/auth/user').set(bearer(done.body.token));
     expect(me.body).toMatchObject({ authority: 'TENANT_ADMIN', email, tenantId: { id: c.tenantB } });
-    report.checked('POST /api/noauth/activate with authority SYS_ADMIN, another tenantId and email → user stays TENANT_ADMIN of its tenant with its email');
+    report.checked(
+      'POST /api/noauth/activate with authority SYS_ADMIN, another tenantId and email → user stays TENANT_ADMIN of its tenant with its email',
+    );
   });
 
   it('ignores a tenantId in an RPC request', async () => {
-    const dev = (await c.p.http().post('/api/device').set(bearer(b.token)).send({ name: 'ma-rpc', type: 'x' })).body.id.id as string;
+    const dev = (
+      await c.p.http().post('/api/device').set(bearer(b.token)).send({ name: 'ma-rpc', type: 'x' })
+    ).body.id.id as string;
     const r = await c.p
       .http()
       .post(`/api/plugins/rpc/oneway/${dev}`)
       .set(bearer(b.token))
-      .send({ method: 'x', params: 1, persistent: true, timeout: 60000, tenantId: { entityType: 'TENANT', id: c.tenantA } });
+      .send({
+        method: 'x',
+        params: 1,
+        persistent: true,
+        timeout: 60000,
+        tenantId: { entityType: 'TENANT', id: c.tenantA },
+      });
     expect([200, 400]).toContain(r.status);
-    const rows = await c.p.db.query<{ tenant_id: string }>('SELECT tenant_id FROM rpc WHERE device_id = $1', [dev]);
+    const rows = await c.p.db.query<{ tenant_id: string }>('SELECT tenant_id FROM rpc WHERE device_id = $1', [
+      dev,
+    ]);
     expect(rows.every((x) => x.tenant_id === c.tenantB)).toBe(true);
-    report.checked(`persistent RPC with a smuggled tenantId → ${r.status}; ${rows.length} call(s) stored in the caller's tenant`);
+    report.checked(
+      `persistent RPC with a smuggled tenantId → ${r.status}; ${rows.length} call(s) stored in the caller's tenant`,
+    );
   });
 });

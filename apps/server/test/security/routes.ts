@@ -16,7 +16,10 @@ interface Layer {
  * controller method there), e.g. {method: 'GET', path: '/api/device/:id'}.
  */
 export function listRoutes(app: INestApplication): RouteInfo[] {
-  const express = app.getHttpAdapter().getInstance() as { router?: { stack: Layer[] }; _router?: { stack: Layer[] } };
+  const express = app.getHttpAdapter().getInstance() as {
+    router?: { stack: Layer[] };
+    _router?: { stack: Layer[] };
+  };
   const router = express.router ?? express._router;
   if (!router) throw new Error('Express router not found: cannot enumerate routes');
   const out: RouteInfo[] = [];
@@ -25,7 +28,8 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
       if (l.route) {
         const paths = Array.isArray(l.route.path) ? l.route.path : [l.route.path];
         for (const path of paths)
-          for (const [m, on] of Object.entries(l.route.methods)) if (on && m !== '_all') out.push({ method: m.toUpperCase(), path });
+          for (const [m, on] of Object.entries(l.route.methods))
+            if (on && m !== '_all') out.push({ method: m.toUpperCase(), path });
       } else if (l.name === 'router' && l.handle?.stack) walk(l.handle.stack);
     }
   };

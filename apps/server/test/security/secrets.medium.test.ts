@@ -19,7 +19,10 @@ describe('integration secrets', () => {
   const logs: string[] = [];
   const live: string[] = [];
   let socket: Socket;
-  const writes = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+  const writes = {
+    out: process.stdout.write.bind(process.stdout),
+    err: process.stderr.write.bind(process.stderr),
+  };
   const suffix = randomBytes(4).toString('hex');
   const password = `Br0ker-Pa55-${suffix}`;
   const keyPassword = `K3y-Pa55-${suffix}`;
@@ -48,10 +51,27 @@ describe('integration secrets', () => {
       }) as typeof process.stdout.write;
     process.stdout.write = capture();
     process.stderr.write = capture();
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: db.url, EMBEDDED_BROKER: 'off', BCRYPT_ROUNDS: '4', LOG_LEVEL: 'verbose', LOG_FORMAT: 'json' });
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATABASE_URL: db.url,
+      EMBEDDED_BROKER: 'off',
+      BCRYPT_ROUNDS: '4',
+      LOG_LEVEL: 'verbose',
+      LOG_FORMAT: 'json',
+    });
     p = await startPlatform(config);
-    token = (await http().post('/api/auth/login').send({ username: config.TENANT_EMAIL, password: config.TENANT_PASSWORD })).body.token;
-    socket = connect(p.url, { path: '/socket.io', transports: ['websocket'], reconnection: false, auth: { token } });
+    token = (
+      await http()
+        .post('/api/auth/login')
+        .send({ username: config.TENANT_EMAIL, password: config.TENANT_PASSWORD })
+    ).body.token;
+    socket = connect(p.url, {
+      path: '/socket.io',
+      transports: ['websocket'],
+      reconnection: false,
+      auth: { token },
+    });
     socket.onAny((event: string, payload: unknown) => live.push(`${event} ${JSON.stringify(payload)}`));
     await new Promise<void>((r, j) => {
       socket.on('connect', () => r());
@@ -72,7 +92,15 @@ describe('integration secrets', () => {
     const conv = await http()
       .post('/api/converter')
       .set(auth)
-      .send({ name: `sec-${suffix}`, type: 'UPLINK', debugMode: true, configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "sec-dev", deviceType: "t", telemetry: {v: 1}};' } });
+      .send({
+        name: `sec-${suffix}`,
+        type: 'UPLINK',
+        debugMode: true,
+        configuration: {
+          scriptLang: 'JS',
+          decoder: 'return {deviceName: "sec-dev", deviceType: "t", telemetry: {v: 1}};',
+        },
+      });
     expect(conv.status).toBe(200);
     const broker = new URL(process.env.MQTT_URL!);
     const topic = `sec/${suffix}`;
@@ -83,59 +111,119 @@ describe('integration secrets', () => {
       debugMode: true,
       defaultConverterId: conv.body.id,
       configuration: {
-        clientConfiguration: { host: broker.hostname, port: Number(broker.port || 1883), ssl, clientId: `sec-${name}-${suffix}`, credentials },
+        clientConfiguration: {
+          host: broker.hostname,
+          port: Number(broker.port || 1883),
+          ssl,
+          clientId: `sec-${name}-${suffix}`,
+          credentials,
+        },
         topicFilters: [{ filter: `${topic}/#`, qos: 1 }],
       },
     });
-    const basic = await http().post('/api/integration').set(auth).send(base(`basic-${suffix}`, { type: 'basic', username: `user-${suffix}`, password }));
+    const basic = await http()
+      .post('/api/integration')
+      .set(auth)
+      .send(base(`basic-${suffix}`, { type: 'basic', username: `user-${suffix}`, password }));
     const pem = await http()
       .post('/api/integration')
       .set(auth)
-      .send(base(`pem-${suffix}`, { type: 'cert.PEM', caCert: '', cert: '', privateKey, privateKeyPassword: keyPassword }, true));
+      .send(
+        base(
+          `pem-${suffix}`,
+          { type: 'cert.PEM', caCert: '', cert: '', privateKey, privateKeyPassword: keyPassword },
+          true,
+        ),
+      );
     expect([basic.status, pem.status]).toEqual([200, 200]);
     expect(leaks(basic.text + pem.text)).toEqual([]);
-    report.checked('POST /api/integration answers (basic and cert.PEM) hold no password, key or key password');
+    report.checked(
+      'POST /api/integration answers (basic and cert.PEM) hold no password, key or key password',
+    );
 
     // traffic through the basic integration (the test broker accepts any credentials or none)
     const dev = mqtt.connect(process.env.MQTT_URL!, { clientId: `sec-pub-${suffix}` });
     await new Promise((r) => dev.on('connect', r));
-    await eventually(async () => (await http().get(`/api/integration/${basic.body.id.id}/status`).set(auth)).body.status === 'CONNECTED' || undefined, 15000);
+    await eventually(
+      async () =>
+        (await http().get(`/api/integration/${basic.body.id.id}/status`).set(auth)).body.status ===
+          'CONNECTED' || undefined,
+      15000,
+    );
     await dev.publishAsync(`${topic}/a`, JSON.stringify({ v: 1 }), { qos: 1 });
     dev.end();
-    await eventually(async () => ((await http().get(`/api/events/INTEGRATION/${basic.body.id.id}?pageSize=100&page=0`).set(auth)).body.totalElements ?? 0) > 1 || undefined, 15000);
+    await eventually(
+      async () =>
+        ((await http().get(`/api/events/INTEGRATION/${basic.body.id.id}?pageSize=100&page=0`).set(auth)).body
+          .totalElements ?? 0) > 1 || undefined,
+      15000,
+    );
     // the TLS integration fails against a plain port: its error must not quote the key either
-    await eventually(async () => ((await http().get(`/api/events/INTEGRATION/${pem.body.id.id}?pageSize=100&page=0`).set(auth)).body.totalElements ?? 0) > 0 || undefined, 15000);
+    await eventually(
+      async () =>
+        ((await http().get(`/api/events/INTEGRATION/${pem.body.id.id}?pageSize=100&page=0`).set(auth)).body
+          .totalElements ?? 0) > 0 || undefined,
+      15000,
+    );
 
     const answers: [string, string][] = [];
     for (const id of [basic.body.id.id, pem.body.id.id]) {
-      for (const url of [`/api/integration/${id}`, `/api/integration/${id}/status`, `/api/events/INTEGRATION/${id}?pageSize=1000&page=0`]) {
+      for (const url of [
+        `/api/integration/${id}`,
+        `/api/integration/${id}/status`,
+        `/api/events/INTEGRATION/${id}?pageSize=1000&page=0`,
+      ]) {
         const r = await http().get(url).set(auth);
         expect(r.status).toBe(200);
         answers.push([url, r.text]);
       }
     }
-    answers.push(['/api/integrations', (await http().get('/api/integrations?pageSize=100&page=0').set(auth)).text]);
-    answers.push(['/api/events/CONVERTER', (await http().get(`/api/events/CONVERTER/${conv.body.id.id}?pageSize=1000&page=0`).set(auth)).text]);
+    answers.push([
+      '/api/integrations',
+      (await http().get('/api/integrations?pageSize=100&page=0').set(auth)).text,
+    ]);
+    answers.push([
+      '/api/events/CONVERTER',
+      (await http().get(`/api/events/CONVERTER/${conv.body.id.id}?pageSize=1000&page=0`).set(auth)).text,
+    ]);
     for (const [url, text] of answers) expect({ url, leaks: leaks(text) }).toEqual({ url, leaks: [] });
-    const got = JSON.parse(answers[0]![1]) as { configuration: { clientConfiguration: { credentials: Record<string, unknown> } } };
-    expect(got.configuration.clientConfiguration.credentials).toEqual({ type: 'basic', username: `user-${suffix}` });
-    report.checked(`GET integration, status, list and ${answers.length} answers incl. integration and converter debug events: no secret (credentials read back as {type, username})`);
+    const got = JSON.parse(answers[0]![1]) as {
+      configuration: { clientConfiguration: { credentials: Record<string, unknown> } };
+    };
+    expect(got.configuration.clientConfiguration.credentials).toEqual({
+      type: 'basic',
+      username: `user-${suffix}`,
+    });
+    report.checked(
+      `GET integration, status, list and ${answers.length} answers incl. integration and converter debug events: no secret (credentials read back as {type, username})`,
+    );
 
     // an update that omits the secrets keeps them working (write-only, not lost) and still returns none
-    const again = await http().post('/api/integration').set(auth).send({ ...base(`basic-${suffix}`, { type: 'basic', username: `user-${suffix}` }), id: basic.body.id });
+    const again = await http()
+      .post('/api/integration')
+      .set(auth)
+      .send({ ...base(`basic-${suffix}`, { type: 'basic', username: `user-${suffix}` }), id: basic.body.id });
     expect(again.status).toBe(200);
     expect(leaks(again.text)).toEqual([]);
-    const [row] = await p.db.query<Record<string, unknown>>('SELECT * FROM integration WHERE id = $1', [basic.body.id.id]);
+    const [row] = await p.db.query<Record<string, unknown>>('SELECT * FROM integration WHERE id = $1', [
+      basic.body.id.id,
+    ]);
     expect(JSON.stringify(row)).toContain(password);
-    report.checked('an update without the password keeps the stored one (still in the database, never in an answer)');
+    report.checked(
+      'an update without the password keeps the stored one (still in the database, never in an answer)',
+    );
 
     await new Promise((r) => setTimeout(r, 300));
     const allLogs = logs.join('');
     expect(allLogs.length).toBeGreaterThan(0);
     expect(leaks(allLogs)).toEqual([]);
-    report.checked(`${logs.length} captured log writes at LOG_LEVEL=verbose (${allLogs.length} characters): no secret`);
+    report.checked(
+      `${logs.length} captured log writes at LOG_LEVEL=verbose (${allLogs.length} characters): no secret`,
+    );
     expect(live.length).toBeGreaterThan(0);
     expect(leaks(live.join('\n'))).toEqual([]);
-    report.checked(`${live.length} live socket.io events of the tenant room (status, debug events): no secret`);
+    report.checked(
+      `${live.length} live socket.io events of the tenant room (status, debug events): no secret`,
+    );
   }, 60_000);
 });

@@ -51,7 +51,8 @@ describe('socket.io subscription cap', () => {
     });
     return c;
   };
-  const sub = (c: ClientSocket, room: string) => c.timeout(2000).emitWithAck('subscribe', { room }) as Promise<Ack>;
+  const sub = (c: ClientSocket, room: string) =>
+    c.timeout(2000).emitWithAck('subscribe', { room }) as Promise<Ack>;
 
   it('refuses subscriptions beyond the cap with a sentence, also when they arrive in one burst', async () => {
     const c = await client();
@@ -59,7 +60,9 @@ describe('socket.io subscription cap', () => {
     expect(acks.filter((a) => a.ok)).toHaveLength(5);
     const refused = acks.filter((a) => !a.ok);
     expect(refused).toHaveLength(7);
-    expect(refused[0]!.error).toBe('Too many subscriptions on this connection: at most 5 (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first');
+    expect(refused[0]!.error).toBe(
+      'Too many subscriptions on this connection: at most 5 (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first',
+    );
     report.checked(`12 subscribe messages in one burst, cap 5 → 5 ok, 7 refused: "${refused[0]!.error}"`);
 
     expect(await sub(c, 'device:0')).toEqual({ ok: true });

@@ -1,8 +1,9 @@
 import { AppBar, Box, Button, Chip, Drawer, List, ListItemButton, ListItemText, Toolbar, Tooltip, Typography } from '@mui/material';
-import { Suspense } from 'react';
+import { Suspense, useEffect } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { useAuth } from './auth';
 import { useLiveConnected } from './hooks';
+import { connectLive } from './socket';
 import { Loading } from '../ui/states';
 
 export const NAV = [
@@ -18,6 +19,7 @@ const WIDTH = 200;
 export function Shell() {
   const { user, logout } = useAuth();
   const live = useLiveConnected();
+  useEffect(connectLive, []);
   return (
     <Box sx={{ display: 'flex', minHeight: '100vh' }}>
       <AppBar position="fixed" sx={{ zIndex: (t) => t.zIndex.drawer + 1 }}>

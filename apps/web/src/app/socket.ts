@@ -88,6 +88,11 @@ export function subscribe(room: string, handler: LiveHandler): () => void {
   };
 }
 
+/** Opens the connection without joining a room (the shell does, so its "Live" chip tells the truth). */
+export function connectLive(): void {
+  connect();
+}
+
 export function isLiveConnected(): boolean {
   return !!socket?.connected;
 }

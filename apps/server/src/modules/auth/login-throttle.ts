@@ -49,4 +49,24 @@ export class LoginThrottle {
   }
 }
 
-const key = (address: string) => `login:${address || 'unknown'}`;
+const key = (address: string) => `login:${clientKey(address)}`;
+
+/**
+ * The unit that is throttled: an IPv4 address, or an IPv6 /64 — one customer usually holds a
+ * whole /64, so counting single IPv6 addresses would let an attacker rotate through millions.
+ */
+export function clientKey(address: string): string {
+  if (!address) return 'unknown';
+  const a = address.replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/i, '');
+  if (!a.includes(':')) return a;
+  const [head = '', tail = ''] = a.split('::');
+  const h = head ? head.split(':') : [];
+  const t = tail ? tail.split(':') : [];
+  const groups = a.includes('::')
+    ? [...h, ...Array<string>(Math.max(0, 8 - h.length - t.length)).fill('0'), ...t]
+    : h;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (parseInt(g, 16) || 0).toString(16))
+    .join(':')}::/64`;
+}

@@ -174,14 +174,6 @@ describe('converters over REST', () => {
       expect(healthDone).toBeLessThan(loopDone);
     });
 
-    it('stops a memory bomb with a memory error while the server keeps answering', async () => {
-      const bomb = testUp('var a = []; for (;;) a.push(new Array(100000).fill(1.5)); return 1;', '{}');
-      const health = await p.http().get('/api/health');
-      expect(health.status).toBe(200);
-      expect((await bomb).body.error).toBe('The script used more than its 64 MB of memory and was stopped');
-      expect((await testUp(GUIDE_DECODER, '{"value":1}')).body.error).toBe('');
-    });
-
     it('stops deep recursion, a huge string, a regex backtrack and an oversized result, each with its own error', async () => {
       expect((await testUp('function f() { return f() + 1; } return f();', '{}')).body.error).toMatch(
         /Maximum call stack size exceeded/,
@@ -549,22 +541,6 @@ describe('converters over REST', () => {
       });
       await new Promise((r) => setTimeout(r, 1600));
       expect((await run('{"value":1}'))[0]).toMatchObject({ ok: true });
-    });
-
-    it('fails only the bomb in a batch and keeps decoding', async () => {
-      const decoder =
-        'var s = decodeToString(payload); if (s === "bomb") { var a = []; for (;;) a.push(new Array(100000).fill(1.5)); } return {deviceName: s, deviceType: "t"};';
-      const c = await create({ name: 'Bombed', type: 'UPLINK', configuration: { decoder } });
-      const runtime = p.app.get(ConverterRuntime);
-      const msgs = ['a', 'b', 'bomb', 'c'].map((s) => ({ payload: Buffer.from(s), metadata: {} }));
-      const out = await runtime.runUplink(tenantOf(c.body), c.body.id.id, msgs);
-      expect(out.map((o) => (o.ok ? o.results[0]!.deviceName : o.error))).toEqual([
-        'a',
-        'b',
-        'The script used more than its 64 MB of memory and was stopped',
-        'c',
-      ]);
-      expect((await runtime.runUplink(tenantOf(c.body), c.body.id.id, [msgs[0]!]))[0]!.ok).toBe(true);
     });
   });
 });

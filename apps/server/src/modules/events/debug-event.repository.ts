@@ -20,6 +20,10 @@ export interface NewDebugEvent {
   body: DebugEventBody;
 }
 
+/** Postgres jsonb cannot hold U+0000: it becomes U+FFFD (the event still shows where it was). */
+const jsonText = (body: unknown): string =>
+  JSON.stringify(body, (_k, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v));
+
 /** Debug events; every read is scoped by tenant. */
 export class DebugEventRepository {
   constructor(private readonly db: Db) {}
@@ -37,7 +41,7 @@ export class DebugEventRepository {
         events.map((e) => e.entityId),
         events.map((e) => e.ts),
         events.map((e) => e.type),
-        events.map((e) => JSON.stringify(e.body)),
+        events.map((e) => jsonText(e.body)),
       ],
     );
   }

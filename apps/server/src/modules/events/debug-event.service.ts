@@ -72,10 +72,13 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     if (!batch.length) return;
     try {
       await this.repo.insertMany(batch);
-      await this.repo.trim([...new Set(batch.map((e) => e.entityId))], this.config.DEBUG_EVENTS_MAX_PER_ENTITY);
     } catch (e) {
-      this.log.warn(`Could not store ${batch.length} debug events: ${(e as Error).message}`);
+      // One bad event must not cost the others: retry one by one, drop only those that fail.
+      let lost = 0;
+      for (const ev of batch) await this.repo.insertMany([ev]).catch(() => lost++);
+      if (lost) this.log.warn(`Could not store ${lost} of ${batch.length} debug events: ${(e as Error).message}`);
     }
+    await this.repo.trim([...new Set(batch.map((e) => e.entityId))], this.config.DEBUG_EVENTS_MAX_PER_ENTITY).catch(() => undefined);
   }
 
   async page(

@@ -1,7 +1,20 @@
 import { PendingCalls, type PendingCall } from './pending-calls.js';
 
-function call(id: string, createdTime: number, settle: PendingCall['settle'], expiresIn = 60_000): PendingCall {
-  return { tenantId: 't', deviceId: 'd', requestUUID: id, requestId: createdTime, createdTime, expirationTime: Date.now() + expiresIn, settle };
+function call(
+  id: string,
+  createdTime: number,
+  settle: PendingCall['settle'],
+  expiresIn = 60_000,
+): PendingCall {
+  return {
+    tenantId: 't',
+    deviceId: 'd',
+    requestUUID: id,
+    requestId: createdTime,
+    createdTime,
+    expirationTime: Date.now() + expiresIn,
+    settle,
+  };
 }
 
 describe('pending two-way calls', () => {

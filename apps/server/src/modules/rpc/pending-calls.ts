@@ -29,7 +29,10 @@ export class PendingCalls {
 
   add(call: PendingCall): void {
     const key = `${call.tenantId}/${call.deviceId}`;
-    const timer = setTimeout(() => this.end(call.requestUUID, key, null), Math.max(0, call.expirationTime - this.now()));
+    const timer = setTimeout(
+      () => this.end(call.requestUUID, key, null),
+      Math.max(0, call.expirationTime - this.now()),
+    );
     timer.unref();
     const list = this.byDevice.get(key) ?? [];
     list.push({ ...call, timer });

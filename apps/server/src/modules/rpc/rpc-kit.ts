@@ -8,17 +8,37 @@ export const DOWNLINK_NODE = 'org.thingsboard.rule.engine.integration.TbIntegrat
 /** An MQTT integration with an uplink and a downlink converter. */
 export async function createDownlinkIntegration(
   p: TestPlatform,
-  o: { decoder: string; encoder: string; filters: IntegrationOpts['filters']; port?: number; host?: string; token?: string; converterDebug?: boolean },
+  o: {
+    decoder: string;
+    encoder: string;
+    filters: IntegrationOpts['filters'];
+    port?: number;
+    host?: string;
+    token?: string;
+    converterDebug?: boolean;
+  },
 ): Promise<{ id: string; uplinkId: string; downlinkId: string }> {
   const token = o.token ?? p.tenantToken;
   const uplinkId = await createConverter(p, o.decoder, token);
   const downlinkId = await createConverter(p, o.encoder, token, 'DOWNLINK');
   if (o.converterDebug) {
     const c = await p.http().get(`/api/converter/${downlinkId}`).set(bearer(token));
-    await p.http().post('/api/converter').set(bearer(token)).send({ ...c.body, debugMode: true }).expect(200);
+    await p
+      .http()
+      .post('/api/converter')
+      .set(bearer(token))
+      .send({ ...c.body, debugMode: true })
+      .expect(200);
   }
   const body = {
-    ...integrationBody(p, { name: 'MQTT Integration', converterId: uplinkId, filters: o.filters, cleanSession: true, port: o.port, host: o.host }),
+    ...integrationBody(p, {
+      name: 'MQTT Integration',
+      converterId: uplinkId,
+      filters: o.filters,
+      cleanSession: true,
+      port: o.port,
+      host: o.host,
+    }),
     downlinkConverterId: { entityType: 'CONVERTER', id: downlinkId },
   };
   const r = await p.http().post('/api/integration').set(bearer(token)).send(body);
@@ -27,14 +47,29 @@ export async function createDownlinkIntegration(
 }
 
 /** As the guide: drop an Integration Downlink node into the Root Rule Chain and connect it with `RPC Request to Device`. */
-export async function addDownlinkNode(p: TestPlatform, integrationId: string, token = p.tenantToken, debugMode = false): Promise<string> {
+export async function addDownlinkNode(
+  p: TestPlatform,
+  integrationId: string,
+  token = p.tenantToken,
+  debugMode = false,
+): Promise<string> {
   const auth = bearer(token);
   const chains = await p.http().get('/api/ruleChains?pageSize=10&page=0').set(auth);
   const root = chains.body.data.find((c: { root: boolean }) => c.root);
   const md = (await p.http().get(`/api/ruleChain/${root.id.id}/metadata`).set(auth)).body;
   const switchIndex = md.nodes.findIndex((n: { name: string }) => n.name === 'Message Type Switch');
-  md.nodes.push({ type: DOWNLINK_NODE, name: 'MQTT Integration Downlink', debugMode, configuration: { integrationId }, additionalInfo: { layoutX: 650, layoutY: 350 } });
-  md.connections.push({ fromIndex: switchIndex, toIndex: md.nodes.length - 1, type: 'RPC Request to Device' });
+  md.nodes.push({
+    type: DOWNLINK_NODE,
+    name: 'MQTT Integration Downlink',
+    debugMode,
+    configuration: { integrationId },
+    additionalInfo: { layoutX: 650, layoutY: 350 },
+  });
+  md.connections.push({
+    fromIndex: switchIndex,
+    toIndex: md.nodes.length - 1,
+    type: 'RPC Request to Device',
+  });
   const saved = await p.http().post('/api/ruleChain/metadata').set(auth).send(md);
   if (saved.status !== 200) throw new Error(`metadata: ${saved.status} ${JSON.stringify(saved.body)}`);
   return saved.body.nodes[saved.body.nodes.length - 1].id.id;
@@ -47,7 +82,10 @@ export async function createDevice(p: TestPlatform, name: string, token = p.tena
 }
 
 /** A client subscribed to `topic`; `next()` resolves with the next payload (as text). */
-export async function subscriber(url: string, topic: string): Promise<{ client: MqttClient; messages: string[]; next(timeoutMs?: number): Promise<string> }> {
+export async function subscriber(
+  url: string,
+  topic: string,
+): Promise<{ client: MqttClient; messages: string[]; next(timeoutMs?: number): Promise<string> }> {
   const client = await mqtt.connectAsync(url, { clientId: `bb-sub-${rnd()}` });
   await client.subscribeAsync(topic, { qos: 1 });
   const messages: string[] = [];
@@ -65,7 +103,10 @@ export async function subscriber(url: string, topic: string): Promise<{ client: 
       messages.length
         ? Promise.resolve(messages.shift()!)
         : new Promise((resolve, reject) => {
-            const t = setTimeout(() => reject(new Error(`nothing arrived on ${topic} within ${timeoutMs} ms`)), timeoutMs);
+            const t = setTimeout(
+              () => reject(new Error(`nothing arrived on ${topic} within ${timeoutMs} ms`)),
+              timeoutMs,
+            );
             waiters.push((m) => {
               clearTimeout(t);
               resolve(m);
@@ -74,7 +115,11 @@ export async function subscriber(url: string, topic: string): Promise<{ client: 
   };
 }
 
-export async function waitConnected(p: TestPlatform, integrationId: string, token = p.tenantToken): Promise<void> {
+export async function waitConnected(
+  p: TestPlatform,
+  integrationId: string,
+  token = p.tenantToken,
+): Promise<void> {
   const end = Date.now() + 15000;
   let last: unknown;
   while (Date.now() < end) {

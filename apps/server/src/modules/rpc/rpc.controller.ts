@@ -16,7 +16,12 @@ export class RpcController {
   /** 200 once the command has left for the broker (persistent: at once, with the rpcId to follow). */
   @Post('plugins/rpc/oneway/:deviceId')
   @HttpCode(200)
-  async oneway(@TenantId() tenantId: string, @Param('deviceId', ParseUUIDPipe) deviceId: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async oneway(
+    @TenantId() tenantId: string,
+    @Param('deviceId', ParseUUIDPipe) deviceId: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const out = await this.rpc.call(tenantId, deviceId, true, rpcRequestSchema.parse(body));
     if (out === undefined) res.status(200).end();
     else res.status(200).json(out);
@@ -25,14 +30,26 @@ export class RpcController {
   /** The device's reply, or 504 when none came before the timeout. */
   @Post('plugins/rpc/twoway/:deviceId')
   @HttpCode(200)
-  async twoway(@TenantId() tenantId: string, @Param('deviceId', ParseUUIDPipe) deviceId: string, @Body() body: unknown, @Res() res: Response): Promise<void> {
+  async twoway(
+    @TenantId() tenantId: string,
+    @Param('deviceId', ParseUUIDPipe) deviceId: string,
+    @Body() body: unknown,
+    @Res() res: Response,
+  ): Promise<void> {
     const out = await this.rpc.call(tenantId, deviceId, false, rpcRequestSchema.parse(body));
     // The reply is sent as JSON whatever it is (a string reply arrives as a JSON string).
-    res.status(200).type('application/json').send(JSON.stringify(out ?? null));
+    res
+      .status(200)
+      .type('application/json')
+      .send(JSON.stringify(out ?? null));
   }
 
   @Get('rpc/persistent/device/:deviceId')
-  page(@TenantId() tenantId: string, @Param('deviceId', ParseUUIDPipe) deviceId: string, @Query() q: Record<string, unknown>): Promise<PageData<Rpc>> {
+  page(
+    @TenantId() tenantId: string,
+    @Param('deviceId', ParseUUIDPipe) deviceId: string,
+    @Query() q: Record<string, unknown>,
+  ): Promise<PageData<Rpc>> {
     return this.rpc.pageByDevice(tenantId, deviceId, parsePageQuery(q), statusQuery.parse(q).rpcStatus);
   }
 

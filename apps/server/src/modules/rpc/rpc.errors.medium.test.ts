@@ -1,8 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { freePort } from '../../infra/embedded-postgres.js';
-import { bearer, createTenantWithAdmin, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import {
+  bearer,
+  createTenantWithAdmin,
+  eventually,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
 import { publisher, rnd } from '../integrations/test-kit.js';
-import { addDownlinkNode, createDevice, createDownlinkIntegration, subscriber, waitConnected } from './rpc-kit.js';
+import {
+  addDownlinkNode,
+  createDevice,
+  createDownlinkIntegration,
+  subscriber,
+  waitConnected,
+} from './rpc-kit.js';
 
 /** Device `prefix/<name>/...`: replies on `prefix/<name>/response` with {id, reply} become rpcResponse. */
 const decoder = (prefix: string) => `var d = decodeToJson(payload);
@@ -30,10 +42,16 @@ describe('RPC errors and persistent calls', () => {
     const a = await tenant();
     const b = await tenant();
     const mine = await createDevice(p, 'D-1', a.token);
-    const unknown = await p.http().post(`/api/plugins/rpc/oneway/${randomUUID()}`).set(a.auth).send({ method: 'setValue', params: 1 });
+    const unknown = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${randomUUID()}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 1 });
     expect(unknown.status).toBe(404);
     expect(unknown.body.message).toMatch(/Device .* not found/);
-    expect((await p.http().post(`/api/plugins/rpc/twoway/${mine}`).set(b.auth).send({ method: 'x' })).status).toBe(404);
+    expect(
+      (await p.http().post(`/api/plugins/rpc/twoway/${mine}`).set(b.auth).send({ method: 'x' })).status,
+    ).toBe(404);
     const noMethod = await p.http().post(`/api/plugins/rpc/oneway/${mine}`).set(a.auth).send({ params: 1 });
     expect(noMethod.status).toBe(400);
     expect(noMethod.body.message).toMatch(/method/);
@@ -42,10 +60,20 @@ describe('RPC errors and persistent calls', () => {
   it('tells the caller when no rule chain route reaches an Integration Downlink node', async () => {
     const a = await tenant();
     const dev = await createDevice(p, 'D-2', a.token);
-    const r = await p.http().post(`/api/plugins/rpc/oneway/${dev}`).set(a.auth).send({ method: 'setValue', params: 1 });
+    const r = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 1 });
     expect(r.status).toBe(409);
-    expect(r.body.message).toMatch(/no rule chain route sends RPC Request to Device to an Integration Downlink node/);
-    const persistent = await p.http().post(`/api/plugins/rpc/oneway/${dev}`).set(a.auth).send({ method: 'setValue', params: 1, persistent: true });
+    expect(r.body.message).toMatch(
+      /no rule chain route sends RPC Request to Device to an Integration Downlink node/,
+    );
+    const persistent = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 1, persistent: true });
     const rpcId = persistent.body.rpcId;
     const failed = await eventually(async () => {
       const g = await p.http().get(`/api/rpc/persistent/${rpcId}`).set(a.auth);
@@ -67,37 +95,71 @@ describe('RPC errors and persistent calls', () => {
     const nodeId = await addDownlinkNode(p, integ.id, a.token, true);
     await waitConnected(p, integ.id, a.token);
     const dev = await createDevice(p, 'D-3', a.token);
-    const r = await p.http().post(`/api/plugins/rpc/oneway/${dev}`).set(a.auth).send({ method: 'setValue', params: 1 });
+    const r = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 1 });
     expect(r.status).toBe(422);
-    expect(r.body.message).toMatch(/Downlink converter of integration 'MQTT Integration' failed: .*cannot encode setValue/);
+    expect(r.body.message).toMatch(
+      /Downlink converter of integration 'MQTT Integration' failed: .*cannot encode setValue/,
+    );
     const convEvents = await eventually(async () => {
-      const e = await p.http().get(`/api/events/CONVERTER/${integ.downlinkId}?pageSize=10&page=0`).set(a.auth);
+      const e = await p
+        .http()
+        .get(`/api/events/CONVERTER/${integ.downlinkId}?pageSize=10&page=0`)
+        .set(a.auth);
       return e.body.data.length ? e.body.data : null;
     });
     expect(convEvents[0].body.error).toMatch(/cannot encode setValue/);
     const nodeEvents = await eventually(async () => {
       const e = await p.http().get(`/api/events/RULE_NODE/${nodeId}?pageSize=10&page=0`).set(a.auth);
-      return e.body.data.find((x: { body: { relationType?: string } }) => x.body.relationType === 'Failure') ?? null;
+      return (
+        e.body.data.find((x: { body: { relationType?: string } }) => x.body.relationType === 'Failure') ??
+        null
+      );
     });
-    expect(nodeEvents.body).toMatchObject({ type: 'OUT', msgType: 'RPC_CALL_FROM_SERVER_TO_DEVICE', error: expect.stringMatching(/cannot encode/) });
+    expect(nodeEvents.body).toMatchObject({
+      type: 'OUT',
+      msgType: 'RPC_CALL_FROM_SERVER_TO_DEVICE',
+      error: expect.stringMatching(/cannot encode/),
+    });
   });
 
   it('answers 409 to a one-way call while the integration is disconnected; a persistent call is queued instead and expires unsent', async () => {
     const a = await tenant();
     const prefix = `bb-${rnd()}`;
-    const integ = await createDownlinkIntegration(p, { token: a.token, decoder: decoder(prefix), encoder: encoder(prefix), filters: [{ filter: `${prefix}/#`, qos: 0 }], port: await freePort() });
+    const integ = await createDownlinkIntegration(p, {
+      token: a.token,
+      decoder: decoder(prefix),
+      encoder: encoder(prefix),
+      filters: [{ filter: `${prefix}/#`, qos: 0 }],
+      port: await freePort(),
+    });
     await addDownlinkNode(p, integ.id, a.token);
     const dev = await createDevice(p, 'D-4', a.token);
-    const r = await p.http().post(`/api/plugins/rpc/oneway/${dev}`).set(a.auth).send({ method: 'setValue', params: 1 });
+    const r = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 1 });
     expect(r.status).toBe(409);
     expect(r.body.message).toMatch(/not connected/i);
-    const q = await p.http().post(`/api/plugins/rpc/oneway/${dev}`).set(a.auth).send({ method: 'setValue', params: 2, persistent: true, timeout: 1500 });
+    const q = await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'setValue', params: 2, persistent: true, timeout: 1500 });
     expect(q.status).toBe(200);
     const queued = await eventually(async () => {
       const g = await p.http().get(`/api/rpc/persistent/${q.body.rpcId}`).set(a.auth);
       return g.body.status === 'QUEUED' ? g.body : null;
     });
-    expect(queued).toMatchObject({ id: { entityType: 'RPC', id: q.body.rpcId }, deviceId: { id: dev }, request: { oneway: true, body: { method: 'setValue', params: '2' } } });
+    expect(queued).toMatchObject({
+      id: { entityType: 'RPC', id: q.body.rpcId },
+      deviceId: { id: dev },
+      request: { oneway: true, body: { method: 'setValue', params: '2' } },
+    });
     const expired = await eventually(async () => {
       const g = await p.http().get(`/api/rpc/persistent/${q.body.rpcId}`).set(a.auth);
       return g.body.status === 'EXPIRED' ? g.body : null;
@@ -110,25 +172,44 @@ describe('RPC errors and persistent calls', () => {
   it('follows a persistent two-way call to SUCCESSFUL with the reply, and another to TIMEOUT', async () => {
     const a = await tenant();
     const prefix = `bb-${rnd()}`;
-    const integ = await createDownlinkIntegration(p, { token: a.token, decoder: decoder(prefix), encoder: encoder(prefix), filters: [{ filter: `${prefix}/+/response`, qos: 1 }] });
+    const integ = await createDownlinkIntegration(p, {
+      token: a.token,
+      decoder: decoder(prefix),
+      encoder: encoder(prefix),
+      filters: [{ filter: `${prefix}/+/response`, qos: 1 }],
+    });
     await addDownlinkNode(p, integ.id, a.token);
     await waitConnected(p, integ.id, a.token);
     const dev = await createDevice(p, 'D-5', a.token);
     const device = await subscriber(p.mqttUrl, `${prefix}/D-5/rx`);
-    const call = await p.http().post(`/api/plugins/rpc/twoway/${dev}`).set(a.auth).send({ method: 'getValue', persistent: true, timeout: 10000 });
+    const call = await p
+      .http()
+      .post(`/api/plugins/rpc/twoway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'getValue', persistent: true, timeout: 10000 });
     expect(call.status).toBe(200);
     const got = JSON.parse(await device.next());
     expect(got).toEqual({ id: call.body.rpcId, method: 'getValue', params: null });
-    await eventually(async () => (await p.http().get(`/api/rpc/persistent/${call.body.rpcId}`).set(a.auth)).body.status === 'DELIVERED');
+    await eventually(
+      async () =>
+        (await p.http().get(`/api/rpc/persistent/${call.body.rpcId}`).set(a.auth)).body.status ===
+        'DELIVERED',
+    );
     const pub = await publisher(p.mqttUrl);
-    await pub.publishAsync(`${prefix}/D-5/response`, JSON.stringify({ id: got.id, reply: { value: 21 } }), { qos: 1 });
+    await pub.publishAsync(`${prefix}/D-5/response`, JSON.stringify({ id: got.id, reply: { value: 21 } }), {
+      qos: 1,
+    });
     const done = await eventually(async () => {
       const g = await p.http().get(`/api/rpc/persistent/${call.body.rpcId}`).set(a.auth);
       return g.body.status === 'SUCCESSFUL' ? g.body : null;
     });
     expect(done.response).toEqual({ value: 21 });
 
-    const silent = await p.http().post(`/api/plugins/rpc/twoway/${dev}`).set(a.auth).send({ method: 'getValue', persistent: true, timeout: 800 });
+    const silent = await p
+      .http()
+      .post(`/api/plugins/rpc/twoway/${dev}`)
+      .set(a.auth)
+      .send({ method: 'getValue', persistent: true, timeout: 800 });
     await device.next();
     const timedOut = await eventually(async () => {
       const g = await p.http().get(`/api/rpc/persistent/${silent.body.rpcId}`).set(a.auth);
@@ -136,9 +217,13 @@ describe('RPC errors and persistent calls', () => {
     }, 5000);
     expect(timedOut.status).toBe('TIMEOUT');
     // a late reply does not change a final status
-    await pub.publishAsync(`${prefix}/D-5/response`, JSON.stringify({ id: silent.body.rpcId, reply: 1 }), { qos: 1 });
+    await pub.publishAsync(`${prefix}/D-5/response`, JSON.stringify({ id: silent.body.rpcId, reply: 1 }), {
+      qos: 1,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    expect((await p.http().get(`/api/rpc/persistent/${silent.body.rpcId}`).set(a.auth)).body.status).toBe('TIMEOUT');
+    expect((await p.http().get(`/api/rpc/persistent/${silent.body.rpcId}`).set(a.auth)).body.status).toBe(
+      'TIMEOUT',
+    );
     const b = await tenant();
     expect((await p.http().get(`/api/rpc/persistent/${call.body.rpcId}`).set(b.auth)).status).toBe(404);
     await pub.endAsync();

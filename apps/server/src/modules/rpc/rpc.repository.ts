@@ -62,7 +62,10 @@ const toOpen = (r: RpcRow): OpenRpc => ({
   oneway: r.oneway,
   request: r.request,
   status: r.status,
-  out: r.out_integration_id && r.out_topic && r.out_payload ? { integrationId: r.out_integration_id, topic: r.out_topic, payload: r.out_payload } : null,
+  out:
+    r.out_integration_id && r.out_topic && r.out_payload
+      ? { integrationId: r.out_integration_id, topic: r.out_topic, payload: r.out_payload }
+      : null,
 });
 
 const FINAL = `(${finalRpcStatuses.map((s) => `'${s}'`).join(', ')})`;
@@ -71,20 +74,44 @@ const FINAL = `(${finalRpcStatuses.map((s) => `'${s}'`).join(', ')})`;
 export class RpcRepository {
   constructor(private readonly db: Db) {}
 
-  async insert(r: { id: string; tenantId: string; deviceId: string; expirationTime: number; request: StoredRequest; additionalInfo: unknown }): Promise<void> {
+  async insert(r: {
+    id: string;
+    tenantId: string;
+    deviceId: string;
+    expirationTime: number;
+    request: StoredRequest;
+    additionalInfo: unknown;
+  }): Promise<void> {
     await this.db.query(
       `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, additional_info)
        VALUES ($1, $2, $3, $4, $5, $6, $7, 'QUEUED', $8)`,
-      [r.id, Date.now(), r.tenantId, r.deviceId, r.expirationTime, r.request.oneway, JSON.stringify(r.request), r.additionalInfo == null ? null : JSON.stringify(r.additionalInfo)],
+      [
+        r.id,
+        Date.now(),
+        r.tenantId,
+        r.deviceId,
+        r.expirationTime,
+        r.request.oneway,
+        JSON.stringify(r.request),
+        r.additionalInfo == null ? null : JSON.stringify(r.additionalInfo),
+      ],
     );
   }
 
   async get(tenantId: string, id: string): Promise<Rpc | null> {
-    const [r] = await this.db.query<RpcRow>('SELECT * FROM rpc WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const [r] = await this.db.query<RpcRow>('SELECT * FROM rpc WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ]);
     return r ? toRpc(r) : null;
   }
 
-  async pageByDevice(tenantId: string, deviceId: string, p: PageQuery, status?: RpcStatus): Promise<PageData<Rpc>> {
+  async pageByDevice(
+    tenantId: string,
+    deviceId: string,
+    p: PageQuery,
+    status?: RpcStatus,
+  ): Promise<PageData<Rpc>> {
     const where = 'tenant_id = $1 AND device_id = $2 AND ($3::text IS NULL OR status = $3)';
     const args = [tenantId, deviceId, status ?? null];
     const rows = await this.db.query<RpcRow>(
@@ -97,7 +124,10 @@ export class RpcRepository {
 
   /** Moves an open call from one of `from` to `to`; false when it was elsewhere (e.g. already final). */
   async transition(id: string, from: RpcStatus[], to: RpcStatus): Promise<boolean> {
-    const r = await this.db.query('UPDATE rpc SET status = $3 WHERE id = $1 AND status = ANY($2::text[]) RETURNING id', [id, from, to]);
+    const r = await this.db.query(
+      'UPDATE rpc SET status = $3 WHERE id = $1 AND status = ANY($2::text[]) RETURNING id',
+      [id, from, to],
+    );
     return r.length > 0;
   }
 
@@ -112,7 +142,10 @@ export class RpcRepository {
   }
 
   /** Back to QUEUED with the encoded payload, to publish once the integration connects. */
-  async queueOutbound(id: string, out: { integrationId: string; topic: string; payload: Buffer }): Promise<void> {
+  async queueOutbound(
+    id: string,
+    out: { integrationId: string; topic: string; payload: Buffer },
+  ): Promise<void> {
     await this.db.query(
       `UPDATE rpc SET status = 'QUEUED', out_integration_id = $2, out_topic = $3, out_payload = $4 WHERE id = $1 AND status NOT IN ${FINAL}`,
       [id, out.integrationId, out.topic, out.payload],
@@ -121,7 +154,9 @@ export class RpcRepository {
 
   /** Calls not yet final (start-up recovery). */
   async open(): Promise<OpenRpc[]> {
-    return (await this.db.query<RpcRow>(`SELECT * FROM rpc WHERE status NOT IN ${FINAL} ORDER BY created_time`)).map(toOpen);
+    return (
+      await this.db.query<RpcRow>(`SELECT * FROM rpc WHERE status NOT IN ${FINAL} ORDER BY created_time`)
+    ).map(toOpen);
   }
 
   async queuedOutbound(now: number): Promise<OpenRpc[]> {

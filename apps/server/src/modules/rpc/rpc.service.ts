@@ -1,5 +1,13 @@
 import { Logger } from '@nestjs/common';
-import type { Device, PageData, PageQuery, PersistentRpcAccepted, Rpc, RpcRequest, RpcStatus } from '@bridgeboard/contracts';
+import type {
+  Device,
+  PageData,
+  PageQuery,
+  PersistentRpcAccepted,
+  Rpc,
+  RpcRequest,
+  RpcStatus,
+} from '@bridgeboard/contracts';
 import { newId } from '../../common/ids.js';
 import type { RuleEngine, TellResult } from '../rule-engine/engine/rule-engine.js';
 import { PendingCalls } from './pending-calls.js';
@@ -44,16 +52,50 @@ export class RpcService {
     const device = await this.d.devices.get(tenantId, deviceId);
     const timeout = req.timeout ?? this.defaultTimeoutMs;
     const expirationTime = req.expirationTime ?? Date.now() + timeout;
-    const request: StoredRequest = { id: newId(), oneway, persisted: true, body: { method: req.method, params: paramsText(req.params) }, requestId: ++this.requestSeq };
+    const request: StoredRequest = {
+      id: newId(),
+      oneway,
+      persisted: true,
+      body: { method: req.method, params: paramsText(req.params) },
+      requestId: ++this.requestSeq,
+    };
     if (req.persistent) {
-      await this.d.repo.insert({ id: request.id, tenantId, deviceId, expirationTime, request, additionalInfo: req.additionalInfo });
-      void this.dispatch({ id: request.id, tenantId, deviceId, createdTime: Date.now(), expirationTime, oneway, request, status: 'QUEUED', out: null }, device);
+      await this.d.repo.insert({
+        id: request.id,
+        tenantId,
+        deviceId,
+        expirationTime,
+        request,
+        additionalInfo: req.additionalInfo,
+      });
+      void this.dispatch(
+        {
+          id: request.id,
+          tenantId,
+          deviceId,
+          createdTime: Date.now(),
+          expirationTime,
+          oneway,
+          request,
+          status: 'QUEUED',
+          out: null,
+        },
+        device,
+      );
       return { rpcId: request.id } satisfies PersistentRpcAccepted;
     }
     let reply: Promise<{ data: unknown } | null> | null = null;
     if (!oneway) {
       reply = new Promise((settle) =>
-        this.pending.add({ tenantId, deviceId, requestUUID: request.id, requestId: request.requestId, createdTime: Date.now(), expirationTime, settle }),
+        this.pending.add({
+          tenantId,
+          deviceId,
+          requestUUID: request.id,
+          requestId: request.requestId,
+          createdTime: Date.now(),
+          expirationTime,
+          settle,
+        }),
       );
     }
     try {
@@ -65,13 +107,15 @@ export class RpcService {
     }
     if (!reply) return undefined;
     const r = await reply;
-    if (!r) throw RpcError.timeout(device.name, req.method, Math.max(0, expirationTime - Date.now()) || timeout);
+    if (!r)
+      throw RpcError.timeout(device.name, req.method, Math.max(0, expirationTime - Date.now()) || timeout);
     return r.data;
   }
 
   /** From an uplink converter result carrying rpcResponse. */
   onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): void {
-    if (!this.pending.reply(tenantId, deviceId, r)) this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+    if (!this.pending.reply(tenantId, deviceId, r))
+      this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
   }
 
   async get(tenantId: string, rpcId: string): Promise<Rpc> {
@@ -80,7 +124,12 @@ export class RpcService {
     return r;
   }
 
-  async pageByDevice(tenantId: string, deviceId: string, q: PageQuery, status?: RpcStatus): Promise<PageData<Rpc>> {
+  async pageByDevice(
+    tenantId: string,
+    deviceId: string,
+    q: PageQuery,
+    status?: RpcStatus,
+  ): Promise<PageData<Rpc>> {
     await this.d.devices.get(tenantId, deviceId);
     return this.d.repo.pageByDevice(tenantId, deviceId, q, status);
   }
@@ -92,7 +141,9 @@ export class RpcService {
       else if (rpc.status === 'SENT' || (rpc.status === 'QUEUED' && !rpc.out)) void this.dispatch(rpc);
     }
     this.timer = setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick()).catch((e) => this.log.warn(`RPC housekeeping failed: ${errorText(e)}`));
+      this.ticking = this.ticking
+        .then(() => this.tick())
+        .catch((e) => this.log.warn(`RPC housekeeping failed: ${errorText(e)}`));
     }, this.d.tickMs ?? 1000);
     this.timer.unref();
   }
@@ -136,7 +187,12 @@ export class RpcService {
       expirationTime: rpc.expirationTime,
       persistent: true,
       settle: (reply) => {
-        const done = reply ? this.d.repo.finish(rpc.id, 'SUCCESSFUL', reply.data ?? null) : this.d.repo.finish(rpc.id, 'TIMEOUT', { error: `No reply to '${method}' before it expired` }, ['SENT', 'DELIVERED']);
+        const done = reply
+          ? this.d.repo.finish(rpc.id, 'SUCCESSFUL', reply.data ?? null)
+          : this.d.repo.finish(rpc.id, 'TIMEOUT', { error: `No reply to '${method}' before it expired` }, [
+              'SENT',
+              'DELIVERED',
+            ]);
         done.catch((e) => this.log.warn(`Could not store the end of RPC ${rpc.id}: ${errorText(e)}`));
       },
     });
@@ -152,11 +208,18 @@ export class RpcService {
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
       if (!rpc.oneway) this.awaitReply(rpc, rpc.request.body.method);
-      const result = await this.d.engine.tell(rpc.tenantId, this.msg(dev, rpc.request, rpc.expirationTime, true));
+      const result = await this.d.engine.tell(
+        rpc.tenantId,
+        this.msg(dev, rpc.request, rpc.expirationTime, true),
+      );
       if (result.deliveries.some((x) => x.ok)) return await this.published(rpc);
       const queued = result.deliveries.find((x) => x.queued);
       if (queued?.queued) {
-        await this.d.repo.queueOutbound(rpc.id, { integrationId: queued.integrationId, topic: queued.queued.topic, payload: Buffer.from(queued.queued.payload, 'base64') });
+        await this.d.repo.queueOutbound(rpc.id, {
+          integrationId: queued.integrationId,
+          topic: queued.queued.topic,
+          payload: Buffer.from(queued.queued.payload, 'base64'),
+        });
         return;
       }
       try {
@@ -185,12 +248,14 @@ export class RpcService {
       const out = rpc.out!;
       if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
       if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
-      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id)) this.awaitReply(rpc, rpc.request.body.method);
+      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
+        this.awaitReply(rpc, rpc.request.body.method);
       try {
         await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload);
         await this.published(rpc);
       } catch (e) {
-        if ((e as { status?: number }).status === 409) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
+        if ((e as { status?: number }).status === 409)
+          await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
         else {
           this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
           await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });

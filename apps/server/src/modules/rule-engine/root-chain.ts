@@ -8,7 +8,13 @@ export const ROOT_CHAIN_NAME = 'Root Rule Chain';
 
 /** What every tenant starts with (contracts.md): the switch feeding the two Save nodes and Log. */
 export function rootChainMetadata(ruleChainId: string): SaveRuleChainMetaDataRequest {
-  const node = (type: string, name: string, configuration: Record<string, unknown>, layoutX: number, layoutY: number) => ({
+  const node = (
+    type: string,
+    name: string,
+    configuration: Record<string, unknown>,
+    layoutX: number,
+    layoutY: number,
+  ) => ({
     type,
     name,
     debugMode: false,
@@ -20,7 +26,13 @@ export function rootChainMetadata(ruleChainId: string): SaveRuleChainMetaDataReq
     ruleChainId: { entityType: 'RULE_CHAIN', id: ruleChainId },
     firstNodeIndex: 0,
     nodes: [
-      node(messageTypeSwitch.type, 'Message Type Switch', { ...messageTypeSwitch.defaultConfiguration }, 300, 150),
+      node(
+        messageTypeSwitch.type,
+        'Message Type Switch',
+        { ...messageTypeSwitch.defaultConfiguration },
+        300,
+        150,
+      ),
       node(saveTimeseries.type, 'Save Timeseries', { ...saveTimeseries.defaultConfiguration }, 650, 50),
       node(saveAttributes.type, 'Save Attributes', { ...saveAttributes.defaultConfiguration }, 650, 150),
       node(log.type, 'Log Other', { ...log.defaultConfiguration }, 650, 250),

@@ -1,5 +1,19 @@
-import { bearer, createTenantWithAdmin, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
-import { createConverter, createIntegration, deviceByName, GUIDE_DECODER, publisher, rnd, waitStatus } from '../integrations/test-kit.js';
+import {
+  bearer,
+  createTenantWithAdmin,
+  eventually,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
+import {
+  createConverter,
+  createIntegration,
+  deviceByName,
+  GUIDE_DECODER,
+  publisher,
+  rnd,
+  waitStatus,
+} from '../integrations/test-kit.js';
 import { RuleChainService } from './rule-chain.service.js';
 
 const SWITCH = 'org.thingsboard.rule.engine.filter.TbMsgTypeSwitchNode';
@@ -24,9 +38,19 @@ describe('rule chains over REST', () => {
 
   it('gives the tenant a Root Rule Chain: Message Type Switch → Save Timeseries, Save Attributes, Log', async () => {
     const r = await root();
-    expect(r).toMatchObject({ name: 'Root Rule Chain', root: true, type: 'CORE', id: { entityType: 'RULE_CHAIN' } });
+    expect(r).toMatchObject({
+      name: 'Root Rule Chain',
+      root: true,
+      type: 'CORE',
+      id: { entityType: 'RULE_CHAIN' },
+    });
     const md = (await p.http().get(`/api/ruleChain/${r.id.id}/metadata`).set(auth)).body;
-    expect(md.nodes.map((n: { name: string }) => n.name)).toEqual(['Message Type Switch', 'Save Timeseries', 'Save Attributes', 'Log Other']);
+    expect(md.nodes.map((n: { name: string }) => n.name)).toEqual([
+      'Message Type Switch',
+      'Save Timeseries',
+      'Save Attributes',
+      'Log Other',
+    ]);
     expect(md.firstNodeIndex).toBe(0);
     expect(md.connections).toEqual(
       expect.arrayContaining([
@@ -35,7 +59,11 @@ describe('rule chains over REST', () => {
         { fromIndex: 0, toIndex: 3, type: 'Other' },
       ]),
     );
-    expect(md.nodes[0]).toMatchObject({ type: SWITCH, debugMode: false, additionalInfo: { layoutX: expect.any(Number), layoutY: expect.any(Number) } });
+    expect(md.nodes[0]).toMatchObject({
+      type: SWITCH,
+      debugMode: false,
+      additionalInfo: { layoutX: expect.any(Number), layoutY: expect.any(Number) },
+    });
   });
 
   it('creates the Root Rule Chain for a new tenant and back-fills tenants that have none', async () => {
@@ -44,7 +72,9 @@ describe('rule chains over REST', () => {
     expect(list.body).toMatchObject({ totalElements: 1, data: [{ name: 'Root Rule Chain', root: true }] });
     await p.db.query('DELETE FROM rule_chain WHERE tenant_id = $1', [other.tenantId]);
     expect(await p.app.get(RuleChainService).ensureRootChains()).toBe(1);
-    expect((await p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(other.token))).body.totalElements).toBe(1);
+    expect(
+      (await p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(other.token))).body.totalElements,
+    ).toBe(1);
   });
 
   it('serves every node type with its relations, JSON schema and default configuration', async () => {
@@ -52,10 +82,22 @@ describe('rule chains over REST', () => {
     expect(r.status).toBe(200);
     const names = r.body.map((c: { name: string }) => c.name);
     expect(names).toEqual(
-      expect.arrayContaining(['message type switch', 'save timeseries', 'save attributes', 'integration downlink', 'script', 'log', 'rule chain']),
+      expect.arrayContaining([
+        'message type switch',
+        'save timeseries',
+        'save attributes',
+        'integration downlink',
+        'script',
+        'log',
+        'rule chain',
+      ]),
     );
     const sw = r.body.find((c: { type: string }) => c.type === SWITCH);
-    expect(sw).toMatchObject({ category: 'FILTER', relationTypes: expect.arrayContaining(['RPC Request to Device', 'Other']), configurationSchema: { type: 'object' } });
+    expect(sw).toMatchObject({
+      category: 'FILTER',
+      relationTypes: expect.arrayContaining(['RPC Request to Device', 'Other']),
+      configurationSchema: { type: 'object' },
+    });
     const dl = r.body.find((c: { name: string }) => c.name === 'integration downlink');
     expect(dl.configurationSchema.properties.integrationId).toBeDefined();
   });
@@ -65,27 +107,80 @@ describe('rule chains over REST', () => {
     expect(c.status).toBe(200);
     const id = c.body.id;
     const nodes = [
-      { type: SWITCH, name: 'switch', debugMode: false, configuration: { version: 0 }, additionalInfo: { layoutX: 1, layoutY: 2 } },
-      { type: LOG, name: 'log', debugMode: true, configuration: { jsScript: 'return "x";' }, additionalInfo: { layoutX: 3, layoutY: 4 } },
+      {
+        type: SWITCH,
+        name: 'switch',
+        debugMode: false,
+        configuration: { version: 0 },
+        additionalInfo: { layoutX: 1, layoutY: 2 },
+      },
+      {
+        type: LOG,
+        name: 'log',
+        debugMode: true,
+        configuration: { jsScript: 'return "x";' },
+        additionalInfo: { layoutX: 3, layoutY: 4 },
+      },
     ];
-    const saved = await p.http().post('/api/ruleChain/metadata').set(auth).send({ ruleChainId: id, firstNodeIndex: 0, nodes, connections: [{ fromIndex: 0, toIndex: 1, type: 'Other' }] });
+    const saved = await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({
+        ruleChainId: id,
+        firstNodeIndex: 0,
+        nodes,
+        connections: [{ fromIndex: 0, toIndex: 1, type: 'Other' }],
+      });
     expect(saved.status).toBe(200);
-    expect(saved.body.nodes[1]).toMatchObject({ name: 'log', debugMode: true, configuration: { scriptLang: 'JS', jsScript: 'return "x";' } });
+    expect(saved.body.nodes[1]).toMatchObject({
+      name: 'log',
+      debugMode: true,
+      configuration: { scriptLang: 'JS', jsScript: 'return "x";' },
+    });
+    // debug mode switches itself off after DEBUG_MODE_AUTO_OFF_MIN (15) minutes unless pinned
+    expect(saved.body.nodes[1].debugModeUntil).toBeGreaterThan(Date.now() + 14 * 60_000);
+    expect(saved.body.nodes[0]).toMatchObject({ debugMode: false, debugModeUntil: null });
     const again = await p
       .http()
       .post('/api/ruleChain/metadata')
       .set(auth)
       .send({ ...saved.body, nodes: saved.body.nodes.map((n: object) => ({ ...n, name: 'renamed' })) });
-    expect(again.body.nodes.map((n: { id: { id: string } }) => n.id.id)).toEqual(saved.body.nodes.map((n: { id: { id: string } }) => n.id.id));
-    expect((await p.http().get(`/api/ruleChain/${id.id}`).set(auth)).body.firstRuleNodeId.id).toBe(saved.body.nodes[0].id.id);
+    expect(again.body.nodes.map((n: { id: { id: string } }) => n.id.id)).toEqual(
+      saved.body.nodes.map((n: { id: { id: string } }) => n.id.id),
+    );
+    expect((await p.http().get(`/api/ruleChain/${id.id}`).set(auth)).body.firstRuleNodeId.id).toBe(
+      saved.body.nodes[0].id.id,
+    );
 
-    const badType = await p.http().post('/api/ruleChain/metadata').set(auth).send({ ruleChainId: id, firstNodeIndex: 0, nodes: [{ ...nodes[0], type: 'nope' }], connections: [] });
+    const badType = await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({ ruleChainId: id, firstNodeIndex: 0, nodes: [{ ...nodes[0], type: 'nope' }], connections: [] });
     expect(badType.status).toBe(400);
     expect(badType.body.message).toMatch(/nodes\[0\]\.type.*not a known rule node type/);
-    const badRel = await p.http().post('/api/ruleChain/metadata').set(auth).send({ ruleChainId: id, firstNodeIndex: 0, nodes, connections: [{ fromIndex: 0, toIndex: 1, type: 'Sideways' }] });
+    const badRel = await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({
+        ruleChainId: id,
+        firstNodeIndex: 0,
+        nodes,
+        connections: [{ fromIndex: 0, toIndex: 1, type: 'Sideways' }],
+      });
     expect(badRel.status).toBe(400);
     expect(badRel.body.message).toMatch(/connections\[0\]\.type.*no relation 'Sideways'/);
-    const badCfg = await p.http().post('/api/ruleChain/metadata').set(auth).send({ ruleChainId: id, firstNodeIndex: 0, nodes: [{ ...nodes[1], configuration: { jsScript: '' } }] });
+    const badCfg = await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({
+        ruleChainId: id,
+        firstNodeIndex: 0,
+        nodes: [{ ...nodes[1], configuration: { jsScript: '' } }],
+      });
     expect(badCfg.status).toBe(400);
     expect(badCfg.body.message).toMatch(/nodes\[0\]\.configuration\.jsScript/);
   });
@@ -97,7 +192,17 @@ describe('rule chains over REST', () => {
     expect(del.body.message).toMatch(/Root Rule Chain cannot be deleted/);
     const target = (await p.http().post('/api/ruleChain').set(auth).send({ name: 'Target' })).body.id;
     const user = (await p.http().post('/api/ruleChain').set(auth).send({ name: 'User' })).body.id;
-    await p.http().post('/api/ruleChain/metadata').set(auth).send({ ruleChainId: user, firstNodeIndex: 0, nodes: [{ type: CHAIN_NODE, name: 'to target', configuration: { ruleChainId: target.id } }], connections: [] }).expect(200);
+    await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({
+        ruleChainId: user,
+        firstNodeIndex: 0,
+        nodes: [{ type: CHAIN_NODE, name: 'to target', configuration: { ruleChainId: target.id } }],
+        connections: [],
+      })
+      .expect(200);
     const inUse = await p.http().delete(`/api/ruleChain/${target.id}`).set(auth);
     expect(inUse.status).toBe(409);
     expect(inUse.body.message).toMatch(/used by node 'to target' of rule chain 'User'/);
@@ -106,7 +211,7 @@ describe('rule chains over REST', () => {
     expect((await p.http().get(`/api/ruleChain/${target.id}`).set(auth)).status).toBe(404);
   });
 
-  it("keeps tenants apart: another tenant gets 404 for our chain and its metadata", async () => {
+  it('keeps tenants apart: another tenant gets 404 for our chain and its metadata', async () => {
     const r = await root();
     const other = await createTenantWithAdmin(p, `Other ${rnd()}`);
     const o = bearer(other.token);
@@ -124,13 +229,21 @@ describe('rule chains over REST', () => {
     await p.http().post('/api/ruleChain/metadata').set(auth).send(md).expect(200);
     const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
     const converterId = await createConverter(p, GUIDE_DECODER);
-    const { id } = await createIntegration(p, { name: 'MQTT Integration', converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }], cleanSession: true });
+    const { id } = await createIntegration(p, {
+      name: 'MQTT Integration',
+      converterId,
+      filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }],
+      cleanSession: true,
+    });
     await waitStatus(p, id, 'CONNECTED');
     const pub = await publisher(p.mqttUrl);
     await pub.publishAsync(`${prefix}/SN-001/temperature`, '{"value":25.1}', { qos: 1 });
     const device = await eventually(() => deviceByName(p, 'SN-001'));
     const latest = await eventually(async () => {
-      const t = await p.http().get(`/api/plugins/telemetry/DEVICE/${device.id.id}/values/timeseries?keys=temperature`).set(auth);
+      const t = await p
+        .http()
+        .get(`/api/plugins/telemetry/DEVICE/${device.id.id}/values/timeseries?keys=temperature`)
+        .set(auth);
       return t.body.temperature ? t.body : null;
     });
     expect(latest.temperature[0].value).toBe('25.1');
@@ -138,12 +251,26 @@ describe('rule chains over REST', () => {
     const switchId = md.nodes[0].id.id;
     const events = await eventually(async () => {
       const e = await p.http().get(`/api/events/RULE_NODE/${switchId}?pageSize=20&page=0`).set(auth);
-      return e.body.data.some((x: { body: { relationType?: string } }) => x.body.relationType === 'Post telemetry') ? e.body.data : null;
+      return e.body.data.some(
+        (x: { body: { relationType?: string } }) => x.body.relationType === 'Post telemetry',
+      )
+        ? e.body.data
+        : null;
     });
-    const out = events.find((x: { body: { relationType?: string } }) => x.body.relationType === 'Post telemetry');
-    expect(out).toMatchObject({ type: 'DEBUG_RULE_NODE', body: { type: 'OUT', msgType: 'POST_TELEMETRY_REQUEST', entityId: device.id.id } });
+    const out = events.find(
+      (x: { body: { relationType?: string } }) => x.body.relationType === 'Post telemetry',
+    );
+    expect(out).toMatchObject({
+      type: 'DEBUG_RULE_NODE',
+      body: { type: 'OUT', msgType: 'POST_TELEMETRY_REQUEST', entityId: device.id.id },
+    });
     expect(JSON.parse(out.body.data)).toEqual([{ ts: expect.any(Number), values: { temperature: 25.1 } }]);
     expect(out.body.metadata).toMatchObject({ deviceName: 'SN-001', integrationName: 'MQTT Integration' });
-    expect(events.some((x: { body: { type: string; msgType: string } }) => x.body.type === 'IN' && x.body.msgType === 'POST_ATTRIBUTES_REQUEST')).toBe(true);
+    expect(
+      events.some(
+        (x: { body: { type: string; msgType: string } }) =>
+          x.body.type === 'IN' && x.body.msgType === 'POST_ATTRIBUTES_REQUEST',
+      ),
+    ).toBe(true);
   });
 });

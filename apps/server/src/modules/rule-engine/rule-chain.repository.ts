@@ -54,7 +54,7 @@ const toChain = (r: ChainRow): RuleChain => ({
   additionalInfo: r.additional_info,
 });
 
-export const toNode = (r: NodeRow, debugActive: boolean): RuleNode => ({
+export const toNode = (r: NodeRow, debugActive: boolean, debugModeUntil: number | null): RuleNode => ({
   id: entityId('RULE_NODE', r.id),
   createdTime: Number(r.created_time),
   ruleChainId: entityId('RULE_CHAIN', r.rule_chain_id),
@@ -62,6 +62,7 @@ export const toNode = (r: NodeRow, debugActive: boolean): RuleNode => ({
   name: r.name,
   debugMode: debugActive,
   debugPinned: r.debug_pinned,
+  debugModeUntil: debugActive ? debugModeUntil : null,
   configuration: r.configuration,
   additionalInfo: r.additional_info,
 });
@@ -75,40 +76,66 @@ export class RuleChainRepository implements ChainSource {
   async page(tenantId: string, p: PageQuery): Promise<PageData<RuleChain>> {
     const like = likePattern(p.textSearch);
     const where = `tenant_id = $1 AND ($2::text IS NULL OR name ILIKE $2)`;
-    const rows = await this.db.query<ChainRow>(`SELECT * FROM rule_chain WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`, [
+    const rows = await this.db.query<ChainRow>(
+      `SELECT * FROM rule_chain WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`,
+      [tenantId, like, p.pageSize, p.page * p.pageSize],
+    );
+    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM rule_chain WHERE ${where}`, [
       tenantId,
       like,
-      p.pageSize,
-      p.page * p.pageSize,
     ]);
-    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM rule_chain WHERE ${where}`, [tenantId, like]);
     return toPage(rows.map(toChain), Number(c!.n), p);
   }
 
   async findById(tenantId: string, id: string, q: Queryable = this.db): Promise<RuleChain | null> {
-    const [r] = await q.query<ChainRow>('SELECT * FROM rule_chain WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const [r] = await q.query<ChainRow>('SELECT * FROM rule_chain WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ]);
     return r ? toChain(r) : null;
   }
 
   async findRoot(tenantId: string): Promise<RuleChain | null> {
-    const [r] = await this.db.query<ChainRow>('SELECT * FROM rule_chain WHERE tenant_id = $1 AND root', [tenantId]);
+    const [r] = await this.db.query<ChainRow>('SELECT * FROM rule_chain WHERE tenant_id = $1 AND root', [
+      tenantId,
+    ]);
     return r ? toChain(r) : null;
   }
 
   async insert(
     tenantId: string,
-    c: { id: string; name: string; root: boolean; debugMode: boolean; configuration?: unknown; additionalInfo?: unknown },
+    c: {
+      id: string;
+      name: string;
+      root: boolean;
+      debugMode: boolean;
+      configuration?: unknown;
+      additionalInfo?: unknown;
+    },
     q: Queryable = this.db,
   ): Promise<RuleChain> {
     const [r] = await q.query<ChainRow>(
       `INSERT INTO rule_chain (id, created_time, tenant_id, name, root, debug_mode, configuration, additional_info)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
-      [c.id, Date.now(), tenantId, c.name, c.root, c.debugMode, c.configuration ?? null, c.additionalInfo ?? null],
+      [
+        c.id,
+        Date.now(),
+        tenantId,
+        c.name,
+        c.root,
+        c.debugMode,
+        c.configuration ?? null,
+        c.additionalInfo ?? null,
+      ],
     );
     return toChain(r!);
   }
 
-  async update(tenantId: string, id: string, c: { name: string; debugMode: boolean; configuration?: unknown; additionalInfo?: unknown }): Promise<RuleChain | null> {
+  async update(
+    tenantId: string,
+    id: string,
+    c: { name: string; debugMode: boolean; configuration?: unknown; additionalInfo?: unknown },
+  ): Promise<RuleChain | null> {
     const [r] = await this.db.query<ChainRow>(
       `UPDATE rule_chain SET name = $3, debug_mode = $4, configuration = $5, additional_info = $6 WHERE tenant_id = $1 AND id = $2 RETURNING *`,
       [tenantId, id, c.name, c.debugMode, c.configuration ?? null, c.additionalInfo ?? null],
@@ -118,25 +145,44 @@ export class RuleChainRepository implements ChainSource {
 
   async setRoot(tenantId: string, id: string): Promise<void> {
     await this.db.tx(async (q) => {
-      await q.query('UPDATE rule_chain SET root = false WHERE tenant_id = $1 AND root AND id <> $2', [tenantId, id]);
+      await q.query('UPDATE rule_chain SET root = false WHERE tenant_id = $1 AND root AND id <> $2', [
+        tenantId,
+        id,
+      ]);
       await q.query('UPDATE rule_chain SET root = true WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
     });
   }
 
   async delete(tenantId: string, id: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM rule_chain WHERE tenant_id = $1 AND id = $2 RETURNING id', [tenantId, id])).length > 0;
+    return (
+      (
+        await this.db.query('DELETE FROM rule_chain WHERE tenant_id = $1 AND id = $2 RETURNING id', [
+          tenantId,
+          id,
+        ])
+      ).length > 0
+    );
   }
 
   async nodes(tenantId: string, chainId: string, q: Queryable = this.db): Promise<NodeRow[]> {
-    return q.query<NodeRow>('SELECT * FROM rule_node WHERE tenant_id = $1 AND rule_chain_id = $2 ORDER BY idx', [tenantId, chainId]);
+    return q.query<NodeRow>(
+      'SELECT * FROM rule_node WHERE tenant_id = $1 AND rule_chain_id = $2 ORDER BY idx',
+      [tenantId, chainId],
+    );
   }
 
   async findNode(tenantId: string, nodeId: string): Promise<NodeRow | null> {
-    const [r] = await this.db.query<NodeRow>('SELECT * FROM rule_node WHERE tenant_id = $1 AND id = $2', [tenantId, nodeId]);
+    const [r] = await this.db.query<NodeRow>('SELECT * FROM rule_node WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      nodeId,
+    ]);
     return r ?? null;
   }
 
-  async connections(tenantId: string, chainId: string): Promise<{ from_id: string; to_id: string; type: string }[]> {
+  async connections(
+    tenantId: string,
+    chainId: string,
+  ): Promise<{ from_id: string; to_id: string; type: string }[]> {
     return this.db.query(
       `SELECT c.from_id, c.to_id, c.type FROM rule_node_connection c JOIN rule_chain r ON r.id = c.rule_chain_id
        WHERE r.tenant_id = $1 AND c.rule_chain_id = $2 ORDER BY c.type, c.from_id, c.to_id`,
@@ -153,10 +199,16 @@ export class RuleChainRepository implements ChainSource {
     firstNodeId: string | null,
   ): Promise<void> {
     await this.db.tx(async (q) => {
-      const [locked] = await q.query('SELECT id FROM rule_chain WHERE tenant_id = $1 AND id = $2 FOR UPDATE', [tenantId, chainId]);
+      const [locked] = await q.query(
+        'SELECT id FROM rule_chain WHERE tenant_id = $1 AND id = $2 FOR UPDATE',
+        [tenantId, chainId],
+      );
       if (!locked) return;
       await q.query('DELETE FROM rule_node_connection WHERE rule_chain_id = $1', [chainId]);
-      await q.query('DELETE FROM rule_node WHERE rule_chain_id = $1 AND NOT (id = ANY($2::uuid[]))', [chainId, nodes.map((n) => n.id)]);
+      await q.query('DELETE FROM rule_node WHERE rule_chain_id = $1 AND NOT (id = ANY($2::uuid[]))', [
+        chainId,
+        nodes.map((n) => n.id),
+      ]);
       const now = Date.now();
       await q.query(
         `INSERT INTO rule_node (id, created_time, tenant_id, rule_chain_id, idx, type, name, debug_mode, debug_since, debug_pinned, configuration, additional_info)
@@ -186,14 +238,23 @@ export class RuleChainRepository implements ChainSource {
         await q.query(
           `INSERT INTO rule_node_connection (rule_chain_id, from_id, to_id, type)
            SELECT $1, f, t, ty FROM unnest($2::uuid[], $3::uuid[], $4::text[]) AS x(f, t, ty) ON CONFLICT DO NOTHING`,
-          [chainId, connections.map((c) => c.fromId), connections.map((c) => c.toId), connections.map((c) => c.type)],
+          [
+            chainId,
+            connections.map((c) => c.fromId),
+            connections.map((c) => c.toId),
+            connections.map((c) => c.type),
+          ],
         );
       await q.query('UPDATE rule_chain SET first_node_id = $2 WHERE id = $1', [chainId, firstNodeId]);
     });
   }
 
   /** Rule Chain nodes (of any chain of the tenant) that hand messages to `chainId`. */
-  async referencesTo(tenantId: string, chainId: string, nodeType: string): Promise<{ nodeName: string; chainName: string }[]> {
+  async referencesTo(
+    tenantId: string,
+    chainId: string,
+    nodeType: string,
+  ): Promise<{ nodeName: string; chainName: string }[]> {
     const rows = await this.db.query<{ node_name: string; chain_name: string }>(
       `SELECT n.name AS node_name, c.name AS chain_name FROM rule_node n JOIN rule_chain c ON c.id = n.rule_chain_id
        WHERE n.tenant_id = $1 AND n.type = $2 AND n.configuration->>'ruleChainId' = $3 AND n.rule_chain_id <> $4::uuid`,
@@ -203,7 +264,9 @@ export class RuleChainRepository implements ChainSource {
   }
 
   async tenantsWithoutRoot(): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>('SELECT t.id FROM tenant t WHERE NOT EXISTS (SELECT 1 FROM rule_chain c WHERE c.tenant_id = t.id AND c.root)');
+    const rows = await this.db.query<{ id: string }>(
+      'SELECT t.id FROM tenant t WHERE NOT EXISTS (SELECT 1 FROM rule_chain c WHERE c.tenant_id = t.id AND c.root)',
+    );
     return rows.map((r) => r.id);
   }
 
@@ -215,7 +278,10 @@ export class RuleChainRepository implements ChainSource {
   async loadChain(tenantId: string, chainId: string): Promise<ChainDefinition | null> {
     const chain = await this.findById(tenantId, chainId);
     if (!chain) return null;
-    const [nodes, conns] = await Promise.all([this.nodes(tenantId, chainId), this.connections(tenantId, chainId)]);
+    const [nodes, conns] = await Promise.all([
+      this.nodes(tenantId, chainId),
+      this.connections(tenantId, chainId),
+    ]);
     return {
       id: chain.id.id,
       tenantId,

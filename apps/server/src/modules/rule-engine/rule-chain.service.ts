@@ -34,7 +34,10 @@ export class RuleChainService {
       description: d.description,
       version: d.version,
       relationTypes: d.relationTypes,
-      configurationSchema: z.toJSONSchema(d.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+      configurationSchema: z.toJSONSchema(d.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >,
       defaultConfiguration: d.defaultConfiguration as Record<string, unknown>,
     }));
   }
@@ -81,14 +84,27 @@ export class RuleChainService {
 
   async getMetadata(tenantId: string, id: string): Promise<RuleChainMetaData> {
     const chain = await this.get(tenantId, id);
-    const [nodes, conns] = await Promise.all([this.repo.nodes(tenantId, id), this.repo.connections(tenantId, id)]);
+    const [nodes, conns] = await Promise.all([
+      this.repo.nodes(tenantId, id),
+      this.repo.connections(tenantId, id),
+    ]);
     const index = new Map(nodes.map((n, i) => [n.id, i]));
     const first = chain.firstRuleNodeId ? index.get(chain.firstRuleNodeId.id) : undefined;
     return {
       ruleChainId: chain.id,
       firstNodeIndex: first ?? null,
-      nodes: nodes.map((n) => toNode(n, this.debugActive(n))),
-      connections: conns.map((c) => ({ fromIndex: index.get(c.from_id)!, toIndex: index.get(c.to_id)!, type: c.type })),
+      nodes: nodes.map((n) =>
+        toNode(
+          n,
+          this.debugActive(n),
+          n.debug_pinned ? null : Number(n.debug_since ?? 0) + this.debugAutoOffMin * 60_000,
+        ),
+      ),
+      connections: conns.map((c) => ({
+        fromIndex: index.get(c.from_id)!,
+        toIndex: index.get(c.to_id)!,
+        type: c.type,
+      })),
       ruleChainConnections: null,
     };
   }
@@ -99,7 +115,11 @@ export class RuleChainService {
     const existing = new Map((await this.repo.nodes(tenantId, chainId)).map((n) => [n.id, n]));
     const nodes: NewNode[] = req.nodes.map((n, i) => {
       const def = this.registry.get(n.type);
-      if (!def) throw RuleEngineError.invalidField(`nodes[${i}].type`, `'${n.type}' is not a known rule node type (see GET /api/components)`);
+      if (!def)
+        throw RuleEngineError.invalidField(
+          `nodes[${i}].type`,
+          `'${n.type}' is not a known rule node type (see GET /api/components)`,
+        );
       const cfg = def.configSchema.safeParse(n.configuration);
       if (!cfg.success) {
         const issue = cfg.error.issues[0]!;
@@ -108,7 +128,11 @@ export class RuleChainService {
       }
       if (n.type === ruleChainNode.type) {
         const target = (cfg.data as { ruleChainId: string }).ruleChainId;
-        if (target === chainId) throw RuleEngineError.invalidField(`nodes[${i}].configuration.ruleChainId`, `node '${n.name}' cannot hand messages to its own rule chain`);
+        if (target === chainId)
+          throw RuleEngineError.invalidField(
+            `nodes[${i}].configuration.ruleChainId`,
+            `node '${n.name}' cannot hand messages to its own rule chain`,
+          );
       }
       const old = n.id ? existing.get(n.id.id) : undefined;
       const keepSince = old && this.debugActive(old) && n.debugMode;
@@ -127,20 +151,29 @@ export class RuleChainService {
       if (n.type !== ruleChainNode.type) continue;
       const target = (nodes[i]!.configuration as { ruleChainId: string }).ruleChainId;
       if (!(await this.repo.findById(tenantId, target)))
-        throw RuleEngineError.invalidField(`nodes[${i}].configuration.ruleChainId`, `node '${n.name}' names rule chain ${target}, which does not exist`);
+        throw RuleEngineError.invalidField(
+          `nodes[${i}].configuration.ruleChainId`,
+          `node '${n.name}' names rule chain ${target}, which does not exist`,
+        );
     }
     const connections = (req.connections ?? []).map((c, i) => {
       const from = nodes[c.fromIndex];
       const to = nodes[c.toIndex];
-      if (!from) throw RuleEngineError.invalidField(`connections[${i}].fromIndex`, `there is no node ${c.fromIndex}`);
-      if (!to) throw RuleEngineError.invalidField(`connections[${i}].toIndex`, `there is no node ${c.toIndex}`);
+      if (!from)
+        throw RuleEngineError.invalidField(`connections[${i}].fromIndex`, `there is no node ${c.fromIndex}`);
+      if (!to)
+        throw RuleEngineError.invalidField(`connections[${i}].toIndex`, `there is no node ${c.toIndex}`);
       const rels = this.registry.get(from.type)!.relationTypes;
       if (!rels.includes(c.type))
-        throw RuleEngineError.invalidField(`connections[${i}].type`, `node '${from.name}' has no relation '${c.type}' (it has: ${rels.join(', ')})`);
+        throw RuleEngineError.invalidField(
+          `connections[${i}].type`,
+          `node '${from.name}' has no relation '${c.type}' (it has: ${rels.join(', ')})`,
+        );
       return { fromId: from.id, toId: to.id, type: c.type };
     });
     const fi = req.firstNodeIndex ?? null;
-    if (fi != null && fi >= 0 && !nodes[fi]) throw RuleEngineError.invalidField('firstNodeIndex', `there is no node ${fi}`);
+    if (fi != null && fi >= 0 && !nodes[fi])
+      throw RuleEngineError.invalidField('firstNodeIndex', `there is no node ${fi}`);
     const firstNodeId = fi != null && fi >= 0 ? nodes[fi]!.id : null;
     await this.repo.saveMetadata(tenantId, chainId, nodes, connections, firstNodeId);
     this.engine.invalidate(tenantId);

@@ -5,7 +5,11 @@ export class RuleEngineError extends AppError {
     return new RuleEngineError(404, ErrorCode.ITEM_NOT_FOUND, `Rule chain with id ${id} not found`);
   }
   static rootNotDeletable(): RuleEngineError {
-    return new RuleEngineError(400, ErrorCode.BAD_REQUEST_PARAMS, 'The Root Rule Chain cannot be deleted; make another rule chain root first');
+    return new RuleEngineError(
+      400,
+      ErrorCode.BAD_REQUEST_PARAMS,
+      'The Root Rule Chain cannot be deleted; make another rule chain root first',
+    );
   }
   static chainInUse(name: string, nodeName: string, chainName: string): RuleEngineError {
     return new RuleEngineError(

@@ -33,7 +33,8 @@ function enginePorts(
   const downlink: DownlinkPort = {
     getIntegration: (tenantId, id) => integrations.get(tenantId, id),
     runDownlink: (tenantId, converterId, input) => converters.runDownlink(tenantId, converterId, input),
-    publish: (tenantId, integrationId, topic, payload, opts) => runtime.publish(tenantId, integrationId, topic, payload, opts),
+    publish: (tenantId, integrationId, topic, payload, opts) =>
+      runtime.publish(tenantId, integrationId, topic, payload, opts),
   };
   return {
     telemetry: {
@@ -76,7 +77,11 @@ class RuleEngineHost {
       },
       loadChain: (tenantId, chainId) => repo.loadChain(tenantId, chainId),
     };
-    this.engine = new LocalRuleEngine(source, nodeRegistry, enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug));
+    this.engine = new LocalRuleEngine(
+      source,
+      nodeRegistry,
+      enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug),
+    );
     this.chains = new RuleChainService(repo, nodeRegistry, this.engine, config.DEBUG_MODE_AUTO_OFF_MIN);
   }
 }

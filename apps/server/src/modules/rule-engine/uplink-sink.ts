@@ -1,7 +1,8 @@
 import { msgTypes, type Device, type RuleMsg } from '@bridgeboard/contracts';
 import { newMsg } from './engine/msg.js';
 import type { TsValues } from './engine/ports.js';
-import type { RuleEngine } from './engine/rule-engine.js';
+import type { RuleEngine, WriteError } from './engine/rule-engine.js';
+import { AppError, ErrorCode } from '../../common/errors.js';
 
 /** One decoded uplink result with its device (IntegrationRuntime's UplinkMessage). */
 export interface UplinkMessageLike {
@@ -18,15 +19,29 @@ export interface UplinkMessageLike {
 /** The rule-engine messages of one uplink result, in ThingsBoard's order: created, attributes, telemetry. */
 export function uplinkToMsgs(u: UplinkMessageLike): RuleMsg[] {
   const originator = { entityType: 'DEVICE' as const, id: u.device.id.id };
-  const metadata = { ...u.metadata, integrationName: u.integrationName, deviceName: u.device.name, deviceType: u.device.type };
+  const metadata = {
+    ...u.metadata,
+    integrationName: u.integrationName,
+    deviceName: u.device.name,
+    deviceType: u.device.type,
+  };
   const out: RuleMsg[] = [];
   if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata));
-  if (u.attributes && Object.keys(u.attributes).length) out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
+  if (u.attributes && Object.keys(u.attributes).length)
+    out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
   if (u.telemetry?.length) {
     const ts = u.telemetry[0]!.ts;
-    out.push(newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, { ...metadata, ts: String(ts) }, ts));
+    out.push(
+      newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, { ...metadata, ts: String(ts) }, ts),
+    );
   }
   return out;
+}
+
+/** The write error rebuilt so the integration can tell bad data (AppError, SQLSTATE 22/23/42) from an outage. */
+function asError(e: WriteError): Error {
+  if (e.status) return new AppError(e.status, ErrorCode.INVALID_ARGUMENTS, e.message);
+  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
 }
 
 /**
@@ -44,8 +59,10 @@ export class RuleChainUplinkSink {
       list.push(...uplinkToMsgs(u));
       byTenant.set(u.tenantId, list);
     }
-    const runs = await Promise.all([...byTenant].map(([tenantId, msgs]) => this.engine.tellBatch(tenantId, msgs)));
-    const errors = runs.flatMap((r) => r.writeErrors);
-    if (errors.length) throw new Error(`Uplink data was not stored: ${errors[0]}`);
+    const runs = await Promise.all(
+      [...byTenant].map(([tenantId, msgs]) => this.engine.tellBatch(tenantId, msgs)),
+    );
+    const error = runs.flatMap((r) => r.writeErrors)[0];
+    if (error) throw asError(error);
   }
 }

@@ -10,7 +10,7 @@ import { EventTable } from '../../ui/EventTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
 import { convertersApi, type Converter, type ConverterTestCase, type ConverterType, type SaveConverter } from './converters.api';
 import { newConverter } from './CreateConverterDialog';
-import { DebugModeField } from './DebugModeField';
+import { DebugModeField } from '../../ui/DebugModeField';
 import { TestCases } from './TestCases';
 import { TestPanel } from './TestPanel';
 import { decoderLib, encoderLib } from './typings';
@@ -113,7 +113,7 @@ export function ConverterPage() {
           </>
         }
       />
-      {!field && <ErrorAlert error={error} />}
+      {field !== 'name' && <ErrorAlert error={error} />}
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
           <TextField label="Name" value={draft.name} onChange={(e) => patch({ name: e.target.value })} required sx={{ width: 280 }} error={!!fieldError('name')} helperText={fieldError('name')} />

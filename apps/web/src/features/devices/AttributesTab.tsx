@@ -1,8 +1,7 @@
-import { Button, IconButton, Stack, TextField, Tooltip } from '@mui/material';
+import { Button, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useLoad, useSocket } from '../../app/hooks';
 import { useNotify } from '../../app/notify';
-import { useConfirm } from '../../ui/ConfirmDialog';
 import { DataTable } from '../../ui/DataTable';
 import { EmptyState, ErrorAlert } from '../../ui/states';
 import { formatTime } from '../../ui/time';
@@ -10,13 +9,12 @@ import { devicesApi, showValue, type AttributeKv } from './devices.api';
 
 const SCOPE = 'SERVER_SCOPE';
 
-/** Server-side attributes: live, editable (value as JSON, or text when it is not JSON). */
+/** Server-side attributes: live, and a key can be added or overwritten (value as JSON, or text when it is not JSON). */
 export function AttributesTab({ deviceId }: { deviceId: string }) {
   const attrs = useLoad((signal) => devicesApi.attributes(deviceId, SCOPE, signal), [deviceId]);
   const [key, setKey] = useState('');
   const [value, setValue] = useState('');
   const notify = useNotify();
-  const confirm = useConfirm();
 
   useSocket(`device:${deviceId}`, (ev, p) => {
     const payload = p as { scope?: string; data?: AttributeKv[] };
@@ -44,16 +42,6 @@ export function AttributesTab({ deviceId }: { deviceId: string }) {
       notify.error(e);
     }
   };
-  const remove = async (k: string) => {
-    if (!(await confirm({ title: `Delete attribute ${k}?` }))) return;
-    try {
-      await devicesApi.deleteAttributes(deviceId, SCOPE, [k]);
-      attrs.setData((old) => old?.filter((a) => a.key !== k));
-    } catch (e) {
-      notify.error(e);
-    }
-  };
-
   const rows = [...(attrs.data ?? [])].sort((a, b) => a.key.localeCompare(b.key));
   return (
     <>
@@ -74,18 +62,6 @@ export function AttributesTab({ deviceId }: { deviceId: string }) {
           { key: 'ts', label: 'Last update', width: 170, render: (a) => formatTime(a.lastUpdateTs) },
           { key: 'key', label: 'Key', render: (a) => a.key },
           { key: 'value', label: 'Value', render: (a) => showValue(a.value) },
-          {
-            key: 'del',
-            label: '',
-            width: 50,
-            render: (a) => (
-              <Tooltip title="Delete">
-                <IconButton size="small" aria-label={`Delete ${a.key}`} onClick={() => void remove(a.key)}>
-                  🗑
-                </IconButton>
-              </Tooltip>
-            ),
-          },
         ]}
         empty={<EmptyState title="No server attributes" hint="Attributes arrive from the converter's result (attributes: {...}) or add one above." />}
       />

@@ -49,7 +49,7 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
   return (
     <Paper variant="outlined" sx={{ p: 2, maxWidth: 640 }}>
       <Stack spacing={2}>
-        {!field && <ErrorAlert error={error} />}
+        {field !== 'name' && field !== 'type' && <ErrorAlert error={error} />}
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={field === 'name'} helperText={field === 'name' ? errorMessage(error) : undefined} />
         <TextField label="Type" value={type} onChange={(e) => setType(e.target.value)} error={field === 'type'} helperText={field === 'type' ? errorMessage(error) : undefined} />
         <TextField label="Label" value={label} onChange={(e) => setLabel(e.target.value)} />

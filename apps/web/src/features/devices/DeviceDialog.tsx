@@ -32,7 +32,7 @@ export function DeviceDialog({ open, onClose, onSaved }: { open: boolean; onClos
       <DialogTitle>Add device</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ pt: 1 }}>
-          {!field && <ErrorAlert error={error} />}
+          {field !== 'name' && field !== 'type' && <ErrorAlert error={error} />}
           <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} required autoFocus error={field === 'name'} helperText={field === 'name' ? errorMessage(error) : undefined} />
           <TextField label="Type" value={type} onChange={(e) => setType(e.target.value)} required error={field === 'type'} helperText={field === 'type' ? errorMessage(error) : 'e.g. sensor'} />
           <TextField label="Label" value={label} onChange={(e) => setLabel(e.target.value)} />

@@ -16,7 +16,7 @@ const RANGES = [
 
 /** History of the chosen keys over a sliding window; new points are added live. */
 export default function TelemetryChartTab({ deviceId }: { deviceId: string }) {
-  const [range, setRange] = useState(RANGES[2]!.ms);
+  const [range, setRange] = useState(RANGES[1]!.ms);
   const [selected, setSelected] = useState<string[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const keys = useLoad((signal) => devicesApi.keys(deviceId, signal), [deviceId]);

@@ -24,7 +24,6 @@ export const devicesApi = {
     api.get<TsData>(`${tele(id)}/values/timeseries`, { keys: keys.join(','), startTs, endTs, limit, orderBy: 'ASC', useStrictDataTypes: true }, signal),
   attributes: (id: string, scope: AttributeScope, signal?: AbortSignal) => api.get<AttributeKv[]>(`${tele(id)}/values/attributes/${scope}`, undefined, signal),
   saveAttributes: (id: string, scope: AttributeScope, values: Record<string, unknown>) => api.post(`${tele(id)}/attributes/${scope}`, values),
-  deleteAttributes: (id: string, scope: AttributeScope, keys: string[]) => api.delete(`${tele(id)}/${scope}`, { keys: keys.join(',') }),
 };
 
 /** Values parsed from the live `telemetry` payload {deviceId, data: {key: [{ts, value}]}}. */

@@ -1,6 +1,7 @@
 import { Box, FormControlLabel, Paper, Stack, Switch, TextField, Typography } from '@mui/material';
 import type { ReactNode } from 'react';
 import type { MqttConfiguration } from '@bridgeboard/contracts';
+import { DebugModeField } from '../../ui/DebugModeField';
 import { KeyValueTable, toPairs, type Pairs } from '../../ui/KeyValueTable';
 import { ConverterPicker } from './ConverterPicker';
 import { CredentialsFields } from './CredentialsFields';
@@ -31,6 +32,7 @@ export function IntegrationForm({
   metadata,
   onMetadata,
   existing,
+  debugUntil,
 }: {
   draft: IntegrationDraft;
   onChange: (d: IntegrationDraft) => void;
@@ -38,6 +40,8 @@ export function IntegrationForm({
   metadata: Pairs;
   onMetadata: (p: Pairs) => void;
   existing: boolean;
+  /** when debug mode switches itself off (saved integrations) */
+  debugUntil?: number | null;
 }) {
   const cfg = draft.configuration;
   const cc = cfg.clientConfiguration;
@@ -60,8 +64,8 @@ export function IntegrationForm({
           <TextField label="Name" value={draft.name} onChange={(e) => onChange({ ...draft, name: e.target.value })} required error={!!err('name')} helperText={err('name')} />
           <Stack direction="row" spacing={2}>
             <FormControlLabel control={<Switch checked={draft.enabled} onChange={(e) => onChange({ ...draft, enabled: e.target.checked })} />} label="Enabled" />
-            <FormControlLabel control={<Switch checked={draft.debugMode} onChange={(e) => onChange({ ...draft, debugMode: e.target.checked })} />} label="Debug mode" />
           </Stack>
+          <DebugModeField debugMode={draft.debugMode} pinned={!!draft.debugModePinned} until={debugUntil} onChange={({ debugMode, pinned }) => onChange({ ...draft, debugMode, debugModePinned: pinned })} />
         </Section>
         <Section title="Converters">
           <ConverterPicker type="UPLINK" label="Uplink data converter" required value={draft.defaultConverterId} onChange={(v) => onChange({ ...draft, defaultConverterId: v! })} error={err('defaultConverterId')} />

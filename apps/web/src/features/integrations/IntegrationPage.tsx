@@ -38,6 +38,8 @@ export function IntegrationPage() {
   const confirm = useConfirm();
   const loaded = useLoad((signal) => (isNew ? Promise.resolve(null) : integrationsApi.get(id, signal)), [id]);
   const [draft, setDraft] = useState<IntegrationDraft | null>(null);
+  const [savedJson, setSavedJson] = useState('');
+  const [debugUntil, setDebugUntil] = useState<number | null>(null);
   const [metadata, setMetadata] = useState<Pairs>([]);
   const [status, setStatus] = useState<IntegrationStatus | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -49,6 +51,8 @@ export function IntegrationPage() {
     const d = loaded.data ?? (isNew ? emptyIntegration() : null);
     if (!d) return;
     setDraft(d as IntegrationDraft);
+    setSavedJson(JSON.stringify(d));
+    setDebugUntil(loaded.data?.debugModeUntil ?? null);
     setMetadata(metadataPairs(d as IntegrationDraft));
     setStatus(loaded.data?.status ?? null);
   }, [loaded.data, loaded.loading, isNew]);
@@ -72,6 +76,8 @@ export function IntegrationPage() {
       const saved = await integrationsApi.save(body);
       notify(`Integration ${saved.name} saved`);
       setDraft(saved as IntegrationDraft);
+      setSavedJson(JSON.stringify(saved));
+      setDebugUntil(saved.debugModeUntil);
       setStatus(saved.status ?? status);
       if (isNew) navigate(`/integrations/${saved.id.id}`, { replace: true });
     } catch (e) {
@@ -134,7 +140,7 @@ export function IntegrationPage() {
       {tab === 'events' && !isNew ? (
         <EventTable entityType="INTEGRATION" entityId={id} emptyHint={draft.debugMode ? 'Messages from the broker appear here as they arrive.' : 'Turn debug mode on and save to keep each message here.'} />
       ) : (
-        <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} />
+        <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} debugUntil={JSON.stringify(draft) === savedJson ? debugUntil : null} />
       )}
     </>
   );

@@ -15,6 +15,7 @@ import {
 } from '@mui/material';
 import { useEffect, useState } from 'react';
 import type { ComponentDescriptor } from '@bridgeboard/contracts';
+import { formatTime } from '../../ui/time';
 import type { EditorNode } from './model';
 import { NodeEvents } from './NodeEvents';
 import { titleCase } from './ruleChains.api';
@@ -113,6 +114,12 @@ export function NodeDialog({ open, node, descriptor, isNew, onCancel, onApply }:
                 }
               />
             </Stack>
+            {debugMode && !debugPinned && node?.debugMode && node.debugModeUntil ? (
+              <Typography variant="caption" color="text.secondary">
+                Debug mode switches itself off at {formatTime(node.debugModeUntil)}, so stored events do not
+                fill the disk.
+              </Typography>
+            ) : null}
             <SchemaForm
               schema={schema}
               value={config}

@@ -32,7 +32,7 @@ function show(initial: string[] = []) {
   return { onConfirm, onCancel };
 }
 
-describe('RelationDialog (connection relation picker)', () => {
+describe('RelationDialog (connection relation picker)', { timeout: 20000 }, () => {
   it("offers the source node's relation types and adds the checked one", () => {
     const { onConfirm } = show();
     expect(screen.getAllByRole('checkbox')).toHaveLength(switchRelations.length);

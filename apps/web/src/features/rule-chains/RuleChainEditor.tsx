@@ -33,7 +33,8 @@ import { InputNodeView, RuleNodeView } from './RuleNodeView';
 import { useHistory } from './useHistory';
 
 const INPUT = '__input';
-const nodeTypes = { rule: RuleNodeView, input: InputNodeView };
+// not 'input': React Flow styles its built-in input node type
+const nodeTypes = { rule: RuleNodeView, chainInput: InputNodeView };
 
 export interface RuleChainEditorProps {
   chain: RuleChain;
@@ -75,7 +76,7 @@ export function RuleChainEditor({
   const nodes: Node[] = [
     {
       id: INPUT,
-      type: 'input',
+      type: 'chainInput',
       position: inputPos,
       data: {},
       deletable: false,
@@ -95,7 +96,6 @@ export function RuleChainEditor({
           typeName: d ? titleCase(d.name) : n.type.split('.').pop()!,
           category: d?.category ?? '',
           debugMode: n.debugMode,
-          isFirst: doc.firstKey === n.key,
           onToggleDebug: () => h.commit((p) => updateNode(p, n.key, { debugMode: !n.debugMode })),
         },
       };

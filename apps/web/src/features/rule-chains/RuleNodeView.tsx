@@ -8,11 +8,10 @@ export type RuleNodeData = {
   typeName: string;
   category: string;
   debugMode: boolean;
-  isFirst: boolean;
   onToggleDebug(): void;
 };
 export type RuleFlowNode = Node<RuleNodeData, 'rule'>;
-export type InputFlowNode = Node<Record<string, never>, 'input'>;
+export type InputFlowNode = Node<Record<string, never>, 'chainInput'>;
 
 const COLORS: Record<string, string> = {
   FILTER: '#f1e861',

@@ -11,6 +11,7 @@ const node = (id: string, type: string, name: string, x: number) => ({
   name,
   debugMode: false,
   debugPinned: false,
+  debugModeUntil: null,
   configuration: {},
   additionalInfo: { layoutX: x, layoutY: 100 },
 });

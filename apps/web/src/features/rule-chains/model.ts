@@ -12,6 +12,8 @@ export interface EditorNode {
   name: string;
   debugMode: boolean;
   debugPinned: boolean;
+  /** when the server switches debug mode off by itself (read only; null when off or pinned) */
+  debugModeUntil?: number | null;
   configuration: Record<string, unknown>;
   x: number;
   y: number;
@@ -39,6 +41,7 @@ export function fromMetadata(m: RuleChainMetaData): EditorDoc {
     name: n.name,
     debugMode: n.debugMode,
     debugPinned: !!n.debugPinned,
+    debugModeUntil: n.debugModeUntil ?? null,
     configuration: n.configuration ?? {},
     x: Number(n.additionalInfo?.layoutX ?? 300 + (i % 4) * 220),
     y: Number(n.additionalInfo?.layoutY ?? 100 + Math.floor(i / 4) * 120),

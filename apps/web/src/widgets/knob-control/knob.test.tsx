@@ -45,7 +45,7 @@ function renderKnob(props: Partial<Parameters<typeof Knob>[0]> = {}) {
   return { knob, onChange };
 }
 
-describe('Knob', () => {
+describe('Knob', { timeout: 20000 }, () => {
   it('moves one step per arrow key, a tenth of the range per page key, and stops at min and max', () => {
     const { knob, onChange } = renderKnob({ value: 15 });
     fireEvent.keyDown(knob, { key: 'ArrowUp' });
@@ -111,7 +111,7 @@ describe('throttle', () => {
   });
 });
 
-describe('Knob Control widget', () => {
+describe('Knob Control widget', { timeout: 20000 }, () => {
   const widget: WidgetConfig = {
     id: 'w1',
     type: 'knob-control',

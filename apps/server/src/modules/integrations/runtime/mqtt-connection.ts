@@ -1,5 +1,9 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { isIP } from 'node:net';
 import type { IntegrationConnectionState } from '@bridgeboard/contracts';
+
+const RECEIVE_MAXIMUM = 1000;
+const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
 
 export interface IncomingMessage {
   topic: string;
@@ -65,6 +69,9 @@ export class MqttConnection {
   private beatPending = false;
   private rxSinceBeat = false;
   private lastError: string | null = null;
+  /** MQTT 5 first (its Receive Maximum lifts the broker's in-flight window); 3.1.1 for brokers without it */
+  private protocolVersion: 4 | 5 = 5;
+  private retryNow = false;
   state: IntegrationConnectionState = 'DISCONNECTED';
   readonly heartbeatTopic: string;
 
@@ -117,6 +124,12 @@ export class MqttConnection {
       connectTimeout: s.connectTimeoutMs,
       reconnectPeriod: 0,
       keepalive: 30,
+      protocolVersion: this.protocolVersion,
+      // Receive Maximum: how many QoS 1/2 messages the broker may have unacknowledged with us.
+      // Acks wait for the commit, so this window is the largest batch we can ever see.
+      // Session Expiry: MQTT 5 ends a session at disconnect unless told otherwise.
+      properties:
+        this.protocolVersion === 5 ? { receiveMaximum: RECEIVE_MAXIMUM, sessionExpiryInterval: s.cleanSession ? 0 : SESSION_EXPIRY_SEC } : undefined,
       username: s.username,
       password: s.password,
       ca: s.ca,
@@ -124,7 +137,7 @@ export class MqttConnection {
       key: s.key,
       passphrase: s.passphrase,
       rejectUnauthorized: true,
-      servername: s.tls ? s.host : undefined,
+      servername: s.tls && !isIP(s.host) ? s.host : undefined,
     } as IClientOptions;
   }
 
@@ -142,6 +155,13 @@ export class MqttConnection {
     });
     client.on('error', (e: Error & { code?: string | number }) => {
       if (this.client !== client) return;
+      if ((e.code === 1 || e.code === 132) && this.protocolVersion === 5) {
+        // the broker speaks MQTT 3.1.1 only (e.g. aedes): ask again in 3.1.1 at once
+        this.protocolVersion = 4;
+        this.attempt = 0;
+        this.retryNow = true;
+        return;
+      }
       this.lastError = describeError(e, { ...this.s });
       this.setState(`ERROR: ${this.lastError}`, this.lastError);
     });
@@ -184,7 +204,8 @@ export class MqttConnection {
   private scheduleRetry(client: MqttClient): void {
     const { minMs, maxMs } = this.s.backoff;
     const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt, 20));
-    const delay = Math.round(base / 2 + Math.random() * (base / 2));
+    const delay = this.retryNow ? 0 : Math.round(base / 2 + Math.random() * (base / 2));
+    this.retryNow = false;
     this.attempt++;
     client.removeAllListeners('connect');
     if (this.retryTimer) clearTimeout(this.retryTimer);

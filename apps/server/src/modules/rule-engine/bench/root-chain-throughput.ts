@@ -20,6 +20,7 @@ import { RuleChainUplinkSink } from '../uplink-sink.js';
 const N = Number(process.argv[2] ?? 10000);
 const ROUNDS = Number(process.argv[3] ?? 3);
 const DEVICES = 100;
+const WINDOW = 800;
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const mqttUrl = process.env.MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 
@@ -35,13 +36,32 @@ async function main(): Promise<void> {
   await c.end();
   const u = new URL(admin);
   u.pathname = `/${name}`;
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_URL: u.toString(), EMBEDDED_BROKER: 'off', LOG_LEVEL: 'error', BCRYPT_ROUNDS: '4' });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_URL: u.toString(),
+    EMBEDDED_BROKER: 'off',
+    LOG_LEVEL: 'error',
+    BCRYPT_ROUNDS: '4',
+  });
   const p = await startPlatform(config, { quiet: true });
   try {
     const http = () => request(p.app.getHttpServer());
-    const token = (await http().post('/api/auth/login').send({ username: config.TENANT_EMAIL, password: config.TENANT_PASSWORD })).body.token;
+    const token = (
+      await http()
+        .post('/api/auth/login')
+        .send({ username: config.TENANT_EMAIL, password: config.TENANT_PASSWORD })
+    ).body.token;
     const auth = { 'X-Authorization': `Bearer ${token}` };
-    const conv = await http().post('/api/converter').set(auth).send({ name: 'bench', type: 'UPLINK', debugMode: false, configuration: { scriptLang: 'JS', decoder: DECODER } });
+    const conv = await http()
+      .post('/api/converter')
+      .set(auth)
+      .send({
+        name: 'bench',
+        type: 'UPLINK',
+        debugMode: false,
+        configuration: { scriptLang: 'JS', decoder: DECODER },
+      });
     const prefix = `bench-${randomBytes(3).toString('hex')}`;
     const b = new URL(mqttUrl);
     const integ = await http()
@@ -54,7 +74,17 @@ async function main(): Promise<void> {
         debugMode: false,
         defaultConverterId: conv.body.id,
         configuration: {
-          clientConfiguration: { host: b.hostname, port: Number(b.port || 1883), cleanSession: true, retainedMessage: false, ssl: false, connectTimeoutSec: 5, clientId: `bench-${prefix}`, maxBytesInMessage: 32768, credentials: { type: 'anonymous' } },
+          clientConfiguration: {
+            host: b.hostname,
+            port: Number(b.port || 1883),
+            cleanSession: true,
+            retainedMessage: false,
+            ssl: false,
+            connectTimeoutSec: 5,
+            clientId: `bench-${prefix}`,
+            maxBytesInMessage: 32768,
+            credentials: { type: 'anonymous' },
+          },
           topicFilters: [{ filter: `${prefix}/+`, qos: 1 }],
           downlinkTopicPattern: '${topic}',
           metadata: {},
@@ -62,7 +92,11 @@ async function main(): Promise<void> {
       });
     if (integ.status !== 200) throw new Error(JSON.stringify(integ.body));
     for (let i = 0; i < 100; i++) {
-      if ((await http().get(`/api/integration/${integ.body.id.id}/status`).set(auth)).body.status === 'CONNECTED') break;
+      if (
+        (await http().get(`/api/integration/${integ.body.id.id}/status`).set(auth)).body.status ===
+        'CONNECTED'
+      )
+        break;
       await new Promise((r) => setTimeout(r, 100));
     }
     const runtime = p.app.get(IntegrationRuntime);
@@ -70,27 +104,49 @@ async function main(): Promise<void> {
     const chainSink = new RuleChainUplinkSink(p.app.get(RuleEngine));
     const directSink = {
       handle: (batch: Parameters<RuleChainUplinkSink['handle']>[0]) =>
-        telemetry.saveBatch(batch.map((m) => ({ tenantId: m.tenantId, deviceId: m.device.id.id, attributes: m.attributes, telemetry: m.telemetry }))),
+        telemetry.saveBatch(
+          batch.map((m) => ({
+            tenantId: m.tenantId,
+            deviceId: m.device.id.id,
+            attributes: m.attributes,
+            telemetry: m.telemetry,
+          })),
+        ),
     };
     const pub = await mqtt.connectAsync(mqttUrl, { clientId: `bench-pub-${prefix}` });
-    const count = async (key: string) => Number((await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE key = $1', [key]))[0]!.n);
+    const count = async (key: string) =>
+      Number(
+        (await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE key = $1', [key]))[0]!.n,
+      );
 
     const run = async (label: string, key: string): Promise<number> => {
       const t0 = Date.now();
       const ts = Date.now();
       const sends: Promise<unknown>[] = [];
+      let stored = 0;
       for (let i = 0; i < N; i++) {
+        // The broker keeps ~1000 unacknowledged messages per subscriber (mosquitto's max_queued_messages)
+        // and drops the rest, so at most WINDOW messages are in flight.
+        while (i - stored >= WINDOW) {
+          await new Promise((r) => setTimeout(r, 5));
+          stored = await count(key);
+        }
         const d = `bench-${i % DEVICES}`;
-        sends.push(pub.publishAsync(`${prefix}/${d}`, JSON.stringify({ d, k: key, seq: i, ts: ts + i }), { qos: 1 }));
+        sends.push(
+          pub.publishAsync(`${prefix}/${d}`, JSON.stringify({ d, k: key, seq: i, ts: ts + i }), { qos: 1 }),
+        );
       }
       await Promise.all(sends);
-      let n = 0;
-      while ((n = await count(key)) < N) {
+      for (;;) {
+        const n = await count(key);
+        if (n >= N) break;
         if (Date.now() - t0 > 300_000) throw new Error(`${label}: only ${n} of ${N} stored after 300 s`);
         await new Promise((r) => setTimeout(r, 50));
       }
       const rate = N / ((Date.now() - t0) / 1000);
-      process.stdout.write(`${label.padEnd(16)} ${N} messages in ${((Date.now() - t0) / 1000).toFixed(2)} s = ${rate.toFixed(0)} msg/s\n`);
+      process.stdout.write(
+        `${label.padEnd(16)} ${N} messages in ${((Date.now() - t0) / 1000).toFixed(2)} s = ${rate.toFixed(0)} msg/s\n`,
+      );
       return rate;
     };
 

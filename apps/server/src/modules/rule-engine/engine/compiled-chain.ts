@@ -63,10 +63,24 @@ export function compileChain(
       const parsed = nodeDef.configSchema.safeParse(n.configuration);
       runtime = parsed.success
         ? nodeDef.create(parsed.data, { id: n.id, tenantId: def.tenantId })
-        : broken(`Configuration of rule node '${n.name}' is invalid: ${parsed.error.issues[0]?.message ?? 'invalid'}`);
+        : broken(
+            `Configuration of rule node '${n.name}' is invalid: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
+          );
     }
-    const debugUntil = !n.debugMode ? 0 : n.debugPinned ? Infinity : (n.debugSince ?? 0) + autoOffMin * 60_000;
-    byId.set(n.id, { id: n.id, name: n.name, chainId: def.id, tenantId: def.tenantId, runtime, next: new Map(), debugUntil });
+    const debugUntil = !n.debugMode
+      ? 0
+      : n.debugPinned
+        ? Infinity
+        : (n.debugSince ?? 0) + autoOffMin * 60_000;
+    byId.set(n.id, {
+      id: n.id,
+      name: n.name,
+      chainId: def.id,
+      tenantId: def.tenantId,
+      runtime,
+      next: new Map(),
+      debugUntil,
+    });
   }
   for (const c of def.connections) {
     const from = byId.get(c.fromId);

@@ -13,22 +13,63 @@ import { LocalRuleEngine, MAX_HOPS } from './local-rule-engine.js';
 /** Test-only nodes: one that throws, one that records what reaches it. */
 const seen: { node: string; msg: RuleMsg }[] = [];
 const thrower = defineNode({
-  type: 'test.Thrower', name: 'thrower', category: 'ACTION', description: '', version: 0,
-  relationTypes: [SUCCESS, FAILURE], configSchema: z.object({}), defaultConfiguration: {},
-  create: () => ({ onMsg: () => { throw new Error('boom'); } }),
+  type: 'test.Thrower',
+  name: 'thrower',
+  category: 'ACTION',
+  description: '',
+  version: 0,
+  relationTypes: [SUCCESS, FAILURE],
+  configSchema: z.object({}),
+  defaultConfiguration: {},
+  create: () => ({
+    onMsg: () => {
+      throw new Error('boom');
+    },
+  }),
 });
 const sink = defineNode({
-  type: 'test.Sink', name: 'sink', category: 'ACTION', description: '', version: 0,
-  relationTypes: [SUCCESS, FAILURE], configSchema: z.object({ tag: z.string() }), defaultConfiguration: { tag: 'x' },
-  create: (c) => ({ onMsg: (ctx, msg) => { seen.push({ node: c.tag, msg }); ctx.tellSuccess(msg); } }),
+  type: 'test.Sink',
+  name: 'sink',
+  category: 'ACTION',
+  description: '',
+  version: 0,
+  relationTypes: [SUCCESS, FAILURE],
+  configSchema: z.object({ tag: z.string() }),
+  defaultConfiguration: { tag: 'x' },
+  create: (c) => ({
+    onMsg: (ctx, msg) => {
+      seen.push({ node: c.tag, msg });
+      ctx.tellSuccess(msg);
+    },
+  }),
 });
-const registry = new Map<string, RuleNodeDefinition>([...nodeRegistry, [thrower.type, thrower], [sink.type, sink]] as [string, RuleNodeDefinition][]);
+const registry = new Map<string, RuleNodeDefinition>([
+  ...nodeRegistry,
+  [thrower.type, thrower],
+  [sink.type, sink],
+] as [string, RuleNodeDefinition][]);
 
 type N = { id: string; type: string; configuration?: Record<string, unknown>; debug?: boolean };
-function chain(id: string, nodes: N[], connections: [string, string, string][], first = nodes[0]?.id ?? null): ChainDefinition {
+function chain(
+  id: string,
+  nodes: N[],
+  connections: [string, string, string][],
+  first = nodes[0]?.id ?? null,
+): ChainDefinition {
   return {
-    id, tenantId: TENANT, name: id, firstNodeId: first,
-    nodes: nodes.map((n) => ({ id: n.id, type: n.type, name: n.id, debugMode: !!n.debug, debugSince: Date.now(), debugPinned: false, configuration: n.configuration ?? {} })),
+    id,
+    tenantId: TENANT,
+    name: id,
+    firstNodeId: first,
+    nodes: nodes.map((n) => ({
+      id: n.id,
+      type: n.type,
+      name: n.id,
+      debugMode: !!n.debug,
+      debugSince: Date.now(),
+      debugPinned: false,
+      configuration: n.configuration ?? {},
+    })),
     connections: connections.map(([fromId, type, toId]) => ({ fromId, toId, type })),
   };
 }
@@ -51,10 +92,18 @@ function engine(chains: ChainDefinition[]) {
 }
 
 const root = () =>
-  chain('root', [{ id: 'switch', type: switchNode.type }, { id: 'ts', type: saveTs.type }, { id: 'attrs', type: saveAttrs.type }], [
-    ['switch', 'Post telemetry', 'ts'],
-    ['switch', 'Post attributes', 'attrs'],
-  ]);
+  chain(
+    'root',
+    [
+      { id: 'switch', type: switchNode.type },
+      { id: 'ts', type: saveTs.type },
+      { id: 'attrs', type: saveAttrs.type },
+    ],
+    [
+      ['switch', 'Post telemetry', 'ts'],
+      ['switch', 'Post attributes', 'attrs'],
+    ],
+  );
 
 beforeEach(() => (seen.length = 0));
 
@@ -74,13 +123,20 @@ describe('rule engine', () => {
     const { e, telemetry } = engine([root()]);
     telemetry.failWith = new Error('database is down');
     const r = await e.tellBatch(TENANT, [deviceMsg('POST_TELEMETRY_REQUEST', { t: 1 })]);
-    expect(r.writeErrors).toEqual(['database is down']);
+    expect(r.writeErrors).toEqual([{ message: 'database is down' }]);
     expect(r.results[0]!.failures).toEqual([{ nodeId: 'ts', nodeName: 'ts', error: 'database is down' }]);
   });
 
   it('turns an exception inside a node into its Failure relation', async () => {
     const { e } = engine([
-      chain('c', [{ id: 't', type: thrower.type }, { id: 'onFail', type: sink.type, configuration: { tag: 'failed' } }], [['t', 'Failure', 'onFail']]),
+      chain(
+        'c',
+        [
+          { id: 't', type: thrower.type },
+          { id: 'onFail', type: sink.type, configuration: { tag: 'failed' } },
+        ],
+        [['t', 'Failure', 'onFail']],
+      ),
     ]);
     const r = await e.tell(TENANT, deviceMsg('X', {}));
     expect(seen.map((s) => s.node)).toEqual(['failed']);
@@ -89,15 +145,25 @@ describe('rule engine', () => {
 
   it('survives a failing node with no Failure connection and still finishes', async () => {
     const { e } = engine([chain('c', [{ id: 't', type: thrower.type }], [])]);
-    await expect(e.tell(TENANT, deviceMsg('X', {}))).resolves.toMatchObject({ failures: [{ error: 'boom' }] });
+    await expect(e.tell(TENANT, deviceMsg('X', {}))).resolves.toMatchObject({
+      failures: [{ error: 'boom' }],
+    });
   });
 
   it('sends a message to every node connected with the relation', async () => {
     const { e } = engine([
-      chain('c', [{ id: 's', type: switchNode.type }, { id: 'a', type: sink.type, configuration: { tag: 'a' } }, { id: 'b', type: sink.type, configuration: { tag: 'b' } }], [
-        ['s', 'Other', 'a'],
-        ['s', 'Other', 'b'],
-      ]),
+      chain(
+        'c',
+        [
+          { id: 's', type: switchNode.type },
+          { id: 'a', type: sink.type, configuration: { tag: 'a' } },
+          { id: 'b', type: sink.type, configuration: { tag: 'b' } },
+        ],
+        [
+          ['s', 'Other', 'a'],
+          ['s', 'Other', 'b'],
+        ],
+      ),
     ]);
     await e.tell(TENANT, deviceMsg('X', {}));
     expect(seen.map((s) => s.node).sort()).toEqual(['a', 'b']);
@@ -105,15 +171,31 @@ describe('rule engine', () => {
 
   it('hands a message to another chain through a Rule Chain node', async () => {
     const { e } = engine([
-      chain('c1', [{ id: 'go', type: chainNode.type, configuration: { ruleChainId: '55555555-5555-4555-8555-555555555555' } }], []),
-      chain('55555555-5555-4555-8555-555555555555', [{ id: 'end', type: sink.type, configuration: { tag: 'other chain' } }], []),
+      chain(
+        'c1',
+        [
+          {
+            id: 'go',
+            type: chainNode.type,
+            configuration: { ruleChainId: '55555555-5555-4555-8555-555555555555' },
+          },
+        ],
+        [],
+      ),
+      chain(
+        '55555555-5555-4555-8555-555555555555',
+        [{ id: 'end', type: sink.type, configuration: { tag: 'other chain' } }],
+        [],
+      ),
     ]);
     await e.tell(TENANT, deviceMsg('X', {}));
     expect(seen.map((s) => s.node)).toEqual(['other chain']);
   });
 
   it('stops a message that loops between nodes and reports it', async () => {
-    const { e } = engine([chain('c', [{ id: 'a', type: sink.type, configuration: { tag: 'a' } }], [['a', 'Success', 'a']])]);
+    const { e } = engine([
+      chain('c', [{ id: 'a', type: sink.type, configuration: { tag: 'a' } }], [['a', 'Success', 'a']]),
+    ]);
     const r = await e.tell(TENANT, deviceMsg('X', {}));
     expect(seen).toHaveLength(MAX_HOPS + 1);
     expect(r.failures[0]!.error).toMatch(/loop/);
@@ -129,7 +211,12 @@ describe('rule engine', () => {
       ['switch', 'IN', undefined],
       ['switch', 'OUT', 'RPC Request to Device'],
     ]);
-    expect(debug[1]!.body).toMatchObject({ msgType: 'RPC_CALL_FROM_SERVER_TO_DEVICE', data: msg.data, metadata: msg.metadata, entityType: 'DEVICE' });
+    expect(debug[1]!.body).toMatchObject({
+      msgType: 'RPC_CALL_FROM_SERVER_TO_DEVICE',
+      data: msg.data,
+      metadata: msg.metadata,
+      entityType: 'DEVICE',
+    });
   });
 
   it('records no debug events once debug mode has switched itself off', async () => {
@@ -142,7 +229,9 @@ describe('rule engine', () => {
   });
 
   it('fails a node whose stored configuration is invalid instead of crashing', async () => {
-    const { e } = engine([chain('c', [{ id: 'bad', type: chainNode.type, configuration: { ruleChainId: 'nope' } }], [])]);
+    const { e } = engine([
+      chain('c', [{ id: 'bad', type: chainNode.type, configuration: { ruleChainId: 'nope' } }], []),
+    ]);
     const r = await e.tell(TENANT, deviceMsg('X', {}));
     expect(r.failures[0]!.error).toMatch(/Configuration of rule node 'bad' is invalid/);
   });

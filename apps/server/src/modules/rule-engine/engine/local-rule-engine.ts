@@ -1,15 +1,32 @@
 import { Logger } from '@nestjs/common';
 import { RULE_NODE_DEBUG_EVENT, type RuleMsg, type RuleNodeDebugEventBody } from '@bridgeboard/contracts';
-import { FAILURE, SUCCESS, type Delivery, type NodeContext, type RuleNodeDefinition } from '../nodes/node.types.js';
+import {
+  FAILURE,
+  SUCCESS,
+  type Delivery,
+  type NodeContext,
+  type RuleNodeDefinition,
+} from '../nodes/node.types.js';
 import { BatchRun } from './batch-run.js';
 import { compileChain, type ChainSource, type CompiledChain, type CompiledNode } from './compiled-chain.js';
 import type { EnginePorts } from './ports.js';
-import { RuleEngine, type TellBatchResult, type TellResult } from './rule-engine.js';
+import { RuleEngine, type TellBatchResult, type TellResult, type WriteError } from './rule-engine.js';
+import { AppError } from '../../../common/errors.js';
 
 /** A message passing more nodes than this is in a loop (e.g. two chains handing it back and forth). */
 export const MAX_HOPS = 200;
 
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e));
+const errorText = (e: unknown): string =>
+  e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+
+function toWriteError(e: unknown): WriteError {
+  const x = e as { code?: unknown; status?: unknown };
+  return {
+    message: errorText(e),
+    ...(typeof x?.code === 'string' ? { code: x.code } : {}),
+    ...(e instanceof AppError ? { status: e.status } : {}),
+  };
+}
 
 /** Runs rule chains in this process; chains are compiled once and cached until invalidated. */
 export class LocalRuleEngine extends RuleEngine {
@@ -32,11 +49,17 @@ export class LocalRuleEngine extends RuleEngine {
   async tell(tenantId: string, msg: RuleMsg, opts?: { ruleChainId?: string }): Promise<TellResult> {
     const r = await this.tellBatch(tenantId, [msg], opts);
     const result = r.results[0]!;
-    for (const e of r.writeErrors) if (!result.failures.some((f) => f.error === e)) result.failures.push({ nodeId: '', nodeName: 'database', error: e });
+    for (const e of r.writeErrors)
+      if (!result.failures.some((f) => f.error === e.message))
+        result.failures.push({ nodeId: '', nodeName: 'database', error: e.message });
     return result;
   }
 
-  async tellBatch(tenantId: string, msgs: RuleMsg[], opts?: { ruleChainId?: string }): Promise<TellBatchResult> {
+  async tellBatch(
+    tenantId: string,
+    msgs: RuleMsg[],
+    opts?: { ruleChainId?: string },
+  ): Promise<TellBatchResult> {
     const chainId = opts?.ruleChainId ?? (await this.rootChainId(tenantId));
     if (!chainId) throw new Error(`Tenant ${tenantId} has no Root Rule Chain`);
     const chain = await this.chain(tenantId, chainId);
@@ -46,7 +69,7 @@ export class LocalRuleEngine extends RuleEngine {
     if (chain.first) msgs.forEach((m, i) => this.spawn(run, results[i]!, chain.first!, m, 0));
     run.seal();
     await run.done;
-    return { results, writeErrors: run.writeErrors.map(errorText) };
+    return { results, writeErrors: run.writeErrors.map(toWriteError) };
   }
 
   invalidate(tenantId: string): void {
@@ -74,7 +97,9 @@ export class LocalRuleEngine extends RuleEngine {
   private chain(tenantId: string, chainId: string): Promise<CompiledChain | null> {
     let p = this.chains.get(chainId);
     if (!p) {
-      p = this.source.loadChain(tenantId, chainId).then((d) => (d ? compileChain(d, this.registry, this.ports.debugAutoOffMin) : null));
+      p = this.source
+        .loadChain(tenantId, chainId)
+        .then((d) => (d ? compileChain(d, this.registry, this.ports.debugAutoOffMin) : null));
       this.chains.set(chainId, p);
       p.catch(() => this.chains.delete(chainId));
     }
@@ -85,7 +110,14 @@ export class LocalRuleEngine extends RuleEngine {
     run.spawn(() => this.invoke(run, trace, node, msg, hops));
   }
 
-  private debug(tenantId: string, node: CompiledNode, msg: RuleMsg, type: 'IN' | 'OUT', relation?: string, error?: string): void {
+  private debug(
+    tenantId: string,
+    node: CompiledNode,
+    msg: RuleMsg,
+    type: 'IN' | 'OUT',
+    relation?: string,
+    error?: string,
+  ): void {
     if (node.debugUntil < this.now()) return;
     const body: RuleNodeDebugEventBody = {
       type,
@@ -102,7 +134,13 @@ export class LocalRuleEngine extends RuleEngine {
     this.ports.debug.record(tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
   }
 
-  private async invoke(run: BatchRun, trace: TellResult, node: CompiledNode, msg: RuleMsg, hops: number): Promise<void> {
+  private async invoke(
+    run: BatchRun,
+    trace: TellResult,
+    node: CompiledNode,
+    msg: RuleMsg,
+    hops: number,
+  ): Promise<void> {
     const tenantId = node.tenantId;
     const ctx = this.context(run, trace, node, tenantId, hops);
     this.debug(tenantId, node, msg, 'IN');
@@ -113,13 +151,23 @@ export class LocalRuleEngine extends RuleEngine {
     }
   }
 
-  private context(run: BatchRun, trace: TellResult, node: CompiledNode, tenantId: string, hops: number): NodeContext {
+  private context(
+    run: BatchRun,
+    trace: TellResult,
+    node: CompiledNode,
+    tenantId: string,
+    hops: number,
+  ): NodeContext {
     const route = (msg: RuleMsg, relation: string, error?: string) => {
       this.debug(tenantId, node, msg, 'OUT', relation, error);
       const targets = node.next.get(relation);
       if (!targets) return;
       if (hops + 1 > MAX_HOPS) {
-        trace.failures.push({ nodeId: node.id, nodeName: node.name, error: `Message ${msg.id} passed more than ${MAX_HOPS} rule nodes; the rule chains loop` });
+        trace.failures.push({
+          nodeId: node.id,
+          nodeName: node.name,
+          error: `Message ${msg.id} passed more than ${MAX_HOPS} rule nodes; the rule chains loop`,
+        });
         return;
       }
       for (const t of targets) this.spawn(run, trace, t, msg, hops + 1);
@@ -135,11 +183,13 @@ export class LocalRuleEngine extends RuleEngine {
       tellFailure: (msg, error) => {
         const text = errorText(error);
         trace.failures.push({ nodeId: node.id, nodeName: node.name, error: text });
-        if (!node.next.has(FAILURE)) this.log.debug(`Rule node '${node.name}' failed (no Failure connection): ${text}`);
+        if (!node.next.has(FAILURE))
+          this.log.debug(`Rule node '${node.name}' failed (no Failure connection): ${text}`);
         route(msg, FAILURE, text);
       },
       saveDeviceData: (item) => run.write(item),
-      saveAttributes: (deviceId, scope, values) => ports.telemetry.saveAttributes(tenantId, deviceId, scope, values),
+      saveAttributes: (deviceId, scope, values) =>
+        ports.telemetry.saveAttributes(tenantId, deviceId, scope, values),
       toRuleChain: (chainId, msg) => {
         run.spawn(async () => {
           try {

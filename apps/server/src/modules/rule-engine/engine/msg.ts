@@ -8,11 +8,21 @@ export function newMsg(
   metadata: Record<string, string> = {},
   ts = Date.now(),
 ): RuleMsg {
-  return { id: newId(), type, originator, data: typeof data === 'string' ? data : JSON.stringify(data), metadata, ts };
+  return {
+    id: newId(),
+    type,
+    originator,
+    data: typeof data === 'string' ? data : JSON.stringify(data),
+    metadata,
+    ts,
+  };
 }
 
 /** The message with some fields replaced (messages are never changed in place: other branches hold them too). */
-export const transformMsg = (msg: RuleMsg, change: Partial<Pick<RuleMsg, 'type' | 'data' | 'metadata'>>): RuleMsg => ({ ...msg, ...change });
+export const transformMsg = (
+  msg: RuleMsg,
+  change: Partial<Pick<RuleMsg, 'type' | 'data' | 'metadata'>>,
+): RuleMsg => ({ ...msg, ...change });
 
 export function parseData(msg: RuleMsg): unknown {
   try {
@@ -24,7 +34,8 @@ export function parseData(msg: RuleMsg): unknown {
 
 /** Metadata values are strings; anything else a script returns is written as JSON text. */
 export function toMetadata(v: unknown): Record<string, string> {
-  if (v == null || typeof v !== 'object' || Array.isArray(v)) throw new Error('metadata must be an object of strings');
+  if (v == null || typeof v !== 'object' || Array.isArray(v))
+    throw new Error('metadata must be an object of strings');
   const out: Record<string, string> = {};
   for (const [k, x] of Object.entries(v)) out[k] = typeof x === 'string' ? x : JSON.stringify(x);
   return out;

@@ -21,14 +21,22 @@ export type AttributeScope = 'SERVER_SCOPE' | 'SHARED_SCOPE' | 'CLIENT_SCOPE';
 
 export interface TelemetryPort {
   saveBatch(items: DeviceData[]): Promise<void>;
-  saveAttributes(tenantId: string, deviceId: string, scope: AttributeScope, values: Record<string, unknown>): Promise<void>;
+  saveAttributes(
+    tenantId: string,
+    deviceId: string,
+    scope: AttributeScope,
+    values: Record<string, unknown>,
+  ): Promise<void>;
 }
 
 export interface DownlinkIntegration {
   id: { id: string };
   name: string;
   downlinkConverterId?: { id: string } | null;
-  configuration: { downlinkTopicPattern?: string; metadata?: Record<string, string> } & Record<string, unknown>;
+  configuration: { downlinkTopicPattern?: string; metadata?: Record<string, string> } & Record<
+    string,
+    unknown
+  >;
 }
 
 export interface DownlinkResult {
@@ -43,21 +51,44 @@ export interface DownlinkPort {
   runDownlink(
     tenantId: string,
     converterId: string,
-    input: { msg: unknown; metadata: Record<string, string>; msgType: string; integrationMetadata: Record<string, string> },
+    input: {
+      msg: unknown;
+      metadata: Record<string, string>;
+      msgType: string;
+      integrationMetadata: Record<string, string>;
+    },
   ): Promise<DownlinkOutcome>;
   /** Rejects with an AppError 409 when the integration is not connected. */
-  publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts?: { qos?: 0 | 1 | 2 }): Promise<void>;
+  publish(
+    tenantId: string,
+    integrationId: string,
+    topic: string,
+    payload: Buffer,
+    opts?: { qos?: 0 | 1 | 2 },
+  ): Promise<void>;
 }
 
 export type ScriptResult = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** Runs user JavaScript (a function body) in the sandbox; results are index-aligned with `calls`. */
 export interface ScriptPort {
-  run(tenantId: string, scriptId: string, body: string, argNames: string[], calls: unknown[][]): Promise<ScriptResult[]>;
+  run(
+    tenantId: string,
+    scriptId: string,
+    body: string,
+    argNames: string[],
+    calls: unknown[][],
+  ): Promise<ScriptResult[]>;
 }
 
 export interface DebugPort {
-  record(tenantId: string, entityType: 'RULE_NODE', entityId: string, type: string, body: Record<string, unknown>): void;
+  record(
+    tenantId: string,
+    entityType: 'RULE_NODE',
+    entityId: string,
+    type: string,
+    body: Record<string, unknown>,
+  ): void;
 }
 
 export interface EnginePorts {

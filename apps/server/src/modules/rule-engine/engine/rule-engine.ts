@@ -13,11 +13,18 @@ export interface TellResult {
   failures: NodeFailure[];
 }
 
+/** A database write error as plain data: `code` is Postgres' SQLSTATE, `status` set for an AppError (bad data). */
+export interface WriteError {
+  message: string;
+  code?: string;
+  status?: number;
+}
+
 export interface TellBatchResult {
   /** Index-aligned with the messages told. */
   results: TellResult[];
   /** Errors of the batch's database writes; non-empty means some data was NOT stored. */
-  writeErrors: string[];
+  writeErrors: WriteError[];
 }
 
 /**
@@ -29,7 +36,11 @@ export abstract class RuleEngine {
   /** Runs the message through the tenant's Root Rule Chain (or the given chain). */
   abstract tell(tenantId: string, msg: RuleMsg, opts?: { ruleChainId?: string }): Promise<TellResult>;
   /** Runs many messages together; their Save nodes' writes are committed in one batch. */
-  abstract tellBatch(tenantId: string, msgs: RuleMsg[], opts?: { ruleChainId?: string }): Promise<TellBatchResult>;
+  abstract tellBatch(
+    tenantId: string,
+    msgs: RuleMsg[],
+    opts?: { ruleChainId?: string },
+  ): Promise<TellBatchResult>;
   /** Forgets cached chains of the tenant (after their metadata changed). */
   abstract invalidate(tenantId: string): void;
 }

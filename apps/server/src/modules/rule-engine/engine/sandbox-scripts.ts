@@ -1,4 +1,10 @@
-import { describeSpecial, plainKind, ScriptCompileError, specialAt, type Sandbox } from '@bridgeboard/sandbox';
+import {
+  describeSpecial,
+  plainKind,
+  ScriptCompileError,
+  specialAt,
+  type Sandbox,
+} from '@bridgeboard/sandbox';
 import type { ScriptPort, ScriptResult } from './ports.js';
 
 /**
@@ -21,13 +27,20 @@ export class SandboxScripts implements ScriptPort {
     return p;
   }
 
-  async run(_tenantId: string, scriptId: string, body: string, argNames: string[], calls: unknown[][]): Promise<ScriptResult[]> {
+  async run(
+    _tenantId: string,
+    scriptId: string,
+    body: string,
+    argNames: string[],
+    calls: unknown[][],
+  ): Promise<ScriptResult[]> {
     const kind = plainKind(argNames, 'rule node');
     if (!this.sandbox.has(scriptId, kind, body)) {
       try {
         await this.compile(scriptId, kind, body);
       } catch (e) {
-        if (e instanceof ScriptCompileError) return calls.map(() => ({ ok: false, error: `The script does not compile: ${e.message}` }));
+        if (e instanceof ScriptCompileError)
+          return calls.map(() => ({ ok: false, error: `The script does not compile: ${e.message}` }));
         throw e;
       }
     }
@@ -35,7 +48,9 @@ export class SandboxScripts implements ScriptPort {
     return results.map((r): ScriptResult => {
       if (!r.ok) return { ok: false, error: r.error };
       const special = specialAt(r.value);
-      return special ? { ok: false, error: describeSpecial(special, 'the returned value') } : { ok: true, value: r.value };
+      return special
+        ? { ok: false, error: describeSpecial(special, 'the returned value') }
+        : { ok: true, value: r.value };
     });
   }
 

@@ -20,4 +20,6 @@ export const nodeDefinitions: readonly RuleNodeDefinition[] = [
   ruleChain,
 ] as RuleNodeDefinition[];
 
-export const nodeRegistry: ReadonlyMap<string, RuleNodeDefinition> = new Map(nodeDefinitions.map((d) => [d.type, d]));
+export const nodeRegistry: ReadonlyMap<string, RuleNodeDefinition> = new Map(
+  nodeDefinitions.map((d) => [d.type, d]),
+);

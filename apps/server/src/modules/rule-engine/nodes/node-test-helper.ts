@@ -6,7 +6,15 @@ import type { RuleMsg } from '@bridgeboard/contracts';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { AppError } from '../../../common/errors.js';
 import { newMsg } from '../engine/msg.js';
-import type { AttributeScope, DeviceData, DownlinkIntegration, DownlinkOutcome, DownlinkPort, ScriptPort, TelemetryPort } from '../engine/ports.js';
+import type {
+  AttributeScope,
+  DeviceData,
+  DownlinkIntegration,
+  DownlinkOutcome,
+  DownlinkPort,
+  ScriptPort,
+  TelemetryPort,
+} from '../engine/ports.js';
 import { SandboxScripts } from '../engine/sandbox-scripts.js';
 import { FAILURE, SUCCESS, type Delivery, type NodeContext, type RuleNodeDefinition } from './node.types.js';
 
@@ -16,7 +24,11 @@ export const CHAIN = '33333333-3333-4333-8333-333333333333';
 export const NODE = '44444444-4444-4444-8444-444444444444';
 
 export function deviceMsg(type: string, data: unknown, metadata: Record<string, string> = {}): RuleMsg {
-  return newMsg(type, { entityType: 'DEVICE', id: DEVICE }, data, { deviceName: 'SN-001', deviceType: 'sensor', ...metadata });
+  return newMsg(type, { entityType: 'DEVICE', id: DEVICE }, data, {
+    deviceName: 'SN-001',
+    deviceType: 'sensor',
+    ...metadata,
+  });
 }
 
 /** Records saves; `failWith` makes the next saves reject. */
@@ -29,7 +41,12 @@ export class FakeTelemetry implements TelemetryPort {
     if (this.failWith) throw this.failWith;
     this.batches.push(items);
   }
-  async saveAttributes(_t: string, deviceId: string, scope: AttributeScope, values: Record<string, unknown>): Promise<void> {
+  async saveAttributes(
+    _t: string,
+    deviceId: string,
+    scope: AttributeScope,
+    values: Record<string, unknown>,
+  ): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.attributes.push({ deviceId, scope, values });
   }
@@ -40,16 +57,25 @@ export class FakeDownlink implements DownlinkPort {
   integrations = new Map<string, DownlinkIntegration>();
   connected = true;
   published: { integrationId: string; topic: string; payload: Buffer }[] = [];
-  encoder: (input: { msg: unknown; metadata: Record<string, string>; msgType: string }) => DownlinkOutcome = ({ msg, metadata }) => ({
-    ok: true,
-    result: { contentType: 'JSON', data: JSON.stringify(msg), metadata: { topic: `devices/${metadata.deviceName}/rx` } },
-  });
+  encoder: (input: { msg: unknown; metadata: Record<string, string>; msgType: string }) => DownlinkOutcome =
+    ({ msg, metadata }) => ({
+      ok: true,
+      result: {
+        contentType: 'JSON',
+        data: JSON.stringify(msg),
+        metadata: { topic: `devices/${metadata.deviceName}/rx` },
+      },
+    });
   async getIntegration(_t: string, id: string): Promise<DownlinkIntegration> {
     const i = this.integrations.get(id);
     if (!i) throw AppError.notFound(`Integration with id ${id}`);
     return i;
   }
-  async runDownlink(_t: string, _c: string, input: { msg: unknown; metadata: Record<string, string>; msgType: string }): Promise<DownlinkOutcome> {
+  async runDownlink(
+    _t: string,
+    _c: string,
+    input: { msg: unknown; metadata: Record<string, string>; msgType: string },
+  ): Promise<DownlinkOutcome> {
     return this.encoder(input);
   }
   async publish(_t: string, integrationId: string, topic: string, payload: Buffer): Promise<void> {
@@ -87,7 +113,12 @@ export interface Fakes {
 }
 
 /** Parses `config` with the node's schema (as saving a chain does), creates the node and gives it `msg`. */
-export async function runNode(def: RuleNodeDefinition, config: unknown, msg: RuleMsg, fakes: Fakes = {}): Promise<NodeRun> {
+export async function runNode(
+  def: RuleNodeDefinition,
+  config: unknown,
+  msg: RuleMsg,
+  fakes: Fakes = {},
+): Promise<NodeRun> {
   const telemetry = fakes.telemetry ?? new FakeTelemetry();
   const nodeId = fakes.nodeId ?? NODE;
   const run: NodeRun = { out: [], relations: [], deliveries: [], saved: [], chainHandoffs: [], logs: [] };
@@ -109,7 +140,9 @@ export async function runNode(def: RuleNodeDefinition, config: unknown, msg: Rul
     toRuleChain: (ruleChainId, m) => run.chainHandoffs.push({ ruleChainId, msg: m }),
     reportDelivery: (d) => run.deliveries.push(d),
     downlink: fakes.downlink ?? new FakeDownlink(),
-    scripts: fakes.scripts ?? { run: async () => Promise.reject(new Error('this test gave the node no sandbox')) },
+    scripts: fakes.scripts ?? {
+      run: async () => Promise.reject(new Error('this test gave the node no sandbox')),
+    },
     log: (m) => run.logs.push(m),
   };
   const runtime = def.create(def.configSchema.parse(config), { id: nodeId, tenantId: TENANT });

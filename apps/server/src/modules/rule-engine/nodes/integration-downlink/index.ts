@@ -8,15 +8,21 @@ const statusOf = (e: unknown): number | undefined => (e as { status?: number })?
 export function fillTopic(pattern: string, metadata: Record<string, string>): string {
   return pattern.replace(/\$\{([^}]+)\}/g, (_, key: string) => {
     const v = metadata[key];
-    if (v == null || v === '') throw new Error(`downlinkTopicPattern '${pattern}' needs '${key}', which the downlink converter's result metadata does not have`);
+    if (v == null || v === '')
+      throw new Error(
+        `downlinkTopicPattern '${pattern}' needs '${key}', which the downlink converter's result metadata does not have`,
+      );
     return v;
   });
 }
 
 /** Encodes the message with the integration's downlink converter and publishes it through the integration. */
-async function send(ctx: NodeContext, integrationId: string, msg: Parameters<NodeContext['tellSuccess']>[0]): Promise<void> {
-  let integrationName: string | undefined;
-  const fail = (status: number, error: string) => {
+async function send(
+  ctx: NodeContext,
+  integrationId: string,
+  msg: Parameters<NodeContext['tellSuccess']>[0],
+): Promise<void> {
+  const fail = (status: number, error: string, integrationName?: string) => {
     ctx.reportDelivery({ integrationId, integrationName, ok: false, status, error });
     ctx.tellFailure(msg, new Error(error));
   };
@@ -24,11 +30,19 @@ async function send(ctx: NodeContext, integrationId: string, msg: Parameters<Nod
   try {
     integration = await ctx.downlink.getIntegration(ctx.tenantId, integrationId);
   } catch (e) {
-    return fail(statusOf(e) ?? 500, `Integration ${integrationId} of node '${ctx.self.name}' cannot be used: ${(e as Error).message}`);
+    return fail(
+      statusOf(e) ?? 500,
+      `Integration ${integrationId} of node '${ctx.self.name}' cannot be used: ${(e as Error).message}`,
+    );
   }
-  integrationName = integration.name;
+  const integrationName = integration.name;
   const converterId = integration.downlinkConverterId?.id;
-  if (!converterId) return fail(409, `Integration '${integration.name}' has no downlink converter; choose one in the integration`);
+  if (!converterId)
+    return fail(
+      409,
+      `Integration '${integrationName}' has no downlink converter; choose one in the integration`,
+      integrationName,
+    );
   const integrationMetadata = integration.configuration.metadata ?? {};
   const out = await ctx.downlink.runDownlink(ctx.tenantId, converterId, {
     msg: parseData(msg),
@@ -36,12 +50,20 @@ async function send(ctx: NodeContext, integrationId: string, msg: Parameters<Nod
     msgType: msg.type,
     integrationMetadata,
   });
-  if (!out.ok) return fail(422, `Downlink converter of integration '${integration.name}' failed: ${out.error}`);
+  if (!out.ok)
+    return fail(
+      422,
+      `Downlink converter of integration '${integrationName}' failed: ${out.error}`,
+      integrationName,
+    );
   let topic: string;
   try {
-    topic = fillTopic(integration.configuration.downlinkTopicPattern || '${topic}', out.result.metadata ?? {});
+    topic = fillTopic(
+      integration.configuration.downlinkTopicPattern || '${topic}',
+      out.result.metadata ?? {},
+    );
   } catch (e) {
-    return fail(422, (e as Error).message);
+    return fail(422, (e as Error).message, integrationName);
   }
   const payload = Buffer.from(out.result.data, out.result.contentType === 'BINARY' ? 'base64' : 'utf8');
   try {
@@ -50,8 +72,18 @@ async function send(ctx: NodeContext, integrationId: string, msg: Parameters<Nod
     const status = statusOf(e) ?? 500;
     const error = `Integration '${integration.name}' could not publish to ${topic}: ${(e as Error).message}`;
     // A persistent RPC waits for the integration: the encoded payload is kept and published once it connects.
-    const queued = status === 409 && msg.metadata.persistent === 'true' ? { topic, payload: payload.toString('base64'), encoding: 'base64' as const } : undefined;
-    ctx.reportDelivery({ integrationId, integrationName, ok: false, status, error, ...(queued ? { queued } : {}) });
+    const queued =
+      status === 409 && msg.metadata.persistent === 'true'
+        ? { topic, payload: payload.toString('base64'), encoding: 'base64' as const }
+        : undefined;
+    ctx.reportDelivery({
+      integrationId,
+      integrationName,
+      ok: false,
+      status,
+      error,
+      ...(queued ? { queued } : {}),
+    });
     ctx.tellFailure(msg, new Error(error));
     return;
   }
@@ -63,10 +95,13 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode',
   name: 'integration downlink',
   category: 'ACTION',
-  description: "Encodes the message with the integration's downlink converter and publishes the result through the integration.",
+  description:
+    "Encodes the message with the integration's downlink converter and publishes the result through the integration.",
   version: 0,
   relationTypes: [SUCCESS, FAILURE],
-  configSchema: z.object({ integrationId: z.string().uuid('integrationId must be the id of an integration') }),
+  configSchema: z.object({
+    integrationId: z.string().uuid('integrationId must be the id of an integration'),
+  }),
   defaultConfiguration: { integrationId: '' },
   create: (config) => ({
     onMsg: (ctx, msg) => send(ctx, config.integrationId, msg),

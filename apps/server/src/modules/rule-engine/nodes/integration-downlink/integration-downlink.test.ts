@@ -3,7 +3,11 @@ import { definition, fillTopic } from './index.js';
 
 const INTEGRATION = 'dddddddd-dddd-4ddd-8ddd-dddddddddddd';
 const rpc = (metadata: Record<string, string> = {}) =>
-  deviceMsg('RPC_CALL_FROM_SERVER_TO_DEVICE', { method: 'setValue', params: '32' }, { requestUUID: 'r1', oneway: 'true', ...metadata });
+  deviceMsg(
+    'RPC_CALL_FROM_SERVER_TO_DEVICE',
+    { method: 'setValue', params: '32' },
+    { requestUUID: 'r1', oneway: 'true', ...metadata },
+  );
 
 function downlink(): FakeDownlink {
   const d = new FakeDownlink();
@@ -21,13 +25,28 @@ describe('Integration Downlink node', () => {
     const d = downlink();
     const r = await runNode(definition, { integrationId: INTEGRATION }, rpc(), { downlink: d });
     expect(r.relations).toEqual(['Success']);
-    expect(d.published).toEqual([{ integrationId: INTEGRATION, topic: 'devices/SN-001/rx', payload: Buffer.from('{"method":"setValue","params":"32"}') }]);
-    expect(r.deliveries).toEqual([{ integrationId: INTEGRATION, integrationName: 'MQTT Integration', ok: true }]);
+    expect(d.published).toEqual([
+      {
+        integrationId: INTEGRATION,
+        topic: 'devices/SN-001/rx',
+        payload: Buffer.from('{"method":"setValue","params":"32"}'),
+      },
+    ]);
+    expect(r.deliveries).toEqual([
+      { integrationId: INTEGRATION, integrationName: 'MQTT Integration', ok: true },
+    ]);
   });
 
   it('decodes BINARY data from base64 before publishing', async () => {
     const d = downlink();
-    d.encoder = () => ({ ok: true, result: { contentType: 'BINARY', data: Buffer.from([1, 2, 255]).toString('base64'), metadata: { topic: 't' } } });
+    d.encoder = () => ({
+      ok: true,
+      result: {
+        contentType: 'BINARY',
+        data: Buffer.from([1, 2, 255]).toString('base64'),
+        metadata: { topic: 't' },
+      },
+    });
     await runNode(definition, { integrationId: INTEGRATION }, rpc(), { downlink: d });
     expect([...d.published[0]!.payload]).toEqual([1, 2, 255]);
   });
@@ -36,7 +55,10 @@ describe('Integration Downlink node', () => {
     const d = downlink();
     d.encoder = () => ({ ok: false, error: 'ReferenceError: nope is not defined' });
     const r = await runNode(definition, { integrationId: INTEGRATION }, rpc(), { downlink: d });
-    expect(r.out[0]).toMatchObject({ relation: 'Failure', error: expect.stringMatching(/Downlink converter .* failed: ReferenceError/) });
+    expect(r.out[0]).toMatchObject({
+      relation: 'Failure',
+      error: expect.stringMatching(/Downlink converter .* failed: ReferenceError/),
+    });
     expect(r.deliveries[0]).toMatchObject({ ok: false, status: 422 });
     expect(d.published).toEqual([]);
   });
@@ -47,12 +69,20 @@ describe('Integration Downlink node', () => {
     const once = await runNode(definition, { integrationId: INTEGRATION }, rpc(), { downlink: d });
     expect(once.deliveries[0]).toMatchObject({ ok: false, status: 409 });
     expect(once.deliveries[0]!.queued).toBeUndefined();
-    const kept = await runNode(definition, { integrationId: INTEGRATION }, rpc({ persistent: 'true' }), { downlink: d });
-    expect(kept.deliveries[0]!.queued).toEqual({ topic: 'devices/SN-001/rx', payload: Buffer.from('{"method":"setValue","params":"32"}').toString('base64'), encoding: 'base64' });
+    const kept = await runNode(definition, { integrationId: INTEGRATION }, rpc({ persistent: 'true' }), {
+      downlink: d,
+    });
+    expect(kept.deliveries[0]!.queued).toEqual({
+      topic: 'devices/SN-001/rx',
+      payload: Buffer.from('{"method":"setValue","params":"32"}').toString('base64'),
+      encoding: 'base64',
+    });
   });
 
   it('fails with a clear message for an unknown integration', async () => {
-    const r = await runNode(definition, { integrationId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }, rpc(), { downlink: downlink() });
+    const r = await runNode(definition, { integrationId: 'ffffffff-ffff-4fff-8fff-ffffffffffff' }, rpc(), {
+      downlink: downlink(),
+    });
     expect(r.out[0]).toMatchObject({ relation: 'Failure', error: expect.stringMatching(/not found/) });
     expect(r.deliveries[0]).toMatchObject({ ok: false, status: 404 });
   });

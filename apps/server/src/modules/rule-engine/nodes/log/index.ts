@@ -9,7 +9,8 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.action.TbLogNode',
   name: 'log',
   category: 'ACTION',
-  description: "Writes a line to the server log, built by a JavaScript function body of (msg, metadata, msgType) run in the sandbox.",
+  description:
+    'Writes a line to the server log, built by a JavaScript function body of (msg, metadata, msgType) run in the sandbox.',
   version: 0,
   relationTypes: [SUCCESS, FAILURE],
   configSchema: z.object({

@@ -24,7 +24,8 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.filter.TbMsgTypeSwitchNode',
   name: 'message type switch',
   category: 'FILTER',
-  description: 'Routes each message by its type: Post telemetry, Post attributes, RPC Request to Device, Entity Created, ... or Other.',
+  description:
+    'Routes each message by its type: Post telemetry, Post attributes, RPC Request to Device, Entity Created, ... or Other.',
   version: 0,
   relationTypes: [...new Set(Object.values(RELATIONS)), OTHER, FAILURE],
   configSchema: z.object({ version: z.number().int().default(0) }),

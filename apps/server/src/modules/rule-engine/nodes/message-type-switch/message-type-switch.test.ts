@@ -14,6 +14,15 @@ describe('Message Type Switch node', () => {
   });
 
   it('declares every relation it can emit', () => {
-    expect(definition.relationTypes).toEqual(expect.arrayContaining(['Post telemetry', 'Post attributes', 'RPC Request to Device', 'Entity Created', 'Other', 'Failure']));
+    expect(definition.relationTypes).toEqual(
+      expect.arrayContaining([
+        'Post telemetry',
+        'Post attributes',
+        'RPC Request to Device',
+        'Entity Created',
+        'Other',
+        'Failure',
+      ]),
+    );
   });
 });

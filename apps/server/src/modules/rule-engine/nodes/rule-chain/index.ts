@@ -12,7 +12,8 @@ export const definition = defineNode({
   defaultConfiguration: { ruleChainId: '' },
   create: (config) => ({
     onMsg(ctx, msg) {
-      if (config.ruleChainId === ctx.self.ruleChainId) throw new Error('A Rule Chain node cannot hand messages to its own rule chain');
+      if (config.ruleChainId === ctx.self.ruleChainId)
+        throw new Error('A Rule Chain node cannot hand messages to its own rule chain');
       ctx.toRuleChain(config.ruleChainId, msg);
     },
   }),

@@ -13,7 +13,10 @@ describe('Rule Chain node', () => {
 
   it('fails instead of handing a message to its own chain', async () => {
     const r = await runNode(definition, { ruleChainId: CHAIN }, deviceMsg('X', {}));
-    expect(r.out[0]).toMatchObject({ relation: 'Failure', error: expect.stringMatching(/its own rule chain/) });
+    expect(r.out[0]).toMatchObject({
+      relation: 'Failure',
+      error: expect.stringMatching(/its own rule chain/),
+    });
   });
 
   it('needs a rule chain id in its configuration', () => {

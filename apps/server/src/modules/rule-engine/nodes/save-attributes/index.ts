@@ -6,7 +6,8 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.telemetry.TbMsgAttributesNode',
   name: 'save attributes',
   category: 'ACTION',
-  description: "Stores the message's attributes (POST_ATTRIBUTES_REQUEST) in the configured scope of its device.",
+  description:
+    "Stores the message's attributes (POST_ATTRIBUTES_REQUEST) in the configured scope of its device.",
   version: 0,
   relationTypes: [SUCCESS, FAILURE],
   configSchema: z.object({
@@ -16,13 +17,23 @@ export const definition = defineNode({
   defaultConfiguration: { scope: 'SERVER_SCOPE', notifyDevice: false },
   create: (config) => ({
     async onMsg(ctx, msg) {
-      if (msg.type !== 'POST_ATTRIBUTES_REQUEST') throw new Error(`Save Attributes accepts POST_ATTRIBUTES_REQUEST messages, not ${msg.type}`);
-      if (msg.originator.entityType !== 'DEVICE') throw new Error(`Save Attributes stores device data; the originator is a ${msg.originator.entityType}`);
+      if (msg.type !== 'POST_ATTRIBUTES_REQUEST')
+        throw new Error(`Save Attributes accepts POST_ATTRIBUTES_REQUEST messages, not ${msg.type}`);
+      if (msg.originator.entityType !== 'DEVICE')
+        throw new Error(
+          `Save Attributes stores device data; the originator is a ${msg.originator.entityType}`,
+        );
       const values = parseData(msg);
-      if (values == null || typeof values !== 'object' || Array.isArray(values)) throw new Error('Attributes must be an object {key: value}');
+      if (values == null || typeof values !== 'object' || Array.isArray(values))
+        throw new Error('Attributes must be an object {key: value}');
       if (Object.keys(values).length) {
         const attrs = values as Record<string, unknown>;
-        if (config.scope === 'SERVER_SCOPE') await ctx.saveDeviceData({ tenantId: ctx.tenantId, deviceId: msg.originator.id, attributes: attrs });
+        if (config.scope === 'SERVER_SCOPE')
+          await ctx.saveDeviceData({
+            tenantId: ctx.tenantId,
+            deviceId: msg.originator.id,
+            attributes: attrs,
+          });
         else await ctx.saveAttributes(msg.originator.id, config.scope, attrs);
       }
       ctx.tellSuccess(msg);

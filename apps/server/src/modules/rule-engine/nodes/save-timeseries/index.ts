@@ -4,17 +4,20 @@ import { parseData } from '../../engine/msg.js';
 import type { TsValues } from '../../engine/ports.js';
 import { defineNode, FAILURE, SUCCESS } from '../node.types.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => v != null && typeof v === 'object' && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v != null && typeof v === 'object' && !Array.isArray(v);
 
 /** ThingsBoard's telemetry formats: {k: v}, {ts, values: {k: v}}, or an array of either. */
 export function toTimeseries(msg: RuleMsg): TsValues[] {
   const data = parseData(msg);
   const fallbackTs = Number(msg.metadata.ts) || msg.ts;
   const one = (e: unknown): TsValues => {
-    if (!isObject(e)) throw new Error('Telemetry must be an object {key: value}, {ts, values} or an array of them');
+    if (!isObject(e))
+      throw new Error('Telemetry must be an object {key: value}, {ts, values} or an array of them');
     if ('ts' in e && 'values' in e) {
       const ts = Number(e.ts);
-      if (!Number.isFinite(ts) || !isObject(e.values)) throw new Error('Telemetry entry {ts, values} needs a numeric ts and an object values');
+      if (!Number.isFinite(ts) || !isObject(e.values))
+        throw new Error('Telemetry entry {ts, values} needs a numeric ts and an object values');
       return { ts, values: e.values };
     }
     return { ts: fallbackTs, values: e };
@@ -26,17 +29,23 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.telemetry.TbMsgTimeseriesNode',
   name: 'save timeseries',
   category: 'ACTION',
-  description: "Stores the message's telemetry (POST_TELEMETRY_REQUEST) for its device; saves of one batch share one commit.",
+  description:
+    "Stores the message's telemetry (POST_TELEMETRY_REQUEST) for its device; saves of one batch share one commit.",
   version: 0,
   relationTypes: [SUCCESS, FAILURE],
   configSchema: z.object({ defaultTTL: z.number().int().min(0).default(0) }),
   defaultConfiguration: { defaultTTL: 0 },
   create: () => ({
     async onMsg(ctx, msg) {
-      if (msg.type !== 'POST_TELEMETRY_REQUEST') throw new Error(`Save Timeseries accepts POST_TELEMETRY_REQUEST messages, not ${msg.type}`);
-      if (msg.originator.entityType !== 'DEVICE') throw new Error(`Save Timeseries stores device data; the originator is a ${msg.originator.entityType}`);
+      if (msg.type !== 'POST_TELEMETRY_REQUEST')
+        throw new Error(`Save Timeseries accepts POST_TELEMETRY_REQUEST messages, not ${msg.type}`);
+      if (msg.originator.entityType !== 'DEVICE')
+        throw new Error(
+          `Save Timeseries stores device data; the originator is a ${msg.originator.entityType}`,
+        );
       const telemetry = toTimeseries(msg);
-      if (telemetry.length) await ctx.saveDeviceData({ tenantId: ctx.tenantId, deviceId: msg.originator.id, telemetry });
+      if (telemetry.length)
+        await ctx.saveDeviceData({ tenantId: ctx.tenantId, deviceId: msg.originator.id, telemetry });
       ctx.tellSuccess(msg);
     },
   }),

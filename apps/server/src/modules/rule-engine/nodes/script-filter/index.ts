@@ -6,7 +6,8 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.filter.TbJsFilterNode',
   name: 'script',
   category: 'FILTER',
-  description: 'Runs a JavaScript function body of (msg, metadata, msgType) in the sandbox; routes True or False by its boolean result.',
+  description:
+    'Runs a JavaScript function body of (msg, metadata, msgType) in the sandbox; routes True or False by its boolean result.',
   version: 0,
   relationTypes: ['True', 'False', FAILURE],
   configSchema: z.object({
@@ -17,7 +18,10 @@ export const definition = defineNode({
   create: (config) => ({
     async onMsg(ctx, msg) {
       const v = await runNodeScript(ctx, config.jsScript, msg);
-      if (typeof v !== 'boolean') throw new Error(`The filter script must return true or false, but returned ${JSON.stringify(v) ?? typeof v}`);
+      if (typeof v !== 'boolean')
+        throw new Error(
+          `The filter script must return true or false, but returned ${JSON.stringify(v) ?? typeof v}`,
+        );
       ctx.tellNext(msg, v ? 'True' : 'False');
     },
   }),

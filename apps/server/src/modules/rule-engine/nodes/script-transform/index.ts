@@ -8,7 +8,8 @@ function applyResult(msg: RuleMsg, r: unknown): RuleMsg {
   if (r == null || typeof r !== 'object' || Array.isArray(r))
     throw new Error('The transform script must return an object {msg, metadata, msgType}');
   const o = r as { msg?: unknown; metadata?: unknown; msgType?: unknown };
-  if (o.msgType !== undefined && (typeof o.msgType !== 'string' || !o.msgType)) throw new Error('msgType returned by the transform script must be a non-empty string');
+  if (o.msgType !== undefined && (typeof o.msgType !== 'string' || !o.msgType))
+    throw new Error('msgType returned by the transform script must be a non-empty string');
   return transformMsg(msg, {
     data: 'msg' in o ? (JSON.stringify(o.msg) ?? 'null') : msg.data,
     metadata: o.metadata !== undefined ? toMetadata(o.metadata) : msg.metadata,
@@ -20,14 +21,18 @@ export const definition = defineNode({
   type: 'org.thingsboard.rule.engine.transform.TbTransformMsgNode',
   name: 'script',
   category: 'TRANSFORMATION',
-  description: 'Changes the message with a JavaScript function body of (msg, metadata, msgType) that returns {msg, metadata, msgType} (or an array of them).',
+  description:
+    'Changes the message with a JavaScript function body of (msg, metadata, msgType) that returns {msg, metadata, msgType} (or an array of them).',
   version: 0,
   relationTypes: [SUCCESS, FAILURE],
   configSchema: z.object({
     scriptLang: z.literal('JS').default('JS'),
     jsScript: z.string().min(1, 'jsScript is required').max(65536),
   }),
-  defaultConfiguration: { scriptLang: 'JS', jsScript: 'return {msg: msg, metadata: metadata, msgType: msgType};' },
+  defaultConfiguration: {
+    scriptLang: 'JS',
+    jsScript: 'return {msg: msg, metadata: metadata, msgType: msgType};',
+  },
   create: (config) => ({
     async onMsg(ctx, msg) {
       const r = await runNodeScript(ctx, config.jsScript, msg);

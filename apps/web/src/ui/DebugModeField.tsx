@@ -1,6 +1,6 @@
 import { Checkbox, FormControlLabel, Stack, Switch, Typography } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { formatDuration } from '../../ui/time';
+import { formatDuration } from './time';
 
 /** Debug mode with the time left before it switches itself off, and "keep on" to pin it. */
 export function DebugModeField({

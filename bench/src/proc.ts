@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+
+const TICK = 100; // USER_HZ on Linux
+
+/** CPU seconds (user + system) of a process and its children already reaped, from /proc/<pid>/stat. */
+export function cpuSeconds(pid: number): number | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    // fields after the command: state(0) ... utime(11) stime(12)
+    return (Number(f[11]) + Number(f[12])) / TICK;
+  } catch {
+    return null;
+  }
+}
+
+function statusKb(pid: number, key: string): number | null {
+  try {
+    const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples one process while a scenario runs: CPU seconds used and peak RSS (MB). The kernel's
+ * high-water mark (VmHWM) is reset at the start when allowed (clear_refs 5), and also sampled.
+ */
+export class ProcMeter {
+  private cpu0: number | null;
+  private peakKb = 0;
+  private timer: NodeJS.Timeout;
+  private hwmReset = false;
+
+  constructor(private readonly pid: number | null) {
+    this.cpu0 = pid ? cpuSeconds(pid) : null;
+    if (pid) {
+      try {
+        writeFileSync(`/proc/${pid}/clear_refs`, '5');
+        this.hwmReset = true;
+      } catch {
+        /* not our process or not permitted: fall back to sampling */
+      }
+    }
+    this.timer = setInterval(() => this.sample(), 200);
+    this.sample();
+  }
+
+  private sample(): void {
+    if (!this.pid) return;
+    const rss = statusKb(this.pid, 'VmRSS');
+    if (rss && rss > this.peakKb) this.peakKb = rss;
+  }
+
+  stop(): { cpuSec: number | null; peakRssMb: number | null } {
+    clearInterval(this.timer);
+    this.sample();
+    if (!this.pid) return { cpuSec: null, peakRssMb: null };
+    const cpu1 = cpuSeconds(this.pid);
+    const hwm = this.hwmReset ? statusKb(this.pid, 'VmHWM') : null;
+    const peak = Math.max(this.peakKb, hwm ?? 0);
+    return {
+      cpuSec: cpu1 !== null && this.cpu0 !== null ? Math.round((cpu1 - this.cpu0) * 100) / 100 : null,
+      peakRssMb: peak ? Math.round(peak / 1024) : null,
+    };
+  }
+}
