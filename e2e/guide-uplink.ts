@@ -75,9 +75,12 @@ export function guideTests(ctx: GuideContext): E2eTest[] {
         await page.getByRole('button', { name: '+ Add converter' }).click();
         await page.getByRole('menuitem', { name: 'Uplink converter' }).click();
         await page.getByRole('textbox', { name: 'Name', exact: true }).fill('MQTT Uplink');
-        await page.locator('.monaco-editor .view-lines').waitFor({ timeout: 30_000 });
-        const code = await page.locator('.monaco-editor .view-lines').innerText();
-        expect(code.includes('Decoder') && code.includes('decodeToString'), `the editor does not hold the guide's decoder: ${code.slice(0, 200)}`);
+        // Monaco renders its lines progressively: wait for the guide's helper to show up
+        const hasGuideScript = await page
+          .waitForFunction(() => /Decoder[\s\S]*decodeToString/.test(document.querySelector('.monaco-editor .view-lines')?.textContent ?? ''), undefined, { timeout: 30_000 })
+          .then(() => true, () => false);
+        const code = (await page.locator('.monaco-editor .view-lines').textContent()) ?? '';
+        expect(hasGuideScript, `the editor does not hold the guide's decoder: ${code.slice(0, 200)}`);
         expect(requested.some((u) => /MonacoEditor|editor\.api/.test(u)), 'Monaco was not loaded lazily on the converter page');
         await page.getByRole('button', { name: 'Add', exact: true }).click();
         await page.waitForURL(new RegExp(`/converters/${UUID}$`));

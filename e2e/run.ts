@@ -19,8 +19,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 async function main(): Promise<number> {
-  rmSync(SHOTS, { recursive: true, force: true }); // only this run's screens
   mkdirSync(SHOTS, { recursive: true });
+  // failure shots of an earlier run would mislead; the named screens are simply overwritten
+  for (const f of readdirSync(SHOTS).filter((n) => n.startsWith('fail-'))) rmSync(path.join(SHOTS, f), { force: true });
   let platform: Platform | null = null;
   let browser: Browser | null = null;
   let passed = 0;

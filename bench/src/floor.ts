@@ -19,7 +19,7 @@ export interface FloorConfig {
   integrationName: string;
 }
 export type ToFloor = { type: 'start'; config: FloorConfig } | { type: 'stop' };
-export type FromFloor = { type: 'ready' } | { type: 'stopped'; received: number; stored: number; errors: number } | { type: 'error'; message: string };
+export type FromFloor = { type: 'ready' } | { type: 'progress'; received: number; stored: number } | { type: 'stopped'; received: number; stored: number; errors: number } | { type: 'error'; message: string };
 
 const BATCH_MAX = 1000;
 const LINGER_MS = 10;
@@ -194,7 +194,9 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
     else cb();
   };
   await client.subscribeAsync(c.filter, { qos: c.qos });
+  const progress = setInterval(() => send({ type: 'progress', received, stored }), 50);
   return async () => {
+    clearInterval(progress);
     const until = Date.now() + 30000;
     while ((queue.length || running) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
     await client.endAsync();

@@ -4,23 +4,23 @@
  * at a fixed rate or as fast as the socket takes it. Reports a cumulative count every 100 ms.
  */
 import mqtt from 'mqtt';
-import { topicOf } from './decoders.js';
 
 export interface PublishPlan {
   mqttUrl: string;
   clientId: string;
   qos: 0 | 1;
-  prefix: string;
-  devices: string[];
+  /** one topic per device, published round robin */
+  topics: string[];
   /** total messages/s of this process; 0 = as fast as possible */
   rate: number;
   durationMs: number;
   /** stop after this many messages (0 = no limit) */
   maxMessages: number;
 }
-export type ToPublisher = { type: 'run'; plan: PublishPlan } | { type: 'go' };
+export type ToPublisher = { type: 'run'; plan: PublishPlan } | { type: 'go' } | { type: 'credit'; upTo: number };
 export type FromPublisher =
   | { type: 'ready' }
+  | { type: 'progress'; sent: number }
   | { type: 'done'; published: number; acked: number; series: [number, number][]; firstAt: number; lastAt: number }
   | { type: 'error'; message: string };
 
@@ -29,7 +29,7 @@ const CHUNK = 200;
 
 async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
   const client = await mqtt.connectAsync(plan.mqttUrl, { clientId: plan.clientId, clean: true, reconnectPeriod: 0, keepalive: 60 });
-  const topics = plan.devices.map((d) => topicOf(plan.prefix, d));
+  const topics = plan.topics;
   const lastT = new Array<number>(topics.length).fill(0);
   send({ type: 'ready' });
   await go;
@@ -48,12 +48,13 @@ async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
     const now = Date.now();
     if (now >= nextMark) {
       series.push([now, sent]);
+      send({ type: 'progress', sent });
       nextMark = now + 100;
     }
     if (now >= end || (plan.maxMessages && sent >= plan.maxMessages)) break;
     let budget = plan.rate ? Math.floor((plan.rate * (now - start)) / 1000) - sent : CHUNK;
     if (plan.maxMessages) budget = Math.min(budget, plan.maxMessages - sent);
-    budget = Math.min(budget, CHUNK);
+    budget = Math.min(budget, CHUNK, credit - sent);
     for (let i = 0; i < budget; i++) {
       const t = Math.max(now, lastT[k]! + 1);
       lastT[k] = t;
@@ -76,9 +77,15 @@ async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
   send({ type: 'done', published: sent, acked: plan.qos === 1 ? acked : sent, series, firstAt: start, lastAt }, () => process.exit(0));
 }
 
+/** flow control for max-rate runs: the orchestrator allows publishing up to this many messages */
+let credit = Infinity;
 let resolveGo: () => void = () => undefined;
 const go = new Promise<void>((r) => (resolveGo = r));
 process.on('message', (m: ToPublisher) => {
   if (m.type === 'go') return resolveGo();
+  if (m.type === 'credit') {
+    credit = m.upTo;
+    return;
+  }
   run(m.plan, go).catch((e: Error) => send({ type: 'error', message: e.message }, () => process.exit(1)));
 });

@@ -250,7 +250,7 @@ async function wireRootRuleChain({ page, baseUrl, screenshot }: ScenarioContext)
 
   const box = (await canvas.boundingBox())!;
   const paletteItem = page.locator('[data-testid="palette-node"][aria-label="Integration Downlink"]');
-  await paletteItem.dragTo(canvas, { targetPosition: { x: box.width * 0.55, y: box.height * 0.85 } });
+  await paletteItem.dragTo(canvas, { targetPosition: { x: box.width * 0.55, y: box.height * 0.75 } });
   const nameInput = page.getByTestId('node-name');
   const dropped = await nameInput.waitFor({ state: 'visible', timeout: 3000 }).then(
     () => true,
@@ -266,14 +266,26 @@ async function wireRootRuleChain({ page, baseUrl, screenshot }: ScenarioContext)
     has: page.locator('[data-testid="rule-node"][data-name="MQTT Integration Downlink"]'),
   });
   await downlinkNode.waitFor();
-  const from = await centre(switchNode.locator('.react-flow__handle.source'));
-  const to = await centre(downlinkNode.locator('.react-flow__handle.target'));
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
-  await page.mouse.move(to.x, to.y, { steps: 8 });
-  await page.mouse.up();
-  await page.getByTestId('relation-list').getByLabel('RPC Request to Device', { exact: true }).check();
+  // the node dialog's backdrop fades out first; a drag started on it would not reach the canvas
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  const relationList = page.getByTestId('relation-list');
+  for (let attempt = 1; ; attempt++) {
+    const from = await centre(switchNode.locator('.react-flow__handle.source'));
+    const to = await centre(downlinkNode.locator('.react-flow__handle.target'));
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move((from.x + to.x) / 2, (from.y + to.y) / 2, { steps: 8 });
+    await page.mouse.move(to.x, to.y, { steps: 8 });
+    await page.mouse.up();
+    const opened = await relationList.waitFor({ timeout: 3000 }).then(
+      () => true,
+      () => false,
+    );
+    if (opened) break;
+    if (attempt === 2)
+      fail('connect', 'dragging from Message Type Switch to the new node did not open the relation picker');
+  }
+  await relationList.getByLabel('RPC Request to Device', { exact: true }).check();
   await page.getByTestId('relation-confirm').click();
   await page.locator('.react-flow__edge-text', { hasText: 'RPC Request to Device' }).waitFor();
   await page.getByTestId('rulechain-fit').click();

@@ -146,6 +146,7 @@ export async function countPoints(p: TestPlatform, deviceId: string, key = 'seq'
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<{ client: net.Socket; upstream: net.Socket }>();
   port = 0;
   private constructor(
     private readonly host: string,
@@ -168,6 +169,9 @@ export class TcpProxy {
       }
       client.pipe(upstream);
       upstream.pipe(client);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
+      client.on('close', () => this.pairs.delete(pair));
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());
     });
@@ -187,6 +191,14 @@ export class TcpProxy {
     this.server = null;
     for (const sock of this.sockets) sock.destroy();
     if (s) await new Promise<void>((r) => s.close(() => r()));
+  }
+
+  /** Open connections stay up but nothing from the service reaches the client any more (a half-dead link). */
+  blackhole(): void {
+    for (const { client, upstream } of this.pairs) {
+      upstream.unpipe(client);
+      upstream.on('data', () => undefined);
+    }
   }
 
   async restore(): Promise<void> {

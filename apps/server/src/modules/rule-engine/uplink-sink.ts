@@ -19,22 +19,17 @@ export interface UplinkMessageLike {
 /** The rule-engine messages of one uplink result, in ThingsBoard's order: created, attributes, telemetry. */
 export function uplinkToMsgs(u: UplinkMessageLike): RuleMsg[] {
   const originator = { entityType: 'DEVICE' as const, id: u.device.id.id };
-  const metadata = {
-    ...u.metadata,
-    integrationName: u.integrationName,
-    deviceName: u.device.name,
-    deviceType: u.device.type,
-  };
+  // One metadata object shared by the uplink's messages (messages are never changed in place).
+  const metadata: Record<string, string> = Object.assign({}, u.metadata);
+  metadata.integrationName = u.integrationName;
+  metadata.deviceName = u.device.name;
+  metadata.deviceType = u.device.type;
   const out: RuleMsg[] = [];
   if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata));
   if (u.attributes && Object.keys(u.attributes).length)
     out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
-  if (u.telemetry?.length) {
-    const ts = u.telemetry[0]!.ts;
-    out.push(
-      newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, { ...metadata, ts: String(ts) }, ts),
-    );
-  }
+  if (u.telemetry?.length)
+    out.push(newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, metadata, u.telemetry[0]!.ts));
   return out;
 }
 

@@ -82,9 +82,7 @@ export function ConverterPage() {
     }
   };
   const addCase = (c: ConverterTestCase) => {
-    const name = window.prompt('Name of the test case', `Case ${(draft.testCases?.length ?? 0) + 1}`);
-    if (!name) return;
-    patch({ testCases: [...(draft.testCases ?? []).filter((x) => x.name !== name), { ...c, name }] });
+    patch({ testCases: [...(draft.testCases ?? []).filter((x) => x.name !== c.name), c] });
     notify('Test case added; save the converter to keep it', 'info');
   };
 

@@ -86,4 +86,23 @@ describe('TestPanel', () => {
       body: { msg: '{"method":"setValue","params":"32"}', msgType: 'RPC_CALL_FROM_SERVER_TO_DEVICE', metadata: { deviceName: 'SN-001', deviceType: 'sensor' }, integrationMetadata: {}, encoder: 'return {}' },
     });
   });
+
+  it('saves the input and the output of a passing run as a named test case', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    const output = JSON.stringify({ deviceName: 'SN-001', deviceType: 'sensor', telemetry: { temperature: 25.1 } });
+    fakeFetch(() => [200, { output, error: '', consoleLines: [] }]);
+    const onSaveCase = vi.fn();
+    renderAt(<TestPanel type="UPLINK" script={GUIDE_DECODER} onSaveCase={onSaveCase} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Test decoder function' }));
+    await screen.findByLabelText('Output');
+    await userEvent.click(screen.getByRole('button', { name: 'Save as test case' }));
+    await userEvent.type(screen.getByLabelText('Test case name'), 'guide payload');
+    await userEvent.click(screen.getByRole('button', { name: 'Keep' }));
+    expect(onSaveCase).toHaveBeenCalledWith({
+      name: 'guide payload',
+      payload: b64('{"value":25.1}'),
+      metadata: { topic: 'tb/mqtt-integration-tutorial/sensors/SN-001/temperature', integrationName: 'MQTT Integration' },
+      expected: JSON.parse(output),
+    });
+  });
 });

@@ -43,6 +43,7 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase }
   const [result, setResult] = useState<TestResponse | null>(null);
   const [inputError, setInputError] = useState<string | null>(null);
   const [recentInfo, setRecentInfo] = useState<string | null>(null);
+  const [caseName, setCaseName] = useState<string | null>(null);
 
   const buildCase = (): (ConverterTestCase & { msg?: string }) | string => {
     if (uplink) {
@@ -156,18 +157,26 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase }
           <Button variant="contained" color="success" onClick={run} disabled={running} startIcon={running ? <CircularProgress size={14} color="inherit" /> : undefined}>
             {uplink ? 'Test decoder function' : 'Test encoder function'}
           </Button>
-          {onSaveCase && (
+          {onSaveCase && caseName === null && <Button onClick={() => setCaseName('')}>Save as test case</Button>}
+        </Stack>
+        {onSaveCase && caseName !== null && (
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+            <TextField label="Test case name" value={caseName} onChange={(e) => setCaseName(e.target.value)} autoFocus sx={{ flex: 1 }} helperText={result && !result.error ? 'Keeps this input and the output above as the expected result.' : 'Keeps this input; it passes when the script runs without error.'} />
             <Button
+              variant="outlined"
+              disabled={!caseName.trim()}
               onClick={() => {
                 const c = buildCase();
                 if (typeof c === 'string') return setInputError(c);
-                onSaveCase({ ...c, expected: result && !result.error ? JSON.parse(result.output) : undefined });
+                onSaveCase({ ...c, name: caseName.trim(), expected: result && !result.error ? JSON.parse(result.output) : undefined });
+                setCaseName(null);
               }}
             >
-              Save as test case
+              Keep
             </Button>
-          )}
-        </Stack>
+            <Button onClick={() => setCaseName(null)}>Cancel</Button>
+          </Stack>
+        )}
         {result && (
           <Box>
             {result.error ? (

@@ -150,8 +150,11 @@ async function main(): Promise<void> {
       return rate;
     };
 
+    // Warm both paths first: devices created, scripts compiled, chain loaded, JIT warm.
     runtime.setUplinkSink(directSink);
-    await run('warm-up', 'warm'); // devices created, scripts compiled, JIT warm
+    await run('warm-up direct', 'wd');
+    runtime.setUplinkSink(chainSink);
+    await run('warm-up chain', 'wc');
     const direct: number[] = [];
     const chain: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {

@@ -1,5 +1,36 @@
 import type { DeviceData, TelemetryPort } from './ports.js';
 
+/** One item per device: telemetry appended, attributes of later messages overriding earlier ones. */
+export function mergeByDevice(items: DeviceData[]): DeviceData[] {
+  const first = new Map<string, number>();
+  const out: DeviceData[] = [];
+  const owned = new Set<number>();
+  for (const it of items) {
+    const key = it.tenantId + it.deviceId;
+    const at = first.get(key);
+    if (at === undefined) {
+      first.set(key, out.length);
+      out.push(it);
+      continue;
+    }
+    let m = out[at]!;
+    // Copy once before changing: the items belong to the nodes that wrote them.
+    if (!owned.has(at)) {
+      m = {
+        tenantId: m.tenantId,
+        deviceId: m.deviceId,
+        ...(m.telemetry ? { telemetry: [...m.telemetry] } : {}),
+        ...(m.attributes ? { attributes: { ...m.attributes } } : {}),
+      };
+      out[at] = m;
+      owned.add(at);
+    }
+    if (it.telemetry) (m.telemetry ??= []).push(...it.telemetry);
+    if (it.attributes) m.attributes = Object.assign(m.attributes ?? {}, it.attributes);
+  }
+  return out;
+}
+
 interface PendingWrite {
   item: DeviceData;
   resolve: () => void;
@@ -72,7 +103,7 @@ export class BatchRun {
     let error: unknown = null;
     try {
       this.commits++;
-      await this.telemetry.saveBatch(wave.map((w) => w.item));
+      await this.telemetry.saveBatch(mergeByDevice(wave.map((w) => w.item)));
     } catch (e) {
       error = e;
       this.writeErrors.push(e);

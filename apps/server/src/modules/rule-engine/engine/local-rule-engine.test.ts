@@ -115,7 +115,10 @@ describe('rule engine', () => {
     );
     const r = await e.tellBatch(TENANT, msgs);
     expect(telemetry.batches).toHaveLength(1);
-    expect(telemetry.batches[0]).toHaveLength(50);
+    // one item for the device, with all 25 telemetry entries and the last attribute values
+    expect(telemetry.batches[0]).toHaveLength(1);
+    expect(telemetry.batches[0]![0]!.telemetry).toHaveLength(25);
+    expect(telemetry.batches[0]![0]!.attributes).toEqual({ a: 48 });
     expect(r.writeErrors).toEqual([]);
   });
 

@@ -118,7 +118,7 @@ export class LocalRuleEngine extends RuleEngine {
     relation?: string,
     error?: string,
   ): void {
-    if (node.debugUntil < this.now()) return;
+    if (node.debugUntil === 0 || node.debugUntil < this.now()) return;
     const body: RuleNodeDebugEventBody = {
       type,
       msgId: msg.id,

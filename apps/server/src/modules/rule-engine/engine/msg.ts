@@ -1,6 +1,9 @@
 import type { EntityType, RuleMsg } from '@bridgeboard/contracts';
 import { newId } from '../../../common/ids.js';
 
+/** The parsed data of messages made here from an object, so nodes on the hot path need not parse it back. */
+const parsed = new WeakMap<RuleMsg, unknown>();
+
 export function newMsg(
   type: string,
   originator: { entityType: EntityType; id: string },
@@ -8,14 +11,10 @@ export function newMsg(
   metadata: Record<string, string> = {},
   ts = Date.now(),
 ): RuleMsg {
-  return {
-    id: newId(),
-    type,
-    originator,
-    data: typeof data === 'string' ? data : JSON.stringify(data),
-    metadata,
-    ts,
-  };
+  if (typeof data === 'string') return { id: newId(), type, originator, data, metadata, ts };
+  const msg: RuleMsg = { id: newId(), type, originator, data: JSON.stringify(data), metadata, ts };
+  parsed.set(msg, data);
+  return msg;
 }
 
 /** The message with some fields replaced (messages are never changed in place: other branches hold them too). */
@@ -24,7 +23,9 @@ export const transformMsg = (
   change: Partial<Pick<RuleMsg, 'type' | 'data' | 'metadata'>>,
 ): RuleMsg => ({ ...msg, ...change });
 
+/** The message data as a value; treat it as read-only (it may be shared with the message's creator). */
 export function parseData(msg: RuleMsg): unknown {
+  if (parsed.has(msg)) return parsed.get(msg);
   try {
     return JSON.parse(msg.data);
   } catch {

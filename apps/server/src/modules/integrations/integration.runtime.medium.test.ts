@@ -1,0 +1,89 @@
+import mqtt from 'mqtt';
+import { io } from 'socket.io-client';
+import { bearer, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import { IntegrationRuntime } from './runtime/integration-runtime.js';
+import { countPoints, createConverter, createIntegration, deviceByName, dropSession, mqttTarget, publisher, publishSeq, rnd, SEQ_DECODER, TcpProxy, waitStatus } from './test-kit.js';
+
+describe('integration runtime', () => {
+  let p: TestPlatform;
+  let converterId: string;
+  beforeAll(async () => {
+    p = await startTestPlatform({ INTEGRATION_HEARTBEAT_SEC: '1', INTEGRATION_RECONNECT_MIN_MS: '100', INTEGRATION_RECONNECT_MAX_MS: '1000' });
+    converterId = await createConverter(p, SEQ_DECODER);
+  });
+  afterAll(async () => {
+    await p.stop();
+  });
+
+  it('notices a connection that is up but silent while the broker still delivers, reconnects and receives everything', async () => {
+    const t = mqttTarget(p);
+    const proxy = await TcpProxy.start(t.host, t.port);
+    const clientId = `bb-silent-${rnd()}`;
+    const prefix = `${rnd()}/silent`;
+    const name = `S-${rnd()}`;
+    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], host: '127.0.0.1', port: proxy.port, clientId });
+    await waitStatus(p, id, 'CONNECTED');
+    const pub = await publisher(p.mqttUrl);
+    const base = Date.now() - 10_000;
+    await publishSeq(pub, (i) => `${prefix}/${i}`, 50, { qos: 1, names: [name], base });
+    const dev = await eventually(() => deviceByName(p, name));
+    await eventually(async () => (await countPoints(p, dev.id.id)) === 50).catch(async (e) => {
+      const st = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
+      const all = await p.db.query('SELECT entity_id, key, ts, long_v FROM ts_kv LIMIT 5');
+      const ev = (await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=5&page=0`).set(bearer(p.tenantToken))).body;
+      throw new Error(`${(e as Error).message}: ${await countPoints(p, dev.id.id)} stored; ${JSON.stringify(st)} ${JSON.stringify(all)} ${dev.id.id} ${JSON.stringify(ev)}`);
+    });
+    proxy.blackhole();
+    await publishSeq(pub, (i) => `${prefix}/${i}`, 100, { qos: 1, names: [name], base, from: 50 });
+    const seen = await waitStatus(p, id, /^ERROR: connected, but the broker stopped delivering/, 10000);
+    expect(seen).toBe('ERROR: connected, but the broker stopped delivering messages; reconnecting');
+    await waitStatus(p, id, 'CONNECTED');
+    await eventually(async () => (await countPoints(p, dev.id.id)) === 100, 15000);
+    await pub.endAsync();
+    await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
+    await proxy.close();
+    await dropSession(p.mqttUrl, clientId);
+  }, 40000);
+
+  it('publishes downlinks while connected (counted, with a debug event) and refuses them with 409 when not', async () => {
+    const prefix = `${rnd()}/down`;
+    const { id, body } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/up/#`, qos: 0 }], cleanSession: true, debugMode: true });
+    await waitStatus(p, id, 'CONNECTED');
+    const sub = await mqtt.connectAsync(p.mqttUrl, { clientId: `bb-sub-${rnd()}` });
+    const got: string[] = [];
+    sub.on('message', (_t, m) => got.push(m.toString()));
+    await sub.subscribeAsync(`${prefix}/SN-001/rx`);
+    const tenantId = (body.tenantId as { id: string }).id;
+    const runtime = p.app.get(IntegrationRuntime);
+    await runtime.publish(tenantId, id, `${prefix}/SN-001/rx`, Buffer.from('{"value":32}'));
+    await eventually(async () => got.length === 1);
+    expect(got).toEqual(['{"value":32}']);
+    const status = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
+    expect(status.messagesOut).toBe(1);
+    const events = await eventually(async () => {
+      const r = await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=50&page=0`).set(bearer(p.tenantToken));
+      return r.body.data.find((e: { body: { type: string } }) => e.body.type === 'Downlink');
+    });
+    expect(events.body).toMatchObject({ type: 'Downlink', topic: `${prefix}/SN-001/rx`, in: '{"value":32}', status: 'OK' });
+    await p.http().post('/api/integration').set(bearer(p.tenantToken)).send({ ...body, enabled: false, status: undefined });
+    await expect(runtime.publish(tenantId, id, `${prefix}/x`, Buffer.from('x'))).rejects.toMatchObject({ status: 409 });
+    await sub.endAsync();
+  });
+
+  it('pushes integration status and counters to a subscribed browser', async () => {
+    const prefix = `${rnd()}/live`;
+    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 0 }], cleanSession: true });
+    const s = io(p.url, { path: '/socket.io', transports: ['websocket'], auth: { token: p.tenantToken }, reconnection: false });
+    const pushes: { integrationId: string; status: string; messagesIn: number }[] = [];
+    s.on('integrationStatus', (x) => pushes.push(x));
+    await new Promise<void>((r) => s.once('connect', () => r()));
+    expect(await s.emitWithAck('subscribe', { room: `integration:${id}` })).toEqual({ ok: true });
+    await waitStatus(p, id, 'CONNECTED');
+    const pub = await publisher(p.mqttUrl);
+    await publishSeq(pub, (i) => `${prefix}/${i}`, 3, { qos: 0, names: [`L-${rnd()}`] });
+    await eventually(async () => pushes.some((x) => x.messagesIn === 3 && x.status === 'CONNECTED'));
+    expect(pushes.every((x) => x.integrationId === id)).toBe(true);
+    s.disconnect();
+    await pub.endAsync();
+  });
+});

@@ -1,0 +1,199 @@
+import { execSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import pg from 'pg';
+import { Api } from './api.js';
+import { startMosquitto } from './broker.js';
+import { startPlatform, type PlatformHandle } from './platform.js';
+import { runLoad, runManyIntegrations, runNewDevices, type Ctx, type Measure, type NewDevices } from './scenarios.js';
+import { ROOT } from './platform.js';
+
+export interface BenchOptions {
+  scenarios: number[];
+  /** steady window per scenario, s (scenario 3 defaults to 60) */
+  durationSec?: number;
+  warmupSec: number;
+  publishers: number;
+  floor: boolean;
+  platform: 'dist' | 'source';
+  /** use a running platform instead of starting one */
+  url?: string;
+  pid?: number;
+  databaseUrl?: string;
+  mqttUrl?: string;
+  cpuProfDir?: string;
+  tenant: { username: string; password: string };
+  log(m: string): void;
+}
+
+export interface ScenarioResult {
+  id: number;
+  name: string;
+  target: string;
+  platform: Measure | NewDevices | (Measure & { integrations: number });
+  floor?: Measure | NewDevices;
+  /** headline figure / the floor's */
+  ratio?: number | null;
+  /** measured against the target */
+  pass: boolean | null;
+  verdict: string;
+}
+
+export interface BenchRun {
+  startedAt: string;
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; uptimeBefore: string; uptimeAfter?: string; loadavgBefore: number[]; loadavgAfter?: number[] };
+  commit: string;
+  dirty: boolean;
+  setup: string;
+  options: Omit<BenchOptions, 'log' | 'tenant'>;
+  results: ScenarioResult[];
+}
+
+const sh = (cmd: string) => {
+  try {
+    return execSync(cmd, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return '';
+  }
+};
+
+export const NAMES: Record<number, string> = {
+  1: 'QoS 0 max rate, 1,000 devices',
+  2: 'QoS 1 at-least-once, max rate',
+  3: 'fixed 5,000 msgs/s latency',
+  4: '10,000 new devices',
+  5: 'scenario 1, converter debug on',
+  6: '100 integrations x 100 msgs/s',
+};
+
+export async function runBench(o: BenchOptions): Promise<BenchRun> {
+  const run: BenchRun = {
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model ?? '',
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      uptimeBefore: sh('uptime'),
+      loadavgBefore: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    },
+    commit: sh('git rev-parse HEAD'),
+    dirty: sh('git status --porcelain') !== '',
+    setup: '',
+    options: { ...o, log: undefined, tenant: undefined } as unknown as BenchRun['options'],
+    results: [],
+  };
+  let broker: Awaited<ReturnType<typeof startMosquitto>> = null;
+  let platform: PlatformHandle;
+  if (o.url) {
+    if (!o.databaseUrl || !o.mqttUrl) throw new Error('--url needs --database-url and --mqtt-url (the ones that platform uses)');
+    platform = { url: o.url, pid: o.pid ?? null, dbUrl: o.databaseUrl, mqttUrl: o.mqttUrl, how: `running platform at ${o.url}`, stop: async () => undefined };
+  } else {
+    let mqttUrl = o.mqttUrl;
+    if (!mqttUrl) {
+      broker = await startMosquitto();
+      mqttUrl = broker?.url;
+    }
+    o.log(`starting the platform (${o.platform})…`);
+    platform = await startPlatform({ from: o.platform, databaseUrl: o.databaseUrl, mqttUrl, cpuProfDir: o.cpuProfDir, log: o.log });
+    if (broker) platform.how = platform.how.replace(broker.url, `${broker.url} (private Mosquitto)`);
+  }
+  run.setup = platform.how;
+  o.log(`platform: ${platform.how}`);
+  const pool = new pg.Pool({ connectionString: platform.dbUrl, max: 3 });
+  try {
+    const api = new Api(platform.url);
+    await api.login(o.tenant.username, o.tenant.password);
+    const t = await pool.query<{ tenant_id: string }>('SELECT tenant_id FROM tb_user WHERE email = $1', [o.tenant.username]);
+    const ctx: Ctx = { p: platform, api, pool, tenantId: t.rows[0]!.tenant_id, tag: randomBytes(3).toString('hex'), publishers: o.publishers, log: o.log };
+    const warmupMs = o.warmupSec * 1000;
+    const win = (def: number) => (o.durationSec ?? def) * 1000;
+    const both = async <T>(f: (target: 'platform' | 'floor') => Promise<T>): Promise<[T, T | undefined]> => {
+      const p = await f('platform');
+      const fl = o.floor ? await f('floor') : undefined;
+      return [p, fl];
+    };
+    const s1rate: { v: number | null } = { v: null };
+    for (const id of o.scenarios) {
+      o.log(`scenario ${id}: ${NAMES[id]}…`);
+      const r = await scenario(id, ctx, o, warmupMs, win, both, s1rate);
+      run.results.push(r);
+      o.log(`  ${r.verdict}`);
+    }
+  } finally {
+    await pool.end();
+    await platform.stop();
+    await broker?.stop();
+  }
+  run.machine.uptimeAfter = sh('uptime');
+  run.machine.loadavgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  return run;
+}
+
+type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;
+const ratioOf = (a: number | null | undefined, b: number | null | undefined) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
+
+async function scenario(id: number, ctx: Ctx, o: BenchOptions, warmupMs: number, win: (d: number) => number, both: Both, s1: { v: number | null }): Promise<ScenarioResult> {
+  const base = { id, name: NAMES[id]! };
+  switch (id) {
+    case 1:
+    case 5: {
+      const spec = { key: `s${id}`, qos: 0 as const, devices: 1000, rate: 0, warmupMs, windowMs: win(20), debug: id === 5 };
+      const [p, f] = id === 1 ? await both((t) => runLoad(ctx, t, spec)) : [await runLoad(ctx, 'platform', spec), undefined];
+      if (id === 1) {
+        s1.v = p.committedRate;
+        const ratio = ratioOf(p.committedRate, f?.committedRate);
+        const pass = p.committedRate >= 30000 && (ratio === null || ratio >= 0.75);
+        return { ...base, target: '>= 30,000 msgs/s and >= 0.75 x floor', platform: p, floor: f, ratio, pass, verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}` };
+      }
+      const slower = s1.v ? Math.round((1 - p.committedRate / s1.v) * 1000) / 10 : null;
+      return { ...base, target: '<= 30% slower than scenario 1', platform: p, ratio: ratioOf(p.committedRate, s1.v), pass: slower === null ? null : slower <= 30, verdict: `${p.committedRate} msgs/s committed; ${slower ?? '?'}% slower than scenario 1` };
+    }
+    case 2: {
+      const spec = { key: 's2', qos: 1 as const, devices: 1000, rate: 0, warmupMs, windowMs: win(20) };
+      const [p, f] = await both((t) => runLoad(ctx, t, spec));
+      const ratio = ratioOf(p.committedRate, f?.committedRate);
+      return { ...base, target: '>= 15,000 msgs/s, 0 lost', platform: p, floor: f, ratio, pass: p.committedRate >= 15000 && p.lost === 0, verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}` };
+    }
+    case 3: {
+      const spec = { key: 's3', qos: 0 as const, devices: 1000, rate: 5000, warmupMs, windowMs: win(60), latency: true };
+      const [p, f] = await both((t) => runLoad(ctx, t, spec));
+      const c = p.latencyCommitted?.p99 ?? null;
+      const b = p.latencyBrowser?.p99 ?? null;
+      return {
+        ...base,
+        target: 'p99 committed <= 50 ms, browser <= 100 ms',
+        platform: p,
+        floor: f,
+        ratio: ratioOf(c, f?.latencyCommitted?.p99),
+        pass: c !== null && b !== null && c <= 50 && b <= 100 && p.lost === 0,
+        verdict: `p50/p95/p99 committed ${p.latencyCommitted?.p50}/${p.latencyCommitted?.p95}/${c} ms (floor p99 ${f?.latencyCommitted?.p99 ?? '-'}), browser ${p.latencyBrowser?.p50}/${p.latencyBrowser?.p95}/${b} ms; ${p.committedRate} msgs/s, lost ${p.lost}`,
+      };
+    }
+    case 4: {
+      const [p, f] = await both((t) => runNewDevices(ctx, t, 10000));
+      const pass = p.allExistMs !== null && p.allExistMs <= 10000 && p.duplicateRows === 0 && (p.duplicateCreatedEvents ?? 0) === 0;
+      return {
+        ...base,
+        target: 'all exist <= 10 s, 0 duplicates',
+        platform: p,
+        floor: f,
+        ratio: ratioOf(p.allExistMs, f?.allExistMs),
+        pass,
+        verdict: `${p.existing}/${p.devices} exist after ${p.allExistMs ?? '>120000'} ms (floor ${f?.allExistMs ?? '-'} ms); duplicates ${p.duplicateRows} rows, ${p.duplicateCreatedEvents} created events`,
+      };
+    }
+    case 6: {
+      const p = await runManyIntegrations(ctx, 100, 100, warmupMs, win(20));
+      return {
+        ...base,
+        target: 'all 10,000 msgs/s stored, RSS <= 400 MB',
+        platform: p,
+        pass: p.lost === 0 && p.committedRate >= 9500 && (p.peakRssMb ?? Infinity) <= 400,
+        verdict: `${p.committedRate} msgs/s committed of ${p.publishedRate} published, lost ${p.lost}, peak RSS ${p.peakRssMb} MB`,
+      };
+    }
+    default:
+      throw new Error(`no scenario ${id} (there are 1-6)`);
+  }
+}

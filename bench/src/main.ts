@@ -1,0 +1,87 @@
+/**
+ * `pnpm bench`: the ingest benchmark. Starts the platform (built, or --platform source), creates the
+ * guide's converter and integrations over REST, drives MQTT load from separate publisher processes,
+ * and runs the floor reference in the same run. Prints a table; writes bench/results/<time>.json.
+ */
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { runBench } from './bench.js';
+import { ROOT } from './platform.js';
+import { table } from './report.js';
+
+const HELP = `pnpm bench [options]
+  --scenarios 1,2,3,4,5,6   which scenarios (default: all)
+  --duration <s>            steady measuring window per scenario (default 20; scenario 3: 60)
+  --warmup <s>              warm-up before the window (default 5)
+  --publishers <n>          publisher processes (default 2)
+  --no-floor                skip the floor reference
+  --platform dist|source    start the built server (default when apps/server/dist exists) or run it from source
+  --url <http://...>        use a running platform (with --database-url, --mqtt-url, optionally --pid)
+  --database-url <url>      Postgres server (default: $DATABASE_URL, else the platform's embedded Postgres)
+  --mqtt-url <url>          broker (default: $MQTT_URL, else a private Mosquitto when installed, else embedded aedes)
+  --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
+  --username/--password     tenant admin (default tenant@example.com / tenant)`;
+
+const { values: a } = parseArgs({
+  options: {
+    scenarios: { type: 'string', default: '1,2,3,4,5,6' },
+    duration: { type: 'string' },
+    warmup: { type: 'string', default: '5' },
+    publishers: { type: 'string', default: '2' },
+    'no-floor': { type: 'boolean', default: false },
+    platform: { type: 'string' },
+    url: { type: 'string' },
+    pid: { type: 'string' },
+    'database-url': { type: 'string' },
+    'mqtt-url': { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    username: { type: 'string', default: 'tenant@example.com' },
+    password: { type: 'string', default: 'tenant' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (a.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
+if (scenarios.some((s) => !Number.isInteger(s) || s < 1 || s > 6)) {
+  process.stderr.write(`--scenarios takes numbers 1 to 6 separated by commas, not '${a.scenarios}'\n`);
+  process.exit(2);
+}
+const platform = (a.platform ?? (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
+if (platform !== 'dist' && platform !== 'source') {
+  process.stderr.write(`--platform is dist or source, not '${a.platform}'\n`);
+  process.exit(2);
+}
+const resultsDir = path.join(ROOT, 'bench/results');
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+const cpuProfDir = a['cpu-prof'] ? path.join(resultsDir, 'profiles', stamp) : undefined;
+const log = (m: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
+
+const run = await runBench({
+  scenarios,
+  durationSec: a.duration ? Number(a.duration) : undefined,
+  warmupSec: Number(a.warmup),
+  publishers: Number(a.publishers),
+  floor: !a['no-floor'],
+  platform,
+  url: a.url,
+  pid: a.pid ? Number(a.pid) : undefined,
+  databaseUrl: a['database-url'] ?? (process.env.DATABASE_URL || undefined),
+  mqttUrl: a['mqtt-url'] ?? (process.env.MQTT_URL || undefined),
+  cpuProfDir,
+  tenant: { username: a.username!, password: a.password! },
+  log,
+});
+mkdirSync(resultsDir, { recursive: true });
+const file = path.join(resultsDir, `${stamp}.json`);
+writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);
+process.stdout.write(
+  `\n${table(run)}\n\n${run.machine.cpus} CPUs (${run.machine.cpuModel}), Node ${run.machine.node}, commit ${run.commit.slice(0, 10)}${run.dirty ? ' (+ uncommitted changes)' : ''}\n` +
+    `setup: ${run.setup}\nbefore: ${run.machine.uptimeBefore}\nafter:  ${run.machine.uptimeAfter}\n` +
+    `Latency: publish time is in the payload; "commit" is read back by polling ts_kv_latest (upper bound, see JSON pollMs), "browser" is a socket.io client's arrival time.\n` +
+    `written ${path.relative(ROOT, file)}${cpuProfDir ? `; CPU profile in ${path.relative(ROOT, cpuProfDir)}` : ''}\n`,
+);
+process.exit(0);
