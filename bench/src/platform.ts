@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -108,6 +108,8 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
     mqttUrl = `mqtt://127.0.0.1:${bp}`;
   }
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+  // for investigations, e.g. BENCH_PLATFORM_NODE_ARGS=--trace-gc BENCH_PLATFORM_LOG=/tmp/platform.log
+  prof.push(...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean));
   const dist = path.join(SERVER, 'dist/main.js');
   let args: string[];
   if (o.from === 'dist') {
@@ -119,6 +121,11 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
   }
   const child = spawn(process.execPath, args, { cwd: SERVER, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  if (process.env.BENCH_PLATFORM_LOG) {
+    const out = createWriteStream(process.env.BENCH_PLATFORM_LOG);
+    child.stdout!.pipe(out);
+    child.stderr!.pipe(out);
+  }
   const url = await waitForStart(child, exited, o.log);
   if (!o.databaseUrl) {
     const pw = readFileSync(path.join(tmp, 'pg.password'), 'utf8').trim();

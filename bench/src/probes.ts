@@ -55,6 +55,8 @@ export class CommitProbe {
 export class LiveProbe {
   readonly samples: number[] = [];
   readonly created = new Map<string, number>();
+  /** messagesIn per integration, from the platform's integrationStatus pushes */
+  readonly messagesIn = new Map<string, number>();
   private socket: Socket;
   from = Infinity;
 
@@ -64,6 +66,7 @@ export class LiveProbe {
       const now = Date.now();
       for (const p of m.data.temperature ?? []) if (p.ts >= this.from) this.samples.push(now - p.ts);
     });
+    socket.on('integrationStatus', (m: { integrationId: string; messagesIn: number }) => this.messagesIn.set(m.integrationId, m.messagesIn));
     socket.on('device', (m: { event: string; device: { name: string } }) => {
       if (m.event === 'created') this.created.set(m.device.name, (this.created.get(m.device.name) ?? 0) + 1);
     });

@@ -96,10 +96,15 @@ export async function pipeline(ctx: Ctx, target: Target, prefix: string, spec: P
     clientId: `bb-bench-int-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
   });
   await ctx.api.waitConnected(id);
+  // flow control reads the platform's own status pushes (every 250 ms) rather than polling REST,
+  // so the benchmark adds no request load to the process it measures
+  const status = await LiveProbe.connect(ctx.p.url, ctx.api.accessToken);
+  await status.subscribe([`integration:${id}`]);
   return {
     pid: ctx.p.pid,
-    received: async () => (await ctx.api.integrationStatus(id)).messagesIn,
+    received: async () => status.messagesIn.get(id) ?? 0,
     stop: async () => {
+      status.close();
       await ctx.api.deleteIntegration(id);
       await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
     },

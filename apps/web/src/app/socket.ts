@@ -7,6 +7,10 @@
  * Rooms: 'device:<id>' | 'integration:<id>' | 'converter:<id>' | 'rulenode:<id>' | 'tenant'.
  * A handler only gets events about its room's entity (by deviceId / integrationId / entityId),
  * except 'tenant' handlers, which get every event. Rooms are joined again after a reconnect.
+ *
+ * Once the server has confirmed the room (and again after every reconnect) the handler gets the
+ * pseudo-event 'subscribed': reload what you showed then, so nothing sent between your first
+ * request and the join (or while disconnected) is missed.
  */
 import { io, type Socket } from 'socket.io-client';
 import { onTokensChanged, refreshTokens, tokens } from './api';
@@ -17,6 +21,7 @@ export const LIVE_EVENTS = ['telemetry', 'attributes', 'device', 'integrationSta
 
 let socket: Socket | null = null;
 const handlers = new Map<string, Set<LiveHandler>>();
+const joined = new Set<string>();
 const statusListeners = new Set<(connected: boolean) => void>();
 
 function roomMatches(room: string, payload: unknown): boolean {
@@ -32,7 +37,9 @@ function roomMatches(room: string, payload: unknown): boolean {
 
 function join(s: Socket, room: string): void {
   s.emit('subscribe', { room }, (ack?: { ok: boolean; error?: string }) => {
-    if (ack && !ack.ok) console.warn(`Live updates for ${room} refused: ${ack.error ?? 'unknown reason'}`);
+    if (ack && !ack.ok) return console.warn(`Live updates for ${room} refused: ${ack.error ?? 'unknown reason'}`);
+    joined.add(room);
+    handlers.get(room)?.forEach((h) => h('subscribed', { room }));
   });
 }
 
@@ -47,7 +54,10 @@ function connect(): Socket {
     for (const room of handlers.keys()) join(s, room);
     statusListeners.forEach((l) => l(true));
   });
-  s.on('disconnect', () => statusListeners.forEach((l) => l(false)));
+  s.on('disconnect', () => {
+    joined.clear();
+    statusListeners.forEach((l) => l(false));
+  });
   s.on('connect_error', (err) => {
     statusListeners.forEach((l) => l(false));
     // An expired access token: refresh it and try again (the auth callback reads the new one).
@@ -70,19 +80,21 @@ onTokensChanged(() => {
 
 export function subscribe(room: string, handler: LiveHandler): () => void {
   const s = connect();
-  let set = handlers.get(room);
-  if (!set) {
-    set = new Set();
-    handlers.set(room, set);
+  const existing = handlers.get(room);
+  if (existing) {
+    existing.add(handler);
+    if (joined.has(room)) queueMicrotask(() => handlers.get(room)?.has(handler) && handler('subscribed', { room }));
+  } else {
+    handlers.set(room, new Set([handler]));
     if (s.connected) join(s, room);
   }
-  set.add(handler);
   return () => {
     const cur = handlers.get(room);
     if (!cur) return;
     cur.delete(handler);
     if (cur.size === 0) {
       handlers.delete(room);
+      joined.delete(room);
       if (s.connected) s.emit('unsubscribe', { room });
     }
   };
@@ -107,4 +119,5 @@ export function closeSocket(): void {
   socket?.disconnect();
   socket = null;
   handlers.clear();
+  joined.clear();
 }

@@ -55,6 +55,7 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
 
   const room = ROOM[entityType] ? `${ROOM[entityType]}:${entityId}` : null;
   useSocket(room, (ev, payload) => {
+    if (ev === 'subscribed' && page === 0) return events.reload();
     if (ev !== 'debugEvent') return;
     const e = (payload as { event?: DebugEvent }).event;
     if (!e) return;

@@ -1,3 +1,5 @@
+import { Aedes } from 'aedes';
+import net from 'node:net';
 import { bearer, createTestDatabase, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import {
   countPoints,
@@ -57,6 +59,60 @@ describe('uplink delivery through faults', () => {
     await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
     await proxy.close();
     await dropSession(p.mqttUrl, clientId);
+  }, 60000);
+
+  it('loses no QoS 1 message when the broker itself restarts mid-stream (in-process aedes keeping its persistence)', async () => {
+    type Persistence = NonNullable<Parameters<typeof Aedes.createBroker>[0]>['persistence'];
+    const startBroker = async (port: number, persistence?: Persistence) => {
+      const aedes = await Aedes.createBroker(persistence ? { persistence } : {});
+      const server = net.createServer(aedes.handle);
+      const sockets = new Set<net.Socket>();
+      server.on('connection', (s) => (sockets.add(s), s.on('close', () => sockets.delete(s))));
+      await new Promise<void>((r) => server.listen(port, '127.0.0.1', () => r()));
+      return {
+        aedes,
+        port: (server.address() as net.AddressInfo).port,
+        stop: () =>
+          new Promise<void>((r) => {
+            sockets.forEach((s) => s.destroy());
+            server.close(() => aedes.close(() => r()));
+          }),
+      };
+    };
+    let broker = await startBroker(0);
+    const port = broker.port;
+    const url = `mqtt://127.0.0.1:${port}`;
+    const prefix = `${rnd()}/seq`;
+    const name = `BR-${rnd()}`;
+    const converterId = await createConverter(p, SEQ_DECODER);
+    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], host: '127.0.0.1', port, clientId: `bb-br-${rnd()}` });
+    await waitStatus(p, id, 'CONNECTED');
+    const pub = await publisher(url, { clean: false, clientId: `bb-pub-${rnd()}` });
+    const N = 600;
+    let restarted: Promise<void> | null = null;
+    await publishSeq(pub, (i) => `${prefix}/${i}`, N, {
+      qos: 1,
+      names: [name],
+      perTick: 20,
+      tickMs: 10,
+      onProgress: (sent) => {
+        if (sent !== 200) return;
+        const persistence = (broker.aedes as unknown as { persistence: Persistence }).persistence;
+        restarted = broker.stop().then(async () => {
+          await new Promise((r) => setTimeout(r, 1000));
+          broker = await startBroker(port, persistence);
+        });
+      },
+    });
+    await restarted;
+    const dev = await eventually(() => deviceByName(p, name));
+    await eventually(async () => (await countPoints(p, dev.id.id)) === N, 30000).catch(async (e) => {
+      throw new Error(`${(e as Error).message}: stored ${await countPoints(p, dev.id.id)} of ${N}`);
+    });
+    await waitStatus(p, id, 'CONNECTED');
+    await pub.endAsync();
+    await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
+    await broker.stop();
   }, 60000);
 
   it('stores exactly 50 devices when 500 messages for 50 brand-new names arrive at once on two integrations', async () => {

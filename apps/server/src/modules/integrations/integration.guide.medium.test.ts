@@ -16,7 +16,7 @@ describe('the MQTT integration guide, replayed', () => {
     const auth = bearer(p.tenantToken);
     const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
     const converterId = await createConverter(p, GUIDE_DECODER);
-    const { id, body } = await createIntegration(p, { name: 'MQTT Integration', converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 0 }], cleanSession: true, debugMode: true });
+    const { id, body } = await createIntegration(p, { name: 'MQTT Integration', converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 0 }], cleanSession: true, debugMode: true, metadata: { region: 'eu-1' } });
     expect(body).toMatchObject({ type: 'MQTT', enabled: true, name: 'MQTT Integration' });
     await waitStatus(p, id, 'CONNECTED');
     const pub = await publisher(p.mqttUrl);
@@ -51,7 +51,7 @@ describe('the MQTT integration guide, replayed', () => {
       type: 'Uplink',
       inContentType: 'JSON',
       status: 'OK',
-      metadata: { topic: `${prefix}/SN-001/temperature`, integrationName: 'MQTT Integration' },
+      metadata: { topic: `${prefix}/SN-001/temperature`, integrationName: 'MQTT Integration', region: 'eu-1' },
     });
     await pub.endAsync();
   });

@@ -70,6 +70,33 @@ describe('integration runtime', () => {
     await sub.endAsync();
   });
 
+  it('records uplink debug events while debug mode is on and switches it off by itself after the auto-off time', async () => {
+    const auth = bearer(p.tenantToken);
+    const prefix = `${rnd()}/dbg`;
+    const name = `D-${rnd()}`;
+    const { id, body } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 0 }], cleanSession: true, debugMode: true });
+    expect(body.debugModeUntil).toBeGreaterThan(Date.now());
+    await waitStatus(p, id, 'CONNECTED');
+    const pub = await publisher(p.mqttUrl);
+    const uplinks = async () =>
+      ((await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=100&page=0`).set(auth)).body.data as { body: { type: string } }[]).filter(
+        (e) => e.body.type === 'Uplink',
+      ).length;
+    await publishSeq(pub, (i) => `${prefix}/${i}`, 1, { qos: 0, names: [name] });
+    await eventually(async () => (await uplinks()) === 1);
+    // debug mode switched on two hours ago (auto-off is 15 min by default)
+    await p.db.query('UPDATE integration SET debug_mode_since = $2 WHERE id = $1', [id, Date.now() - 2 * 3600_000]);
+    const cur = (await p.http().get(`/api/integration/${id}`).set(auth)).body;
+    expect(cur.debugModeUntil).toBeLessThan(Date.now());
+    await p.http().post('/api/integration').set(auth).send({ ...cur, status: undefined, name: `${cur.name} (renamed)` });
+    await waitStatus(p, id, 'CONNECTED');
+    await publishSeq(pub, (i) => `${prefix}/${i}`, 3, { qos: 0, names: [name], from: 1 });
+    await eventually(async () => (await p.http().get(`/api/integration/${id}/status`).set(auth)).body.messagesIn >= 2);
+    await eventually(async () => (await p.http().get(`/api/integration/${id}`).set(auth)).body.debugMode === false);
+    expect(await uplinks()).toBe(1);
+    await pub.endAsync();
+  });
+
   it('pushes integration status and counters to a subscribed browser', async () => {
     const prefix = `${rnd()}/live`;
     const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 0 }], cleanSession: true });

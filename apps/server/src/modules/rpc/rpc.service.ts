@@ -49,6 +49,7 @@ export class RpcService {
   }
 
   async call(tenantId: string, deviceId: string, oneway: boolean, req: RpcRequest): Promise<unknown> {
+    const startedAt = Date.now();
     const device = await this.d.devices.get(tenantId, deviceId);
     const timeout = req.timeout ?? this.defaultTimeoutMs;
     const expirationTime = req.expirationTime ?? Date.now() + timeout;
@@ -107,8 +108,7 @@ export class RpcService {
     }
     if (!reply) return undefined;
     const r = await reply;
-    if (!r)
-      throw RpcError.timeout(device.name, req.method, Math.max(0, expirationTime - Date.now()) || timeout);
+    if (!r) throw RpcError.timeout(device.name, req.method, expirationTime - startedAt);
     return r.data;
   }
 

@@ -39,7 +39,7 @@ export function checkKey(key: string): void {
     throw TelemetryError.bad(
       `Key '${key.slice(0, 40)}…' is ${key.length} characters long; keys may have at most ${MAX_TELEMETRY_KEY_LENGTH}`,
     );
-  if (hasNul(key)) throw TelemetryError.bad(`Key '${key.replace(/\u0000/g, '\\u0000').slice(0, 60)}' contains a NUL character (\\u0000)`);
+  if (hasNul(key)) throw TelemetryError.bad(`Key '${key.split('\u0000').join('\\u0000').slice(0, 60)}' contains a NUL character (\\u0000)`);
 }
 
 /**

@@ -38,7 +38,7 @@ export function DevicesPage() {
 
   // A device created or removed anywhere (an integration provisioning SN-001) shows without reloading.
   useSocket('tenant', (ev) => {
-    if (ev === 'device') list.reload();
+    if (ev === 'device' || ev === 'subscribed') list.reload();
   });
 
   const remove = async (d: Device) => {

@@ -19,6 +19,7 @@ export function LatestTelemetryTab({ deviceId }: { deviceId: string }) {
   useEffect(() => () => timers.current.forEach(clearTimeout), []);
 
   useSocket(`device:${deviceId}`, (ev, p) => {
+    if (ev === 'subscribed') return latest.reload();
     const data = (p as { data?: TsData }).data;
     if (ev !== 'telemetry' || !data) return;
     latest.setData((old) => mergeLatest(old, data));

@@ -41,7 +41,9 @@ export function IntegrationPage() {
   const [savedJson, setSavedJson] = useState('');
   const [debugUntil, setDebugUntil] = useState<number | null>(null);
   const [metadata, setMetadata] = useState<Pairs>([]);
-  const [status, setStatus] = useState<IntegrationStatus | null>(null);
+  // Live status (socket events and refreshes after joining the room or saving) wins over the
+  // status inside the loaded integration, which may be older than both.
+  const [live, setLive] = useState<{ id: string; status: IntegrationStatus } | null>(null);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [saveError, setSaveError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -54,12 +56,19 @@ export function IntegrationPage() {
     setSavedJson(JSON.stringify(d));
     setDebugUntil(loaded.data?.debugModeUntil ?? null);
     setMetadata(metadataPairs(d as IntegrationDraft));
-    setStatus(loaded.data?.status ?? null);
   }, [loaded.data, loaded.loading, isNew]);
 
+  const refreshStatus = (forId: string) =>
+    integrationsApi.status(forId).then(
+      (status) => setLive({ id: forId, status }),
+      () => undefined, // the next live event brings it
+    );
   useSocket(isNew ? null : `integration:${id}`, (ev, p) => {
-    if (ev === 'integrationStatus') setStatus(p as IntegrationStatus);
+    if (ev === 'integrationStatus') setLive({ id, status: p as IntegrationStatus });
+    // a change between our GET and the join would otherwise be missed
+    if (ev === 'subscribed') void refreshStatus(id);
   });
+  const status = live?.id === id ? live.status : (loaded.data?.status ?? null);
 
   if (loaded.loading && !draft) return <Loading />;
   if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
@@ -78,7 +87,7 @@ export function IntegrationPage() {
       setDraft(saved as IntegrationDraft);
       setSavedJson(JSON.stringify(saved));
       setDebugUntil(saved.debugModeUntil);
-      setStatus(saved.status ?? status);
+      if (!isNew) void refreshStatus(id);
       if (isNew) navigate(`/integrations/${saved.id.id}`, { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });

@@ -36,6 +36,7 @@ export function IntegrationsPage() {
     const stops = ids.split(',').map((id) =>
       subscribe(`integration:${id}`, (ev, p) => {
         if (ev === 'integrationStatus') setLive((s) => ({ ...s, [id]: p as IntegrationStatus }));
+        if (ev === 'subscribed') integrationsApi.status(id).then((st) => setLive((s) => ({ ...s, [id]: st })), () => undefined);
       }),
     );
     return () => stops.forEach((s) => s());

@@ -8,6 +8,7 @@ export type IntegrationDraft = SaveIntegrationRequest;
 export const integrationsApi = {
   page: (q: Query, signal?: AbortSignal) => api.get<PageData<Integration>>('/api/integrations', q, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Integration>(`/api/integration/${id}`, undefined, signal),
+  status: (id: string) => api.get<IntegrationStatus>(`/api/integration/${id}/status`),
   save: (i: IntegrationDraft) => api.post<Integration>('/api/integration', i),
   delete: (id: string) => api.delete(`/api/integration/${id}`),
 };

@@ -4,7 +4,7 @@ import type { IncomingMessage } from './mqtt-connection.js';
 import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkSink } from './ports.js';
 
 /** Messages per converter call / commit. */
-export const BATCH_MAX = 200;
+export const BATCH_MAX = 1000;
 /** How long the first message of a batch waits for company, ms. */
 export const BATCH_LINGER_MS = 10;
 /** Queued messages before the connection stops reading (back-pressure). */

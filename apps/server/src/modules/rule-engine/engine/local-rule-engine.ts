@@ -1,23 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { RULE_NODE_DEBUG_EVENT, type RuleMsg, type RuleNodeDebugEventBody } from '@bridgeboard/contracts';
-import {
-  FAILURE,
-  SUCCESS,
-  type Delivery,
-  type NodeContext,
-  type RuleNodeDefinition,
-} from '../nodes/node.types.js';
+import type { RuleNodeDefinition } from '../nodes/node.types.js';
 import { BatchRun } from './batch-run.js';
 import { compileChain, type ChainSource, type CompiledChain, type CompiledNode } from './compiled-chain.js';
 import type { EnginePorts } from './ports.js';
 import { RuleEngine, type TellBatchResult, type TellResult, type WriteError } from './rule-engine.js';
 import { AppError } from '../../../common/errors.js';
+import { errorText, InvocationContext, type EngineInternals } from './node-context.js';
 
-/** A message passing more nodes than this is in a loop (e.g. two chains handing it back and forth). */
-export const MAX_HOPS = 200;
-
-const errorText = (e: unknown): string =>
-  e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
+export { MAX_HOPS } from './node-context.js';
 
 function toWriteError(e: unknown): WriteError {
   const x = e as { code?: unknown; status?: unknown };
@@ -29,7 +20,7 @@ function toWriteError(e: unknown): WriteError {
 }
 
 /** Runs rule chains in this process; chains are compiled once and cached until invalidated. */
-export class LocalRuleEngine extends RuleEngine {
+export class LocalRuleEngine extends RuleEngine implements EngineInternals {
   private readonly log = new Logger('rule-engine');
   private readonly chains = new Map<string, Promise<CompiledChain | null>>();
   private readonly roots = new Map<string, Promise<string | null>>();
@@ -37,7 +28,7 @@ export class LocalRuleEngine extends RuleEngine {
   constructor(
     private readonly source: ChainSource,
     private readonly registry: ReadonlyMap<string, RuleNodeDefinition>,
-    private readonly ports: EnginePorts,
+    readonly ports: EnginePorts,
   ) {
     super();
   }
@@ -94,7 +85,7 @@ export class LocalRuleEngine extends RuleEngine {
     return p;
   }
 
-  private chain(tenantId: string, chainId: string): Promise<CompiledChain | null> {
+  chain(tenantId: string, chainId: string): Promise<CompiledChain | null> {
     let p = this.chains.get(chainId);
     if (!p) {
       p = this.source
@@ -106,18 +97,11 @@ export class LocalRuleEngine extends RuleEngine {
     return p.then((c) => (c && c.tenantId === tenantId ? c : null));
   }
 
-  private spawn(run: BatchRun, trace: TellResult, node: CompiledNode, msg: RuleMsg, hops: number): void {
+  spawn(run: BatchRun, trace: TellResult, node: CompiledNode, msg: RuleMsg, hops: number): void {
     run.spawn(() => this.invoke(run, trace, node, msg, hops));
   }
 
-  private debug(
-    tenantId: string,
-    node: CompiledNode,
-    msg: RuleMsg,
-    type: 'IN' | 'OUT',
-    relation?: string,
-    error?: string,
-  ): void {
+  debug(node: CompiledNode, msg: RuleMsg, type: 'IN' | 'OUT', relation?: string, error?: string): void {
     if (node.debugUntil === 0 || node.debugUntil < this.now()) return;
     const body: RuleNodeDebugEventBody = {
       type,
@@ -131,7 +115,7 @@ export class LocalRuleEngine extends RuleEngine {
       ...(relation ? { relationType: relation } : {}),
       ...(error ? { error } : {}),
     };
-    this.ports.debug.record(tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
+    this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
   }
 
   private async invoke(
@@ -141,9 +125,8 @@ export class LocalRuleEngine extends RuleEngine {
     msg: RuleMsg,
     hops: number,
   ): Promise<void> {
-    const tenantId = node.tenantId;
-    const ctx = this.context(run, trace, node, tenantId, hops);
-    this.debug(tenantId, node, msg, 'IN');
+    const ctx = new InvocationContext(this, run, trace, node, hops);
+    this.debug(node, msg, 'IN');
     try {
       await node.runtime.onMsg(ctx, msg);
     } catch (e) {
@@ -151,60 +134,7 @@ export class LocalRuleEngine extends RuleEngine {
     }
   }
 
-  private context(
-    run: BatchRun,
-    trace: TellResult,
-    node: CompiledNode,
-    tenantId: string,
-    hops: number,
-  ): NodeContext {
-    const route = (msg: RuleMsg, relation: string, error?: string) => {
-      this.debug(tenantId, node, msg, 'OUT', relation, error);
-      const targets = node.next.get(relation);
-      if (!targets) return;
-      if (hops + 1 > MAX_HOPS) {
-        trace.failures.push({
-          nodeId: node.id,
-          nodeName: node.name,
-          error: `Message ${msg.id} passed more than ${MAX_HOPS} rule nodes; the rule chains loop`,
-        });
-        return;
-      }
-      for (const t of targets) this.spawn(run, trace, t, msg, hops + 1);
-    };
-    const ports = this.ports;
-    return {
-      tenantId,
-      self: { id: node.id, name: node.name, ruleChainId: node.chainId },
-      tellNext: (msg, relation) => {
-        for (const r of Array.isArray(relation) ? relation : [relation]) route(msg, r);
-      },
-      tellSuccess: (msg) => route(msg, SUCCESS),
-      tellFailure: (msg, error) => {
-        const text = errorText(error);
-        trace.failures.push({ nodeId: node.id, nodeName: node.name, error: text });
-        if (!node.next.has(FAILURE))
-          this.log.debug(`Rule node '${node.name}' failed (no Failure connection): ${text}`);
-        route(msg, FAILURE, text);
-      },
-      saveDeviceData: (item) => run.write(item),
-      saveAttributes: (deviceId, scope, values) =>
-        ports.telemetry.saveAttributes(tenantId, deviceId, scope, values),
-      toRuleChain: (chainId, msg) => {
-        run.spawn(async () => {
-          try {
-            const target = await this.chain(tenantId, chainId);
-            if (!target) throw new Error(`Rule chain ${chainId} not found`);
-            if (target.first) this.spawn(run, trace, target.first, msg, hops + 1);
-          } catch (e) {
-            trace.failures.push({ nodeId: node.id, nodeName: node.name, error: errorText(e) });
-          }
-        });
-      },
-      reportDelivery: (d: Omit<Delivery, 'nodeId'>) => trace.deliveries.push({ ...d, nodeId: node.id }),
-      downlink: ports.downlink,
-      scripts: ports.scripts,
-      log: (m) => this.log.log(`[${node.name}] ${m}`),
-    };
+  logFor(node: CompiledNode, message: string, level: 'log' | 'debug'): void {
+    this.log[level](`[${node.name}] ${message}`);
   }
 }

@@ -1,9 +1,16 @@
 import type { EntityType, RuleMsg } from '@bridgeboard/contracts';
 import { newId } from '../../../common/ids.js';
 
-/** The parsed data of messages made here from an object, so nodes on the hot path need not parse it back. */
-const parsed = new WeakMap<RuleMsg, unknown>();
+/**
+ * The data value of messages made here from an object, so nodes on the hot path need not parse
+ * it back: a non-enumerable property, so copies of the message ({...msg}) do not carry it.
+ */
+const VALUE = Symbol('value');
 
+/**
+ * A message; object data is written as JSON text only when someone reads `data` (the Save nodes
+ * on the uplink path never do), so the object must not be changed after it is handed over.
+ */
 export function newMsg(
   type: string,
   originator: { entityType: EntityType; id: string },
@@ -12,8 +19,18 @@ export function newMsg(
   ts = Date.now(),
 ): RuleMsg {
   if (typeof data === 'string') return { id: newId(), type, originator, data, metadata, ts };
-  const msg: RuleMsg = { id: newId(), type, originator, data: JSON.stringify(data), metadata, ts };
-  parsed.set(msg, data);
+  let text: string | undefined;
+  const msg: RuleMsg = {
+    id: newId(),
+    type,
+    originator,
+    get data(): string {
+      return (text ??= JSON.stringify(data) ?? 'null');
+    },
+    metadata,
+    ts,
+  };
+  Object.defineProperty(msg, VALUE, { value: data });
   return msg;
 }
 
@@ -25,7 +42,7 @@ export const transformMsg = (
 
 /** The message data as a value; treat it as read-only (it may be shared with the message's creator). */
 export function parseData(msg: RuleMsg): unknown {
-  if (parsed.has(msg)) return parsed.get(msg);
+  if (VALUE in msg) return (msg as { [VALUE]?: unknown })[VALUE];
   try {
     return JSON.parse(msg.data);
   } catch {
