@@ -29,6 +29,7 @@ export class TenantController {
 
   @Post('tenant')
   @Roles('SYS_ADMIN')
+  @HttpCode(200)
   async create(@Body() body: unknown): Promise<Tenant> {
     const b = tenantBody.parse(body);
     return this.tenants.createTenant(b.title);
@@ -57,6 +58,7 @@ export class TenantController {
 
   @Post('user')
   @Roles('SYS_ADMIN')
+  @HttpCode(200)
   async createUser(@Body() body: unknown): Promise<User> {
     const b = userBody.parse(body);
     const tenantId = b.authority === 'SYS_ADMIN' ? null : (b.tenantId?.id ?? null);
