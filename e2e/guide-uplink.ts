@@ -55,7 +55,7 @@ export function guideTests(ctx: GuideContext): E2eTest[] {
         await screenshot('01-login');
         await page.getByRole('button', { name: 'Log in' }).click();
         await page.waitForURL(/\/devices$/);
-        await page.getByRole('heading', { name: 'Devices' }).waitFor();
+        await page.getByRole('heading', { name: 'Devices', exact: true }).waitFor();
         await page.getByText('No devices yet').waitFor();
         await screenshot('02-devices-empty');
       },

@@ -29,7 +29,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       onSessionEnd((message) => {
         setUser(null);
         closeSocket();
-        navigate('/login', { state: { message, from: location.pathname + location.search } });
+        void navigate('/login', { state: { message, from: location.pathname + location.search } });
       }),
     [navigate, location],
   );
@@ -49,7 +49,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       apiLogout();
       closeSocket();
       setUser(null);
-      navigate('/login');
+      void navigate('/login');
     },
   };
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;

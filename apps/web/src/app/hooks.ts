@@ -40,7 +40,7 @@ export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: unkn
       (error: unknown) => !ac.signal.aborted && setState((s) => ({ data: s.data, error, loading: false })),
     );
     return () => ac.abort();
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // deps are the caller's: `load` is a new closure every render
   }, [...deps, tick]);
   const reload = useCallback(() => setTick((t) => t + 1), []);
   const setData = useCallback((fn: (old: T | undefined) => T | undefined) => setState((s) => ({ ...s, data: fn(s.data) })), []);

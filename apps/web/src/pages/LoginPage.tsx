@@ -21,7 +21,7 @@ export function LoginPage() {
     setError(null);
     try {
       await login(username, password);
-      navigate(state.from && state.from !== '/login' ? state.from : '/devices', { replace: true });
+      void navigate(state.from && state.from !== '/login' ? state.from : '/devices', { replace: true });
     } catch (err) {
       setError(errorMessage(err));
     } finally {

@@ -1,4 +1,4 @@
-import { Box, Button, Chip, Dialog, DialogContent, DialogTitle, IconButton, Stack, Tooltip, Typography } from '@mui/material';
+import { Box, Button, Chip, Dialog, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import type { DebugEvent, EntityType, PageData } from '@bridgeboard/contracts';
 import { api } from '../app/api';
@@ -92,11 +92,7 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
             }}
           />
         )}
-        <Tooltip title="Reload">
-          <IconButton aria-label="Reload events" onClick={events.reload} size="small">
-            ↻
-          </IconButton>
-        </Tooltip>
+        <Button onClick={events.reload}>Reload</Button>
         <Button color="error" onClick={clear} disabled={!events.data?.totalElements}>
           Clear events
         </Button>

@@ -183,6 +183,24 @@ describe('rule chains over REST', () => {
       });
     expect(badCfg.status).toBe(400);
     expect(badCfg.body.message).toMatch(/nodes\[0\]\.configuration\.jsScript/);
+    const unknownIntegration = await p
+      .http()
+      .post('/api/ruleChain/metadata')
+      .set(auth)
+      .send({
+        ruleChainId: id,
+        firstNodeIndex: 0,
+        nodes: [
+          {
+            type: 'org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode',
+            name: 'MQTT Integration Downlink',
+            debugMode: false,
+            configuration: { integrationId: '7f0c1a52-3d0e-4f6b-9a51-3f3b2f0a9c11' },
+          },
+        ],
+      });
+    expect(unknownIntegration.status).toBe(400);
+    expect(unknownIntegration.body.message).toMatch(/nodes\[0\]\.configuration\.integrationId.*does not exist/);
   });
 
   it('refuses to delete the root chain, or a chain another chain hands messages to; deletes others', async () => {

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { newId } from '../../common/ids.js';
 import type { RuleEngine } from './engine/rule-engine.js';
 import { definition as ruleChainNode } from './nodes/rule-chain/index.js';
+import { definition as integrationDownlinkNode } from './nodes/integration-downlink/index.js';
 import type { RuleNodeDefinition } from './nodes/node.types.js';
 import { RuleChainRepository, toNode, type NewNode, type NodeRow } from './rule-chain.repository.js';
 import { RuleEngineError } from './rule-engine.errors.js';
@@ -24,6 +25,8 @@ export class RuleChainService {
     private readonly engine: Pick<RuleEngine, 'invalidate'>,
     private readonly debugAutoOffMin: number,
     private readonly now: () => number = Date.now,
+    /** Whether an integration exists in the tenant (checked when a chain is saved). */
+    private readonly integrationExists: (tenantId: string, id: string) => Promise<boolean> = async () => true,
   ) {}
 
   components(): ComponentDescriptor[] {
@@ -148,6 +151,14 @@ export class RuleChainService {
       };
     });
     for (const [i, n] of req.nodes.entries()) {
+      if (n.type === integrationDownlinkNode.type) {
+        const target = (nodes[i]!.configuration as { integrationId: string }).integrationId;
+        if (!(await this.integrationExists(tenantId, target)))
+          throw RuleEngineError.invalidField(
+            `nodes[${i}].configuration.integrationId`,
+            `node '${n.name}' names integration ${target}, which does not exist`,
+          );
+      }
       if (n.type !== ruleChainNode.type) continue;
       const target = (nodes[i]!.configuration as { ruleChainId: string }).ruleChainId;
       if (!(await this.repo.findById(tenantId, target)))

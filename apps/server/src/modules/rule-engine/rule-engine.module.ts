@@ -82,7 +82,15 @@ class RuleEngineHost {
       nodeRegistry,
       enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug),
     );
-    this.chains = new RuleChainService(repo, nodeRegistry, this.engine, config.DEBUG_MODE_AUTO_OFF_MIN);
+    this.chains = new RuleChainService(repo, nodeRegistry, this.engine, config.DEBUG_MODE_AUTO_OFF_MIN, Date.now, (tenantId, id) =>
+      integrations.get(tenantId, id).then(
+        () => true,
+        (e: { status?: number }) => {
+          if (e?.status === 404 || e?.status === 400) return false;
+          throw e;
+        },
+      ),
+    );
   }
 }
 

@@ -38,7 +38,7 @@ export function ConverterPage() {
     if (!d) return;
     setDraft(d);
     setSaved(JSON.stringify(d));
-  }, [loaded.data, loaded.loading, isNew]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [loaded.data, loaded.loading, isNew]); // only when the loaded converter changes, not on every search-param change
 
   const type: ConverterType = draft?.type ?? 'UPLINK';
   const scriptKey = type === 'UPLINK' ? 'decoder' : 'encoder';
@@ -63,7 +63,7 @@ export function ConverterPage() {
       setDraft(c);
       setSaved(JSON.stringify(c));
       notify(`Converter ${c.name} saved`);
-      if (isNew) navigate(`/converters/${c.id.id}`, { replace: true });
+      if (isNew) void navigate(`/converters/${c.id.id}`, { replace: true });
     } catch (e) {
       setError(e);
     } finally {
@@ -76,7 +76,7 @@ export function ConverterPage() {
     try {
       await convertersApi.delete(draft.id.id);
       notify(`Converter ${draft.name} deleted`);
-      navigate('/converters');
+      void navigate('/converters');
     } catch (e) {
       notify.error(e);
     }

@@ -4,6 +4,7 @@ import { useNavigate } from 'react-router';
 import { useDebounced, useLoad, usePageParams } from '../../app/hooks';
 import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import { DeleteIcon } from '../../ui/icons';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
@@ -22,7 +23,7 @@ export function ConvertersPage() {
 
   useEffect(() => {
     if (debounced !== q.textSearch) setQ({ textSearch: debounced });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [debounced]); // only when the debounced text changes
 
   const list = useLoad(
     (signal) => convertersApi.page({ page: q.page, pageSize: q.pageSize, textSearch: q.textSearch, sortProperty: q.sortProperty, sortOrder: q.sortOrder, type }, signal),
@@ -68,7 +69,7 @@ export function ConvertersPage() {
               void remove(c);
             }}
           >
-            🗑
+            <DeleteIcon fontSize="small" />
           </IconButton>
         </Tooltip>
       ),

@@ -38,13 +38,14 @@ export function payloadToBase64(format: PayloadFormat, text: string): { ok: true
 
 /** A recent message's content in the most readable format: JSON, else text, else hex. */
 export function readablePayload(bytes: Uint8Array): { format: PayloadFormat; text: string } {
-  let text: string | null = null;
+  let text: string | null;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    text = null;
+    text = null; // not UTF-8: show hex
   }
-  if (text !== null && !/[\u0000-\u0008\u000e-\u001f]/.test(text)) {
+  const control = (s: string) => [...s].some((ch) => ch.charCodeAt(0) < 0x20 && !'\t\n\r\f\v'.includes(ch));
+  if (text !== null && !control(text)) {
     try {
       JSON.parse(text);
       return { format: 'JSON', text };

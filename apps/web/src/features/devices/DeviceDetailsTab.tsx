@@ -40,7 +40,7 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
     try {
       await devicesApi.delete(device.id.id);
       notify(`Device ${device.name} deleted`);
-      navigate('/devices');
+      void navigate('/devices');
     } catch (e) {
       notify.error(e);
     }

@@ -5,6 +5,7 @@ import type { Device } from '@bridgeboard/contracts';
 import { useDebounced, useLoad, usePageParams, useSocket } from '../../app/hooks';
 import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import { DeleteIcon } from '../../ui/icons';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
@@ -25,7 +26,7 @@ export function DevicesPage() {
 
   useEffect(() => {
     if (debounced !== q.textSearch) setQ({ textSearch: debounced });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [debounced]); // only when the debounced text changes
 
   const list = useLoad(
     (signal) => devicesApi.page({ page: q.page, pageSize: q.pageSize, textSearch: q.textSearch, sortProperty: q.sortProperty, sortOrder: q.sortOrder, type }, signal),
@@ -71,7 +72,7 @@ export function DevicesPage() {
               void remove(d);
             }}
           >
-            🗑
+            <DeleteIcon fontSize="small" />
           </IconButton>
         </Tooltip>
       ),
@@ -132,7 +133,7 @@ export function DevicesPage() {
         onClose={() => setCreating(false)}
         onSaved={(d) => {
           setCreating(false);
-          navigate(`/devices/${d.id.id}`);
+          void navigate(`/devices/${d.id.id}`);
         }}
       />
     </>

@@ -34,14 +34,11 @@ export function RpcTab({ deviceId }: { deviceId: string }) {
   );
 
   const send = async () => {
-    let p: unknown = params;
-    if (params.trim() === '') p = {};
-    else {
-      try {
-        p = JSON.parse(params);
-      } catch {
-        return setResult({ ok: false, text: 'Params must be JSON: a number like 32, a string in quotes like "abc", or an object.' });
-      }
+    let p: unknown;
+    try {
+      p = params.trim() === '' ? {} : JSON.parse(params);
+    } catch {
+      return setResult({ ok: false, text: 'Params must be JSON: a number like 32, a string in quotes like "abc", or an object.' });
     }
     setBusy(true);
     setResult(null);

@@ -88,7 +88,7 @@ export function IntegrationPage() {
       setSavedJson(JSON.stringify(saved));
       setDebugUntil(saved.debugModeUntil);
       if (!isNew) void refreshStatus(id);
-      if (isNew) navigate(`/integrations/${saved.id.id}`, { replace: true });
+      if (isNew) void navigate(`/integrations/${saved.id.id}`, { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
       setSaveError(e);
@@ -101,7 +101,7 @@ export function IntegrationPage() {
     try {
       await integrationsApi.delete(id);
       notify(`Integration ${draft.name} deleted`);
-      navigate('/integrations');
+      void navigate('/integrations');
     } catch (e) {
       notify.error(e);
     }

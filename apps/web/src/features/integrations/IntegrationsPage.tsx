@@ -5,6 +5,7 @@ import { subscribe } from '../../app/socket';
 import { useDebounced, useLoad, usePageParams } from '../../app/hooks';
 import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
+import { DeleteIcon } from '../../ui/icons';
 import { DataTable, type Column } from '../../ui/DataTable';
 import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
@@ -23,7 +24,7 @@ export function IntegrationsPage() {
 
   useEffect(() => {
     if (debounced !== q.textSearch) setQ({ textSearch: debounced });
-  }, [debounced]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [debounced]); // only when the debounced text changes
 
   const list = useLoad(
     (signal) => integrationsApi.page({ page: q.page, pageSize: q.pageSize, textSearch: q.textSearch, sortProperty: q.sortProperty, sortOrder: q.sortOrder }, signal),
@@ -92,7 +93,7 @@ export function IntegrationsPage() {
               void remove(i);
             }}
           >
-            🗑
+            <DeleteIcon fontSize="small" />
           </IconButton>
         </Tooltip>
       ),

@@ -12,6 +12,7 @@ import { IntegrationRepository, type StoredIntegration } from '../integration.re
 import { MqttConnection, type ConnectionSettings } from './mqtt-connection.js';
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
+import { DeviceNameCache } from './device-cache.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -50,6 +51,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private sink: UplinkSink;
   private rpcHandler: RpcResponseHandler | null = null;
+  private readonly deviceCache: DeviceNameCache;
   private destroyed = false;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
@@ -64,6 +66,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly debug: DebugEventService,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
+    this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
+    this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
     this.sink = {
       handle: (batch) =>
         this.telemetry.saveBatch(
@@ -181,7 +186,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       },
       {
         converters: this.converters,
-        findOrCreate: (t, wanted) => this.devices.findOrCreate(t, wanted),
+        findOrCreate: (t, wanted) => this.deviceCache.findOrCreate(t, wanted),
         validate: (r) => this.telemetry.validate(r),
         sink: () => this.sink,
         rpc: () => this.rpcHandler,

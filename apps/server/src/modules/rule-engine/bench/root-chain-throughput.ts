@@ -204,27 +204,9 @@ async function main(): Promise<void> {
       }
       return 10_000 / ((Date.now() - t0) / 1000);
     };
-    const orig = telemetry.saveBatch.bind(telemetry);
-    const stat = { calls: 0, ms: 0, items: 0 };
-    telemetry.saveBatch = async (items, q) => {
-      const t = Date.now();
-      stat.calls++;
-      stat.items += items.length;
-      try {
-        return await orig(items, q);
-      } finally {
-        stat.ms += Date.now() - t;
-      }
-    };
     const sd: number[] = [];
     const sc: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      Object.assign(stat, { calls: 0, ms: 0, items: 0 });
-      await sinkRun(directSink, 'x');
-      process.stdout.write(`direct: ${JSON.stringify(stat)}\n`);
-      Object.assign(stat, { calls: 0, ms: 0, items: 0 });
-      await sinkRun(chainSink, 'y');
-      process.stdout.write(`chain: ${JSON.stringify(stat)}\n`);
       if (r % 2) {
         sc.push(await sinkRun(chainSink, `sc${r}`));
         sd.push(await sinkRun(directSink, `sd${r}`));

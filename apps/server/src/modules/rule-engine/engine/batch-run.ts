@@ -45,6 +45,8 @@ interface PendingWrite {
  */
 export class BatchRun {
   private active = 0;
+  private readonly queue: (() => void | Promise<void>)[] = [];
+  private draining = false;
   private parked = 0;
   private writes: PendingWrite[] = [];
   private flushing = false;
@@ -59,16 +61,34 @@ export class BatchRun {
     this.done = new Promise((r) => (this.resolveDone = r));
   }
 
-  /** Runs one node invocation as part of the batch; `fn` must never reject (the engine catches). */
-  spawn(fn: () => Promise<void>): void {
+  /**
+   * Runs one node invocation as part of the batch, after the current one (a queue drained in a
+   * loop: no microtask or promise per invocation for nodes that finish synchronously).
+   * `fn` must never throw or reject (the engine catches).
+   */
+  spawn(fn: () => void | Promise<void>): void {
     this.active++;
-    queueMicrotask(() => {
-      void fn().finally(() => {
-        this.active--;
-        this.check();
-      });
-    });
+    this.queue.push(fn);
+    if (!this.draining) {
+      this.draining = true;
+      queueMicrotask(this.drain);
+    }
   }
+
+  private readonly settled = (): void => {
+    this.active--;
+    this.check();
+  };
+
+  private readonly drain = (): void => {
+    for (let i = 0; i < this.queue.length; i++) {
+      const r = this.queue[i]!();
+      if (r) r.then(this.settled, this.settled);
+      else this.settled();
+    }
+    this.queue.length = 0;
+    this.draining = false;
+  };
 
   /** Resolves once the item is committed together with the other writes of this wave. */
   write(item: DeviceData): Promise<void> {

@@ -118,20 +118,24 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
     this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
   }
 
-  private async invoke(
+  /** Runs a node on a message; a synchronous node costs no promise. An exception becomes its Failure. */
+  private invoke(
     run: BatchRun,
     trace: TellResult,
     node: CompiledNode,
     msg: RuleMsg,
     hops: number,
-  ): Promise<void> {
+  ): void | Promise<void> {
     const ctx = new InvocationContext(this, run, trace, node, hops);
     this.debug(node, msg, 'IN');
+    let r: void | Promise<void>;
     try {
-      await node.runtime.onMsg(ctx, msg);
+      r = node.runtime.onMsg(ctx, msg);
     } catch (e) {
       ctx.tellFailure(msg, e);
+      return;
     }
+    if (r) return r.then(undefined, (e: unknown) => ctx.tellFailure(msg, e));
   }
 
   logFor(node: CompiledNode, message: string, level: 'log' | 'debug'): void {
