@@ -28,3 +28,13 @@ describe('configuration', () => {
     expect(() => assertStrongKey('k3J9x-Qw7pL2-zR8vN4-mT6yB1-cH5dF0-gA')).not.toThrow();
   });
 });
+
+describe('README', () => {
+  it('documents every configuration key', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { configSchema } = await import('./config.js');
+    const readme = readFileSync(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const missing = Object.keys(configSchema.shape).filter((k) => !readme.includes(`\`${k}\``));
+    expect(missing).toEqual([]);
+  });
+});

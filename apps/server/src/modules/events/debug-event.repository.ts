@@ -22,7 +22,7 @@ export interface NewDebugEvent {
 
 /** Postgres jsonb cannot hold U+0000: it becomes U+FFFD (the event still shows where it was). */
 const jsonText = (body: unknown): string =>
-  JSON.stringify(body, (_k, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replace(/\u0000/g, '\uFFFD') : v));
+  JSON.stringify(body, (_k, v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '\uFFFD') : v));
 
 /** Debug events; every read is scoped by tenant. */
 export class DebugEventRepository {

@@ -183,6 +183,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         converterId: i.defaultConverterId.id,
         metadata: i.configuration.metadata ?? {},
         maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
+        sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
       },
       {
         converters: this.converters,

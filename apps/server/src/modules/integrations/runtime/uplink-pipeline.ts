@@ -17,6 +17,8 @@ export interface PipelineIntegration {
   converterId: string;
   metadata: Record<string, string>;
   maxBytes: number;
+  /** telemetry key holding a per-device message counter (configuration.metadata.sequenceKey); gaps in it are reported */
+  sequenceKey?: string;
 }
 
 export interface PipelineDeps {
@@ -71,6 +73,8 @@ export class UplinkPipeline {
   private timer: NodeJS.Timeout | null = null;
   private waiters: (() => void)[] = [];
   private stopped = false;
+  /** last sequence number seen per device id (only when integ.sequenceKey is set) */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(
     private readonly integ: PipelineIntegration,
@@ -172,6 +176,7 @@ export class UplinkPipeline {
     for (const d of fresh) created.add(d.id.id);
     const announced = new Set<string>();
     const msgs: UplinkMessage[] = [];
+    const sources: Accepted[] = [];
     const rpc: { deviceId: string; r: NonNullable<DecodedUplink['rpcResponse']> }[] = [];
     for (const a of accepted) {
       for (const r of a.results) {
@@ -179,6 +184,7 @@ export class UplinkPipeline {
         const isNew = created.has(device.id.id) && !announced.has(device.id.id);
         if (isNew) announced.add(device.id.id);
         if (r.rpcResponse) rpc.push({ deviceId: device.id.id, r: r.rpcResponse });
+        sources.push(a);
         msgs.push({
           tenantId: i.tenantId,
           integrationId: i.id,
@@ -205,6 +211,32 @@ export class UplinkPipeline {
     const h = this.deps.rpc();
     if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r);
     for (const a of accepted) this.deps.succeeded(a.m, a.metadata);
+    if (i.sequenceKey) this.checkSequence(msgs, sources);
+  }
+
+  /**
+   * A broker that drops messages (queue overflow, expired session) does so silently; a jump in the
+   * device's counter is the only trace, so it becomes an error event naming the missing range.
+   * Lower or equal numbers are redeliveries or a device restart: the baseline follows the highest seen.
+   */
+  private checkSequence(msgs: UplinkMessage[], sources: Accepted[]): void {
+    const key = this.integ.sequenceKey!;
+    msgs.forEach((msg, k) => {
+      for (const t of msg.telemetry ?? []) {
+        const v = Number(t.values[key]);
+        if (!Number.isSafeInteger(v)) continue;
+        const id = msg.device.id.id;
+        const last = this.lastSeq.get(id);
+        if (last === undefined || v > last) this.lastSeq.set(id, v);
+        if (last === undefined || v <= last + 1) continue;
+        const src = sources[k]!;
+        this.deps.failed(
+          src.m,
+          msg.metadata,
+          `Sequence gap on device '${msg.device.name}': ${key} jumped from ${last} to ${v}; ${v - last - 1} message(s) may have been lost before reaching Bridgeboard (broker queue limit or expired session)`,
+        );
+      }
+    });
   }
 }
 
