@@ -11,7 +11,11 @@ export class Api {
   async call(method: string, path: string, body?: unknown, auth = true): Promise<unknown> {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (auth) headers['X-Authorization'] = `Bearer ${this.token}`;
-    const r = await fetch(this.base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(this.base + path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await r.text();
     if (!r.ok) throw new Error(`${method} ${path} answered ${r.status}: ${text.slice(0, 500)}`);
     return text ? JSON.parse(text) : null;
@@ -22,11 +26,23 @@ export class Api {
   }
 
   async createConverter(name: string, decoder: string, debugMode: boolean): Promise<string> {
-    const r = (await this.call('POST', '/api/converter', { name, type: 'UPLINK', debugMode, configuration: { scriptLang: 'JS', decoder } })) as { id: { id: string } };
+    const r = (await this.call('POST', '/api/converter', {
+      name,
+      type: 'UPLINK',
+      debugMode,
+      configuration: { scriptLang: 'JS', decoder },
+    })) as { id: { id: string } };
     return r.id.id;
   }
 
-  async createIntegration(o: { name: string; converterId: string; mqttUrl: string; filter: string; qos: 0 | 1; clientId: string }): Promise<string> {
+  async createIntegration(o: {
+    name: string;
+    converterId: string;
+    mqttUrl: string;
+    filter: string;
+    qos: 0 | 1;
+    clientId: string;
+  }): Promise<string> {
     const u = new URL(o.mqttUrl);
     const r = (await this.call('POST', '/api/integration', {
       name: o.name,
@@ -56,7 +72,11 @@ export class Api {
   }
 
   async integrationStatus(id: string): Promise<{ status: string; messagesIn: number; errors: number }> {
-    return (await this.call('GET', `/api/integration/${id}/status`)) as { status: string; messagesIn: number; errors: number };
+    return (await this.call('GET', `/api/integration/${id}/status`)) as {
+      status: string;
+      messagesIn: number;
+      errors: number;
+    };
   }
 
   async waitConnected(id: string, timeoutMs = 60000): Promise<void> {

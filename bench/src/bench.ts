@@ -5,7 +5,14 @@ import pg from 'pg';
 import { Api } from './api.js';
 import { startMosquitto } from './broker.js';
 import { startPlatform, type PlatformHandle } from './platform.js';
-import { runLoad, runManyIntegrations, runNewDevices, type Ctx, type Measure, type NewDevices } from './scenarios.js';
+import {
+  runLoad,
+  runManyIntegrations,
+  runNewDevices,
+  type Ctx,
+  type Measure,
+  type NewDevices,
+} from './scenarios.js';
 import { ROOT } from './platform.js';
 
 export interface BenchOptions {
@@ -41,13 +48,29 @@ export interface ScenarioResult {
 
 export interface BenchRun {
   startedAt: string;
-  machine: { cpus: number; cpuModel: string; node: string; platform: string; uptimeBefore: string; uptimeAfter?: string; loadavgBefore: number[]; loadavgAfter?: number[] };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    platform: string;
+    uptimeBefore: string;
+    uptimeAfter?: string;
+    loadavgBefore: number[];
+    loadavgAfter?: number[];
+  };
   commit: string;
   dirty: boolean;
   setup: string;
   options: Omit<BenchOptions, 'log' | 'tenant'>;
   results: ScenarioResult[];
 }
+
+const withoutPassword = (url: string | undefined) => {
+  if (!url) return url;
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+};
 
 const sh = (cmd: string) => {
   try {
@@ -81,14 +104,28 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
     commit: sh('git rev-parse HEAD'),
     dirty: sh('git status --porcelain') !== '',
     setup: '',
-    options: { ...o, log: undefined, tenant: undefined } as unknown as BenchRun['options'],
+    // no passwords in result files
+    options: {
+      ...o,
+      databaseUrl: withoutPassword(o.databaseUrl),
+      log: undefined,
+      tenant: undefined,
+    } as unknown as BenchRun['options'],
     results: [],
   };
   let broker: Awaited<ReturnType<typeof startMosquitto>> = null;
   let platform: PlatformHandle;
   if (o.url) {
-    if (!o.databaseUrl || !o.mqttUrl) throw new Error('--url needs --database-url and --mqtt-url (the ones that platform uses)');
-    platform = { url: o.url, pid: o.pid ?? null, dbUrl: o.databaseUrl, mqttUrl: o.mqttUrl, how: `running platform at ${o.url}`, stop: async () => undefined };
+    if (!o.databaseUrl || !o.mqttUrl)
+      throw new Error('--url needs --database-url and --mqtt-url (the ones that platform uses)');
+    platform = {
+      url: o.url,
+      pid: o.pid ?? null,
+      dbUrl: o.databaseUrl,
+      mqttUrl: o.mqttUrl,
+      how: `running platform at ${o.url}`,
+      stop: async () => undefined,
+    };
   } else {
     let mqttUrl = o.mqttUrl;
     if (!mqttUrl) {
@@ -96,7 +133,18 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       mqttUrl = broker?.url;
     }
     o.log(`starting the platform (${o.platform})…`);
-    platform = await startPlatform({ from: o.platform, databaseUrl: o.databaseUrl, mqttUrl, cpuProfDir: o.cpuProfDir, log: o.log });
+    try {
+      platform = await startPlatform({
+        from: o.platform,
+        databaseUrl: o.databaseUrl,
+        mqttUrl,
+        cpuProfDir: o.cpuProfDir,
+        log: o.log,
+      });
+    } catch (e) {
+      await broker?.stop();
+      throw e;
+    }
     if (broker) platform.how = platform.how.replace(broker.url, `${broker.url} (private Mosquitto)`);
   }
   run.setup = platform.how;
@@ -105,8 +153,18 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   try {
     const api = new Api(platform.url);
     await api.login(o.tenant.username, o.tenant.password);
-    const t = await pool.query<{ tenant_id: string }>('SELECT tenant_id FROM tb_user WHERE email = $1', [o.tenant.username]);
-    const ctx: Ctx = { p: platform, api, pool, tenantId: t.rows[0]!.tenant_id, tag: randomBytes(3).toString('hex'), publishers: o.publishers, log: o.log };
+    const t = await pool.query<{ tenant_id: string }>('SELECT tenant_id FROM tb_user WHERE email = $1', [
+      o.tenant.username,
+    ]);
+    const ctx: Ctx = {
+      p: platform,
+      api,
+      pool,
+      tenantId: t.rows[0]!.tenant_id,
+      tag: randomBytes(3).toString('hex'),
+      publishers: o.publishers,
+      log: o.log,
+    };
     const warmupMs = o.warmupSec * 1000;
     const win = (def: number) => (o.durationSec ?? def) * 1000;
     const both = async <T>(f: (target: 'platform' | 'floor') => Promise<T>): Promise<[T, T | undefined]> => {
@@ -132,37 +190,105 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
 }
 
 type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;
-const ratioOf = (a: number | null | undefined, b: number | null | undefined) => (a != null && b ? Math.round((a / b) * 100) / 100 : null);
+const ratioOf = (a: number | null | undefined, b: number | null | undefined) =>
+  a != null && b ? Math.round((a / b) * 100) / 100 : null;
 
-async function scenario(id: number, ctx: Ctx, o: BenchOptions, warmupMs: number, win: (d: number) => number, both: Both, s1: { v: number | null }): Promise<ScenarioResult> {
+async function scenario(
+  id: number,
+  ctx: Ctx,
+  o: BenchOptions,
+  warmupMs: number,
+  win: (d: number) => number,
+  both: Both,
+  s1: { v: number | null },
+): Promise<ScenarioResult> {
   const base = { id, name: NAMES[id]! };
   switch (id) {
     case 0: {
-      const spec = { key: 's0', qos: 1 as const, devices: 20, rate: 300, warmupMs: 500, windowMs: 1500, maxMessages: 300, latency: true };
+      const spec = {
+        key: 's0',
+        qos: 1 as const,
+        devices: 20,
+        rate: 300,
+        warmupMs: 500,
+        windowMs: 1500,
+        maxMessages: 300,
+        latency: true,
+      };
       const [p, f] = await both((t) => runLoad(ctx, t, spec));
-      return { ...base, target: 'everything published is stored', platform: p, floor: f, ratio: ratioOf(p.committedRate, f?.committedRate), pass: p.lost === 0 && (f?.lost ?? 0) === 0, verdict: `platform stored ${p.committed}/${p.published}, floor ${f?.committed ?? '-'}/${f?.published ?? '-'}` };
+      return {
+        ...base,
+        target: 'everything published is stored',
+        platform: p,
+        floor: f,
+        ratio: ratioOf(p.committedRate, f?.committedRate),
+        pass: p.lost === 0 && (f?.lost ?? 0) === 0,
+        verdict: `platform stored ${p.committed}/${p.published}, floor ${f?.committed ?? '-'}/${f?.published ?? '-'}`,
+      };
     }
     case 1:
     case 5: {
-      const spec = { key: `s${id}`, qos: 0 as const, devices: 1000, rate: 0, warmupMs, windowMs: win(20), debug: id === 5 };
-      const [p, f] = id === 1 ? await both((t) => runLoad(ctx, t, spec)) : [await runLoad(ctx, 'platform', spec), undefined];
+      const spec = {
+        key: `s${id}`,
+        qos: 0 as const,
+        devices: 1000,
+        rate: 0,
+        warmupMs,
+        windowMs: win(20),
+        debug: id === 5,
+      };
+      const [p, f] =
+        id === 1
+          ? await both((t) => runLoad(ctx, t, spec))
+          : [await runLoad(ctx, 'platform', spec), undefined];
       if (id === 1) {
         s1.v = p.committedRate;
         const ratio = ratioOf(p.committedRate, f?.committedRate);
         const pass = p.committedRate >= 30000 && (ratio === null || ratio >= 0.75);
-        return { ...base, target: '>= 30,000 msgs/s and >= 0.75 x floor', platform: p, floor: f, ratio, pass, verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}` };
+        return {
+          ...base,
+          target: '>= 30,000 msgs/s and >= 0.75 x floor',
+          platform: p,
+          floor: f,
+          ratio,
+          pass,
+          verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}`,
+        };
       }
       const slower = s1.v ? Math.round((1 - p.committedRate / s1.v) * 1000) / 10 : null;
-      return { ...base, target: '<= 30% slower than scenario 1', platform: p, ratio: ratioOf(p.committedRate, s1.v), pass: slower === null ? null : slower <= 30, verdict: `${p.committedRate} msgs/s committed; ${slower ?? '?'}% slower than scenario 1` };
+      return {
+        ...base,
+        target: '<= 30% slower than scenario 1',
+        platform: p,
+        ratio: ratioOf(p.committedRate, s1.v),
+        pass: slower === null ? null : slower <= 30,
+        verdict: `${p.committedRate} msgs/s committed; ${slower ?? '?'}% slower than scenario 1`,
+      };
     }
     case 2: {
       const spec = { key: 's2', qos: 1 as const, devices: 1000, rate: 0, warmupMs, windowMs: win(20) };
       const [p, f] = await both((t) => runLoad(ctx, t, spec));
       const ratio = ratioOf(p.committedRate, f?.committedRate);
-      return { ...base, target: '>= 15,000 msgs/s, 0 lost', platform: p, floor: f, ratio, pass: p.committedRate >= 15000 && p.lost === 0, verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}` };
+      return {
+        ...base,
+        target: '>= 15,000 msgs/s, 0 lost',
+        platform: p,
+        floor: f,
+        ratio,
+        pass: p.committedRate >= 15000 && p.lost === 0,
+        verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}`,
+      };
     }
     case 3: {
-      const spec = { key: 's3', qos: 0 as const, devices: 1000, rate: 5000, warmupMs, windowMs: win(60), latency: true };
+      const spec = {
+        key: 's3',
+        qos: 0 as const,
+        devices: 1000,
+        rate: 5000,
+        warmupMs,
+        windowMs: win(60),
+        latency: true,
+      };
       const [p, f] = await both((t) => runLoad(ctx, t, spec));
       const c = p.latencyCommitted?.p99 ?? null;
       const b = p.latencyBrowser?.p99 ?? null;
@@ -178,7 +304,11 @@ async function scenario(id: number, ctx: Ctx, o: BenchOptions, warmupMs: number,
     }
     case 4: {
       const [p, f] = await both((t) => runNewDevices(ctx, t, 10000));
-      const pass = p.allExistMs !== null && p.allExistMs <= 10000 && p.duplicateRows === 0 && (p.duplicateCreatedEvents ?? 0) === 0;
+      const pass =
+        p.allExistMs !== null &&
+        p.allExistMs <= 10000 &&
+        p.duplicateRows === 0 &&
+        (p.duplicateCreatedEvents ?? 0) === 0;
       return {
         ...base,
         target: 'all exist <= 10 s, 0 duplicates',

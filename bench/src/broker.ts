@@ -12,14 +12,25 @@ import { sleep } from './stats.js';
  * 1,000 queued QoS 1 messages per client).
  */
 export async function startMosquitto(): Promise<{ url: string; pid: number; stop(): Promise<void> } | null> {
-  const bin = ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', 'mosquitto'].find((b) => spawnSync(b, ['-h']).error === undefined);
+  const bin = ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', 'mosquitto'].find(
+    (b) => spawnSync(b, ['-h']).error === undefined,
+  );
   if (!bin) return null;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bb-bench-mosq-'));
   const port = await freePort();
   const conf = path.join(dir, 'mosquitto.conf');
   writeFileSync(
     conf,
-    [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence false', 'max_queued_messages 2000000', 'max_queued_bytes 0', 'set_tcp_nodelay true', 'log_dest none', ''].join('\n'),
+    [
+      `listener ${port} 127.0.0.1`,
+      'allow_anonymous true',
+      'persistence false',
+      'max_queued_messages 2000000',
+      'max_queued_bytes 0',
+      'set_tcp_nodelay true',
+      'log_dest none',
+      '',
+    ].join('\n'),
   );
   const child = spawn(bin, ['-c', conf], { stdio: 'ignore' });
   for (let i = 0; i < 100 && !(await reachable('127.0.0.1', port)); i++) await sleep(50);

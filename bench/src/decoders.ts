@@ -52,5 +52,6 @@ export const BENCH_DECODER = GUIDE_DECODER.replace(
 if (BENCH_DECODER === GUIDE_DECODER) throw new Error('bench decoder variant did not apply');
 
 /** The guide's topic, behind a per-run prefix so the load never reaches anyone else's subscriptions. */
-export const topicOf = (prefix: string, device: string) => `${prefix}/tb/mqtt-integration-tutorial/sensors/${device}/temperature`;
+export const topicOf = (prefix: string, device: string) =>
+  `${prefix}/tb/mqtt-integration-tutorial/sensors/${device}/temperature`;
 export const filterOf = (prefix: string) => `${prefix}/tb/mqtt-integration-tutorial/sensors/+/temperature`;

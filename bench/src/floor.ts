@@ -19,7 +19,11 @@ export interface FloorConfig {
   integrationName: string;
 }
 export type ToFloor = { type: 'start'; config: FloorConfig } | { type: 'stop' };
-export type FromFloor = { type: 'ready' } | { type: 'progress'; received: number; stored: number } | { type: 'stopped'; received: number; stored: number; errors: number } | { type: 'error'; message: string };
+export type FromFloor =
+  | { type: 'ready' }
+  | { type: 'progress'; received: number; stored: number }
+  | { type: 'stopped'; received: number; stored: number; errors: number }
+  | { type: 'error'; message: string };
 
 const BATCH_MAX = 1000;
 const LINGER_MS = 10;
@@ -34,14 +38,17 @@ type Typed = [boolean | null, string | null, number | null, string | null, strin
 function typed(v: unknown): Typed | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'boolean') return [v, null, null, null, null];
-  if (typeof v === 'number') return Number.isSafeInteger(v) ? [null, String(v), null, null, null] : [null, null, v, null, null];
+  if (typeof v === 'number')
+    return Number.isSafeInteger(v) ? [null, String(v), null, null, null] : [null, null, v, null, null];
   if (typeof v === 'string') return [null, null, null, v, null];
   return [null, null, null, null, JSON.stringify(v)];
 }
 
 const COLS = 'bool_v, long_v, dbl_v, str_v, json_v';
-const SET = 'bool_v = EXCLUDED.bool_v, long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, str_v = EXCLUDED.str_v, json_v = EXCLUDED.json_v';
-const VALS = (from: number) => `$${from}::boolean[], $${from + 1}::bigint[], $${from + 2}::float8[], $${from + 3}::text[], $${from + 4}::jsonb[]`;
+const SET =
+  'bool_v = EXCLUDED.bool_v, long_v = EXCLUDED.long_v, dbl_v = EXCLUDED.dbl_v, str_v = EXCLUDED.str_v, json_v = EXCLUDED.json_v';
+const VALS = (from: number) =>
+  `$${from}::boolean[], $${from + 1}::bigint[], $${from + 2}::float8[], $${from + 3}::text[], $${from + 4}::jsonb[]`;
 const SAVE_SQL = `WITH h AS (
   INSERT INTO ts_kv (entity_id, key, ts, ${COLS}) SELECT * FROM unnest($1::uuid[], $2::text[], $3::bigint[], ${VALS(4)})
   ON CONFLICT (entity_id, key, ts) DO UPDATE SET ${SET} RETURNING 1),
@@ -73,9 +80,12 @@ class Columns {
 async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
   const pool = new pg.Pool({ connectionString: c.dbUrl, max: 2 });
   const ctx = vm.createContext({});
-  const decode = new vm.Script(`(function (payload, metadata) {\n${c.decoder}\n})`).runInContext(ctx) as (p: number[], m: Record<string, string>) => unknown;
+  const decode = new vm.Script(`(function (payload, metadata) {\n${c.decoder}\n})`).runInContext(ctx) as (
+    p: number[],
+    m: Record<string, string>,
+  ) => unknown;
   const devices = new Map<string, string>();
-  let queue: Msg[] = [];
+  const queue: Msg[] = [];
   let running = false;
   let timer: NodeJS.Timeout | null = null;
   let received = 0;
@@ -93,19 +103,36 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
        ON CONFLICT (tenant_id, name) DO NOTHING`,
       [now, c.tenantId, names, names.map((n) => wanted.get(n))],
     );
-    const rows = await pool.query<{ id: string; name: string }>('SELECT id, name FROM device WHERE tenant_id = $1 AND name = ANY($2)', [c.tenantId, names]);
+    const rows = await pool.query<{ id: string; name: string }>(
+      'SELECT id, name FROM device WHERE tenant_id = $1 AND name = ANY($2)',
+      [c.tenantId, names],
+    );
     for (const r of rows.rows) devices.set(r.name, r.id);
   }
 
   async function save(batch: Msg[]): Promise<void> {
-    const results: { name: string; type: string; attrs: Record<string, unknown>; tel: { ts: number; values: Record<string, unknown> }[] }[] = [];
+    const results: {
+      name: string;
+      type: string;
+      attrs: Record<string, unknown>;
+      tel: { ts: number; values: Record<string, unknown> }[];
+    }[] = [];
     const wanted = new Map<string, string>();
     const now = Date.now();
     for (const m of batch) {
       try {
-        const r = decode(Array.from(m.payload), { topic: m.topic, integrationName: c.integrationName }) as Record<string, any>;
+        const r = decode(Array.from(m.payload), {
+          topic: m.topic,
+          integrationName: c.integrationName,
+        }) as Record<string, any>;
         const t = r.telemetry;
-        const tel = !t ? [] : Array.isArray(t) ? t : 'ts' in t && 'values' in t ? [t] : [{ ts: now, values: t }];
+        const tel = !t
+          ? []
+          : Array.isArray(t)
+            ? t
+            : 'ts' in t && 'values' in t
+              ? [t]
+              : [{ ts: now, values: t }];
         results.push({ name: r.deviceName, type: r.deviceType, attrs: r.attributes ?? {}, tel });
         wanted.set(r.deviceName, r.deviceType);
       } catch {
@@ -113,7 +140,8 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
       }
     }
     await resolveDevices(wanted);
-    const ts = new Columns();
+    // one row per (device, key, ts) in a statement: ON CONFLICT cannot touch a row twice
+    const points = new Map<string, [string, string, number, Typed]>();
     const latest = new Map<string, [string, string, number, Typed]>();
     const attrs = new Map<string, [string, string, number, Typed]>();
     for (const r of results) {
@@ -122,7 +150,7 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
         for (const [k, v] of Object.entries(p.values)) {
           const t = typed(v);
           if (!t) continue;
-          ts.push(id, k, p.ts, t);
+          points.set(`${id}|${k}|${p.ts}`, [id, k, p.ts, t]);
           const cur = latest.get(id + k);
           if (!cur || cur[2] <= p.ts) latest.set(id + k, [id, k, p.ts, t]);
         }
@@ -131,6 +159,8 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
         if (t) attrs.set(id + k, [id, k, now, t]);
       }
     }
+    const ts = new Columns();
+    for (const x of points.values()) ts.push(...x);
     const l = new Columns();
     for (const x of latest.values()) l.push(...x);
     const a = new Columns();
@@ -160,7 +190,8 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
     }
     running = false;
   }
-  const report = (e: unknown) => send({ type: 'error', message: `floor batch failed: ${(e as Error).message}` });
+  const report = (e: unknown) =>
+    send({ type: 'error', message: `floor batch failed: ${(e as Error).message}` });
   const kick = () => {
     if (timer) clearTimeout(timer);
     timer = null;
@@ -175,19 +206,30 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
     properties: { receiveMaximum: 1000 },
   });
   // Ack after commit without blocking mqtt.js's reader (it sends PUBACK from handleMessage's callback).
-  type SendPacket = (packet: { cmd: string; messageId?: number }, cb?: () => void, ...rest: unknown[]) => void;
-  const raw = client as unknown as { _sendPacket: SendPacket; handleMessage: (p: IPublishPacket, cb: () => void) => void };
+  type SendPacket = (
+    packet: { cmd: string; messageId?: number },
+    cb?: () => void,
+    ...rest: unknown[]
+  ) => void;
+  const raw = client as unknown as {
+    _sendPacket: SendPacket;
+    handleMessage: (p: IPublishPacket, cb: () => void) => void;
+  };
   const sendPacket = raw._sendPacket.bind(client) as SendPacket;
   const held = new Set<number>();
   raw._sendPacket = (packet, cb, ...rest) => {
-    if (packet.cmd === 'puback' && packet.messageId !== undefined && held.delete(packet.messageId)) return cb?.();
+    if (packet.cmd === 'puback' && packet.messageId !== undefined && held.delete(packet.messageId))
+      return cb?.();
     sendPacket(packet, cb, ...rest);
   };
   raw.handleMessage = (packet, cb) => {
     received++;
     const id = packet.messageId;
     if (packet.qos === 1 && id !== undefined) held.add(id);
-    const ack = packet.qos === 1 && id !== undefined ? () => sendPacket({ cmd: 'puback', messageId: id }) : () => undefined;
+    const ack =
+      packet.qos === 1 && id !== undefined
+        ? () => sendPacket({ cmd: 'puback', messageId: id })
+        : () => undefined;
     queue.push({ topic: packet.topic, payload: packet.payload as Buffer, ack });
     if (!running && !timer) timer = queue.length >= BATCH_MAX ? (kick(), null) : setTimeout(kick, LINGER_MS);
     if (queue.length >= HIGH_WATER) paused = cb;

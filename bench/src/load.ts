@@ -5,7 +5,10 @@ import type { FloorConfig, FromFloor, ToFloor } from './floor.js';
 
 const REGISTER = path.join(import.meta.dirname, 'source-register.mjs');
 const child = (file: string): ChildProcess =>
-  fork(path.join(import.meta.dirname, file), [], { execArgv: ['--no-node-snapshot', '--import', REGISTER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  fork(path.join(import.meta.dirname, file), [], {
+    execArgv: ['--no-node-snapshot', '--import', REGISTER],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 
 export interface Published {
   published: number;
@@ -59,12 +62,16 @@ export async function runPublishers(
       await new Promise((res) => setTimeout(res, 50));
     }
   };
-  if (opts.received) for (const k of kids) k.send({ type: 'credit', upTo: Math.floor(window / kids.length) } satisfies ToPublisher);
+  if (opts.received)
+    for (const k of kids)
+      k.send({ type: 'credit', upTo: Math.floor(window / kids.length) } satisfies ToPublisher);
   const t0 = Date.now();
   for (const k of kids) k.send({ type: 'go' } satisfies ToPublisher);
   opts.onStart?.(t0);
   const looping = opts.received ? credit() : Promise.resolve();
-  const exits = kids.map((k) => new Promise<void>((r) => (k.exitCode !== null ? r() : k.once('exit', () => r()))));
+  const exits = kids.map(
+    (k) => new Promise<void>((r) => (k.exitCode !== null ? r() : k.once('exit', () => r()))),
+  );
   try {
     await Promise.race([Promise.all(exits), failed]);
   } finally {

@@ -47,10 +47,13 @@ if (a.help) {
 }
 const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
 if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {
-  process.stderr.write(`--scenarios takes numbers 1 to 6 (0: smoke) separated by commas, not '${a.scenarios}'\n`);
+  process.stderr.write(
+    `--scenarios takes numbers 1 to 6 (0: smoke) separated by commas, not '${a.scenarios}'\n`,
+  );
   process.exit(2);
 }
-const platform = (a.platform ?? (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
+const platform = (a.platform ??
+  (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
 if (platform !== 'dist' && platform !== 'source') {
   process.stderr.write(`--platform is dist or source, not '${a.platform}'\n`);
   process.exit(2);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -70,6 +70,8 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 /** Starts the platform as its own process (built or from source) on a database of its own. */
 export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'bb-bench-'));
+  // embedded Postgres runs as the postgres user when we are root: it must be able to enter the folder
+  chmodSync(tmp, 0o755);
   const port = await freePort();
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
@@ -113,11 +115,18 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
   const dist = path.join(SERVER, 'dist/main.js');
   let args: string[];
   if (o.from === 'dist') {
-    if (!existsSync(dist)) throw new Error(`${dist} does not exist: run \`pnpm build\` first, or pass --platform source`);
+    if (!existsSync(dist))
+      throw new Error(`${dist} does not exist: run \`pnpm build\` first, or pass --platform source`);
     args = ['--no-node-snapshot', ...prof, dist];
   } else {
     env.SWC_NODE_PROJECT = path.join(SERVER, 'tsconfig.json');
-    args = ['--no-node-snapshot', ...prof, '--import', path.join(ROOT, 'bench/src/source-register.mjs'), path.join(SERVER, 'src/main.ts')];
+    args = [
+      '--no-node-snapshot',
+      ...prof,
+      '--import',
+      path.join(ROOT, 'bench/src/source-register.mjs'),
+      path.join(SERVER, 'src/main.ts'),
+    ];
   }
   const child = spawn(process.execPath, args, { cwd: SERVER, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -126,34 +135,47 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
   }
-  const url = await waitForStart(child, exited, o.log);
-  if (!o.databaseUrl) {
-    const pw = readFileSync(path.join(tmp, 'pg.password'), 'utf8').trim();
-    dbUrl = `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/bridgeboard`;
-  }
-  return {
-    url,
-    pid: child.pid ?? null,
-    dbUrl,
-    mqttUrl,
-    how: `${o.from === 'dist' ? 'built (apps/server/dist)' : 'from source (swc)'}; Postgres ${o.databaseUrl ? new URL(o.databaseUrl).host : 'embedded'}; broker ${o.mqttUrl ?? 'embedded aedes'}`,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        const t = setTimeout(() => child.kill('SIGKILL'), 20000);
-        await exited;
-        clearTimeout(t);
-      }
-      await dropDb?.().catch((e: Error) => o.log(`could not drop the bench database: ${e.message}`));
-      rmSync(tmp, { recursive: true, force: true });
-    },
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 20000);
+      await exited;
+      clearTimeout(t);
+    }
+    await dropDb?.().catch((e: Error) => o.log(`could not drop the bench database: ${e.message}`));
+    rmSync(tmp, { recursive: true, force: true });
   };
+  try {
+    const url = await waitForStart(child, exited, o.log);
+    if (!o.databaseUrl) {
+      const pw = readFileSync(path.join(tmp, 'pg.password'), 'utf8').trim();
+      dbUrl = `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/bridgeboard`;
+    }
+    return {
+      url,
+      pid: child.pid ?? null,
+      dbUrl,
+      mqttUrl,
+      how: `${o.from === 'dist' ? 'built (apps/server/dist)' : 'from source (swc)'}; Postgres ${o.databaseUrl ? new URL(o.databaseUrl).host : 'embedded'}; broker ${o.mqttUrl ?? 'embedded aedes'}`,
+      stop,
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
-async function waitForStart(child: ChildProcess, exited: Promise<number | null>, log: (m: string) => void): Promise<string> {
+async function waitForStart(
+  child: ChildProcess,
+  exited: Promise<number | null>,
+  log: (m: string) => void,
+): Promise<string> {
   let out = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the platform did not start in 240 s; output:\n${out.slice(-3000)}`)), 240000);
+    const timer = setTimeout(
+      () => reject(new Error(`the platform did not start in 240 s; output:\n${out.slice(-3000)}`)),
+      240000,
+    );
     const onData = (b: Buffer) => {
       out += b.toString();
       const m = /Bridgeboard is running at (\S+)/.exec(out);

@@ -66,14 +66,21 @@ export class LiveProbe {
       const now = Date.now();
       for (const p of m.data.temperature ?? []) if (p.ts >= this.from) this.samples.push(now - p.ts);
     });
-    socket.on('integrationStatus', (m: { integrationId: string; messagesIn: number }) => this.messagesIn.set(m.integrationId, m.messagesIn));
+    socket.on('integrationStatus', (m: { integrationId: string; messagesIn: number }) =>
+      this.messagesIn.set(m.integrationId, m.messagesIn),
+    );
     socket.on('device', (m: { event: string; device: { name: string } }) => {
       if (m.event === 'created') this.created.set(m.device.name, (this.created.get(m.device.name) ?? 0) + 1);
     });
   }
 
   static async connect(url: string, token: string): Promise<LiveProbe> {
-    const socket = io(url, { path: '/socket.io', auth: { token }, transports: ['websocket'], reconnection: false });
+    const socket = io(url, {
+      path: '/socket.io',
+      auth: { token },
+      transports: ['websocket'],
+      reconnection: false,
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (e) => reject(new Error(`socket.io: ${e.message}`)));
@@ -83,7 +90,10 @@ export class LiveProbe {
 
   async subscribe(rooms: string[]): Promise<void> {
     for (const room of rooms) {
-      const a = (await this.socket.timeout(10000).emitWithAck('subscribe', { room })) as { ok: boolean; error?: string };
+      const a = (await this.socket.timeout(10000).emitWithAck('subscribe', { room })) as {
+        ok: boolean;
+        error?: string;
+      };
       if (!a.ok) throw new Error(`socket.io subscribe ${room}: ${a.error}`);
     }
   }

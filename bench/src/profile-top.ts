@@ -37,7 +37,16 @@ const total = [...self.values()].reduce((a, b) => a + b, 0);
 const short = (url: string) => {
   const u = url.replace(/^file:\/\//, '');
   const nm = u.lastIndexOf('node_modules/');
-  if (nm >= 0) return u.slice(nm + 13).split('/').slice(0, u.slice(nm + 13).startsWith('@') ? 2 : 1).join('/') + ':' + path.basename(u);
+  if (nm >= 0)
+    return (
+      u
+        .slice(nm + 13)
+        .split('/')
+        .slice(0, u.slice(nm + 13).startsWith('@') ? 2 : 1)
+        .join('/') +
+      ':' +
+      path.basename(u)
+    );
   const src = u.indexOf('/src/');
   return src >= 0 ? u.slice(Math.max(0, u.lastIndexOf('/', src - 1) + 1)) : u || '(native)';
 };
@@ -47,13 +56,17 @@ for (const [id, t] of self) {
   const c = byId.get(id)!.callFrame;
   const k = `${c.functionName || '(anonymous)'}  ${short(c.url)}${c.url ? `:${c.lineNumber + 1}` : ''}`;
   fn.set(k, (fn.get(k) ?? 0) + t);
-  const f = c.url ? short(c.url).replace(/:[^:]*$/, (m) => (c.url.includes('node_modules') ? '' : m)) : `(${c.functionName || 'native'})`;
+  const f = c.url
+    ? short(c.url).replace(/:[^:]*$/, (m) => (c.url.includes('node_modules') ? '' : m))
+    : `(${c.functionName || 'native'})`;
   files.set(f, (files.get(f) ?? 0) + t);
 }
 const show = (m: Map<string, number>, title: string) => {
   process.stdout.write(`\n${title} (of ${(total / 1e6).toFixed(1)} s sampled)\n`);
   for (const [k, t] of [...m].sort((a, b) => b[1] - a[1]).slice(0, n))
-    process.stdout.write(`${((t / total) * 100).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${k}\n`);
+    process.stdout.write(
+      `${((t / total) * 100).toFixed(1).padStart(5)}%  ${(t / 1000).toFixed(0).padStart(7)} ms  ${k}\n`,
+    );
 };
 show(fn, 'self time by function');
 show(files, 'self time by file / package');

@@ -17,18 +17,31 @@ export interface PublishPlan {
   /** stop after this many messages (0 = no limit) */
   maxMessages: number;
 }
-export type ToPublisher = { type: 'run'; plan: PublishPlan } | { type: 'go' } | { type: 'credit'; upTo: number };
+export type ToPublisher =
+  { type: 'run'; plan: PublishPlan } | { type: 'go' } | { type: 'credit'; upTo: number };
 export type FromPublisher =
   | { type: 'ready' }
   | { type: 'progress'; sent: number }
-  | { type: 'done'; published: number; acked: number; series: [number, number][]; firstAt: number; lastAt: number }
+  | {
+      type: 'done';
+      published: number;
+      acked: number;
+      series: [number, number][];
+      firstAt: number;
+      lastAt: number;
+    }
   | { type: 'error'; message: string };
 
 const send = (m: FromPublisher, then?: () => void) => process.send!(m, undefined, {}, () => then?.());
 const CHUNK = 200;
 
 async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
-  const client = await mqtt.connectAsync(plan.mqttUrl, { clientId: plan.clientId, clean: true, reconnectPeriod: 0, keepalive: 60 });
+  const client = await mqtt.connectAsync(plan.mqttUrl, {
+    clientId: plan.clientId,
+    clean: true,
+    reconnectPeriod: 0,
+    keepalive: 60,
+  });
   const topics = plan.topics;
   const lastT = new Array<number>(topics.length).fill(0);
   send({ type: 'ready' });
@@ -43,7 +56,8 @@ async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
   const onAck = (e?: Error) => {
     if (!e) acked++;
   };
-  const stream = (client as unknown as { stream: NodeJS.WritableStream & { writableNeedDrain?: boolean } }).stream;
+  const stream = (client as unknown as { stream: NodeJS.WritableStream & { writableNeedDrain?: boolean } })
+    .stream;
   for (;;) {
     const now = Date.now();
     if (now >= nextMark) {
@@ -72,9 +86,13 @@ async function run(plan: PublishPlan, go: Promise<void>): Promise<void> {
   series.push([lastAt, sent]);
   // QoS 1: wait for the broker's PUBACKs (bounded), so "published" means accepted by the broker.
   const waitUntil = Date.now() + 30000;
-  while (plan.qos === 1 && acked < sent && Date.now() < waitUntil) await new Promise((r) => setTimeout(r, 20));
+  while (plan.qos === 1 && acked < sent && Date.now() < waitUntil)
+    await new Promise((r) => setTimeout(r, 20));
   await client.endAsync();
-  send({ type: 'done', published: sent, acked: plan.qos === 1 ? acked : sent, series, firstAt: start, lastAt }, () => process.exit(0));
+  send(
+    { type: 'done', published: sent, acked: plan.qos === 1 ? acked : sent, series, firstAt: start, lastAt },
+    () => process.exit(0),
+  );
 }
 
 /** flow control for max-rate runs: the orchestrator allows publishing up to this many messages */

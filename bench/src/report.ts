@@ -1,13 +1,31 @@
 import type { BenchRun } from './bench.js';
 
-const fmt = (v: unknown) => (v === null || v === undefined ? '-' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
+const fmt = (v: unknown) =>
+  v === null || v === undefined ? '-' : typeof v === 'number' ? v.toLocaleString('en-US') : String(v);
 
 /** The run as a plain-text table (one row per scenario and pipeline). */
 export function table(run: BenchRun): string {
-  const head = ['#', 'scenario', 'pipeline', 'committed/s', 'published/s', 'lost', 'p50/p95/p99 commit ms', 'p99 browser ms', 'CPU ms/1k msgs', 'peak RSS MB', 'vs floor', 'target', 'pass'];
+  const head = [
+    '#',
+    'scenario',
+    'pipeline',
+    'committed/s',
+    'published/s',
+    'lost',
+    'p50/p95/p99 commit ms',
+    'p99 browser ms',
+    'CPU ms/1k msgs',
+    'peak RSS MB',
+    'vs floor',
+    'target',
+    'pass',
+  ];
   const rows: string[][] = [];
   for (const r of run.results) {
-    for (const [label, m] of [['platform', r.platform], ['floor', r.floor]] as const) {
+    for (const [label, m] of [
+      ['platform', r.platform],
+      ['floor', r.floor],
+    ] as const) {
       if (!m) continue;
       const x = m as unknown as Record<string, any>;
       const isNew = 'allExistMs' in x;
@@ -18,7 +36,9 @@ export function table(run: BenchRun): string {
         isNew ? `all ${fmt(x.existing)} in ${fmt(x.allExistMs)} ms` : fmt(x.committedRate),
         isNew ? `${fmt(x.published)} msgs` : fmt(x.publishedRate),
         isNew ? `dup ${x.duplicateRows}/${fmt(x.duplicateCreatedEvents)}` : fmt(x.lost),
-        x.latencyCommitted ? `${x.latencyCommitted.p50}/${x.latencyCommitted.p95}/${x.latencyCommitted.p99}` : '',
+        x.latencyCommitted
+          ? `${x.latencyCommitted.p50}/${x.latencyCommitted.p95}/${x.latencyCommitted.p99}`
+          : '',
         x.latencyBrowser ? fmt(x.latencyBrowser.p99) : '',
         fmt(x.cpuMsPer1k),
         fmt(x.peakRssMb),

@@ -58,7 +58,14 @@ export async function countStored(ctx: Ctx, namePrefix: string): Promise<{ n: nu
   return { n: r.rows[0]!.n, at: Math.round((t + Date.now()) / 2) };
 }
 
-export function plansFor(ctx: Ctx, topics: string[], qos: 0 | 1, rate: number, durationMs: number, maxMessages = 0): PublishPlan[] {
+export function plansFor(
+  ctx: Ctx,
+  topics: string[],
+  qos: 0 | 1,
+  rate: number,
+  durationMs: number,
+  maxMessages = 0,
+): PublishPlan[] {
   const n = Math.max(1, Math.min(ctx.publishers, topics.length));
   return Array.from({ length: n }, (_, i) => ({
     mqttUrl: ctx.p.mqttUrl,
@@ -72,7 +79,12 @@ export function plansFor(ctx: Ctx, topics: string[], qos: 0 | 1, rate: number, d
 }
 
 /** The pipeline under test, set up for one load: an integration in the platform, or the floor process. */
-export async function pipeline(ctx: Ctx, target: Target, prefix: string, spec: Pick<LoadSpec, 'qos' | 'debug'>) {
+export async function pipeline(
+  ctx: Ctx,
+  target: Target,
+  prefix: string,
+  spec: Pick<LoadSpec, 'qos' | 'debug'>,
+) {
   if (target === 'floor') {
     const f = await startFloor({
       mqttUrl: ctx.p.mqttUrl,
@@ -124,7 +136,14 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   let probes: Promise<{ commit: CommitProbe; live: LiveProbe | null } | null> = Promise.resolve(null);
   let endProbes: Promise<{ pollMs: number } | null> = Promise.resolve(null);
   const durationMs = spec.warmupMs + spec.windowMs;
-  const plans = plansFor(ctx, names.map((n) => topicOf(prefix, n)), spec.qos, spec.rate, durationMs, spec.maxMessages);
+  const plans = plansFor(
+    ctx,
+    names.map((n) => topicOf(prefix, n)),
+    spec.qos,
+    spec.rate,
+    durationMs,
+    spec.maxMessages,
+  );
   const pub = await runPublishers(plans, {
     received: spec.rate ? undefined : pipe.received,
     onStart: (t0) => {
@@ -132,7 +151,10 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
       c1 = sleep(durationMs).then(() => countStored(ctx, namePrefix));
       if (spec.latency) {
         probes = sleep(spec.warmupMs).then(async () => {
-          const sample = await ctx.pool.query<{ id: string }>(`SELECT id FROM device WHERE tenant_id = $1 AND name LIKE $2 LIMIT 200`, [ctx.tenantId, `${namePrefix}%`]);
+          const sample = await ctx.pool.query<{ id: string }>(
+            `SELECT id FROM device WHERE tenant_id = $1 AND name LIKE $2 LIMIT 200`,
+            [ctx.tenantId, `${namePrefix}%`],
+          );
           const ids = sample.rows.map((r) => r.id);
           const from = t0 + spec.warmupMs + 500;
           const commit = new CommitProbe(ctx.p.dbUrl, ids, from);
@@ -178,7 +200,8 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
     committedRate: Math.round((b.n - a.n) / windowSec),
     windowSec: Math.round(windowSec * 10) / 10,
     cpuSec: usage.cpuSec,
-    cpuMsPer1k: usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
+    cpuMsPer1k:
+      usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
   if (pr && ep) {
@@ -214,8 +237,13 @@ export async function runNewDevices(ctx: Ctx, target: Target, n: number): Promis
   let t0 = 0;
   const pub = runPublishers(plans, { onStart: (t) => (t0 = t) });
   const count = async () =>
-    (await ctx.pool.query<{ n: number; d: number }>(`SELECT count(*)::int AS n, count(DISTINCT name)::int AS d FROM device WHERE tenant_id = $1 AND name LIKE $2`, [ctx.tenantId, `${namePrefix}%`])).rows[0]!;
-  let c = { n: 0, d: 0 };
+    (
+      await ctx.pool.query<{ n: number; d: number }>(
+        `SELECT count(*)::int AS n, count(DISTINCT name)::int AS d FROM device WHERE tenant_id = $1 AND name LIKE $2`,
+        [ctx.tenantId, `${namePrefix}%`],
+      )
+    ).rows[0]!;
+  let c: { n: number; d: number };
   let allExistMs: number | null = null;
   const until = Date.now() + 120000;
   while (Date.now() < until) {
@@ -239,7 +267,10 @@ export async function runNewDevices(ctx: Ctx, target: Target, n: number): Promis
   live?.close();
   await pipe.stop();
   let dupEvents: number | null = null;
-  if (live) dupEvents = [...live.created.entries()].filter(([name]) => name.startsWith(namePrefix)).reduce((s, [, k]) => s + (k - 1), 0);
+  if (live)
+    dupEvents = [...live.created.entries()]
+      .filter(([name]) => name.startsWith(namePrefix))
+      .reduce((s, [, k]) => s + (k - 1), 0);
   return {
     devices: n,
     published: n * plans.length,
@@ -254,7 +285,13 @@ export async function runNewDevices(ctx: Ctx, target: Target, n: number): Promis
 }
 
 /** Scenario 6: many integrations, each with its own broker connection and topics, at a fixed total rate. */
-export async function runManyIntegrations(ctx: Ctx, integrations: number, perIntegrationRate: number, warmupMs: number, windowMs: number): Promise<Measure & { integrations: number }> {
+export async function runManyIntegrations(
+  ctx: Ctx,
+  integrations: number,
+  perIntegrationRate: number,
+  warmupMs: number,
+  windowMs: number,
+): Promise<Measure & { integrations: number }> {
   const converterId = await ctx.api.createConverter(`MQTT Uplink s6 ${ctx.tag}`, BENCH_DECODER, false);
   const ids: string[] = [];
   const topics: string[] = [];
@@ -305,7 +342,8 @@ export async function runManyIntegrations(ctx: Ctx, integrations: number, perInt
     committedRate: Math.round((b.n - a.n) / windowSec),
     windowSec: Math.round(windowSec * 10) / 10,
     cpuSec: usage.cpuSec,
-    cpuMsPer1k: usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
+    cpuMsPer1k:
+      usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
 }

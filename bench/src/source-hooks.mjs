@@ -4,7 +4,10 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const LIBS = { '@bridgeboard/contracts': 'libs/contracts/src/index.ts', '@bridgeboard/sandbox': 'libs/sandbox/src/index.ts' };
+const LIBS = {
+  '@bridgeboard/contracts': 'libs/contracts/src/index.ts',
+  '@bridgeboard/sandbox': 'libs/sandbox/src/index.ts',
+};
 
 export async function resolve(specifier, context, next) {
   const lib = LIBS[specifier];

@@ -5,9 +5,21 @@ export function percentile(sorted: number[], p: number): number | null {
   return sorted[i]!;
 }
 
-export function summarize(samples: number[]): { n: number; p50: number | null; p95: number | null; p99: number | null; max: number | null } {
+export function summarize(samples: number[]): {
+  n: number;
+  p50: number | null;
+  p95: number | null;
+  p99: number | null;
+  max: number | null;
+} {
   const s = [...samples].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), max: s.length ? s[s.length - 1]! : null };
+  return {
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    max: s.length ? s[s.length - 1]! : null,
+  };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -20,10 +20,23 @@ describe('pnpm bench, smoke run', () => {
       log: (m) => lines.push(m),
     });
     const r = run.results[0]!;
-    const p = r.platform as { published: number; committed: number; lost: number; latencyCommitted?: { n: number } };
+    const p = r.platform as {
+      published: number;
+      committed: number;
+      lost: number;
+      latencyCommitted?: { n: number };
+    };
     const f = r.floor as { published: number; committed: number; lost: number };
-    expect({ published: p.published, committed: p.committed, lost: p.lost }).toEqual({ published: 300, committed: 300, lost: 0 });
-    expect({ published: f.published, committed: f.committed, lost: f.lost }).toEqual({ published: 300, committed: 300, lost: 0 });
+    expect({ published: p.published, committed: p.committed, lost: p.lost }).toEqual({
+      published: 300,
+      committed: 300,
+      lost: 0,
+    });
+    expect({ published: f.published, committed: f.committed, lost: f.lost }).toEqual({
+      published: 300,
+      committed: 300,
+      lost: 0,
+    });
     expect(run.machine.cpus).toBeGreaterThan(0);
     expect(run.commit).toMatch(/^[0-9a-f]{40}$|^$/);
   }, 110000);

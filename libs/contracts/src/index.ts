@@ -8,3 +8,4 @@ export * from './telemetry.js';
 export * from './integration.js';
 export * from './live.js';
 export * from './converter.js';
+export * from './transfer.js';

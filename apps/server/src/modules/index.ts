@@ -12,6 +12,7 @@ import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { IntegrationModule } from './integrations/integration.module.js';
 import { LiveModule } from './live/live.module.js';
 import { RuleEngineModule } from './rule-engine/rule-engine.module.js';
+import { TransferModule } from './transfer/transfer.module.js';
 
 export const featureModules = [
   AuthModule,
@@ -24,5 +25,6 @@ export const featureModules = [
   LiveModule,
   RuleEngineModule,
   DashboardModule,
+  TransferModule,
   TenantModule,
 ];

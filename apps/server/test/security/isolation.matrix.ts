@@ -358,6 +358,59 @@ export const matrix: Record<string, Case> = {
       controlHas: found,
     },
   ],
+  // import and export (modules/transfer): A's ids neither export nor get referenced by an import
+  'GET /api/converter/:id/export': (f) => [{ method: 'GET', url: `/api/converter/${f.converterA}/export` }],
+  'GET /api/integration/:id/export': (f) => [
+    { method: 'GET', url: `/api/integration/${f.integrationA}/export` },
+  ],
+  'GET /api/ruleChain/:id/export': (f) => [{ method: 'GET', url: `/api/ruleChain/${f.ruleChainA}/export` }],
+  'GET /api/dashboard/:id/export': (f) => [{ method: 'GET', url: `/api/dashboard/${f.dashboardA}/export` }],
+  'POST /api/import': (f) => [
+    {
+      method: 'POST',
+      url: '/api/import',
+      body: {
+        format: 'bridgeboard-export',
+        version: 1,
+        integrations: [{ id: ref('INTEGRATION', f.downlinkConverterA), ...integrationBody(f, 'B-import') }],
+      },
+      refused: [400],
+      note: "an imported integration naming A's converter",
+    },
+    {
+      method: 'POST',
+      url: '/api/import',
+      body: {
+        format: 'bridgeboard-export',
+        version: 1,
+        ruleChains: [
+          {
+            ruleChain: { id: ref('RULE_CHAIN', f.ruleChainA), name: 'B-import' },
+            metadata: {
+              firstNodeIndex: 0,
+              nodes: [
+                {
+                  type: 'org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode',
+                  name: 'B-node',
+                  configuration: { integrationId: f.integrationA },
+                },
+              ],
+              connections: [],
+            },
+          },
+        ],
+      },
+      refused: [400],
+      note: "an imported Integration Downlink node naming A's integration",
+    },
+  ],
+  // the name selects a built-in example, never tenant data; importing one writes only to the caller's tenant
+  'GET /api/import/example/:name': () => [
+    { method: 'GET', url: `/api/import/example/${MARK}`, control: false, note: 'a name that is no example' },
+  ],
+  'POST /api/import/example/:name': () => [
+    { method: 'POST', url: `/api/import/example/${MARK}`, note: 'a name that is no example' },
+  ],
   // system administration: a tenant admin is refused whatever the id
   'GET /api/tenant/:id': (f) => [{ method: 'GET', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'DELETE /api/tenant/:id': (f) => [{ method: 'DELETE', url: `/api/tenant/${f.tenantA}`, refused: [403] }],

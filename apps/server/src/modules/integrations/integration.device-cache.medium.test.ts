@@ -1,5 +1,13 @@
 import { bearer, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
-import { createConverter, createIntegration, deviceByName, GUIDE_DECODER, publisher, rnd, waitStatus } from './test-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  deviceByName,
+  GUIDE_DECODER,
+  publisher,
+  rnd,
+  waitStatus,
+} from './test-kit.js';
 
 /** The uplink path remembers devices by name; deleting or renaming a device must not leave it stale. */
 describe('uplinks after a device is deleted or renamed', () => {
@@ -15,11 +23,19 @@ describe('uplinks after a device is deleted or renamed', () => {
     const auth = bearer(p.tenantToken);
     const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
     const converterId = await createConverter(p, GUIDE_DECODER);
-    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }] });
+    const { id } = await createIntegration(p, {
+      converterId,
+      filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }],
+    });
     await waitStatus(p, id, 'CONNECTED');
     const pub = await publisher(p.mqttUrl);
     const latest = async (deviceId: string) =>
-      (await p.http().get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/timeseries?keys=temperature`).set(auth)).body.temperature?.[0]?.value;
+      (
+        await p
+          .http()
+          .get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/timeseries?keys=temperature`)
+          .set(auth)
+      ).body.temperature?.[0]?.value;
 
     await pub.publishAsync(`${prefix}/SN-7/temperature`, '{"value":1}', { qos: 1 });
     const first = await eventually(async () => {
@@ -35,7 +51,11 @@ describe('uplinks after a device is deleted or renamed', () => {
     });
     expect(second.id.id).not.toBe(first.id.id);
 
-    const renamed = await p.http().post('/api/device').set(auth).send({ id: { entityType: 'DEVICE', id: second.id.id }, name: 'SN-7-old', type: 'sensor' });
+    const renamed = await p
+      .http()
+      .post('/api/device')
+      .set(auth)
+      .send({ id: { entityType: 'DEVICE', id: second.id.id }, name: 'SN-7-old', type: 'sensor' });
     expect(renamed.status).toBe(200);
     await pub.publishAsync(`${prefix}/SN-7/temperature`, '{"value":3}', { qos: 1 });
     const third = await eventually(async () => {

@@ -82,6 +82,9 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   emitToRoom<E extends LiveEventName>(tenantId: string, room: string | string[], event: E, payload: LiveEvents[E]): void {
     if (!this.server) return;
     const rooms = (Array.isArray(room) ? room : [room]).map((r) => `${tenantId}|${r}`);
+    // Ingest emits per device per batch; encoding a packet nobody receives was a measurable cost (docs/performance.md).
+    const joined = this.server.sockets.adapter.rooms;
+    if (!rooms.some((r) => joined.has(r))) return;
     this.server.to(rooms).emit(event, payload);
   }
 

@@ -14,6 +14,7 @@ import { DebugModeField } from '../../ui/DebugModeField';
 import { TestCases } from './TestCases';
 import { TestPanel } from './TestPanel';
 import { decoderLib, encoderLib } from './typings';
+import { ExportButton } from '../transfer/ExportButton';
 
 type Draft = SaveConverter | Converter;
 
@@ -100,6 +101,7 @@ export function ConverterPage() {
         subtitle={dirty ? 'Unsaved changes' : undefined}
         actions={
           <>
+            {!isNew && <ExportButton kind="converter" id={id} name={draft.name} />}
             {!isNew && (
               <Button color="error" onClick={remove}>
                 Delete

@@ -9,6 +9,7 @@ import { DataTable, type Column } from '../../ui/DataTable';
 import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 import { convertersApi, type Converter } from './converters.api';
+import { ImportButton } from '../transfer/ImportButton';
 
 /** Data converters: search, type filter, paging, debug badge. */
 export function ConvertersPage() {
@@ -83,6 +84,7 @@ export function ConvertersPage() {
         subtitle="Scripts that turn broker messages into device data (uplink) and commands into payloads (downlink)."
         actions={
           <>
+            <ImportButton onImported={list.reload} />
             <Button variant="contained" onClick={(e) => setMenu(e.currentTarget)} aria-haspopup="menu">
               + Add converter
             </Button>

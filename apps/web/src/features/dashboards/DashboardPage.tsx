@@ -13,6 +13,7 @@ import { AliasesDialog } from './AliasesDialog';
 import { DashboardGrid } from './DashboardGrid';
 import { dashboardsApi } from './dashboards.api';
 import { WidgetDialog } from './WidgetDialog';
+import { ExportButton } from '../transfer/ExportButton';
 
 type Draft = { title: string; configuration: DashboardConfiguration };
 
@@ -191,9 +192,12 @@ export function DashboardPage() {
               </Button>
             </>
           ) : (
-            <Button variant="contained" onClick={() => setEditing(true)} data-testid="dashboard-edit">
-              Edit
-            </Button>
+            <>
+              <ExportButton kind="dashboard" id={saved.id.id} name={saved.title} />
+              <Button variant="contained" onClick={() => setEditing(true)} data-testid="dashboard-edit">
+                Edit
+              </Button>
+            </>
           )
         }
       />

@@ -21,6 +21,7 @@ import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 import { dashboardsApi, emptyConfiguration } from './dashboards.api';
 import { DeleteIcon } from '../../ui/icons';
+import { ImportButton } from '../transfer/ImportButton';
 
 /** Dashboards: search and paging kept in the URL; a new dashboard opens in edit mode. */
 export function DashboardsPage() {
@@ -103,9 +104,12 @@ export function DashboardsPage() {
       <PageHeader
         title="Dashboards"
         actions={
-          <Button variant="contained" onClick={() => setCreating(true)} data-testid="dashboard-add">
-            Add dashboard
-          </Button>
+          <>
+            <ImportButton onImported={list.reload} />
+            <Button variant="contained" onClick={() => setCreating(true)} data-testid="dashboard-add">
+              Add dashboard
+            </Button>
+          </>
         }
       />
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>

@@ -12,6 +12,7 @@ import { formatTime } from '../../ui/time';
 import { IntegrationForm, metadataPairs } from './IntegrationForm';
 import { emptyIntegration, integrationsApi, topicFilterProblem, type IntegrationDraft, type IntegrationStatus } from './integrations.api';
 import { StatusChip } from './StatusChip';
+import { ExportButton } from '../transfer/ExportButton';
 
 /** Problems the browser can see before asking the server (the server checks everything again). */
 function validate(d: IntegrationDraft): Record<string, string> {
@@ -129,6 +130,7 @@ export function IntegrationPage() {
         }
         actions={
           <>
+            {!isNew && <ExportButton kind="integration" id={id} name={draft.name} />}
             {!isNew && (
               <Button color="error" onClick={remove}>
                 Delete

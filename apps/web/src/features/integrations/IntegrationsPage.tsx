@@ -11,6 +11,7 @@ import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 import { integrationsApi, type Integration, type IntegrationStatus } from './integrations.api';
 import { StatusChip } from './StatusChip';
+import { ImportButton } from '../transfer/ImportButton';
 
 /** Integrations with their live connection state and message counters. */
 export function IntegrationsPage() {
@@ -106,9 +107,12 @@ export function IntegrationsPage() {
         title="Integrations"
         subtitle="Connections to MQTT brokers: messages on their topics go through the uplink converter to devices."
         actions={
-          <Button variant="contained" onClick={() => navigate('/integrations/new')}>
-            + Add integration
-          </Button>
+          <>
+            <ImportButton onImported={list.reload} />
+            <Button variant="contained" onClick={() => navigate('/integrations/new')}>
+              + Add integration
+            </Button>
+          </>
         }
       />
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>

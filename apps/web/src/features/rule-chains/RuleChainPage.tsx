@@ -8,6 +8,7 @@ import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
 import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { RuleChainEditor } from './RuleChainEditor';
 import { ruleChainsApi } from './ruleChains.api';
+import { ExportButton } from '../transfer/ExportButton';
 
 /** One rule chain in the editor; leaving with unsaved changes asks first. */
 export function RuleChainPage() {
@@ -51,6 +52,7 @@ export function RuleChainPage() {
             node to connect them
           </>
         }
+        actions={<ExportButton kind="ruleChain" id={chain.id.id} name={chain.name} />}
       />
       <ReactFlowProvider>
         <RuleChainEditor

@@ -22,6 +22,7 @@ import { EmptyState, ErrorAlert, PageHeader } from '../../ui/states';
 import { formatTime } from '../../ui/time';
 import { ruleChainsApi } from './ruleChains.api';
 import { DeleteIcon } from '../../ui/icons';
+import { ImportButton } from '../transfer/ImportButton';
 
 /** Rule chains: the tenant's Root Rule Chain and any others; search and paging kept in the URL. */
 export function RuleChainsPage() {
@@ -111,9 +112,12 @@ export function RuleChainsPage() {
       <PageHeader
         title="Rule chains"
         actions={
-          <Button variant="contained" onClick={() => setCreating(true)}>
-            Add rule chain
-          </Button>
+          <>
+            <ImportButton onImported={list.reload} />
+            <Button variant="contained" onClick={() => setCreating(true)}>
+              Add rule chain
+            </Button>
+          </>
         }
       />
       <Stack direction="row" spacing={2} sx={{ mb: 2 }}>

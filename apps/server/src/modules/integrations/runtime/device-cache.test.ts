@@ -2,7 +2,15 @@ import type { Device } from '@bridgeboard/contracts';
 import { DeviceNameCache } from './device-cache.js';
 
 const device = (tenant: string, name: string, id = `id-${name}`): Device =>
-  ({ id: { entityType: 'DEVICE', id }, tenantId: { entityType: 'TENANT', id: tenant }, name, type: 'sensor', createdTime: 1, label: null, additionalInfo: null }) as unknown as Device;
+  ({
+    id: { entityType: 'DEVICE', id },
+    tenantId: { entityType: 'TENANT', id: tenant },
+    name,
+    type: 'sensor',
+    createdTime: 1,
+    label: null,
+    additionalInfo: null,
+  }) as unknown as Device;
 
 /** A fake find-or-create that records which names reached "the database". */
 function fakeDb() {
@@ -31,9 +39,16 @@ describe('DeviceNameCache', () => {
   it('asks the database only for names it has not seen, and reports creations once', async () => {
     const db = fakeDb();
     const c = new DeviceNameCache(db.load);
-    const first = await c.findOrCreate('t1', [{ name: 'a', type: 's' }, { name: 'b', type: 's' }, { name: 'a', type: 's' }]);
+    const first = await c.findOrCreate('t1', [
+      { name: 'a', type: 's' },
+      { name: 'b', type: 's' },
+      { name: 'a', type: 's' },
+    ]);
     expect(first.created.map((d) => d.name)).toEqual(['a', 'b']);
-    const second = await c.findOrCreate('t1', [{ name: 'a', type: 's' }, { name: 'c', type: 's' }]);
+    const second = await c.findOrCreate('t1', [
+      { name: 'a', type: 's' },
+      { name: 'c', type: 's' },
+    ]);
     expect(second.created.map((d) => d.name)).toEqual(['c']);
     expect([...second.devices.keys()].sort()).toEqual(['a', 'c']);
     expect(db.asked).toEqual([['a', 'b'], ['c']]);
@@ -66,8 +81,15 @@ describe('DeviceNameCache', () => {
   it('starts over when it holds more than its limit, still answering correctly', async () => {
     const db = fakeDb();
     const c = new DeviceNameCache(db.load, 2);
-    await c.findOrCreate('t1', [{ name: 'a', type: 's' }, { name: 'b', type: 's' }, { name: 'c', type: 's' }]);
-    const r = await c.findOrCreate('t1', [{ name: 'a', type: 's' }, { name: 'c', type: 's' }]);
+    await c.findOrCreate('t1', [
+      { name: 'a', type: 's' },
+      { name: 'b', type: 's' },
+      { name: 'c', type: 's' },
+    ]);
+    const r = await c.findOrCreate('t1', [
+      { name: 'a', type: 's' },
+      { name: 'c', type: 's' },
+    ]);
     expect([...r.devices.keys()].sort()).toEqual(['a', 'c']);
     expect(r.created).toEqual([]);
   });

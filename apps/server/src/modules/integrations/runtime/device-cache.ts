@@ -1,6 +1,9 @@
 import type { Device } from '@bridgeboard/contracts';
 
-type FindOrCreate = (tenantId: string, wanted: { name: string; type: string }[]) => Promise<{ devices: Map<string, Device>; created: Device[] }>;
+type FindOrCreate = (
+  tenantId: string,
+  wanted: { name: string; type: string }[],
+) => Promise<{ devices: Map<string, Device>; created: Device[] }>;
 
 /**
  * Devices by name for the uplink path. Without it every batch costs two extra round trips
@@ -17,7 +20,10 @@ export class DeviceNameCache {
     private readonly max = 200_000,
   ) {}
 
-  async findOrCreate(tenantId: string, wanted: { name: string; type: string }[]): Promise<{ devices: Map<string, Device>; created: Device[] }> {
+  async findOrCreate(
+    tenantId: string,
+    wanted: { name: string; type: string }[],
+  ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
     const cached = this.byTenant.get(tenantId);
     const devices = new Map<string, Device>();
     const missing = new Map<string, { name: string; type: string }>();

@@ -104,6 +104,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const runner = new MqttConnection(this.settings(stored), {
       message: (m) => pipeline.enqueue(m),
       state: (state, error) => this.onState(stored, state, error),
+      retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
     });
     this.running.set(id, { stored, runner, pipeline });
     runner.start();
@@ -202,7 +203,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
-        succeeded: (m, metadata) => this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false),
+        // describePayload decodes and parses the payload: only worth it when the event is kept
+        succeeded: (m, metadata) => {
+          if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
+        },
         storageProblem: (error) => {
           if (error) this.log.warn(`Integration '${i.name}': ${error}`);
           this.countersOf(i.id.id).lastError = error;

@@ -4,6 +4,9 @@ import type { IntegrationConnectionState } from '@bridgeboard/contracts';
 
 const RECEIVE_MAXIMUM = 1000;
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
+/** A connection the broker closes within FLAP_MS, FLAP_COUNT times in a row, is reported (client id conflict?). */
+const FLAP_MS = 10_000;
+const FLAP_COUNT = 3;
 
 export interface IncomingMessage {
   topic: string;
@@ -36,6 +39,8 @@ export interface ConnectionHandlers {
   /** May return a promise to hold the next packet (back-pressure while the pipeline is full). */
   message(m: IncomingMessage): void | Promise<void>;
   state(state: IntegrationConnectionState, error: string | null): void;
+  /** a reconnect is scheduled (so the back-off shows in the log) */
+  retry?(attempt: number, delayMs: number): void;
 }
 
 /** Turns client errors into a status text the user can act on. */
@@ -72,6 +77,10 @@ export class MqttConnection {
   /** MQTT 5 first (its Receive Maximum lifts the broker's in-flight window); 3.1.1 for brokers without it */
   private protocolVersion: 4 | 5 = 5;
   private retryNow = false;
+  /** consecutive connections closed by the broker soon after connecting (a client id fight); back-off keeps growing */
+  private takeovers = 0;
+  private takenOver = false;
+  private connectedAt = 0;
   state: IntegrationConnectionState = 'DISCONNECTED';
   readonly heartbeatTopic: string;
 
@@ -108,6 +117,7 @@ export class MqttConnection {
   }
 
   private setState(state: IntegrationConnectionState, error: string | null): void {
+    if (process.env.BB_DBG) process.stderr.write(`DBG state ${Date.now()} ${state}\n`);
     if (state === this.state && error === null) return;
     this.state = state;
     this.h.state(state, error);
@@ -145,13 +155,20 @@ export class MqttConnection {
     if (this.stopped) return;
     if (!this.lastError) this.setState('CONNECTING', null);
     const client = mqtt.connect(this.options());
+    if (process.env.BB_DBG) process.stderr.write(`DBG new client ${Date.now()} v${this.protocolVersion}\n`);
+    client.on('close', () => process.env.BB_DBG && process.stderr.write(`DBG close ${Date.now()} cur=${this.client === client}\n`));
     this.client = client;
     this.deferAcks(client);
     client.on('connect', () => {
+      if (process.env.BB_DBG) process.stderr.write(`DBG connect ${this.s.clientId}\n`);
       if (this.client !== client) return;
       this.subscribe(client).catch((e: Error) => {
         this.fail(client, `subscription failed: ${e.message}`);
       });
+    });
+    client.on('disconnect', (packet: { reasonCode?: number }) => {
+      // MQTT 5 brokers that say so: session taken over by another connection with our client id
+      if (this.client === client && packet.reasonCode === 142) this.takenOver = true;
     });
     client.on('error', (e: Error & { code?: string | number }) => {
       if (this.client !== client) return;
@@ -169,7 +186,12 @@ export class MqttConnection {
       if (this.client !== client) return;
       this.stopBeat();
       if (this.stopped) return;
-      if (this.state === 'CONNECTED') {
+      if (this.state === 'CONNECTED' && this.flapping()) {
+        this.lastError =
+          `the broker closed the connection ${this.takeovers} times in a row within ${FLAP_MS / 1000} s of connecting without giving a reason: ` +
+          `another client may be using client id '${this.s.clientId}' (give each connection its own), or the link is unstable; backing off`;
+        this.setState(`ERROR: ${this.lastError}`, this.lastError);
+      } else if (this.state === 'CONNECTED') {
         this.lastError = null;
         this.setState('CONNECTING', null);
       }
@@ -190,8 +212,18 @@ export class MqttConnection {
     if (this.client !== client) return;
     this.attempt = 0;
     this.lastError = null;
+    this.connectedAt = Date.now();
     this.setState('CONNECTED', null);
     if (beat) this.startBeat(client);
+  }
+
+  /** Counts connections that end soon after they were made with no error of ours; true when it looks like a fight. */
+  private flapping(): boolean {
+    const short = Date.now() - this.connectedAt < FLAP_MS && !this.lastError;
+    this.takeovers = short || this.takenOver ? this.takeovers + 1 : 0;
+    const fight = this.takenOver || this.takeovers >= FLAP_COUNT;
+    this.takenOver = false;
+    return fight;
   }
 
   private fail(client: MqttClient, error: string): void {
@@ -203,10 +235,11 @@ export class MqttConnection {
 
   private scheduleRetry(client: MqttClient): void {
     const { minMs, maxMs } = this.s.backoff;
-    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt, 20));
+    const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt + this.takeovers, 20));
     const delay = this.retryNow ? 0 : Math.round(base / 2 + Math.random() * (base / 2));
     this.retryNow = false;
     this.attempt++;
+    this.h.retry?.(this.attempt + this.takeovers, delay);
     client.removeAllListeners('connect');
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
@@ -253,6 +286,7 @@ export class MqttConnection {
       send(packet, cb, ...rest);
     };
     c.handleMessage = (packet, cb) => {
+      if (process.env.BB_DBG) process.stderr.write(`DBG ${this.s.clientId} ${packet.topic} ${packet.messageId} cur=${this.client === client}\n`);
       this.rxSinceBeat = true;
       if (packet.topic === this.heartbeatTopic) {
         this.beatPending = false;

@@ -3,7 +3,8 @@ import { AppError } from '../../../common/errors.js';
 import type { IncomingMessage } from './mqtt-connection.js';
 import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkSink } from './ports.js';
 
-/** Messages per converter call / commit. */
+/** Messages per converter call / commit. As large as the QoS 1 receive window (1000), so a backlog
+ *  is taken in one sandbox call and one commit rather than five (docs/performance.md). */
 export const BATCH_MAX = 1000;
 /** How long the first message of a batch waits for company, ms. */
 export const BATCH_LINGER_MS = 10;

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { Db } from '../../database/db.js';
+import { DashboardModule } from '../dashboards/dashboard.module.js';
+import { DeviceModule } from '../devices/device.module.js';
+import { TransferController } from './transfer.controller.js';
+import { TransferRepository } from './transfer.repository.js';
+import { TransferService } from './transfer.service.js';
+
+/** Import and export of converters, integrations, rule chains and dashboards (JSON documents). */
+@Module({
+  imports: [DashboardModule, DeviceModule],
+  controllers: [TransferController],
+  providers: [
+    { provide: TransferRepository, useFactory: (db: Db) => new TransferRepository(db), inject: [Db] },
+    TransferService,
+  ],
+})
+export class TransferModule {}
