@@ -1,6 +1,6 @@
 import { bearer, createTestDatabase } from '../helpers.js';
 import { createConverter, createIntegration, dropSession, rnd, SEQ_DECODER, startPlatformOn, TcpProxy, waitStatus } from '../../src/modules/integrations/test-kit.js';
-import { faultSeconds, MemoryWatch, missingRanges, report, SeqStream, sleep, SlowProxy, statusOf, waitStored } from './fault-kit.js';
+import { faultSeconds, MemoryWatch, missingRanges, OwnMosquitto, report, SeqStream, sleep, SlowProxy, statusOf, waitStored } from './fault-kit.js';
 
 const RATE = Number(process.env.FAULT_RATE ?? 200);
 
@@ -13,14 +13,16 @@ describe('database faults under a QoS 1 stream', () => {
     const proxy = await TcpProxy.start(u.hostname, Number(u.port || 5432));
     u.port = String(proxy.port);
     const p = await startPlatformOn(u.toString(), { LOG_LEVEL: 'error', REST_RATE_LIMIT_TENANT: 'off' });
+    // the broker must hold what arrives during the outage: max_queued_messages >= rate x outage (docs/reliability.md)
+    const broker = await OwnMosquitto.start({ maxQueued: 1_000_000 });
     const clientId = `bb-pg-${rnd()}`;
     try {
       const prefix = `${rnd()}/seq`;
       const converterId = await createConverter(p, SEQ_DECODER);
-      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId });
+      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId, host: '127.0.0.1', port: broker.port });
       await waitStatus(p, id, 'CONNECTED');
       const device = `PG-${rnd()}`;
-      const stream = await SeqStream.start(p.mqttUrl, `${prefix}/x`, device, RATE);
+      const stream = await SeqStream.start(broker.url, `${prefix}/x`, device, RATE);
       await sleep(3000);
       const before = new MemoryWatch();
       await sleep(1000);
@@ -56,7 +58,7 @@ describe('database faults under a QoS 1 stream', () => {
       await p.stop();
       await proxy.close();
       await db.drop();
-      await dropSession(process.env.MQTT_URL!, clientId);
+      await broker.close();
     }
   }, 300_000);
 

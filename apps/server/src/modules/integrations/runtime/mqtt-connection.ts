@@ -117,7 +117,6 @@ export class MqttConnection {
   }
 
   private setState(state: IntegrationConnectionState, error: string | null): void {
-    if (process.env.BB_DBG) process.stderr.write(`DBG state ${Date.now()} ${state}\n`);
     if (state === this.state && error === null) return;
     this.state = state;
     this.h.state(state, error);
@@ -155,12 +154,9 @@ export class MqttConnection {
     if (this.stopped) return;
     if (!this.lastError) this.setState('CONNECTING', null);
     const client = mqtt.connect(this.options());
-    if (process.env.BB_DBG) process.stderr.write(`DBG new client ${Date.now()} v${this.protocolVersion}\n`);
-    client.on('close', () => process.env.BB_DBG && process.stderr.write(`DBG close ${Date.now()} cur=${this.client === client}\n`));
     this.client = client;
     this.deferAcks(client);
     client.on('connect', () => {
-      if (process.env.BB_DBG) process.stderr.write(`DBG connect ${this.s.clientId}\n`);
       if (this.client !== client) return;
       this.subscribe(client).catch((e: Error) => {
         this.fail(client, `subscription failed: ${e.message}`);
@@ -181,6 +177,8 @@ export class MqttConnection {
       }
       this.lastError = describeError(e, { ...this.s });
       this.setState(`ERROR: ${this.lastError}`, this.lastError);
+      // mqtt.js leaves the socket open after a malformed packet; a stream we cannot parse is unusable, so drop it and retry
+      if (!client.disconnecting) client.end(true);
     });
     client.on('close', () => {
       if (this.client !== client) return;
@@ -286,7 +284,6 @@ export class MqttConnection {
       send(packet, cb, ...rest);
     };
     c.handleMessage = (packet, cb) => {
-      if (process.env.BB_DBG) process.stderr.write(`DBG ${this.s.clientId} ${packet.topic} ${packet.messageId} cur=${this.client === client}\n`);
       this.rxSinceBeat = true;
       if (packet.topic === this.heartbeatTopic) {
         this.beatPending = false;
