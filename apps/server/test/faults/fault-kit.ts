@@ -303,6 +303,7 @@ export class ChildPlatform {
 
   async start(): Promise<number> {
     const t0 = Date.now();
+    this.log = '';
     const port = await freePort();
     const root = path.resolve(import.meta.dirname, '../..');
     const p = spawn(process.execPath, ['--no-node-snapshot', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {

@@ -446,6 +446,8 @@ export const unscoped: Record<string, string> = {
     'runs the script in the body on the payload in the body; reads no stored data',
   'POST /api/converter/testDownLink':
     'runs the script in the body on the message in the body; reads no stored data',
+  'POST /api/ruleChain/testScript':
+    'runs the node script in the body on the message in the body; reads no stored data',
 };
 
 /** Paths outside /api (swagger UI assets, the web app) carry no tenant data. */

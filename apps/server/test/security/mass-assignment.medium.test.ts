@@ -94,6 +94,7 @@ const otherRoutes: Record<string, string> = {
   'POST /api/auth/token': 'creates nothing but a token pair from the stored user',
   'POST /api/converter/testUpLink': 'runs a script on the body; stores nothing',
   'POST /api/converter/testDownLink': 'runs a script on the body; stores nothing',
+  'POST /api/ruleChain/testScript': 'runs a node script on the body; stores nothing',
   'POST /api/plugins/telemetry/:entityType/:id/timeseries/:scope':
     'stores values under keys of the client’s choice: that is the data, not fields',
   'POST /api/plugins/telemetry/:entityType/:id/attributes/:scope':

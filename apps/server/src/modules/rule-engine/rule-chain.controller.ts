@@ -9,12 +9,24 @@ import {
 } from '@bridgeboard/contracts';
 import { parsePageQuery } from '../../common/paging.js';
 import { TenantId } from '../auth/security.js';
+import { Sandbox } from '@bridgeboard/sandbox';
 import { RuleChainService } from './rule-chain.service.js';
+import { testNodeScript, testScriptSchema } from './script-tester.js';
 
 /** Rule chains and their metadata, as ThingsBoard's REST API. */
 @Controller('api')
 export class RuleChainController {
-  constructor(private readonly chains: RuleChainService) {}
+  constructor(
+    private readonly chains: RuleChainService,
+    private readonly sandbox: Sandbox,
+  ) {}
+
+  /** Runs a script node's JavaScript on a sample message (the editor's "Test script"). */
+  @Post('ruleChain/testScript')
+  @HttpCode(200)
+  testScript(@TenantId() _tenantId: string, @Body() body: unknown) {
+    return testNodeScript(this.sandbox, testScriptSchema.parse(body));
+  }
 
   @Get('ruleChains')
   page(@TenantId() tenantId: string, @Query() q: Record<string, unknown>): Promise<PageData<RuleChain>> {

@@ -203,6 +203,29 @@ describe('rule chains over REST', () => {
     expect(unknownIntegration.body.message).toMatch(/nodes\[0\]\.configuration\.integrationId.*does not exist/);
   });
 
+  it('tests a node script on a sample message in the sandbox, with its errors and console lines', async () => {
+    const run = (body: object) => p.http().post('/api/ruleChain/testScript').set(auth).send(body);
+    const filter = await run({
+      script: 'console.log("t=" + msg.temperature); return msg.temperature > 20;',
+      scriptType: 'filter',
+      msg: '{"temperature": 25.1}',
+      metadata: { deviceName: 'SN-001' },
+      msgType: 'POST_TELEMETRY_REQUEST',
+    });
+    expect(filter.status).toBe(200);
+    expect(filter.body).toMatchObject({ output: 'true', error: '', consoleLines: [expect.stringContaining('t=25.1')] });
+    const transform = await run({
+      script: 'msg.f = msg.temperature * 9 / 5 + 32; return {msg: msg, metadata: metadata, msgType: msgType};',
+      scriptType: 'update',
+      msg: '{"temperature": 25}',
+    });
+    expect(JSON.parse(transform.body.output).msg.f).toBe(77);
+    expect((await run({ script: 'return 1;', scriptType: 'filter', msg: '{}' })).body.error).toMatch(/true or false/);
+    expect((await run({ script: 'return (;', scriptType: 'json', msg: '{}' })).body.error).toMatch(/line 1/);
+    expect((await run({ script: 'while(true){}', scriptType: 'json', msg: '{}' })).body.error).toMatch(/longer than 500 ms/);
+    expect((await run({})).status).toBe(400);
+  });
+
   it('refuses to delete the root chain, or a chain another chain hands messages to; deletes others', async () => {
     const r = await root();
     const del = await p.http().delete(`/api/ruleChain/${r.id.id}`).set(auth);
