@@ -1,7 +1,27 @@
 import { Logger } from '@nestjs/common';
 import { bearer, eventually, startTestPlatform, type TestPlatform } from '../helpers.js';
-import { createConverter, createIntegration, dropSession, rnd, SEQ_DECODER, TcpProxy, waitStatus } from '../../src/modules/integrations/test-kit.js';
-import { errorEvents, faultSeconds, MemoryWatch, missingRanges, OwnMosquitto, recordStatuses, report, SeqStream, sleep, statusOf, waitStored } from './fault-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  dropSession,
+  rnd,
+  SEQ_DECODER,
+  TcpProxy,
+  waitStatus,
+} from '../../src/modules/integrations/test-kit.js';
+import {
+  errorEvents,
+  faultSeconds,
+  MemoryWatch,
+  missingRanges,
+  OwnMosquitto,
+  recordStatuses,
+  report,
+  SeqStream,
+  sleep,
+  statusOf,
+  waitStored,
+} from './fault-kit.js';
 
 const RATE = Number(process.env.FAULT_RATE ?? 200);
 
@@ -12,18 +32,32 @@ describe('broker faults under a QoS 1 stream (persistent session)', () => {
   beforeAll(async () => {
     // the broker setting the promise depends on: a queue that holds the longest outage (docs/reliability.md)
     broker = await OwnMosquitto.start({ maxQueued: 1_000_000 });
-    p = await startTestPlatform({ INTEGRATION_RECONNECT_MIN_MS: '200', INTEGRATION_RECONNECT_MAX_MS: '2000', LOG_LEVEL: 'error' });
+    p = await startTestPlatform({
+      INTEGRATION_RECONNECT_MIN_MS: '200',
+      INTEGRATION_RECONNECT_MAX_MS: '2000',
+      LOG_LEVEL: 'error',
+    });
   });
   afterAll(async () => {
     await p.stop();
     await broker.close();
   });
 
-  async function integration(port: number, extra: { metadata?: Record<string, string>; debugMode?: boolean; clientId?: string } = {}) {
+  async function integration(
+    port: number,
+    extra: { metadata?: Record<string, string>; debugMode?: boolean; clientId?: string } = {},
+  ) {
     const prefix = `${rnd()}/seq`;
     const converterId = await createConverter(p, SEQ_DECODER);
     const clientId = extra.clientId ?? `bb-fault-${rnd()}`;
-    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], host: '127.0.0.1', port, clientId, ...extra });
+    const { id } = await createIntegration(p, {
+      converterId,
+      filters: [{ filter: `${prefix}/#`, qos: 1 }],
+      host: '127.0.0.1',
+      port,
+      clientId,
+      ...extra,
+    });
     await waitStatus(p, id, 'CONNECTED');
     return { id, topic: `${prefix}/x`, clientId };
   }
@@ -50,9 +84,21 @@ describe('broker faults under a QoS 1 stream (persistent session)', () => {
     const recoveryMs = Date.now() - lastUp;
     mem.stop();
     const st = await statusOf(p, id);
-    report('1 broker restarted every 5-15 s', { seconds, restarts, published: sent, stored, lost: sent - stored, duplicates: st.messagesIn - sent, recoveryMs, peakRssMb: mem.peakRssMb });
+    report('1 broker restarted every 5-15 s', {
+      seconds,
+      restarts,
+      published: sent,
+      stored,
+      lost: sent - stored,
+      duplicates: st.messagesIn - sent,
+      recoveryMs,
+      peakRssMb: mem.peakRssMb,
+    });
     expect(restarts).toBeGreaterThanOrEqual(1);
-    expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+    expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({
+      stored: sent,
+      missing: 'none',
+    });
     await waitStatus(p, id, 'CONNECTED');
     await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
   }, 400_000);
@@ -99,7 +145,10 @@ describe('broker faults under a QoS 1 stream (persistent session)', () => {
       peakRssMb: mem.peakRssMb,
       sampleLog: logged.slice(0, 3).join(' | '),
     });
-    expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+    expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({
+      stored: sent,
+      missing: 'none',
+    });
     // every drop is visible: a CONNECTING/ERROR status, then CONNECTED again
     expect(statuses.list.filter((s) => s !== 'CONNECTED').length).toBeGreaterThanOrEqual(drops);
     expect(reconnected).toBeGreaterThanOrEqual(drops);
@@ -129,13 +178,26 @@ describe('broker faults under a QoS 1 stream (persistent session)', () => {
     // the gap shows with the first message after it: keep the device talking for a moment
     await sleep(3000);
     const sent = await stream.stop();
-    const gap = await eventually(async () => (await errorEvents(p, id)).find((e) => /Sequence gap/.test(e.body.error ?? '')), 30000).catch(async (e) => {
-      throw new Error(`${(e as Error).message}: sent ${sent}, missing ${await missingRanges(p, device, sent)}, status ${JSON.stringify(await statusOf(p, id))}`);
+    const gap = await eventually(
+      async () => (await errorEvents(p, id)).find((e) => /Sequence gap/.test(e.body.error ?? '')),
+      30000,
+    ).catch(async (e) => {
+      throw new Error(
+        `${(e as Error).message}: sent ${sent}, missing ${await missingRanges(p, device, sent)}, status ${JSON.stringify(await statusOf(p, id))}`,
+      );
     });
     const stored = await waitStored(p, device, sent, 5000);
     const missing = Number(/(\d+) message\(s\) may have been lost/.exec(gap.body.error!)![1]);
     const st = await statusOf(p, id);
-    report('6 outage longer than the broker queue', { outageMs: Date.now() - cutAt, published: sent, stored, lost: sent - stored, reportedMissing: missing, errors: st.errors, event: gap.body.error });
+    report('6 outage longer than the broker queue', {
+      outageMs: Date.now() - cutAt,
+      published: sent,
+      stored,
+      lost: sent - stored,
+      reportedMissing: missing,
+      errors: st.errors,
+      event: gap.body.error,
+    });
     expect(stored).toBeLessThan(sent);
     expect(missing).toBe(sent - stored);
     expect(st.errors).toBeGreaterThanOrEqual(1);
@@ -150,15 +212,31 @@ describe('broker faults under a QoS 1 stream (persistent session)', () => {
     const clientId = `bb-twin-${rnd()}`;
     const a = await integration(broker.port, { clientId, debugMode: true });
     const converterId = await createConverter(p, SEQ_DECODER);
-    const b = await createIntegration(p, { converterId, filters: [{ filter: `${rnd()}/#`, qos: 1 }], host: '127.0.0.1', port: broker.port, clientId, debugMode: true });
+    const b = await createIntegration(p, {
+      converterId,
+      filters: [{ filter: `${rnd()}/#`, qos: 1 }],
+      host: '127.0.0.1',
+      port: broker.port,
+      clientId,
+      debugMode: true,
+    });
     await sleep(seconds * 1000);
     const connects = async (id: string) =>
-      ((await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=1000&page=0`).set(bearer(p.tenantToken))).body.data as { body: { type?: string; status: string } }[]).filter(
-        (e) => e.body.type === 'Status' && e.body.status === 'CONNECTED',
-      ).length;
+      (
+        (await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=1000&page=0`).set(bearer(p.tenantToken)))
+          .body.data as { body: { type?: string; status: string } }[]
+      ).filter((e) => e.body.type === 'Status' && e.body.status === 'CONNECTED').length;
     const [sa, sb] = [await statusOf(p, a.id), await statusOf(p, b.id)];
     const [ca, cb] = [await connects(a.id), await connects(b.id)];
-    report('7 two integrations with the same client id', { seconds, connectsA: ca, connectsB: cb, lastErrorA: sa.lastError, published: 0, stored: 0, lost: 0 });
+    report('7 two integrations with the same client id', {
+      seconds,
+      connectsA: ca,
+      connectsB: cb,
+      lastErrorA: sa.lastError,
+      published: 0,
+      stored: 0,
+      lost: 0,
+    });
     for (const s of [sa, sb]) expect(s.lastError).toMatch(/another client may be using client id '.*'/);
     // a tight loop reconnects every few ms; back-off keeps it to a handful over the whole run
     expect(ca + cb).toBeLessThan(seconds * 2);

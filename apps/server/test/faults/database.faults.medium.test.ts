@@ -1,6 +1,27 @@
 import { bearer, createTestDatabase } from '../helpers.js';
-import { createConverter, createIntegration, dropSession, rnd, SEQ_DECODER, startPlatformOn, TcpProxy, waitStatus } from '../../src/modules/integrations/test-kit.js';
-import { faultSeconds, MemoryWatch, missingRanges, OwnMosquitto, report, SeqStream, sleep, SlowProxy, statusOf, waitStored } from './fault-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  dropSession,
+  rnd,
+  SEQ_DECODER,
+  startPlatformOn,
+  TcpProxy,
+  waitStatus,
+} from '../../src/modules/integrations/test-kit.js';
+import {
+  faultSeconds,
+  MemoryWatch,
+  missingRanges,
+  OwnMosquitto,
+  report,
+  runtimeStatus,
+  SeqStream,
+  sleep,
+  SlowProxy,
+  statusOf,
+  waitStored,
+} from './fault-kit.js';
 
 const RATE = Number(process.env.FAULT_RATE ?? 200);
 
@@ -19,7 +40,13 @@ describe('database faults under a QoS 1 stream', () => {
     try {
       const prefix = `${rnd()}/seq`;
       const converterId = await createConverter(p, SEQ_DECODER);
-      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId, host: '127.0.0.1', port: broker.port });
+      const { id } = await createIntegration(p, {
+        converterId,
+        filters: [{ filter: `${prefix}/#`, qos: 1 }],
+        clientId,
+        host: '127.0.0.1',
+        port: broker.port,
+      });
       await waitStatus(p, id, 'CONNECTED');
       const device = `PG-${rnd()}`;
       const stream = await SeqStream.start(broker.url, `${prefix}/x`, device, RATE);
@@ -30,7 +57,7 @@ describe('database faults under a QoS 1 stream', () => {
       const during = new MemoryWatch();
       await proxy.cut();
       await sleep(outage * 1000);
-      const lastError = (await statusOf(p, id)).lastError;
+      const lastError = runtimeStatus(p, id).lastError;
       await proxy.restore();
       during.stop();
       const restoredAt = Date.now();
@@ -50,7 +77,10 @@ describe('database faults under a QoS 1 stream', () => {
         peakRssMb: during.peakRssMb,
         statusDuringOutage: lastError,
       });
-      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({
+        stored: sent,
+        missing: 'none',
+      });
       expect(lastError).toMatch(/Could not store uplinks/);
       // the pipeline stops reading at its high-water mark; the rest waits in the broker
       expect(during.peakRssMb - before.peakRssMb).toBeLessThan(150);
@@ -74,7 +104,11 @@ describe('database faults under a QoS 1 stream', () => {
     try {
       const prefix = `${rnd()}/seq`;
       const converterId = await createConverter(p, SEQ_DECODER);
-      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId });
+      const { id } = await createIntegration(p, {
+        converterId,
+        filters: [{ filter: `${prefix}/#`, qos: 1 }],
+        clientId,
+      });
       await waitStatus(p, id, 'CONNECTED');
       const device = `SLOW-${rnd()}`;
       delay = 200;
@@ -105,7 +139,10 @@ describe('database faults under a QoS 1 stream', () => {
         apiMedianMs: latencies[Math.floor(latencies.length / 2)],
         apiMaxMs: latencies.at(-1),
       });
-      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({
+        stored: sent,
+        missing: 'none',
+      });
       expect(latencies.at(-1)).toBeLessThan(10000);
     } finally {
       delay = 0;

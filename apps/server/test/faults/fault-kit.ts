@@ -34,6 +34,8 @@ export class OwnMosquitto {
 
   static async start(opts: { maxQueued?: number } = {}): Promise<OwnMosquitto> {
     const m = new OwnMosquitto(await freePort(), opts.maxQueued ?? 1000);
+    // Mosquitto started as root drops to its own user: it must be able to write its database here
+    fs.chmodSync(m.dir, 0o777);
     fs.writeFileSync(
       path.join(m.dir, 'mosquitto.conf'),
       [
@@ -43,7 +45,9 @@ export class OwnMosquitto {
         `persistence_location ${m.dir}/`,
         'autosave_interval 0',
         `max_queued_messages ${m.maxQueued}`,
-        ...(process.env.FAULT_MOSQUITTO_LOG ? [`log_dest file ${m.dir}.log`, 'log_type all'] : ['log_dest none']),
+        ...(process.env.FAULT_MOSQUITTO_LOG
+          ? [`log_dest file ${m.dir}.log`, 'log_type all']
+          : ['log_dest none']),
         '',
       ].join('\n'),
     );
@@ -56,7 +60,9 @@ export class OwnMosquitto {
   }
 
   async up(): Promise<void> {
-    this.proc = spawn('/usr/sbin/mosquitto', ['-c', path.join(this.dir, 'mosquitto.conf')], { stdio: 'ignore' });
+    this.proc = spawn('/usr/sbin/mosquitto', ['-c', path.join(this.dir, 'mosquitto.conf')], {
+      stdio: 'ignore',
+    });
     await eventually(
       () =>
         new Promise<boolean>((resolve) => {
@@ -105,7 +111,9 @@ export class SlowProxy {
       let chain = Promise.resolve();
       from.on('data', (chunk) => {
         const d = delayMs();
-        chain = chain.then(() => (d ? sleep(d) : undefined)).then(() => void (to.destroyed || to.write(chunk)));
+        chain = chain
+          .then(() => (d ? sleep(d) : undefined))
+          .then(() => void (to.destroyed || to.write(chunk)));
       });
     };
     const server = net.createServer((client) => {
@@ -173,8 +181,15 @@ export interface Figures {
 
 /** Prints a test's figures and keeps them for docs/reliability.md (FAULT_FIGURES_FILE, one JSON line per test). */
 export function report(test: string, f: Figures): void {
-  const line = { test, at: new Date().toISOString(), durationSec: process.env.FAULT_DURATION_SEC ?? 'short', ...f };
-  for (const k of Object.keys(line) as (keyof typeof line)[]) if (typeof line[k] === 'number') (line as Record<string, unknown>)[k] = Math.round((line[k] as number) * 10) / 10;
+  const line = {
+    test,
+    at: new Date().toISOString(),
+    durationSec: process.env.FAULT_DURATION_SEC ?? 'short',
+    ...f,
+  };
+  for (const k of Object.keys(line) as (keyof typeof line)[])
+    if (typeof line[k] === 'number')
+      (line as Record<string, unknown>)[k] = Math.round((line[k] as number) * 10) / 10;
   process.stdout.write(`\n[fault figures] ${JSON.stringify(line)}\n`);
   const file = process.env.FAULT_FIGURES_FILE ?? path.join(os.tmpdir(), 'bb-fault-figures.jsonl');
   fs.appendFileSync(file, `${JSON.stringify(line)}\n`);
@@ -199,8 +214,20 @@ export class SeqStream {
     this.done = this.run(rate);
   }
 
-  static async start(url: string, topic: string, device: string, rate: number, opts: mqtt.IClientOptions = {}): Promise<SeqStream> {
-    const client = await mqtt.connectAsync(url, { clientId: `bb-fpub-${rnd()}`, clean: false, reconnectPeriod: 250, protocolVersion: 4, ...opts });
+  static async start(
+    url: string,
+    topic: string,
+    device: string,
+    rate: number,
+    opts: mqtt.IClientOptions = {},
+  ): Promise<SeqStream> {
+    const client = await mqtt.connectAsync(url, {
+      clientId: `bb-fpub-${rnd()}`,
+      clean: false,
+      reconnectPeriod: 250,
+      protocolVersion: 4,
+      ...opts,
+    });
     client.on('error', () => undefined);
     return new SeqStream(client, topic, device, rate);
   }
@@ -236,29 +263,57 @@ export class SeqStream {
 }
 
 /** Waits until all `n` distinct sequence numbers of `device` are stored; returns the stored count either way. */
-export async function waitStored(p: Pick<TestPlatform, 'db' | 'http' | 'tenantToken'>, device: string, n: number, timeoutMs: number): Promise<number> {
+export async function waitStored(
+  p: Pick<TestPlatform, 'db' | 'http' | 'tenantToken'>,
+  device: string,
+  n: number,
+  timeoutMs: number,
+): Promise<number> {
   const dev = await eventually(() => deviceByName(p as TestPlatform, device), timeoutMs);
   let stored = 0;
-  await eventually(async () => (stored = await countPoints(p as TestPlatform, dev.id.id)) >= n, timeoutMs, 200).catch(() => undefined);
+  await eventually(
+    async () => (stored = await countPoints(p as TestPlatform, dev.id.id)) >= n,
+    timeoutMs,
+    200,
+  ).catch(() => undefined);
   return stored;
 }
 
 /** messagesIn of an integration: every delivery, redeliveries included (duplicates = messagesIn - published). */
-export async function statusOf(p: Pick<TestPlatform, 'http' | 'tenantToken'>, id: string): Promise<{ status: string; messagesIn: number; errors: number; lastError?: string | null }> {
+export async function statusOf(
+  p: Pick<TestPlatform, 'http' | 'tenantToken'>,
+  id: string,
+): Promise<{ status: string; messagesIn: number; errors: number; lastError?: string | null }> {
   return (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
 }
 
 /** Debug events of an integration with status ERROR (newest first). */
-export async function errorEvents(p: Pick<TestPlatform, 'http' | 'tenantToken'>, id: string, pageSize = 1000): Promise<{ body: { error?: string; in?: string; status: string; type?: string } }[]> {
-  const r = await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=${pageSize}&page=0`).set(bearer(p.tenantToken));
-  return (r.body.data as { body: { error?: string; status: string } }[]).filter((e) => e.body.status === 'ERROR' || e.body.error);
+export async function errorEvents(
+  p: Pick<TestPlatform, 'http' | 'tenantToken'>,
+  id: string,
+  pageSize = 1000,
+): Promise<{ body: { error?: string; in?: string; status: string; type?: string } }[]> {
+  const r = await p
+    .http()
+    .get(`/api/events/INTEGRATION/${id}?pageSize=${pageSize}&page=0`)
+    .set(bearer(p.tenantToken));
+  return (r.body.data as { body: { error?: string; status: string } }[]).filter(
+    (e) => e.body.status === 'ERROR' || e.body.error,
+  );
 }
 
 /** The missing sequence numbers of a device as ranges ("12-40, 77"), for a failing test's message. */
-export async function missingRanges(p: Pick<TestPlatform, 'db' | 'http' | 'tenantToken'>, device: string, sent: number): Promise<string> {
+export async function missingRanges(
+  p: Pick<TestPlatform, 'db' | 'http' | 'tenantToken'>,
+  device: string,
+  sent: number,
+): Promise<string> {
   const dev = await deviceByName(p as TestPlatform, device);
   if (!dev) return 'device not created';
-  const rows = await p.db.query<{ v: string }>(`SELECT long_v AS v FROM ts_kv WHERE entity_id = $1 AND key = 'seq'`, [dev.id.id]);
+  const rows = await p.db.query<{ v: string }>(
+    `SELECT long_v AS v FROM ts_kv WHERE entity_id = $1 AND key = 'seq'`,
+    [dev.id.id],
+  );
   const have = new Set(rows.map((r) => Number(r.v)));
   const out: string[] = [];
   for (let i = 0; i < sent; i++) {
@@ -296,7 +351,10 @@ export class ChildPlatform {
     readonly env: Record<string, string> = {},
   ) {
     this.pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
-    this.db = { query: async <T>(sql: string, params: unknown[] = []) => (await this.pool.query(sql, params)).rows as T[] };
+    this.db = {
+      query: async <T>(sql: string, params: unknown[] = []) =>
+        (await this.pool.query(sql, params)).rows as T[],
+    };
   }
 
   http = () => request(this.url);
@@ -306,23 +364,27 @@ export class ChildPlatform {
     this.log = '';
     const port = await freePort();
     const root = path.resolve(import.meta.dirname, '../..');
-    const p = spawn(process.execPath, ['--no-node-snapshot', '--import', '@swc-node/register/esm-register', 'src/main.ts'], {
-      cwd: root,
-      env: {
-        ...process.env,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATABASE_URL: this.dbUrl,
-        EMBEDDED_BROKER: 'off',
-        REST_RATE_LIMIT_TENANT: 'off',
-        BCRYPT_ROUNDS: '4',
-        LOG_LEVEL: 'warn',
-        INTEGRATION_RECONNECT_MIN_MS: '200',
-        INTEGRATION_RECONNECT_MAX_MS: '2000',
-        ...this.env,
+    const p = spawn(
+      process.execPath,
+      ['--no-node-snapshot', '--import', '@swc-node/register/esm-register', 'src/main.ts'],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          DATABASE_URL: this.dbUrl,
+          EMBEDDED_BROKER: 'off',
+          REST_RATE_LIMIT_TENANT: 'off',
+          BCRYPT_ROUNDS: '4',
+          LOG_LEVEL: 'warn',
+          INTEGRATION_RECONNECT_MIN_MS: '200',
+          INTEGRATION_RECONNECT_MAX_MS: '2000',
+          ...this.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    );
     this.proc = p;
     const onData = (d: Buffer) => {
       this.log = (this.log + d.toString()).slice(-20000);
@@ -330,9 +392,15 @@ export class ChildPlatform {
     p.stdout!.on('data', onData);
     p.stderr!.on('data', onData);
     this.url = `http://127.0.0.1:${port}`;
-    await eventually(() => Promise.resolve(this.log.includes('Bridgeboard is running') || p.exitCode !== null), 120000, 100);
+    await eventually(
+      () => Promise.resolve(this.log.includes('Bridgeboard is running') || p.exitCode !== null),
+      120000,
+      100,
+    );
     if (p.exitCode !== null) throw new Error(`platform exited: ${this.log}`);
-    const r = await this.http().post('/api/auth/login').send({ username: 'tenant@example.com', password: 'tenant' });
+    const r = await this.http()
+      .post('/api/auth/login')
+      .send({ username: 'tenant@example.com', password: 'tenant' });
     if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
     this.tenantToken = r.body.token;
     return Date.now() - t0;
@@ -357,4 +425,12 @@ export class ChildPlatform {
     await this.stop();
     await this.pool.end();
   }
+}
+
+/** Status straight from the runtime (works while Postgres, and so the API, is down). */
+export function runtimeStatus(
+  p: TestPlatform,
+  id: string,
+): { status: string; messagesIn: number; errors: number; lastError?: string | null } {
+  return p.app.get(IntegrationRuntime).status('', id);
 }

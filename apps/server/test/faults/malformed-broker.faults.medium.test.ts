@@ -1,6 +1,11 @@
 import net from 'node:net';
 import { bearer, startTestPlatform, type TestPlatform } from '../helpers.js';
-import { createConverter, createIntegration, rnd, SEQ_DECODER } from '../../src/modules/integrations/test-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  rnd,
+  SEQ_DECODER,
+} from '../../src/modules/integrations/test-kit.js';
 import { recordStatuses } from './fault-kit.js';
 import { faultSeconds, MemoryWatch, report, sleep, statusOf } from './fault-kit.js';
 
@@ -9,10 +14,16 @@ const GARBAGE: { what: string; bytes: () => Buffer }[] = [
   { what: 'remaining length of five bytes', bytes: () => Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x7f]) },
   { what: 'reserved packet type 0', bytes: () => Buffer.from([0x00, 0x02, 0x00, 0x00]) },
   { what: 'truncated PUBLISH', bytes: () => Buffer.from([0x32, 0x0a, 0x00, 0x03, 0x61]) },
-  { what: 'PUBLISH whose property length exceeds the packet', bytes: () => Buffer.from([0x30, 0x08, 0x00, 0x01, 0x61, 0xff, 0xff, 0xff, 0x7f, 0x00]) },
+  {
+    what: 'PUBLISH whose property length exceeds the packet',
+    bytes: () => Buffer.from([0x30, 0x08, 0x00, 0x01, 0x61, 0xff, 0xff, 0xff, 0x7f, 0x00]),
+  },
   { what: 'SUBACK for a packet never sent', bytes: () => Buffer.from([0x90, 0x03, 0x7f, 0x7f, 0x00]) },
   { what: 'CONNACK again, with a bad flag byte', bytes: () => Buffer.from([0x20, 0x03, 0xfe, 0x00, 0x00]) },
-  { what: 'random bytes', bytes: () => Buffer.from(Array.from({ length: 512 }, () => Math.floor(Math.random() * 256))) },
+  {
+    what: 'random bytes',
+    bytes: () => Buffer.from(Array.from({ length: 512 }, () => Math.floor(Math.random() * 256))),
+  },
 ];
 
 /** Answers CONNECT (3.1.1 or 5) properly, then sends one kind of malformed packet and keeps the socket open. */
@@ -43,7 +54,12 @@ async function fakeBroker(): Promise<{ port: number; connections: number; close(
 describe('a broker that sends malformed MQTT packets', () => {
   let p: TestPlatform;
   beforeAll(async () => {
-    p = await startTestPlatform({ LOG_LEVEL: 'error', INTEGRATION_RECONNECT_MIN_MS: '200', INTEGRATION_RECONNECT_MAX_MS: '2000', INTEGRATION_HEARTBEAT_SEC: '5' });
+    p = await startTestPlatform({
+      LOG_LEVEL: 'error',
+      INTEGRATION_RECONNECT_MIN_MS: '200',
+      INTEGRATION_RECONNECT_MAX_MS: '2000',
+      INTEGRATION_HEARTBEAT_SEC: '5',
+    });
   });
   afterAll(async () => {
     await p.stop();
@@ -53,7 +69,13 @@ describe('a broker that sends malformed MQTT packets', () => {
     const seconds = faultSeconds(20, 120);
     const broker = await fakeBroker();
     const converterId = await createConverter(p, SEQ_DECODER);
-    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${rnd()}/#`, qos: 1 }], host: '127.0.0.1', port: broker.port, cleanSession: true });
+    const { id } = await createIntegration(p, {
+      converterId,
+      filters: [{ filter: `${rnd()}/#`, qos: 1 }],
+      host: '127.0.0.1',
+      port: broker.port,
+      cleanSession: true,
+    });
     const statuses = recordStatuses(p, id);
     const mem = new MemoryWatch();
     const errors = new Set<string>();

@@ -1,6 +1,23 @@
 import { createTestDatabase, type TestPlatform } from '../helpers.js';
-import { createConverter, createIntegration, deviceByName, dropSession, rnd, SEQ_DECODER, waitStatus } from '../../src/modules/integrations/test-kit.js';
-import { ChildPlatform, faultSeconds, MemoryWatch, missingRanges, report, SeqStream, sleep, waitStored } from './fault-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  deviceByName,
+  rnd,
+  SEQ_DECODER,
+  waitStatus,
+} from '../../src/modules/integrations/test-kit.js';
+import {
+  ChildPlatform,
+  faultSeconds,
+  MemoryWatch,
+  missingRanges,
+  OwnMosquitto,
+  report,
+  SeqStream,
+  sleep,
+  waitStored,
+} from './fault-kit.js';
 
 const RATE = Number(process.env.FAULT_RATE ?? 200);
 
@@ -11,15 +28,23 @@ describe('platform killed mid-stream', () => {
     const plat = new ChildPlatform(db.url);
     const p = plat as unknown as TestPlatform;
     const clientId = `bb-kill-${rnd()}`;
+    // a queue that holds the messages of the restart (docs/reliability.md)
+    const broker = await OwnMosquitto.start({ maxQueued: 1_000_000 });
     try {
       await plat.start();
       const mem = new MemoryWatch(() => plat.proc?.pid);
       const prefix = `${rnd()}/seq`;
       const converterId = await createConverter(p, SEQ_DECODER);
-      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId });
+      const { id } = await createIntegration(p, {
+        converterId,
+        filters: [{ filter: `${prefix}/#`, qos: 1 }],
+        clientId,
+        host: '127.0.0.1',
+        port: broker.port,
+      });
       await waitStatus(p, id, 'CONNECTED');
       const device = `K-${rnd()}`;
-      const stream = await SeqStream.start(plat.mqttUrl, `${prefix}/x`, device, RATE);
+      const stream = await SeqStream.start(broker.url, `${prefix}/x`, device, RATE);
       await sleep(seconds * 1000);
       plat.kill9();
       const killedAt = Date.now();
@@ -52,11 +77,14 @@ describe('platform killed mid-stream', () => {
         maxHistoryAtKill: atKill.hist,
       });
       expect(dev === null || atKill.latest === atKill.hist).toBe(true);
-      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      expect({ stored, missing: await missingRanges(p, device, sent) }).toEqual({
+        stored: sent,
+        missing: 'none',
+      });
     } finally {
       await plat.close();
       await db.drop();
-      await dropSession(process.env.MQTT_URL!, clientId);
+      await broker.close();
     }
   }, 300_000);
 });

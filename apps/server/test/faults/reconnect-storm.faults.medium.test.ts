@@ -1,5 +1,11 @@
 import { bearer, startTestPlatform, type TestPlatform } from '../helpers.js';
-import { createConverter, createIntegration, dropSession, rnd, SEQ_DECODER } from '../../src/modules/integrations/test-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  dropSession,
+  rnd,
+  SEQ_DECODER,
+} from '../../src/modules/integrations/test-kit.js';
 import { IntegrationRuntime } from '../../src/modules/integrations/runtime/integration-runtime.js';
 import { MemoryWatch, OwnMosquitto, report, sleep } from './fault-kit.js';
 
@@ -20,18 +26,25 @@ describe('many integrations reconnecting at once', () => {
 
   it(`8: connects all ${COUNT} integrations within 30 s of a broker restart while the API p99 stays under 200 ms`, async () => {
     const rt = p.app.get(IntegrationRuntime);
-    const tenantId = (await p.http().get('/api/auth/user').set(bearer(p.tenantToken))).body.tenantId.id as string;
+    const tenantId = (await p.http().get('/api/auth/user').set(bearer(p.tenantToken))).body.tenantId
+      .id as string;
     const converterId = await createConverter(p, SEQ_DECODER);
     const ids: string[] = [];
     const clientIds: string[] = [];
     for (let k = 0; k < COUNT; k++) {
       const clientId = `bb-storm-${rnd()}`;
       clientIds.push(clientId);
-      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${rnd()}/#`, qos: 1 }], host: '127.0.0.1', port: broker.port, clientId });
+      const { id } = await createIntegration(p, {
+        converterId,
+        filters: [{ filter: `${rnd()}/#`, qos: 1 }],
+        host: '127.0.0.1',
+        port: broker.port,
+        clientId,
+      });
       ids.push(id);
     }
     const connected = () => ids.filter((id) => rt.status(tenantId, id).status === 'CONNECTED').length;
-    for (let t = Date.now(); connected() < COUNT && Date.now() - t < 60000; ) await sleep(100);
+    for (let t = Date.now(); connected() < COUNT && Date.now() - t < 60000;) await sleep(100);
     expect(connected()).toBe(COUNT);
 
     const mem = new MemoryWatch();
@@ -47,7 +60,7 @@ describe('many integrations reconnecting at once', () => {
       }
     })();
     await broker.down();
-    for (let t = Date.now(); connected() > 0 && Date.now() - t < 10000; ) await sleep(50);
+    for (let t = Date.now(); connected() > 0 && Date.now() - t < 10000;) await sleep(50);
     const allDown = connected() === 0;
     await sleep(1000);
     await broker.up();

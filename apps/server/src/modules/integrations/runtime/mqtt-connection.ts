@@ -112,7 +112,12 @@ export class MqttConnection {
     this.stopBeat();
     const c = this.client;
     this.client = null;
-    if (c) await new Promise<void>((r) => c.end(false, {}, () => r()));
+    // a graceful end waits for the socket to drain; a broker that stopped reading must not hold us
+    if (c)
+      await new Promise<void>((r) => {
+        const force = setTimeout(() => c.end(true, {}, () => r()), 2000);
+        c.end(false, {}, () => (clearTimeout(force), r()));
+      });
     this.setState('DISCONNECTED', null);
   }
 
@@ -158,7 +163,12 @@ export class MqttConnection {
     this.deferAcks(client);
     client.on('connect', () => {
       if (this.client !== client) return;
-      this.subscribe(client).catch((e: Error) => {
+      // a broker that never answers SUBSCRIBE (or sent half a packet) must not leave us waiting forever
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer to SUBSCRIBE within ${this.s.connectTimeoutMs / 1000} s`)), this.s.connectTimeoutMs);
+      });
+      Promise.race([this.subscribe(client), late]).finally(() => clearTimeout(timer)).catch((e: Error) => {
         this.fail(client, `subscription failed: ${e.message}`);
       });
     });

@@ -1,0 +1,87 @@
+import type { Device } from '@bridgeboard/contracts';
+import type { IncomingMessage } from './mqtt-connection.js';
+import { UplinkPipeline } from './uplink-pipeline.js';
+
+const device = (name: string): Device =>
+  ({ id: { entityType: 'DEVICE', id: `id-${name}` }, name, type: 'counter' }) as unknown as Device;
+
+/** A pipeline whose converter reads {d, seq} from the payload, with every other port faked. */
+function pipeline(sequenceKey?: string) {
+  const errors: string[] = [];
+  const acked: number[] = [];
+  const p = new UplinkPipeline(
+    { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, sequenceKey },
+    {
+      converters: {
+        runUplink: async (_t, _c, inputs) =>
+          inputs.map((x) => {
+            const d = JSON.parse(Buffer.from(x.payload).toString());
+            return {
+              ok: true as const,
+              results: [
+                {
+                  deviceName: d.d,
+                  deviceType: 'counter',
+                  telemetry: [{ ts: d.seq, values: { seq: d.seq } }],
+                },
+              ],
+            };
+          }),
+        find: async () => null,
+      },
+      findOrCreate: async (_t, wanted) => ({
+        devices: new Map(wanted.map((w) => [w.name, device(w.name)])),
+        created: [],
+      }),
+      validate: () => undefined,
+      sink: () => ({ handle: async () => undefined }),
+      rpc: () => null,
+      deviceCreated: () => undefined,
+      received: () => undefined,
+      failed: (_m, _meta, error) => void errors.push(error),
+      succeeded: () => undefined,
+      storageProblem: () => undefined,
+    },
+  );
+  const send = async (d: string, seqs: number[]) => {
+    for (const seq of seqs)
+      p.enqueue({
+        topic: 't',
+        payload: Buffer.from(JSON.stringify({ d, seq })),
+        qos: 1,
+        ack: () => void acked.push(seq),
+      } as IncomingMessage);
+    for (let k = 0; k < 100 && acked.length < seqs.length; k++) await new Promise((r) => setTimeout(r, 5));
+    acked.length = 0;
+  };
+  return { p, errors, send };
+}
+
+describe('sequence gap detection in the uplink pipeline', () => {
+  it('reports a jump in the sequence key with the number of missing messages, per device', async () => {
+    const { p, errors, send } = pipeline('seq');
+    await send('A', [1, 2, 3]);
+    await send('B', [10, 11]);
+    await send('A', [7]);
+    expect(errors).toEqual([
+      expect.stringMatching(
+        /^Sequence gap on device 'A': seq jumped from 3 to 7; 3 message\(s\) may have been lost/,
+      ),
+    ]);
+    await p.stop();
+  });
+
+  it('treats redeliveries and a device restart (lower numbers) as no gap', async () => {
+    const { p, errors, send } = pipeline('seq');
+    await send('A', [1, 2, 3, 2, 3, 4, 0, 1]);
+    expect(errors).toEqual([]);
+    await p.stop();
+  });
+
+  it('checks nothing when no sequence key is configured', async () => {
+    const { p, errors, send } = pipeline(undefined);
+    await send('A', [1, 50]);
+    expect(errors).toEqual([]);
+    await p.stop();
+  });
+});
