@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { FromPublisher, PublishPlan, ToPublisher } from './publisher.js';
 import type { FloorConfig, FromFloor, ToFloor } from './floor.js';
 
-const REGISTER = path.join(import.meta.dirname, 'source-register.mjs');
+const REGISTER = path.join(import.meta.dirname, '../../scripts/source-register.mjs');
 const child = (file: string): ChildProcess =>
   fork(path.join(import.meta.dirname, file), [], {
     execArgv: ['--no-node-snapshot', '--import', REGISTER],

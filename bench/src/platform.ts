@@ -124,7 +124,7 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
       '--no-node-snapshot',
       ...prof,
       '--import',
-      path.join(ROOT, 'bench/src/source-register.mjs'),
+      path.join(ROOT, 'scripts/source-register.mjs'),
       path.join(SERVER, 'src/main.ts'),
     ];
   }

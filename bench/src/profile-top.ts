@@ -1,6 +1,6 @@
 /**
  * Top self-time costs of a V8 .cpuprofile (from `pnpm bench --cpu-prof`), by function and by file.
- * Usage: node --import ./src/source-register.mjs src/profile-top.ts <file.cpuprofile> [n] [skip seconds]
+ * Usage: node --import ../scripts/source-register.mjs src/profile-top.ts <file.cpuprofile> [n] [skip seconds]
  * (skip the start-up, e.g. 10, to see the steady state only)
  */
 import { readFileSync } from 'node:fs';

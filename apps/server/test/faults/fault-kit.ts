@@ -366,7 +366,8 @@ export class ChildPlatform {
     const root = path.resolve(import.meta.dirname, '../..');
     const p = spawn(
       process.execPath,
-      ['--no-node-snapshot', '--import', '@swc-node/register/esm-register', 'src/main.ts'],
+      // From source, with the workspace libraries mapped to their src/ (they may not be built yet).
+      ['--no-node-snapshot', '--import', path.resolve(root, '../../scripts/source-register.mjs'), 'src/main.ts'],
       {
         cwd: root,
         env: {

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const root = path.resolve(import.meta.dirname, '../..');
+const root = path.resolve(import.meta.dirname, '..');
 const LIBS = {
   '@bridgeboard/contracts': 'libs/contracts/src/index.ts',
   '@bridgeboard/sandbox': 'libs/sandbox/src/index.ts',
