@@ -70,6 +70,14 @@ export function IntegrationPage() {
     if (ev === 'subscribed') void refreshStatus(id);
   });
   const status = live?.id === id ? live.status : (loaded.data?.status ?? null);
+  // A status answer can arrive after a newer live event and overwrite it; while the status is
+  // transitional, ask again every second so the chip never stays on CONNECTING by mistake.
+  const transitional = !isNew && status?.status === 'CONNECTING';
+  useEffect(() => {
+    if (!transitional) return;
+    const t = setInterval(() => void refreshStatus(id), 1000);
+    return () => clearInterval(t);
+  }, [transitional, id]);
 
   if (loaded.loading && !draft) return <Loading />;
   if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
