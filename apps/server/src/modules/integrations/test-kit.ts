@@ -7,47 +7,8 @@ import { loadConfig } from '../../config/config.js';
 import { startPlatform } from '../../app.js';
 import { bearer, eventually, type TestPlatform } from '../../../test/helpers.js';
 
-/** The guide's decoder, unmodified. */
-export const GUIDE_DECODER = `/** Decoder **/
-
-// decode payload to string
-var payloadStr = decodeToString(payload);
-var data = JSON.parse(payloadStr);
-var topicPattern = 'tb/mqtt-integration-tutorial/sensors/(.+)/temperature';
-
-var deviceName =  metadata.topic.match(topicPattern)[1];
-// decode payload to JSON
-var deviceType = 'sensor';
-
-// Result object with device attributes/telemetry data
-var result = {
-   deviceName: deviceName,
-   deviceType: deviceType,
-   attributes: {
-       integrationName: metadata['integrationName'],
-   },
-   telemetry: {
-       temperature: data.value,
-   }
-};
-
-/** Helper functions **/
-
-function decodeToString(payload) {
-   return String.fromCharCode.apply(String, payload);
-}
-
-function decodeToJson(payload) {
-   // convert payload to string.
-   var str = decodeToString(payload);
-
-   // parse string to JSON
-   var data = JSON.parse(str);
-   return data;
-}
-
-return result;
-`;
+/** The guide's decoder, unmodified (one copy, shared with the converter tests). */
+export { GUIDE_DECODER } from '../converters/guide-scripts.fixture.js';
 
 /** A decoder for counting tests: {"d": deviceName, "seq": n, "ts": ms} → telemetry seq at ts (redelivery is idempotent). */
 export const SEQ_DECODER = `var s = String.fromCharCode.apply(String, payload);
