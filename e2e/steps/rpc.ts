@@ -42,19 +42,20 @@ export async function createDashboard(
   await page.getByTestId('alias-add').click();
   await page.getByLabel('Alias name').fill('Sensor');
   // the device search is debounced and its answer may race the typing: type again when no option shows
+  const device = page.getByRole('combobox', { name: 'Device' });
   const option = page.getByRole('option', { name: 'SN-001', exact: true });
   for (let attempt = 1; ; attempt++) {
-    await page.getByLabel('Device').fill('');
-    await page.getByLabel('Device').fill('SN-001');
-    if (
-      await option.waitFor({ timeout: 5000 }).then(
-        () => true,
-        () => attempt === 3,
-      )
-    )
-      break;
+    await device.fill('');
+    await device.fill('SN-001');
+    const picked = await option.click({ timeout: 5000 }).then(
+      () => true,
+      (e: unknown) => {
+        if (attempt === 3) throw e;
+        return false;
+      },
+    );
+    if (picked) break;
   }
-  await option.click();
   await page.getByTestId('alias-save').click();
   await page.getByText('Single entity · Device · SN-001').waitFor();
   await page.getByTestId('aliases-save').click();

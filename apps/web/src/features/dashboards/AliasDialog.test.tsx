@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { EntityAlias } from '@bridgeboard/contracts';
 import { fakeFetch, page, renderAt } from '../../test/render';
 import { AliasDialog } from './AliasDialog';
+import { AliasesDialog } from './AliasesDialog';
 
 const SN001 = '1b4e28ba-2fa1-41d2-883f-0016d3cca427';
 const device = (id: string, name: string) => ({ id: { entityType: 'DEVICE', id }, name, type: 'sensor' });
@@ -75,5 +76,29 @@ describe('AliasDialog', { timeout: 20000 }, () => {
     await user.type(screen.getByLabelText('Alias name'), 'Thermometer');
     await user.click(screen.getByRole('button', { name: 'Save' }));
     expect(onSave).toHaveBeenCalledWith({ ...alias, alias: 'Thermometer' }, { id: SN001, name: 'SN-001' });
+  });
+});
+
+describe('AliasesDialog', { timeout: 20000 }, () => {
+  it('keeps the device list reachable when the alias dialog opens over the aliases list', async () => {
+    serveDevices();
+    const onSave = vi.fn();
+    const configuration = { entityAliases: {}, widgets: {}, layout: { widgets: {} } } as never;
+    renderAt(
+      <AliasesDialog open configuration={configuration} deviceNames={{}} onClose={() => undefined} onSave={onSave} />,
+    );
+    const user = userEvent.setup();
+    await user.click(screen.getByRole('button', { name: 'Add alias' }));
+    // typed at once, while the dialogs change over: the device list must not end up aria-hidden
+    await user.type(screen.getByRole('combobox', { name: 'Device' }), 'S');
+    await new Promise((r) => setTimeout(r, 600));
+    await user.type(screen.getByRole('combobox', { name: 'Device' }), 'N-001');
+    await user.click(await screen.findByRole('option', { name: 'SN-001' }));
+    await user.type(screen.getByLabelText('Alias name'), 'Sensor');
+    await user.click(screen.getByRole('button', { name: 'Add' }));
+    expect(await screen.findByText('Single entity · Device · SN-001')).toBeTruthy();
+    await user.click(await screen.findByRole('button', { name: 'Save' }));
+    const saved = Object.values(onSave.mock.calls[0]![0] as Record<string, EntityAlias>);
+    expect(saved.map((a) => [a.alias, a.filter.singleEntity.id])).toEqual([['Sensor', SN001]]);
   });
 });

@@ -58,7 +58,9 @@ export function AliasesDialog({ open, configuration, deviceNames, onClose, onSav
   const current = editing === 'new' ? null : editing;
   return (
     <>
-      <Dialog open={open && editing === null} onClose={onClose} maxWidth="sm" fullWidth>
+      {/* stays open under the alias dialog: swapping two modals lets MUI's modal manager mark a
+          popper opened meanwhile (the device picker's list) aria-hidden, hiding it from assistive tech */}
+      <Dialog open={open} onClose={onClose} maxWidth="sm" fullWidth>
         <DialogTitle>Entity aliases</DialogTitle>
         <DialogContent>
           {warning && (
