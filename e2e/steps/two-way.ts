@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ROOT } from '../platform.js';
 import { expect, GUIDE_TOPIC, replaceEditorText, rest, type Step } from './common.js';
-import { GUIDE_DECODER_TWOWAY, GUIDE_ENCODER_TWOWAY } from './guide-scripts.js';
+import { GUIDE_DECODER_TWOWAY, GUIDE_ENCODER_TWOWAY } from '@bridgeboard/contracts';
 import { turnKnob } from './rpc.js';
 
 const RESPONSE_FILTER = `${GUIDE_TOPIC}/+/rx/response`;

@@ -9,3 +9,4 @@ export * from './integration.js';
 export * from './live.js';
 export * from './converter.js';
 export * from './transfer.js';
+export * from './guide-scripts.js';

@@ -1,9 +1,7 @@
 // Decoder throughput: the guide's first decoder (verbatim), one message per sandbox call and 100 per call.
 // Run: pnpm --filter @bridgeboard/sandbox bench
+import { GUIDE_DECODER } from '@bridgeboard/contracts';
 import { Sandbox, UPLINK_KIND } from '../src/index.js';
-
-const GUIDE_DECODER =
-  "/** Decoder **/\n\n// decode payload to string\nvar payloadStr = decodeToString(payload);\nvar data = JSON.parse(payloadStr);\nvar topicPattern = 'tb/mqtt-integration-tutorial/sensors/(.+)/temperature';\n\nvar deviceName =  metadata.topic.match(topicPattern)[1];\n// decode payload to JSON\nvar deviceType = 'sensor';\n\n// Result object with device attributes/telemetry data\nvar result = {\n   deviceName: deviceName,\n   deviceType: deviceType,\n   attributes: {\n       integrationName: metadata['integrationName'],\n   },\n   telemetry: {\n       temperature: data.value,\n   }\n};\n\n/** Helper functions **/\n\nfunction decodeToString(payload) {\n   return String.fromCharCode.apply(String, payload);\n}\n\nfunction decodeToJson(payload) {\n   // convert payload to string.\n   var str = decodeToString(payload);\n\n   // parse string to JSON\n   var data = JSON.parse(str);\n   return data;\n}\n\nreturn result;\n\n";
 
 const sb = new Sandbox();
 await sb.compile('bench', UPLINK_KIND, GUIDE_DECODER);

@@ -12,7 +12,7 @@ import {
   GUIDE_DECODER_TWOWAY,
   GUIDE_ENCODER,
   GUIDE_ENCODER_TWOWAY,
-} from './guide-scripts.fixture.js';
+} from '@bridgeboard/contracts';
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const TOPIC = 'tb/mqtt-integration-tutorial/sensors/SN-001/temperature';

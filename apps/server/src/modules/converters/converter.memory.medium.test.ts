@@ -1,6 +1,6 @@
 import { bearer, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import { ConverterRuntime } from './converter.runtime.js';
-import { GUIDE_DECODER } from './guide-scripts.fixture.js';
+import { GUIDE_DECODER } from '@bridgeboard/contracts';
 
 // Reaching a heap limit takes V8 several last-resort collections, which on a loaded machine can
 // outlast 500 ms; a longer time limit here makes sure these tests see the memory limit, not the clock.

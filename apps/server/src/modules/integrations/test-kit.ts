@@ -7,8 +7,8 @@ import { loadConfig } from '../../config/config.js';
 import { startPlatform } from '../../app.js';
 import { bearer, eventually, type TestPlatform } from '../../../test/helpers.js';
 
-/** The guide's decoder, unmodified (one copy, shared with the converter tests). */
-export { GUIDE_DECODER } from '../converters/guide-scripts.fixture.js';
+/** The guide's decoder, unmodified (the one copy in @bridgeboard/contracts). */
+export { GUIDE_DECODER } from '@bridgeboard/contracts';
 
 /** A decoder for counting tests: {"d": deviceName, "seq": n, "ts": ms} → telemetry seq at ts (redelivery is idempotent). */
 export const SEQ_DECODER = `var s = String.fromCharCode.apply(String, payload);

@@ -10,7 +10,7 @@ import {
   GUIDE_DECODER_TWOWAY,
   GUIDE_ENCODER,
   GUIDE_ENCODER_TWOWAY,
-} from '../converters/guide-scripts.fixture.js';
+} from '@bridgeboard/contracts';
 import { publisher } from '../integrations/test-kit.js';
 import {
   addDownlinkNode,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { UNRESOLVED_ENTITY_ID, type ExportDocument } from '@bridgeboard/contracts';
+import { GUIDE_DECODER, GUIDE_ENCODER, UNRESOLVED_ENTITY_ID, type ExportDocument } from '@bridgeboard/contracts';
 import {
   bearer,
   createTenantWithAdmin,
@@ -8,7 +8,6 @@ import {
   startTestPlatform,
   type TestPlatform,
 } from '../../../test/helpers.js';
-import { GUIDE_DECODER, GUIDE_ENCODER } from '../converters/guide-scripts.fixture.js';
 
 const DOWNLINK_NODE = 'org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode';
 

@@ -3,7 +3,7 @@ import { useState } from 'react';
 import { ApiError, errorMessage } from '../../app/api';
 import { ErrorAlert } from '../../ui/states';
 import { convertersApi, type Converter, type ConverterType } from './converters.api';
-import { GUIDE_DECODER, GUIDE_ENCODER } from './scripts';
+import { GUIDE_DECODER, GUIDE_ENCODER } from '@bridgeboard/contracts';
 
 export const newConverter = (type: ConverterType, name: string) => ({
   name,

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { tokens } from '../../app/api';
 import { fakeFetch, renderAt } from '../../test/render';
-import { GUIDE_DECODER } from './scripts';
+import { GUIDE_DECODER } from '@bridgeboard/contracts';
 import { TestPanel } from './TestPanel';
 
 const b64 = (s: string) => btoa(s);
