@@ -16,6 +16,7 @@ import { startEmbeddedPostgres, type EmbeddedPg } from './infra/embedded-postgre
 import { featureModules } from './modules/index.js';
 import { SecurityModule } from './security/security.module.js';
 import { BoundedIoAdapter } from './security/bounded-io.adapter.js';
+import { securityHeaders } from './security/security-headers.js';
 import { JWT_KEY, resolveJwtKey } from './modules/auth/jwt-key.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
@@ -72,6 +73,8 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
       logger,
       bodyParser: false,
     });
+    app.disable('x-powered-by');
+    app.use(securityHeaders);
     app.useBodyParser('json', { limit: config.HTTP_MAX_BODY_KB * 1024 });
     if (config.HTTP_TRUST_PROXY) app.set('trust proxy', true);
     app.useWebSocketAdapter(new BoundedIoAdapter(app, config.LIVE_MAX_SUBSCRIPTIONS, config.LIVE_MAX_MESSAGE_KB * 1024));

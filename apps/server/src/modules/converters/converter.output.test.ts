@@ -2,6 +2,7 @@ import { checkDownlink, checkUplink, showOutput } from './converter.output.js';
 import { describeInput, payloadOf } from './converter.debug.js';
 
 const NOW = 1_700_000_000_000;
+const T = NOW - 5000;
 
 describe('decoder output', () => {
   it('normalises plain, {ts, values} and [{ts, values}] telemetry, stamping now when ts is absent', () => {
@@ -10,24 +11,62 @@ describe('decoder output', () => {
       ok: true,
       value: [{ ...base, telemetry: [{ ts: NOW, values: { a: 1 } }] }],
     });
-    expect(checkUplink({ ...base, telemetry: { ts: 5, values: { a: 1 } } }, NOW)).toEqual({
+    expect(checkUplink({ ...base, telemetry: { ts: T, values: { a: 1 } } }, NOW)).toEqual({
       ok: true,
-      value: [{ ...base, telemetry: [{ ts: 5, values: { a: 1 } }] }],
+      value: [{ ...base, telemetry: [{ ts: T, values: { a: 1 } }] }],
     });
     expect(
-      checkUplink({ ...base, telemetry: [{ ts: 5, values: { a: 1 } }, { values: { b: 'x' } }] }, NOW),
+      checkUplink({ ...base, telemetry: [{ ts: T, values: { a: 1 } }, { values: { b: 'x' } }] }, NOW),
     ).toEqual({
       ok: true,
       value: [
         {
           ...base,
           telemetry: [
-            { ts: 5, values: { a: 1 } },
+            { ts: T, values: { a: 1 } },
             { ts: NOW, values: { b: 'x' } },
           ],
         },
       ],
     });
+  });
+
+  it('keeps telemetry whose ts looks like seconds or lies far in the future, with a warning naming the key, value and date', () => {
+    const base = { deviceName: 'd', deviceType: 't' };
+    const secs = checkUplink({ ...base, telemetry: { ts: 1_700_000_000, values: { a: 1 } } }, NOW);
+    expect(secs).toEqual({
+      ok: true,
+      value: [
+        {
+          ...base,
+          telemetry: [{ ts: 1_700_000_000, values: { a: 1 } }],
+          warnings: [
+            'telemetry.ts 1700000000 looks like seconds (2023-11-14T22:13:20Z); stored as milliseconds, at 1970-01-20T16:13:20Z: timestamps are milliseconds since 1970 (multiply by 1000 in the decoder)',
+          ],
+        },
+      ],
+    });
+    const later = checkUplink(
+      {
+        ...base,
+        telemetry: [
+          { ts: NOW + 3_600_000, values: { ok: 1 } },
+          { ts: 32_503_680_000_000, values: { a: 1 } },
+          { ts: NOW * 1000, values: { b: 1 } },
+          { ts: NOW * 1_000_000, values: { c: 1 } },
+        ],
+      },
+      NOW,
+    );
+    expect(later.ok && later.value[0]!.warnings).toEqual([
+      'telemetry[1].ts 32503680000000 is 3000-01-01T00:00:00Z, more than a day in the future; stored as given: timestamps are milliseconds since 1970',
+      'telemetry[2].ts 1700000000000000 is in the year 55840, more than a day in the future; it looks like microseconds (divide by 1000 in the decoder); stored as given: timestamps are milliseconds since 1970',
+      'telemetry[3].ts 1700000000000000000 is after the year 275760, more than a day in the future; it looks like nanoseconds (divide by 1000000 in the decoder); stored as given: timestamps are milliseconds since 1970',
+    ]);
+    // an hour ahead is a clock running fast, not a mistake; no ts at all is "now"
+    expect(
+      checkUplink({ ...base, telemetry: { ts: NOW + 3_600_000, values: { a: 1 } } }, NOW),
+    ).not.toHaveProperty('value.0.warnings');
   });
 
   it('keeps nested objects as JSON values and passes rpcResponse on', () => {

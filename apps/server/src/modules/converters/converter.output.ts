@@ -57,9 +57,11 @@ function checkOne(v: unknown, at: string, now: number): Check<DecodedUplink> {
     r.attributes = a.value;
   }
   if (v.telemetry !== undefined) {
-    const t = checkTelemetry(v.telemetry, `${at}telemetry`, now);
+    const warnings: string[] = [];
+    const t = checkTelemetry(v.telemetry, `${at}telemetry`, now, warnings);
     if (!t.ok) return t;
     r.telemetry = t.value;
+    if (warnings.length) r.warnings = warnings;
   }
   if (v.rpcResponse !== undefined) {
     const p = v.rpcResponse;
@@ -84,7 +86,46 @@ function checkValues(v: unknown, at: string): Check<Record<string, unknown>> {
   return { ok: true, value: v };
 }
 
-function checkTelemetry(v: unknown, at: string, now: number): Check<TsValues[]> {
+/** Below this a time in milliseconds is before 1973-03-03, and as seconds it is any date up to the year 5138. */
+export const SECONDS_BELOW_MS = 100_000_000_000;
+/** Further ahead than this, a timestamp is not a device clock running fast (ms). */
+export const FUTURE_TOLERANCE_MS = 24 * 3_600_000;
+
+/** A date for a sentence: ISO up to the year 9999, else just the year. */
+const day = (ms: number) =>
+  ms <= 253_402_300_799_999
+    ? new Date(ms).toISOString().replace('.000Z', 'Z')
+    : ms <= 8.64e15
+      ? `in the year ${new Date(ms).getUTCFullYear()}`
+      : 'after the year 275760';
+
+/**
+ * A timestamp that is valid but almost certainly not what the device meant: seconds instead of
+ * milliseconds, or far in the future (micro- or nanoseconds, a wrong clock). The data is kept as given
+ * (as ThingsBoard does); the sentence goes into an ERROR debug event so the decoder can be fixed.
+ */
+export function oddTimestamp(ts: number, now: number, at: string): string | null {
+  if (ts < SECONDS_BELOW_MS)
+    return (
+      `${at} ${ts} looks like seconds (${day(ts * 1000)}); stored as milliseconds, at ${day(ts)}: ` +
+      `timestamps are milliseconds since 1970 (multiply by 1000 in the decoder)`
+    );
+  if (ts > now + FUTURE_TOLERANCE_MS) {
+    const unit =
+      ts / 1000 <= now + FUTURE_TOLERANCE_MS && ts / 1000 >= SECONDS_BELOW_MS
+        ? ' it looks like microseconds (divide by 1000 in the decoder);'
+        : ts / 1_000_000 <= now + FUTURE_TOLERANCE_MS && ts / 1_000_000 >= SECONDS_BELOW_MS
+          ? ' it looks like nanoseconds (divide by 1000000 in the decoder);'
+          : '';
+    return (
+      `${at} ${ts} is ${day(ts)}, more than a day in the future;${unit} ` +
+      `stored as given: timestamps are milliseconds since 1970`
+    );
+  }
+  return null;
+}
+
+function checkTelemetry(v: unknown, at: string, now: number, warnings: string[]): Check<TsValues[]> {
   const list = Array.isArray(v) ? v : isObj(v) && isTsValues(v) ? [v] : null;
   if (!list) {
     const values = checkValues(v, at);
@@ -100,6 +141,8 @@ function checkTelemetry(v: unknown, at: string, now: number): Check<TsValues[]> 
       ts = typeof e.ts === 'string' && /^\d+$/.test(e.ts) ? Number(e.ts) : (e.ts as number);
       if (typeof ts !== 'number' || !Number.isInteger(ts) || ts < 0)
         return bad(`${p}.ts must be a time in milliseconds, got ${JSON.stringify(e.ts)}`);
+      const odd = oddTimestamp(ts, now, `${p}.ts`);
+      if (odd) warnings.push(odd);
     }
     const values = checkValues(e.values, `${p}.values`);
     if (!values.ok) return values;

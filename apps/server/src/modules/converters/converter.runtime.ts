@@ -23,6 +23,8 @@ export interface DecodedUplink {
   /** always normalised to [{ts, values}] (ts = now when absent) */
   telemetry?: TsValues[];
   rpcResponse?: { requestId?: string | number; data: unknown };
+  /** kept, but probably not what the device meant (e.g. a timestamp in seconds): each becomes an ERROR debug event */
+  warnings?: string[];
 }
 export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
 export interface DownlinkInput {

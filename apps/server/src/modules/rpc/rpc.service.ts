@@ -42,7 +42,10 @@ export class RpcService {
   private requestSeq = Math.floor(Date.now() / 1000) % 1_000_000;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private tickError: string | null = null;
   private readonly defaultTimeoutMs: number;
+  /** Replies that arrived before start() had registered the calls left open by the previous run. */
+  private early: [string, string, { requestId?: string | number; data: unknown }][] | null = [];
 
   constructor(private readonly d: RpcDeps) {
     this.defaultTimeoutMs = d.defaultTimeoutMs ?? 10_000;
@@ -114,8 +117,13 @@ export class RpcService {
 
   /** From an uplink converter result carrying rpcResponse. */
   onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): void {
-    if (!this.pending.reply(tenantId, deviceId, r))
-      this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+    if (this.pending.reply(tenantId, deviceId, r)) return;
+    // a reply the broker kept while the platform was down may arrive before start() is done
+    if (this.early) {
+      if (this.early.length < 10_000) this.early.push([tenantId, deviceId, r]);
+      return;
+    }
+    this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
   }
 
   async get(tenantId: string, rpcId: string): Promise<Rpc> {
@@ -134,16 +142,41 @@ export class RpcService {
     return this.d.repo.pageByDevice(tenantId, deviceId, q, status);
   }
 
-  /** Picks up persistent calls left open by the previous run, then checks them every tick. */
+  /**
+   * Picks up persistent calls left open by the previous run, then checks them every tick. A SENT call
+   * may or may not have reached the broker before the platform stopped, so it is sent again (at least
+   * once); its reply may already be waiting at the broker, so the call listens before anything else.
+   */
   async start(): Promise<void> {
-    for (const rpc of await this.d.repo.open()) {
-      if (rpc.status === 'DELIVERED' && !rpc.oneway) this.awaitReply(rpc, rpc.request.body.method);
-      else if (rpc.status === 'SENT' || (rpc.status === 'QUEUED' && !rpc.out)) void this.dispatch(rpc);
+    const open = await this.d.repo.open();
+    for (const rpc of open)
+      if (!rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'))
+        this.awaitReply(rpc, rpc.request.body.method);
+    const early = this.early ?? [];
+    this.early = null;
+    for (const [tenantId, deviceId, r] of early) this.onResponse(tenantId, deviceId, r);
+    for (const rpc of open) {
+      // a two-way call whose reply was waiting is done: no need to send it again
+      if (rpc.status === 'SENT' && !rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
+        continue;
+      if (rpc.status === 'SENT' || (rpc.status === 'QUEUED' && !rpc.out)) void this.dispatch(rpc);
     }
     this.timer = setInterval(() => {
       this.ticking = this.ticking
         .then(() => this.tick())
-        .catch((e) => this.log.warn(`RPC housekeeping failed: ${errorText(e)}`));
+        .then(
+          () => {
+            if (this.tickError) this.log.log('RPC housekeeping works again');
+            this.tickError = null;
+          },
+          (e) => {
+            // once per distinct error, not every second of a database outage
+            const text = errorText(e);
+            if (text !== this.tickError)
+              this.log.warn(`RPC housekeeping failed: ${text}; retrying every tick`);
+            this.tickError = text;
+          },
+        );
     }, this.d.tickMs ?? 1000);
     this.timer.unref();
   }
@@ -207,7 +240,8 @@ export class RpcService {
       }
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
-      if (!rpc.oneway) this.awaitReply(rpc, rpc.request.body.method);
+      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
+        this.awaitReply(rpc, rpc.request.body.method);
       const result = await this.d.engine.tell(
         rpc.tenantId,
         this.msg(dev, rpc.request, rpc.expirationTime, true),

@@ -11,6 +11,8 @@ export interface DecodedUplink {
   attributes?: Record<string, unknown>;
   telemetry?: { ts: number; values: Record<string, unknown> }[];
   rpcResponse?: { requestId?: string | number; data: unknown };
+  /** stored, but probably not what the device meant (e.g. a timestamp in seconds): reported as ERROR events */
+  warnings?: string[];
 }
 export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
 

@@ -1,6 +1,6 @@
 import type { Device } from '@bridgeboard/contracts';
 import type { IncomingMessage } from './mqtt-connection.js';
-import { UplinkPipeline } from './uplink-pipeline.js';
+import { storageProblemText, UplinkPipeline } from './uplink-pipeline.js';
 
 const device = (name: string): Device =>
   ({ id: { entityType: 'DEVICE', id: `id-${name}` }, name, type: 'counter' }) as unknown as Device;
@@ -45,7 +45,7 @@ function pipeline(sequenceKey?: string) {
   );
   const send = async (d: string, seqs: number[]) => {
     for (const seq of seqs)
-      p.enqueue({
+      void p.enqueue({
         topic: 't',
         payload: Buffer.from(JSON.stringify({ d, seq })),
         qos: 1,
@@ -83,5 +83,41 @@ describe('sequence gap detection in the uplink pipeline', () => {
     await send('A', [1, 50]);
     expect(errors).toEqual([]);
     await p.stop();
+  });
+});
+
+describe('the lastError while uplinks cannot be stored', () => {
+  const held = '; messages are held by the broker and retried until it answers';
+
+  it('says the database is unavailable, and where, instead of showing the driver error', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), {
+      code: 'ECONNREFUSED',
+    });
+    expect(storageProblemText(refused)).toBe(
+      `Database unavailable: connection refused (127.0.0.1:5432)${held}`,
+    );
+    // as it reaches the pipeline through the rule engine when the error crossed a realm: its JSON
+    const json = new Error(
+      '{"errno":-111,"code":"ECONNREFUSED","syscall":"connect","address":"127.0.0.1","port":38105}',
+    );
+    expect(storageProblemText(Object.assign(json, { code: 'ECONNREFUSED' }))).toBe(
+      `Database unavailable: connection refused (127.0.0.1:38105)${held}`,
+    );
+    // Node's AggregateError (several addresses tried) has no message at all
+    expect(storageProblemText(Object.assign(new AggregateError([], ''), { code: 'ECONNREFUSED' }))).toBe(
+      `Database unavailable: connection refused${held}`,
+    );
+    expect(
+      storageProblemText(Object.assign(new Error('the database system is starting up'), { code: '57P03' })),
+    ).toBe(`Database unavailable: the server is starting up or shutting down${held}`);
+    expect(storageProblemText(new Error('Connection terminated unexpectedly'))).toBe(
+      `Database unavailable: Connection terminated unexpectedly${held}`,
+    );
+  });
+
+  it('names any other storage error in words', () => {
+    expect(storageProblemText(Object.assign(new Error('could not extend file'), { code: '53100' }))).toBe(
+      'Could not store uplinks: could not extend file; messages are held by the broker and retried',
+    );
   });
 });

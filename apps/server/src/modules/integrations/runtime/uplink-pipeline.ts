@@ -62,6 +62,60 @@ export function isDataError(e: unknown): boolean {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Error codes (Node's socket errors, Postgres SQLSTATE) that mean the database cannot be reached, in words. */
+const UNAVAILABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ETIMEDOUT: 'connection timed out',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'host name lookup failed',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EPIPE: 'connection closed',
+  '57P01': 'the server was shut down',
+  '57P02': 'the server crashed',
+  '57P03': 'the server is starting up or shutting down',
+  '53300': 'too many connections',
+  '08000': 'connection failed',
+  '08001': 'could not connect',
+  '08003': 'connection lost',
+  '08006': 'connection failed',
+};
+const UNAVAILABLE_TEXT =
+  /Connection terminated|timeout exceeded when trying to connect|database system is (starting up|shutting down)/i;
+
+/**
+ * The integration's lastError while uplinks cannot be stored: a sentence a user can act on, not the
+ * driver's error object. An unreachable database says so, with where it was looked for.
+ */
+export function storageProblemText(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  const raw = (e as { message?: unknown })?.message;
+  let message = typeof raw === 'string' ? raw : String(e);
+  // errors that crossed a realm or a process arrive as their JSON; Node's socket errors carry address and port
+  const json = /^\s*\{/.test(message) ? safeParse(message) : null;
+  if (json) message = typeof json.message === 'string' ? json.message : '';
+  const src = json ?? (e as Record<string, unknown>);
+  const address =
+    typeof src?.address === 'string'
+      ? `${src.address}${src.port ? `:${String(src.port)}` : ''}`
+      : (/\b(?:connect|read|write) \w+ (\S+)/.exec(message)?.[1] ?? '');
+  const c = typeof code === 'string' ? code : typeof json?.code === 'string' ? json.code : '';
+  const what = UNAVAILABLE[c] ?? (UNAVAILABLE_TEXT.test(message) ? message.replace(/\.$/, '') : null);
+  if (what)
+    return `Database unavailable: ${what}${address ? ` (${address})` : ''}; messages are held by the broker and retried until it answers`;
+  return `Could not store uplinks: ${message || c || 'unknown error'}; messages are held by the broker and retried`;
+}
+
+function safeParse(text: string): Record<string, unknown> | null {
+  try {
+    const v: unknown = JSON.parse(text);
+    return v && typeof v === 'object' ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Uplinks of one integration: queued, batched (BATCH_MAX or BATCH_LINGER_MS), decoded in one
  * sandbox call, devices found or created in one statement, handed to the sink, and only then
@@ -123,7 +177,7 @@ export class UplinkPipeline {
           break;
         } catch (e) {
           if (this.stopped) return;
-          this.deps.storageProblem(`Could not store uplinks: ${(e as Error).message}; retrying`);
+          this.deps.storageProblem(storageProblemText(e));
           await sleep(Math.min(5000, 100 * 2 ** attempt));
         }
       }
@@ -212,6 +266,10 @@ export class UplinkPipeline {
     const h = this.deps.rpc();
     if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r);
     for (const a of accepted) this.deps.succeeded(a.m, a.metadata);
+    // kept, but the user should hear about it (a timestamp in seconds, far in the future)
+    for (const a of accepted)
+      for (const r of a.results)
+        for (const w of r.warnings ?? []) this.deps.failed(a.m, a.metadata, `Device '${r.deviceName}': ${w}`);
     if (i.sequenceKey) this.checkSequence(msgs, sources);
   }
 
