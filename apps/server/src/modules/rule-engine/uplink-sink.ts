@@ -17,14 +17,21 @@ export interface UplinkMessageLike {
 }
 
 /** The rule-engine messages of one uplink result, in ThingsBoard's order: created, attributes, telemetry. */
-export function uplinkToMsgs(u: UplinkMessageLike): RuleMsg[] {
+export function uplinkToMsgs(u: UplinkMessageLike, out: RuleMsg[] = []): RuleMsg[] {
   const originator = { entityType: 'DEVICE' as const, id: u.device.id.id };
-  // One metadata object shared by the uplink's messages (messages are never changed in place).
-  const metadata: Record<string, string> = Object.assign({}, u.metadata);
-  metadata.integrationName = u.integrationName;
-  metadata.deviceName = u.device.name;
-  metadata.deviceType = u.device.type;
-  const out: RuleMsg[] = [];
+  // One metadata object shared by the uplink's messages (messages are never changed in place);
+  // the integration's own metadata already names the integration and device: used as it is then.
+  let metadata = u.metadata;
+  if (
+    metadata.integrationName !== u.integrationName ||
+    metadata.deviceName !== u.device.name ||
+    metadata.deviceType !== u.device.type
+  ) {
+    metadata = Object.assign({}, u.metadata);
+    metadata.integrationName = u.integrationName;
+    metadata.deviceName = u.device.name;
+    metadata.deviceType = u.device.type;
+  }
   if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata));
   if (u.attributes && Object.keys(u.attributes).length)
     out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
@@ -50,9 +57,9 @@ export class RuleChainUplinkSink {
   async handle(batch: UplinkMessageLike[]): Promise<void> {
     const byTenant = new Map<string, RuleMsg[]>();
     for (const u of batch) {
-      const list = byTenant.get(u.tenantId) ?? [];
-      list.push(...uplinkToMsgs(u));
-      byTenant.set(u.tenantId, list);
+      let list = byTenant.get(u.tenantId);
+      if (!list) byTenant.set(u.tenantId, (list = []));
+      uplinkToMsgs(u, list);
     }
     const runs = await Promise.all(
       [...byTenant].map(([tenantId, msgs]) => this.engine.tellBatch(tenantId, msgs)),

@@ -1,4 +1,5 @@
 import type { DeviceData, TelemetryPort } from './ports.js';
+import type { TellResult } from './rule-engine.js';
 
 /** One item per device: telemetry appended, attributes of later messages overriding earlier ones. */
 export function mergeByDevice(items: DeviceData[]): DeviceData[] {
@@ -6,7 +7,9 @@ export function mergeByDevice(items: DeviceData[]): DeviceData[] {
   const out: DeviceData[] = [];
   const owned = new Set<number>();
   for (const it of items) {
-    const key = it.tenantId + it.deviceId;
+    // Device ids are unique across tenants; the tenant joins the key only when it differs from
+    // the first item's (the ids' strings are shared with the Device objects, so hashing is cached).
+    const key = it.tenantId === items[0]!.tenantId ? it.deviceId : it.tenantId + it.deviceId;
     const at = first.get(key);
     if (at === undefined) {
       first.set(key, out.length);
@@ -31,10 +34,18 @@ export function mergeByDevice(items: DeviceData[]): DeviceData[] {
   return out;
 }
 
+/** Told the outcome of a write once its wave is committed (null) or failed (the error). */
+export interface WriteListener {
+  written(arg: unknown, error: unknown): void;
+}
+
 interface PendingWrite {
   item: DeviceData;
-  resolve: () => void;
-  reject: (e: unknown) => void;
+  /** Set for writeThen: the write counts as a running invocation until its listener ran. */
+  listener: WriteListener | null;
+  arg: unknown;
+  resolve: (() => void) | null;
+  reject: ((e: unknown) => void) | null;
 }
 
 /**
@@ -52,6 +63,8 @@ export class BatchRun {
   private flushing = false;
   private finished = false;
   readonly writeErrors: unknown[] = [];
+  /** What became of each entry message, by index; made on the first delivery or failure. */
+  readonly traces: (TellResult | undefined)[] = [];
   readonly done: Promise<void>;
   private resolveDone!: () => void;
   /** Number of saveBatch calls made (one per "wave" of saves). */
@@ -59,6 +72,10 @@ export class BatchRun {
 
   constructor(private readonly telemetry: TelemetryPort) {
     this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  trace(i: number): TellResult {
+    return (this.traces[i] ??= { deliveries: [], failures: [] });
   }
 
   /**
@@ -94,9 +111,21 @@ export class BatchRun {
   write(item: DeviceData): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.parked++;
-      this.writes.push({ item, resolve, reject });
+      this.writes.push({ item, listener: null, arg: null, resolve, reject });
       this.check();
     });
+  }
+
+  /**
+   * As write, without a promise: the caller's invocation may finish now; the write counts as a
+   * running invocation (so the batch is not done) until `listener.written` has run after the
+   * commit, with `arg`. What the listener spawns joins the batch. The listener must not throw.
+   */
+  writeThen(item: DeviceData, listener: WriteListener, arg: unknown): void {
+    this.active++;
+    this.parked++;
+    this.writes.push({ item, listener, arg, resolve: null, reject: null });
+    this.check();
   }
 
   /** Called once the entry messages are spawned, so an empty batch still finishes. */
@@ -130,10 +159,15 @@ export class BatchRun {
     }
     this.parked -= wave.length;
     this.flushing = false;
+    let listened = 0;
     for (const w of wave) {
-      if (error) w.reject(error);
-      else w.resolve();
+      if (w.listener) {
+        listened++;
+        w.listener.written(w.arg, error);
+      } else if (error) w.reject!(error);
+      else w.resolve!();
     }
+    this.active -= listened;
     this.check();
   }
 }

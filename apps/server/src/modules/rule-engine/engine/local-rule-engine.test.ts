@@ -122,6 +122,38 @@ describe('rule engine', () => {
     expect(r.writeErrors).toEqual([]);
   });
 
+  it("tells a Save node's Success (its debug event and the next node) only after the batch's commit", async () => {
+    const c = root();
+    c.nodes.push({ ...c.nodes[0]!, id: 'after', type: sink.type, configuration: { tag: 'after' } });
+    c.connections.push({ fromId: 'ts', toId: 'after', type: SUCCESS });
+    c.nodes.find((n) => n.id === 'ts')!.debugMode = true;
+    const { e, telemetry, debug } = engine([c]);
+    const order: string[] = [];
+    const save = telemetry.saveBatch.bind(telemetry);
+    telemetry.saveBatch = async (items) => {
+      await save(items);
+      order.push(`commit (${debug.length} debug events, ${seen.length} seen)`);
+    };
+    const points = [{ ts: 1700000000000, values: { t: 1 } }];
+    const r = await e.tellBatch(TENANT, [
+      deviceMsg('POST_TELEMETRY_REQUEST', points),
+      deviceMsg('POST_TELEMETRY_REQUEST', points),
+    ]);
+    expect(order).toEqual(['commit (2 debug events, 0 seen)']);
+    expect(debug.map((d) => [d.body.type, d.body.relationType])).toEqual([
+      ['IN', undefined],
+      ['IN', undefined],
+      ['OUT', 'Success'],
+      ['OUT', 'Success'],
+    ]);
+    expect(seen.map((s) => s.node)).toEqual(['after', 'after']);
+    expect(telemetry.batches[0]![0]!.telemetry).toEqual([...points, ...points]);
+    expect(r.results).toEqual([
+      { deliveries: [], failures: [] },
+      { deliveries: [], failures: [] },
+    ]);
+  });
+
   it('reports a failed commit as a write error and routes the Save nodes to Failure', async () => {
     const { e, telemetry } = engine([root()]);
     telemetry.failWith = new Error('database is down');

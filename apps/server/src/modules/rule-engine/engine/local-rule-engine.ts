@@ -56,10 +56,10 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
     const chain = await this.chain(tenantId, chainId);
     if (!chain) throw new Error(`Rule chain ${chainId} not found`);
     const run = new BatchRun(this.ports.telemetry);
-    const results: TellResult[] = msgs.map(() => ({ deliveries: [], failures: [] }));
-    if (chain.first) msgs.forEach((m, i) => this.spawn(run, results[i]!, chain.first!, m, 0));
+    if (chain.first) for (let i = 0; i < msgs.length; i++) this.spawn(run, i, chain.first, msgs[i]!, 0);
     run.seal();
     await run.done;
+    const results: TellResult[] = msgs.map((_, i) => run.traces[i] ?? { deliveries: [], failures: [] });
     return { results, writeErrors: run.writeErrors.map(toWriteError) };
   }
 
@@ -97,7 +97,7 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
     return p.then((c) => (c && c.tenantId === tenantId ? c : null));
   }
 
-  spawn(run: BatchRun, trace: TellResult, node: CompiledNode, msg: RuleMsg, hops: number): void {
+  spawn(run: BatchRun, trace: number, node: CompiledNode, msg: RuleMsg, hops: number): void {
     run.spawn(() => this.invoke(run, trace, node, msg, hops));
   }
 
@@ -121,7 +121,7 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
   /** Runs a node on a message; a synchronous node costs no promise. An exception becomes its Failure. */
   private invoke(
     run: BatchRun,
-    trace: TellResult,
+    trace: number,
     node: CompiledNode,
     msg: RuleMsg,
     hops: number,

@@ -1,9 +1,8 @@
 import type { RuleMsg } from '@bridgeboard/contracts';
 import { FAILURE, SUCCESS, type Delivery, type NodeContext } from '../nodes/node.types.js';
-import type { BatchRun } from './batch-run.js';
+import type { BatchRun, WriteListener } from './batch-run.js';
 import type { CompiledChain, CompiledNode } from './compiled-chain.js';
 import type { AttributeScope, DeviceData, DownlinkPort, EnginePorts, ScriptPort } from './ports.js';
-import type { TellResult } from './rule-engine.js';
 
 /** A message passing more nodes than this is in a loop (e.g. two chains handing it back and forth). */
 export const MAX_HOPS = 200;
@@ -14,7 +13,7 @@ export const errorText = (e: unknown): string =>
 /** What a context needs from the engine that runs it. */
 export interface EngineInternals {
   readonly ports: EnginePorts;
-  spawn(run: BatchRun, trace: TellResult, node: CompiledNode, msg: RuleMsg, hops: number): void;
+  spawn(run: BatchRun, trace: number, node: CompiledNode, msg: RuleMsg, hops: number): void;
   debug(node: CompiledNode, msg: RuleMsg, type: 'IN' | 'OUT', relation?: string, error?: string): void;
   chain(tenantId: string, chainId: string): Promise<CompiledChain | null>;
   logFor(node: CompiledNode, message: string, level: 'log' | 'debug'): void;
@@ -24,11 +23,12 @@ export interface EngineInternals {
  * The context of one node invocation. A class (methods on the prototype) rather than an object
  * of closures: one is made per node per message, so it must be cheap to allocate.
  */
-export class InvocationContext implements NodeContext {
+export class InvocationContext implements NodeContext, WriteListener {
   constructor(
     private readonly engine: EngineInternals,
     private readonly run: BatchRun,
-    private readonly trace: TellResult,
+    /** Index of the entry message this invocation descends from (its TellResult). */
+    private readonly trace: number,
     private readonly node: CompiledNode,
     private readonly hops: number,
   ) {}
@@ -61,7 +61,7 @@ export class InvocationContext implements NodeContext {
   }
 
   private fail(error: string): void {
-    this.trace.failures.push({ nodeId: this.node.id, nodeName: this.node.name, error });
+    this.run.trace(this.trace).failures.push({ nodeId: this.node.id, nodeName: this.node.name, error });
   }
 
   tellNext(msg: RuleMsg, relation: string | string[]): void {
@@ -85,6 +85,20 @@ export class InvocationContext implements NodeContext {
     return this.run.write(item);
   }
 
+  saveDeviceDataThenSuccess(item: DeviceData, msg: RuleMsg): void {
+    this.run.writeThen(item, this, msg);
+  }
+
+  /** The commit of a saveDeviceDataThenSuccess write: Success, or Failure with the write error. */
+  written(msg: unknown, error: unknown): void {
+    try {
+      if (error) this.tellFailure(msg as RuleMsg, error);
+      else this.tellSuccess(msg as RuleMsg);
+    } catch (e) {
+      this.fail(errorText(e));
+    }
+  }
+
   saveAttributes(deviceId: string, scope: AttributeScope, values: Record<string, unknown>): Promise<void> {
     return this.engine.ports.telemetry.saveAttributes(this.node.tenantId, deviceId, scope, values);
   }
@@ -102,7 +116,7 @@ export class InvocationContext implements NodeContext {
   }
 
   reportDelivery(d: Omit<Delivery, 'nodeId'>): void {
-    this.trace.deliveries.push({ ...d, nodeId: this.node.id });
+    this.run.trace(this.trace).deliveries.push({ ...d, nodeId: this.node.id });
   }
 
   log(message: string): void {

@@ -126,6 +126,7 @@ export async function runNode(
     run.out.push({ relation, msg: m, ...(error ? { error } : {}) });
     run.relations.push(relation);
   };
+  const pending: Promise<void>[] = [];
   const ctx: NodeContext = {
     tenantId: TENANT,
     self: { id: nodeId, name: def.name, ruleChainId: CHAIN },
@@ -135,6 +136,17 @@ export async function runNode(
     saveDeviceData: async (item) => {
       await telemetry.saveBatch([item]);
       run.saved.push(item);
+    },
+    saveDeviceDataThenSuccess: (item, m) => {
+      pending.push(
+        telemetry.saveBatch([item]).then(
+          () => {
+            run.saved.push(item);
+            emit(SUCCESS, m);
+          },
+          (e: unknown) => emit(FAILURE, m, e instanceof Error ? e.message : String(e)),
+        ),
+      );
     },
     saveAttributes: (deviceId, scope, values) => telemetry.saveAttributes(TENANT, deviceId, scope, values),
     toRuleChain: (ruleChainId, m) => run.chainHandoffs.push({ ruleChainId, msg: m }),
@@ -151,5 +163,6 @@ export async function runNode(
   } catch (e) {
     ctx.tellFailure(msg, e);
   }
+  await Promise.all(pending);
   return run;
 }

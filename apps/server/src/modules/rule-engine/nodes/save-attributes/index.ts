@@ -16,7 +16,7 @@ export const definition = defineNode({
   }),
   defaultConfiguration: { scope: 'SERVER_SCOPE', notifyDevice: false },
   create: (config) => ({
-    async onMsg(ctx, msg) {
+    onMsg(ctx, msg) {
       if (msg.type !== 'POST_ATTRIBUTES_REQUEST')
         throw new Error(`Save Attributes accepts POST_ATTRIBUTES_REQUEST messages, not ${msg.type}`);
       if (msg.originator.entityType !== 'DEVICE')
@@ -26,17 +26,15 @@ export const definition = defineNode({
       const values = parseData(msg);
       if (values == null || typeof values !== 'object' || Array.isArray(values))
         throw new Error('Attributes must be an object {key: value}');
-      if (Object.keys(values).length) {
-        const attrs = values as Record<string, unknown>;
-        if (config.scope === 'SERVER_SCOPE')
-          await ctx.saveDeviceData({
-            tenantId: ctx.tenantId,
-            deviceId: msg.originator.id,
-            attributes: attrs,
-          });
-        else await ctx.saveAttributes(msg.originator.id, config.scope, attrs);
-      }
-      ctx.tellSuccess(msg);
+      const attrs = values as Record<string, unknown>;
+      if (!Object.keys(attrs).length) return ctx.tellSuccess(msg);
+      // Server-scope attributes join the batch's commit; Success is told after it.
+      if (config.scope === 'SERVER_SCOPE')
+        return ctx.saveDeviceDataThenSuccess(
+          { tenantId: ctx.tenantId, deviceId: msg.originator.id, attributes: attrs },
+          msg,
+        );
+      return ctx.saveAttributes(msg.originator.id, config.scope, attrs).then(() => ctx.tellSuccess(msg));
     },
   }),
 });

@@ -7,9 +7,28 @@ import { defineNode, FAILURE, SUCCESS } from '../node.types.js';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   v != null && typeof v === 'object' && !Array.isArray(v);
 
+const hasKeys = (o: object): boolean => {
+  for (const _ in o) return true;
+  return false;
+};
+
+/** An array of {ts, values} with numeric ts and non-empty values (what uplinks carry): usable as it is. */
+const isTsValuesList = (data: unknown): data is TsValues[] =>
+  Array.isArray(data) &&
+  data.every(
+    (e: unknown) =>
+      isObject(e) &&
+      typeof e.ts === 'number' &&
+      Number.isFinite(e.ts) &&
+      isObject(e.values) &&
+      hasKeys(e.values),
+  );
+
 /** ThingsBoard's telemetry formats: {k: v}, {ts, values: {k: v}}, or an array of either. */
 export function toTimeseries(msg: RuleMsg): TsValues[] {
   const data = parseData(msg);
+  // The uplink path's shape, shared read-only with the message (nothing changes saved items in place).
+  if (isTsValuesList(data)) return data;
   const fallbackTs = Number(msg.metadata.ts) || msg.ts;
   const one = (e: unknown): TsValues => {
     if (!isObject(e))
@@ -36,7 +55,7 @@ export const definition = defineNode({
   configSchema: z.object({ defaultTTL: z.number().int().min(0).default(0) }),
   defaultConfiguration: { defaultTTL: 0 },
   create: () => ({
-    async onMsg(ctx, msg) {
+    onMsg(ctx, msg) {
       if (msg.type !== 'POST_TELEMETRY_REQUEST')
         throw new Error(`Save Timeseries accepts POST_TELEMETRY_REQUEST messages, not ${msg.type}`);
       if (msg.originator.entityType !== 'DEVICE')
@@ -44,9 +63,13 @@ export const definition = defineNode({
           `Save Timeseries stores device data; the originator is a ${msg.originator.entityType}`,
         );
       const telemetry = toTimeseries(msg);
+      // Success is told after the batch's commit (Failure with the error if it failed).
       if (telemetry.length)
-        await ctx.saveDeviceData({ tenantId: ctx.tenantId, deviceId: msg.originator.id, telemetry });
-      ctx.tellSuccess(msg);
+        ctx.saveDeviceDataThenSuccess(
+          { tenantId: ctx.tenantId, deviceId: msg.originator.id, telemetry },
+          msg,
+        );
+      else ctx.tellSuccess(msg);
     },
   }),
 });
