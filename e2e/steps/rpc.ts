@@ -184,9 +184,15 @@ export async function knobReachesRx(
     sub.on('message', (topic, payload) => received.push({ topic, text: payload.toString() }));
     await page.goto(dashboardUrl);
     await turnKnob(page);
+    // the device must end where the knob stopped: the throttle's trailing call sends the last value
+    const final = await page.getByTestId('knob').getAttribute('aria-valuenow');
     const deadline = Date.now() + 20_000;
-    while (received.length < 2 && Date.now() < deadline) await page.waitForTimeout(200);
+    const endsAtFinal = () => received.length >= 2 && received.at(-1)!.text === `{"value":${final}}`;
+    while (!endsAtFinal() && Date.now() < deadline) await page.waitForTimeout(200);
+    await page.getByTestId('knob-status').filter({ hasText: `sent ${final}` }).waitFor();
     await screenshot('dashboard-knob');
+    if (received.length >= 2 && !endsAtFinal())
+      fail('knob turn', `the knob stopped at ${final}, but the last message on ${RX} was ${received.at(-1)!.text}`);
     const error = page.getByTestId('knob-error');
     if (received.length < 2)
       fail(
