@@ -7,12 +7,17 @@ import type { DecodedUplink, DownlinkResult, TsValues } from './converter.runtim
  */
 type Check<T> = { ok: true; value: T } | { ok: false; error: string };
 const bad = (error: string): { ok: false; error: string } => ({ ok: false, error });
+const MARKER_KEY = JSON.stringify(MARKER);
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const kind = (v: unknown) =>
   v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 
 /** The result as JSON text for people: markers shown as "[NaN]", "[function]"... */
 export function showOutput(v: unknown): string {
+  // Markers are objects keyed "$bb$": without that key in the plain text there is nothing to replace.
+  const plain = JSON.stringify(v);
+  if (plain === undefined) return '';
+  if (!plain.includes(MARKER_KEY)) return plain;
   return (
     JSON.stringify(v, (_k, x: unknown) =>
       isObj(x) && Object.keys(x).length === 1 && MARKER in x ? `[${String(x[MARKER])}]` : x,

@@ -147,13 +147,22 @@ export class ConverterRuntime {
 
   private record(tenantId: string, converterId: string, body: DebugEventBody): void {
     // Postgres jsonb refuses NUL characters (they appear in errors quoting binary input); show them escaped.
-    const clean = withoutNul(body) as DebugEventBody;
+    const clean = hasNul(body) ? (withoutNul(body) as DebugEventBody) : body;
     this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean);
   }
 }
 
 const toUplink = (c: ReturnType<typeof checkUplink>): UplinkOutcome =>
   c.ok ? { ok: true, results: c.value } : { ok: false, error: c.error };
+
+/** Whether any string in `v` holds a NUL (almost never: then the body is used as it is, not copied). */
+const hasNul = (v: unknown): boolean => {
+  if (typeof v === 'string') return v.includes('\u0000');
+  if (!v || typeof v !== 'object') return false;
+  if (Array.isArray(v)) return v.some(hasNul);
+  for (const k in v) if (hasNul((v as Record<string, unknown>)[k])) return true;
+  return false;
+};
 
 const withoutNul = (v: unknown): unknown =>
   typeof v === 'string'

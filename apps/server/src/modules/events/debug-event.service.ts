@@ -4,7 +4,7 @@ import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgebo
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { newId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
-import { DebugEventRepository, type NewDebugEvent } from './debug-event.repository.js';
+import { DebugEventRepository, jsonText, type NewDebugEvent } from './debug-event.repository.js';
 
 const FLUSH_MS = 100;
 const MAX_BUFFER = 10_000;
@@ -49,7 +49,15 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
       this.dropped++;
       return;
     }
-    const e: NewDebugEvent = { id: newId(), tenantId, entityType, entityId, ts: Date.now(), type, body };
+    // The row keeps the body's JSON text, not the body: the objects die young instead of waiting for the flush.
+    let bodyText: string;
+    try {
+      bodyText = jsonText(body);
+    } catch (err) {
+      this.log.warn(`Could not store 1 debug event: ${(err as Error).message}`);
+      return;
+    }
+    const e: NewDebugEvent = { id: newId(), tenantId, entityType, entityId, ts: Date.now(), type, bodyText };
     this.buffer.push(e);
     this.events.emit('recorded', tenantId, { id: e.id, createdTime: e.ts, entityId: { entityType, id: entityId }, type, body });
     if (!this.timer) {
