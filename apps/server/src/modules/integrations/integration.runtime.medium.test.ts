@@ -70,6 +70,47 @@ describe('integration runtime', () => {
     await sub.endAsync();
   });
 
+  it('publishes downlinks at QoS 1: the publish resolves on the broker\'s PUBACK, and a link lost before it fails with 409 and a sentence', async () => {
+    const t = mqttTarget(p);
+    const proxy = await TcpProxy.start(t.host, t.port);
+    const prefix = `${rnd()}/ack`;
+    const { id, body } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/up/#`, qos: 0 }], cleanSession: true, host: '127.0.0.1', port: proxy.port });
+    await waitStatus(p, id, 'CONNECTED');
+    const sub = await mqtt.connectAsync(p.mqttUrl, { clientId: `bb-sub-${rnd()}` });
+    const got: { payload: string; qos: number }[] = [];
+    sub.on('message', (_t, m, packet) => got.push({ payload: m.toString(), qos: packet.qos }));
+    await sub.subscribeAsync(`${prefix}/SN-001/rx`, { qos: 1 });
+    const tenantId = (body.tenantId as { id: string }).id;
+    const runtime = p.app.get(IntegrationRuntime);
+
+    // The broker has the message (the device got it at QoS 1) but its PUBACK is held back: not done yet.
+    proxy.hold();
+    let done = false;
+    const first = runtime.publish(tenantId, id, `${prefix}/SN-001/rx`, Buffer.from('{"value":1}')).then(() => (done = true));
+    await eventually(async () => got.length === 1);
+    expect(got[0]).toEqual({ payload: '{"value":1}', qos: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    proxy.release();
+    await first;
+    expect(done).toBe(true);
+
+    // The link is cut while the PUBACK is on its way: the publish ends (it does not wait for ever) with a 409 that says why.
+    proxy.hold();
+    const second = runtime.publish(tenantId, id, `${prefix}/SN-001/rx`, Buffer.from('{"value":2}'));
+    await eventually(async () => got.length === 2);
+    await proxy.cut();
+    await expect(second).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/could not confirm the message: the connection was lost before the broker acknowledged the message \(it may or may not reach the device\)/),
+    });
+    const status = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
+    expect(status).toMatchObject({ messagesOut: 1, errors: 1 });
+    await sub.endAsync();
+    await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
+    await proxy.close();
+  }, 30000);
+
   it('records uplink debug events while debug mode is on and switches it off by itself after the auto-off time', async () => {
     const auth = bearer(p.tenantToken);
     const prefix = `${rnd()}/dbg`;

@@ -162,6 +162,18 @@ export class TcpProxy {
     }
   }
 
+  /** What the service sends is held back (buffered, not lost) until release(): late answers, e.g. a PUBACK. */
+  hold(): void {
+    for (const { client, upstream } of this.pairs) {
+      upstream.unpipe(client);
+      upstream.pause();
+    }
+  }
+
+  release(): void {
+    for (const { client, upstream } of this.pairs) upstream.pipe(client);
+  }
+
   async restore(): Promise<void> {
     await this.listen(this.port);
   }

@@ -75,3 +75,65 @@ describe('persistent RPCs left open by a killed platform', () => {
     await s.rpc.stop();
   });
 });
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(ok()).toBe(true);
+}
+
+describe('queued persistent RPCs sent by the housekeeping tick', () => {
+  const queued = (id: string, oneway: boolean): OpenRpc => ({
+    ...open('QUEUED', oneway),
+    id,
+    request: { ...open('QUEUED', oneway).request, id },
+    out: { integrationId: 'i', topic: `t/${id}`, payload: Buffer.from(id) },
+  });
+
+  it('moves a call on only once the broker has it, waits for each call on its own, and queues a call again when that is unknown', async () => {
+    const calls = [queued('slow', true), queued('fast', false), queued('lost', true)];
+    const transitions: string[] = [];
+    const finished: [string, string][] = [];
+    let served = false;
+    const repo = {
+      open: async () => [],
+      finish: async (id: string, status: string) => (finished.push([id, status]), true),
+      transition: async (id: string, from: string[], to: string) => (
+        transitions.push(`${id} ${from.join('|')}→${to}`),
+        true
+      ),
+      expire: async () => [],
+      queuedOutbound: async () => (served ? [] : ((served = true), calls)),
+    } as unknown as RpcRepository;
+    let ack!: () => void;
+    const rpc = new RpcService({
+      engine: { tell: async () => ({ deliveries: [], failures: [] }) as never },
+      devices: { get: async () => ({}) as Device },
+      repo,
+      integrations: {
+        status: () => ({ status: 'CONNECTED' }),
+        publish: (_t, _i, topic) =>
+          topic === 't/slow'
+            ? new Promise<void>((r) => (ack = r))
+            : topic === 't/lost'
+              ? Promise.reject(
+                  Object.assign(
+                    new Error('the connection was lost before the broker acknowledged the message'),
+                    { status: 409 },
+                  ),
+                )
+              : Promise.resolve(),
+      },
+      tickMs: 5,
+    });
+    await rpc.start();
+    await until(() => transitions.length === 5);
+    // 'slow' went out first and is not acknowledged yet: still SENT, and it did not hold the others up
+    expect(transitions.slice(0, 3)).toEqual(['slow QUEUED→SENT', 'fast QUEUED→SENT', 'lost QUEUED→SENT']);
+    expect(transitions.slice(3).sort()).toEqual(['fast SENT|QUEUED→DELIVERED', 'lost SENT→QUEUED']);
+    expect(finished).toEqual([]);
+    ack();
+    await until(() => finished.length === 1);
+    expect(finished).toEqual([['slow', 'SUCCESSFUL']]);
+    await rpc.stop();
+  });
+});

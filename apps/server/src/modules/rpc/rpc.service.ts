@@ -42,6 +42,7 @@ export class RpcService {
   private requestSeq = Math.floor(Date.now() / 1000) % 1_000_000;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
+  private tickBusy = false;
   private tickError: string | null = null;
   private readonly defaultTimeoutMs: number;
   /** Replies that arrived before start() had registered the calls left open by the previous run. */
@@ -162,8 +163,12 @@ export class RpcService {
       if (rpc.status === 'SENT' || (rpc.status === 'QUEUED' && !rpc.out)) void this.dispatch(rpc);
     }
     this.timer = setInterval(() => {
+      // a tick waiting for acknowledgements is not joined by more ticks piling up behind it
+      if (this.tickBusy) return;
+      this.tickBusy = true;
       this.ticking = this.ticking
         .then(() => this.tick())
+        .finally(() => (this.tickBusy = false))
         .then(
           () => {
             if (this.tickError) this.log.log('RPC housekeeping works again');
@@ -268,33 +273,51 @@ export class RpcService {
     }
   }
 
-  /** One-way: published is the end. Two-way: now waits for the reply (or its expiry). */
+  /** The broker acknowledged the call (QoS 1 PUBACK). One-way: that is the end. Two-way: now waits for the reply (or its expiry). */
   private async published(rpc: OpenRpc): Promise<void> {
     if (rpc.oneway) await this.d.repo.finish(rpc.id, 'SUCCESSFUL', null);
     else await this.d.repo.transition(rpc.id, ['SENT', 'QUEUED'], 'DELIVERED');
   }
 
-  /** Closes expired calls and publishes queued ones whose integration is connected again. */
+  /**
+   * Closes expired calls and publishes queued ones whose integration is connected again. The publishes
+   * run side by side: each waits for the broker's acknowledgement, which the integration bounds.
+   */
   private async tick(): Promise<void> {
     const now = Date.now();
     await this.d.repo.expire(now);
-    for (const rpc of await this.d.repo.queuedOutbound(now)) {
-      const out = rpc.out!;
-      if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
-      if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
-      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
-        this.awaitReply(rpc, rpc.request.body.method);
-      try {
-        await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload);
-        await this.published(rpc);
-      } catch (e) {
-        if ((e as { status?: number }).status === 409)
-          await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
-        else {
-          this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
-          await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });
-        }
+    const sends: Promise<void>[] = [];
+    let settled: PromiseSettledResult<void>[];
+    try {
+      for (const rpc of await this.d.repo.queuedOutbound(now)) {
+        const out = rpc.out!;
+        if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
+        if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
+        if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
+          this.awaitReply(rpc, rpc.request.body.method);
+        sends.push(this.sendQueued(rpc));
       }
+    } finally {
+      // the sends already started are waited for even when the loop broke (none is left unhandled)
+      settled = await Promise.allSettled(sends);
     }
+    const failed = settled.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Publishes a queued call's kept payload; SUCCESSFUL or DELIVERED once the broker has it, QUEUED again if that is unknown. */
+  private async sendQueued(rpc: OpenRpc): Promise<void> {
+    const out = rpc.out!;
+    try {
+      await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload);
+    } catch (e) {
+      if ((e as { status?: number }).status === 409) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
+      else {
+        this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+        await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });
+      }
+      return;
+    }
+    await this.published(rpc);
   }
 }

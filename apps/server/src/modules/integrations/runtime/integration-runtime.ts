@@ -7,9 +7,10 @@ import { DeviceRepository } from '../../devices/device.repository.js';
 import { DeviceService } from '../../devices/device.service.js';
 import { DebugEventService, debugUntil } from '../../events/debug-event.service.js';
 import { TelemetryService } from '../../telemetry/telemetry.service.js';
+import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
-import { MqttConnection, type ConnectionSettings } from './mqtt-connection.js';
+import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
@@ -18,6 +19,7 @@ import { DeviceNameCache } from './device-cache.js';
 export interface IntegrationRunner {
   start(): void;
   stop(): Promise<void>;
+  /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
 }
@@ -141,11 +143,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     if (r.runner.state !== 'CONNECTED') throw IntegrationError.notConnected(r.stored.integration.name, r.runner.state);
     const retain = opts.retain ?? r.stored.integration.configuration.clientConfiguration.retainedMessage;
     try {
-      await r.runner.publish(topic, payload, { ...opts, retain });
+      await r.runner.publish(topic, payload, { qos: opts.qos ?? 1, retain });
     } catch (e) {
-      this.bump(r.stored, 'errors', (e as Error).message);
-      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error: (e as Error).message }, true);
-      throw IntegrationError.notConnected(r.stored.integration.name, `ERROR: ${(e as Error).message}`);
+      const error = (e as Error).message;
+      this.bump(r.stored, 'errors', error);
+      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error }, true);
+      // 409 either way: a persistent RPC goes back to QUEUED and is sent again (at least once)
+      if (e instanceof UnacknowledgedPublish)
+        throw new IntegrationError(409, ErrorCode.CONFLICT, `Integration '${r.stored.integration.name}' could not confirm the message: ${error} (it may or may not reach the device)`);
+      throw IntegrationError.notConnected(r.stored.integration.name, `ERROR: ${error}`);
     }
     this.bump(r.stored, 'messagesOut');
     this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false);

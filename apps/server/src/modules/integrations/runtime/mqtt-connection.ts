@@ -16,6 +16,10 @@ export interface IncomingMessage {
   ack: () => void;
 }
 
+/** A publish whose acknowledgement never came: the broker may or may not have the message. */
+export class UnacknowledgedPublish extends Error {}
+const LOST = 'the connection was lost before the broker acknowledged the message';
+
 export interface ConnectionSettings {
   host: string;
   port: number;
@@ -81,6 +85,8 @@ export class MqttConnection {
   private takeovers = 0;
   private takenOver = false;
   private connectedAt = 0;
+  /** per client: the publishes still waiting for the broker's acknowledgement */
+  private readonly unacked = new WeakMap<MqttClient, Set<(e?: Error) => void>>();
   state: IntegrationConnectionState = 'DISCONNECTED';
   readonly heartbeatTopic: string;
 
@@ -100,9 +106,44 @@ export class MqttConnection {
     return this.state === 'CONNECTED' && !!this.client?.connected;
   }
 
-  async publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void> {
-    if (!this.client) throw new Error('not connected');
-    await this.client.publishAsync(topic, payload, { qos: opts.qos ?? 0, retain: opts.retain ?? false });
+  /**
+   * Publishes at QoS 1 unless told otherwise and resolves once the broker has it: on PUBACK (QoS 1),
+   * PUBCOMP (QoS 2), or the socket write (QoS 0). Rejects with an UnacknowledgedPublish when the
+   * connection ends first, or when no acknowledgement comes within the connect timeout (the link is
+   * then taken for dead and reconnected); the message may or may not have reached the broker.
+   */
+  publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void> {
+    const client = this.client;
+    if (!client?.connected) return Promise.reject(new Error('not connected'));
+    const waiting = this.unacked.get(client) ?? new Set<(e?: Error) => void>();
+    this.unacked.set(client, waiting);
+    const limitMs = this.s.connectTimeoutMs;
+    return new Promise<void>((resolve, reject) => {
+      const settle = (e?: Error) => {
+        if (!waiting.delete(settle)) return;
+        clearTimeout(timer);
+        if (e) reject(e);
+        else resolve();
+      };
+      const timer = setTimeout(() => {
+        settle(new UnacknowledgedPublish(`the broker did not acknowledge the message within ${limitMs / 1000} s`));
+        if (!client.disconnecting) this.fail(client, `the broker did not acknowledge a published message within ${limitMs / 1000} s; reconnecting`);
+      }, limitMs);
+      timer.unref();
+      waiting.add(settle);
+      client.publish(topic, payload, { qos: opts.qos ?? 1, retain: opts.retain ?? false }, (e) =>
+        // mqtt.js flushes what is in flight with 'Connection closed' when a clean session is ended
+        settle(e?.message === 'Connection closed' ? new UnacknowledgedPublish(LOST) : (e ?? undefined)),
+      );
+    });
+  }
+
+  /** The connection ended: what it had not had acknowledged will never be (a new client is made to reconnect). */
+  private dropUnacked(client: MqttClient): void {
+    const waiting = this.unacked.get(client);
+    if (!waiting) return;
+    this.unacked.delete(client);
+    for (const settle of [...waiting]) settle(new UnacknowledgedPublish(LOST));
   }
 
   /** Closes the connection; unacknowledged QoS 1 messages stay with the broker (persistent session). */
@@ -191,6 +232,7 @@ export class MqttConnection {
       if (!client.disconnecting) client.end(true);
     });
     client.on('close', () => {
+      this.dropUnacked(client);
       if (this.client !== client) return;
       this.stopBeat();
       if (this.stopped) return;

@@ -1,3 +1,4 @@
+import { AppError, ErrorCode } from '../../../../common/errors.js';
 import { deviceMsg, FakeDownlink, runNode } from '../node-test-helper.js';
 import { definition, fillTopic } from './index.js';
 
@@ -77,6 +78,40 @@ describe('Integration Downlink node', () => {
       payload: Buffer.from('{"method":"setValue","params":"32"}').toString('base64'),
       encoding: 'base64',
     });
+  });
+
+  it('goes on by Success only once the publish is done (the broker acknowledged it), and by Failure when that is unknown', async () => {
+    const d = downlink();
+    let ack!: () => void;
+    d.publish = () => new Promise<void>((r) => (ack = r));
+    let settled = false;
+    const running = runNode(definition, { integrationId: INTEGRATION }, rpc(), { downlink: d }).then(
+      (r) => ((settled = true), r),
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(settled).toBe(false);
+    ack();
+    expect((await running).relations).toEqual(['Success']);
+
+    const unknown =
+      'the broker did not acknowledge the message within 10 s (it may or may not reach the device)';
+    d.publish = async () =>
+      Promise.reject(
+        new AppError(
+          409,
+          ErrorCode.CONFLICT,
+          `Integration 'MQTT Integration' could not confirm the message: ${unknown}`,
+        ),
+      );
+    const r = await runNode(definition, { integrationId: INTEGRATION }, rpc({ persistent: 'true' }), {
+      downlink: d,
+    });
+    expect(r.out[0]).toMatchObject({
+      relation: 'Failure',
+      error: `Integration 'MQTT Integration' could not publish to devices/SN-001/rx: Integration 'MQTT Integration' could not confirm the message: ${unknown}`,
+    });
+    // a persistent RPC keeps its payload and is sent again (at least once)
+    expect(r.deliveries[0]).toMatchObject({ ok: false, status: 409, queued: { topic: 'devices/SN-001/rx' } });
   });
 
   it('fails with a clear message for an unknown integration', async () => {
