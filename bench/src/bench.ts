@@ -150,6 +150,8 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   run.setup = platform.how;
   o.log(`platform: ${platform.how}`);
   const pool = new pg.Pool({ connectionString: platform.dbUrl, max: 3 });
+  // an idle client dropped by the server (shutdown, DROP … WITH (FORCE)) must not crash the run; queries still reject
+  pool.on('error', (e) => o.log(`database connection closed: ${e.message}`));
   try {
     const api = new Api(platform.url);
     await api.login(o.tenant.username, o.tenant.password);

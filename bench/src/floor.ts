@@ -79,6 +79,7 @@ class Columns {
 
 async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
   const pool = new pg.Pool({ connectionString: c.dbUrl, max: 2 });
+  pool.on('error', () => undefined); // an idle client dropped by the server: the next query reconnects or rejects
   const ctx = vm.createContext({});
   const decode = new vm.Script(`(function (payload, metadata) {\n${c.decoder}\n})`).runInContext(ctx) as (
     p: number[],

@@ -20,6 +20,8 @@ export class CommitProbe {
 
   private async run(dbUrl: string, ids: string[], from: number, pollMs: number): Promise<void> {
     const c = new pg.Client({ connectionString: dbUrl });
+    // the server may go away while the probe sleeps; the next query rejects and ends the probe
+    c.on('error', () => undefined);
     await c.connect();
     const last = new Map<string, number>();
     try {
