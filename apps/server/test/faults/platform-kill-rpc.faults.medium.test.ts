@@ -7,15 +7,15 @@ import {
   TcpProxy,
   waitStatus,
 } from '../../src/modules/integrations/test-kit.js';
-import { addDownlinkNode, createDevice } from '../../src/modules/rpc/rpc-kit.js';
+import {
+  addDownlinkNode,
+  createDevice,
+  replyDecoder,
+  requestEncoder,
+} from '../../src/modules/rpc/rpc-kit.js';
 import { ChildPlatform, faultSeconds, OwnMosquitto, report, sleep } from './fault-kit.js';
 
 // The device answers two-way calls on …/<name>/response; the decoder hands the answer to the waiting call.
-const decoder = (prefix: string) => `var d = decodeToJson(payload);
-var name = metadata.topic.substring(${prefix.length + 1}).split('/')[0];
-return {deviceName: name, deviceType: 'sensor', rpcResponse: {requestId: d.id, data: d.reply}};`;
-const encoder = (prefix: string) =>
-  `return {contentType: 'JSON', data: JSON.stringify({id: metadata.requestUUID, method: msg.method, params: JSON.parse(msg.params)}), metadata: {topic: '${prefix}/' + metadata.deviceName + '/rx'}};`;
 
 const REPLY_DELAY_MS = 1000;
 /** Persistent calls per second in the stream the kill interrupts (bursts every 100 ms). */
@@ -74,8 +74,8 @@ describe('persistent RPCs across a platform SIGKILL', () => {
     try {
       await plat.start();
       const deviceId = await createDevice(p, 'R-1');
-      const uplinkId = await createConverter(p, decoder(prefix));
-      const downlinkId = await createConverter(p, encoder(prefix), p.tenantToken, 'DOWNLINK');
+      const uplinkId = await createConverter(p, replyDecoder(prefix));
+      const downlinkId = await createConverter(p, requestEncoder(prefix), p.tenantToken, 'DOWNLINK');
       const body = {
         ...integrationBody(p, {
           converterId: uplinkId,

@@ -130,3 +130,12 @@ export async function waitConnected(
   }
   throw new Error(`integration ${integrationId} did not connect: ${JSON.stringify(last)}`);
 }
+
+/** Device `prefix/<name>/...` answering with {id, reply}: every uplink is that call's rpcResponse. */
+export const replyDecoder = (prefix: string) => `var d = decodeToJson(payload);
+var name = metadata.topic.substring(${prefix.length + 1}).split('/')[0];
+return {deviceName: name, deviceType: 'sensor', rpcResponse: {requestId: d.id, data: d.reply}};`;
+
+/** Sends {id: requestUUID, method, params} to `prefix/<device>/rx`. */
+export const requestEncoder = (prefix: string) =>
+  `return {contentType: 'JSON', data: JSON.stringify({id: metadata.requestUUID, method: msg.method, params: JSON.parse(msg.params)}), metadata: {topic: '${prefix}/' + metadata.deviceName + '/rx'}};`;

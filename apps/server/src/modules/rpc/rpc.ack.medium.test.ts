@@ -10,15 +10,12 @@ import {
   addDownlinkNode,
   createDevice,
   createDownlinkIntegration,
+  replyDecoder,
+  requestEncoder,
   subscriber,
   waitConnected,
 } from './rpc-kit.js';
 
-const decoder = (prefix: string) => `var d = decodeToJson(payload);
-var name = metadata.topic.substring(${prefix.length + 1}).split('/')[0];
-return {deviceName: name, deviceType: 'sensor', rpcResponse: {requestId: d.id, data: d.reply}};`;
-const encoder = (prefix: string) =>
-  `return {contentType: 'JSON', data: JSON.stringify({id: metadata.requestUUID, method: msg.method, params: JSON.parse(msg.params)}), metadata: {topic: '${prefix}/' + metadata.deviceName + '/rx'}};`;
 
 /**
  * Downlinks go out at QoS 1 and a persistent call moves on only once the broker acknowledged it: the
@@ -45,8 +42,8 @@ describe('persistent RPC and the broker acknowledgement', () => {
     const name = `A-${rnd()}`;
     const deviceId = await createDevice(p, name, token);
     const integ = await createDownlinkIntegration(p, {
-      decoder: decoder(prefix),
-      encoder: encoder(prefix),
+      decoder: replyDecoder(prefix),
+      encoder: requestEncoder(prefix),
       filters: [{ filter: `${prefix}/+/response`, qos: 1 }],
       host: '127.0.0.1',
       port: proxy.port,

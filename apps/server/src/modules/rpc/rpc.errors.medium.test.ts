@@ -12,6 +12,7 @@ import {
   addDownlinkNode,
   createDevice,
   createDownlinkIntegration,
+  requestEncoder,
   subscriber,
   waitConnected,
 } from './rpc-kit.js';
@@ -21,8 +22,6 @@ const decoder = (prefix: string) => `var d = decodeToJson(payload);
 var name = metadata.topic.substring(${prefix.length + 1}).split('/')[0];
 if (metadata.topic.endsWith('/response')) return {deviceName: name, deviceType: 'sensor', rpcResponse: {requestId: d.id, data: d.reply}};
 return {deviceName: name, deviceType: 'sensor', telemetry: d};`;
-const encoder = (prefix: string) =>
-  `return {contentType: 'JSON', data: JSON.stringify({id: metadata.requestUUID, method: msg.method, params: JSON.parse(msg.params)}), metadata: {topic: '${prefix}/' + metadata.deviceName + '/rx'}};`;
 
 describe('RPC errors and persistent calls', () => {
   let p: TestPlatform;
@@ -132,7 +131,7 @@ describe('RPC errors and persistent calls', () => {
     const integ = await createDownlinkIntegration(p, {
       token: a.token,
       decoder: decoder(prefix),
-      encoder: encoder(prefix),
+      encoder: requestEncoder(prefix),
       filters: [{ filter: `${prefix}/#`, qos: 0 }],
       port: await freePort(),
     });
@@ -175,7 +174,7 @@ describe('RPC errors and persistent calls', () => {
     const integ = await createDownlinkIntegration(p, {
       token: a.token,
       decoder: decoder(prefix),
-      encoder: encoder(prefix),
+      encoder: requestEncoder(prefix),
       filters: [{ filter: `${prefix}/+/response`, qos: 1 }],
     });
     await addDownlinkNode(p, integ.id, a.token);

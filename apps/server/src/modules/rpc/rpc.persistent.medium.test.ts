@@ -8,15 +8,12 @@ import {
   addDownlinkNode,
   createDevice,
   createDownlinkIntegration,
+  replyDecoder,
+  requestEncoder,
   subscriber,
   waitConnected,
 } from './rpc-kit.js';
 
-const decoder = (prefix: string) => `var d = decodeToJson(payload);
-var name = metadata.topic.substring(${prefix.length + 1}).split('/')[0];
-return {deviceName: name, deviceType: 'sensor', rpcResponse: {requestId: d.id, data: d.reply}};`;
-const encoder = (prefix: string) =>
-  `return {contentType: 'JSON', data: JSON.stringify({id: metadata.requestUUID, method: msg.method, params: JSON.parse(msg.params)}), metadata: {topic: '${prefix}/' + metadata.deviceName + '/rx'}};`;
 
 /** A platform on a database that outlives it (startTestPlatform drops its database on stop). */
 async function boot(url: string): Promise<TestPlatform> {
@@ -53,8 +50,8 @@ describe('persistent RPC across a platform restart', () => {
       const deviceId = await createDevice(p, 'P-1');
       // Integration A points at a port where no broker listens: calls through it are queued.
       const down = await createDownlinkIntegration(p, {
-        decoder: decoder(prefix),
-        encoder: encoder(prefix),
+        decoder: replyDecoder(prefix),
+        encoder: requestEncoder(prefix),
         filters: [{ filter: `${prefix}/+/response`, qos: 1 }],
         port: await freePort(),
       });
