@@ -166,9 +166,7 @@ export class RpcService {
       // a tick waiting for acknowledgements is not joined by more ticks piling up behind it
       if (this.tickBusy) return;
       this.tickBusy = true;
-      this.ticking = this.ticking
-        .then(() => this.tick())
-        .finally(() => (this.tickBusy = false))
+      this.ticking = this.tick()
         .then(
           () => {
             if (this.tickError) this.log.log('RPC housekeeping works again');
@@ -181,7 +179,8 @@ export class RpcService {
               this.log.warn(`RPC housekeeping failed: ${text}; retrying every tick`);
             this.tickError = text;
           },
-        );
+        )
+        .finally(() => (this.tickBusy = false));
     }, this.d.tickMs ?? 1000);
     this.timer.unref();
   }
@@ -245,8 +244,7 @@ export class RpcService {
       }
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
-      if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
-        this.awaitReply(rpc, rpc.request.body.method);
+      this.listen(rpc);
       const result = await this.d.engine.tell(
         rpc.tenantId,
         this.msg(dev, rpc.request, rpc.expirationTime, true),
@@ -273,6 +271,12 @@ export class RpcService {
     }
   }
 
+  /** A two-way call waits for its reply (once, however often it is sent). */
+  private listen(rpc: OpenRpc): void {
+    if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
+      this.awaitReply(rpc, rpc.request.body.method);
+  }
+
   /** The broker acknowledged the call (QoS 1 PUBACK). One-way: that is the end. Two-way: now waits for the reply (or its expiry). */
   private async published(rpc: OpenRpc): Promise<void> {
     if (rpc.oneway) await this.d.repo.finish(rpc.id, 'SUCCESSFUL', null);
@@ -293,8 +297,7 @@ export class RpcService {
         const out = rpc.out!;
         if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
         if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
-        if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
-          this.awaitReply(rpc, rpc.request.body.method);
+        this.listen(rpc);
         sends.push(this.sendQueued(rpc));
       }
     } finally {
