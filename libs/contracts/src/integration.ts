@@ -82,6 +82,8 @@ export interface IntegrationStatus {
   lastMessageTime: number | null;
   /** the last error text, kept after the status recovers */
   lastError?: string | null;
+  /** uplinks taken out of the stream (their decoding killed a sandbox worker, or was refused): kept raw, see /quarantine */
+  quarantined?: number;
 }
 
 export interface Integration {

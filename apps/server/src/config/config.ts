@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 
 /**
@@ -57,6 +58,16 @@ export const configSchema = z.object({
   SANDBOX_MAX_ERRORS: int(1, 1000).default(3),
   /** Sandbox: how long a suspended script stays suspended, ms. */
   SANDBOX_SUSPEND_MS: int(0, 86400000).default(60000),
+  /** Sandbox: worker processes that run user scripts (default: one per core). */
+  SANDBOX_WORKERS: int(1, 64).default(Math.max(1, os.availableParallelism())),
+  /** Sandbox: calls in flight per worker; one tenant gets at most half of them. */
+  SANDBOX_WORKER_CONCURRENCY: int(1, 64).default(4),
+  /** Sandbox: calls one tenant may have waiting or running; more are refused (429 on test endpoints). */
+  SANDBOX_TENANT_QUEUE: int(1, 100_000).default(64),
+  /** Sandbox: a worker's resident memory cap, MB; a worker above it is replaced (0 = no cap). */
+  SANDBOX_WORKER_MAX_RSS_MB: int(0, 1_000_000).default(1536),
+  /** Sandbox: times the sandbox itself may fail on a message before it is quarantined. */
+  SANDBOX_POISON_ATTEMPTS: int(1, 100).default(3),
   /** Debug events kept per entity. */
   DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
   /** Debug events older than this are deleted, days. */

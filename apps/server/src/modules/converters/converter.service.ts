@@ -82,7 +82,7 @@ export class ConverterService {
     const script = req.configuration[field]!;
     let testResults;
     try {
-      testResults = await this.tester.runCases(req.type, script, req.testCases);
+      testResults = await this.tester.runCases(tenantId, req.type, script, req.testCases);
     } catch (e) {
       if (e instanceof ScriptCompileError) throw ConverterError.badScript(field, e.message, e.line, e.column);
       throw e;

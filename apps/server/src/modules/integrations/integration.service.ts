@@ -5,6 +5,7 @@ import { Db } from '../../database/db.js';
 import { debugUntil } from '../events/debug-event.service.js';
 import { IntegrationError } from './integration.errors.js';
 import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration } from './integration.repository.js';
+import type { QuarantinedMessage } from './quarantine.repository.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
 import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
 
@@ -61,6 +62,12 @@ export class IntegrationService {
     const s = await this.repo.find(tenantId, id);
     if (!s) throw IntegrationError.notFound(id);
     return this.toApi(s);
+  }
+
+  /** The integration's quarantined uplinks, newest first (404 for another tenant's integration). */
+  async quarantine(tenantId: string, id: string, q: PageQuery): Promise<PageData<QuarantinedMessage>> {
+    if (!(await this.repo.find(tenantId, id))) throw IntegrationError.notFound(id);
+    return this.runtime.quarantine.page(tenantId, id, q);
   }
 
   usingConverter(tenantId: string, converterId: string): Promise<string[]> {

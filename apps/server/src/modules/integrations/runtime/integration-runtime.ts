@@ -14,6 +14,7 @@ import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from '
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
+import { QuarantineRepository } from '../quarantine.repository.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -30,6 +31,8 @@ interface Counters {
   errors: number;
   lastMessageTime: number | null;
   lastError: string | null;
+  /** messages in the integration's quarantine */
+  quarantined: number;
 }
 
 interface Running {
@@ -48,6 +51,7 @@ const STATUS_PUSH_MS = 250;
 export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('integrations');
   private readonly repo: IntegrationRepository;
+  readonly quarantine: QuarantineRepository;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
@@ -68,6 +72,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly debug: DebugEventService,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.quarantine = new QuarantineRepository(db);
     this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
@@ -109,6 +114,13 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
     });
     this.running.set(id, { stored, runner, pipeline });
+    this.quarantine.count(stored.integration.tenantId.id, id).then(
+      (n) => {
+        this.countersOf(id).quarantined = n;
+        this.push(stored);
+      },
+      (e: Error) => this.log.warn(`Integration '${stored.integration.name}': could not count its quarantine: ${e.message}`),
+    );
     runner.start();
   }
 
@@ -130,6 +142,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       errors: c.errors,
       lastMessageTime: c.lastMessageTime,
       lastError: c.lastError,
+      quarantined: c.quarantined,
     };
   }
 
@@ -191,6 +204,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         metadata: i.configuration.metadata ?? {},
         maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
+        poisonAttempts: this.config.SANDBOX_POISON_ATTEMPTS,
       },
       {
         converters: this.converters,
@@ -212,6 +226,28 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         // describePayload decodes and parses the payload: only worth it when the event is kept
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
+        },
+        quarantine: async (items) => {
+          await this.quarantine.add(
+            items.map((q) => ({
+              tenantId: i.tenantId.id,
+              integrationId: i.id.id,
+              converterId: i.defaultConverterId.id,
+              topic: q.m.topic,
+              payload: q.m.payload,
+              metadata: q.metadata,
+              error: q.error,
+              errorCode: q.code,
+              attempts: q.attempts,
+              receivedTime: Date.now(),
+            })),
+          );
+          this.countersOf(i.id.id).quarantined += items.length;
+          for (const q of items) {
+            const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
+            this.bump(stored, 'errors', error);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+          }
         },
         storageProblem: (error) => {
           if (error) this.log.warn(`Integration '${i.name}': ${error}`);
@@ -250,7 +286,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null }));
+    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0 }));
     return c;
   }
 
