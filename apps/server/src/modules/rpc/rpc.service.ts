@@ -185,6 +185,15 @@ export class RpcService {
     this.timer.unref();
   }
 
+  /**
+   * Before a tenant is deleted: its waiting two-way calls end (no reply) and a housekeeping tick
+   * in progress finishes, so none of its calls is being sent while its rows are deleted.
+   */
+  async forgetTenant(tenantId: string): Promise<void> {
+    this.pending.clear(tenantId);
+    await this.ticking;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.ticking;
