@@ -9,6 +9,7 @@ import {
   type LiveEvents,
   type LiveSessionEnded,
 } from '@bridgeboard/contracts';
+import { AppError } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { SecurityUser } from '../auth/security.js';
@@ -88,11 +89,13 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     socket.on('disconnect', () => clearTimeout(expiry));
     socket.on('subscribe', (msg: unknown, ack?: (a: LiveAck) => void) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      this.stillValid(socket)
-        .then((valid) =>
-          valid ? this.allowed(tenantId, msg) : { ok: false as const, error: 'This connection has ended: its token expired or its user is gone' },
-        )
-        .then(async (r) => {
+      this.revoked(socket)
+        .then(async (reason) => {
+          if (reason) {
+            reply({ ok: false, error: reason });
+            return this.endOne(socket, reason);
+          }
+          const r = await this.allowed(tenantId, msg);
           if (r.ok && socket.connected) await socket.join(`${tenantId}|${r.room}`);
           reply(r.ok ? { ok: true } : { ok: false, error: r.error });
         })
@@ -117,19 +120,17 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     return { ok: true, room };
   }
 
-  /** Checks the connection's token and user again; ends the connection (and says false) when either is gone. */
-  private async stillValid(socket: Socket): Promise<boolean> {
+  /** Checks the connection's token and user again: why its rights ended, or null while they hold. */
+  private async revoked(socket: Socket): Promise<string | null> {
     const s = sessionOf(socket);
-    if (Date.now() >= s.expiresAt) {
-      this.endOne(socket, 'Your access token has expired: connect again with a new one');
-      return false;
-    }
+    if (Date.now() >= s.expiresAt) return 'Your access token has expired: connect again with a new one';
     try {
       await this.auth.authenticate(s.token);
-      return socket.connected;
+      return null;
     } catch (e) {
-      this.endOne(socket, `Your access is no longer valid: ${(e as Error).message}`);
-      return false;
+      // a database that does not answer is not a revocation: the subscribe fails, the connection stays
+      if (!(e instanceof AppError) || e.status !== 401) throw e;
+      return `Your access is no longer valid: ${e.message}`;
     }
   }
 
