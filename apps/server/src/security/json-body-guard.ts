@@ -43,7 +43,7 @@ export function jsonBodyProblem(body: unknown, maxDepth: number): string | null 
     for (const [k, child] of Object.entries(v)) {
       const step: Step = { value: child, depth: s.depth + 1, parent: s, key: k };
       if (k.includes('\u0000'))
-        return `Request body key '${pathOf(step).replace(/\u0000/g, '\\u0000')}' contains a NUL character (\\u0000), which cannot be stored; remove it`;
+        return `Request body key '${pathOf(step).replaceAll('\u0000', '\\u0000')}' contains a NUL character (\\u0000), which cannot be stored; remove it`;
       stack.push(step);
     }
   }
