@@ -23,14 +23,14 @@ function pathOf(s: Step): string {
  * overflows the stack around 10,000 levels) and a NUL character, which Postgres text and jsonb
  * cannot hold. Walks with an explicit stack, so the check itself cannot overflow.
  */
-export function jsonBodyProblem(body: unknown, maxDepth: number): string | null {
+export function jsonBodyProblem(body: unknown, maxDepth: number, where: 'Request body field' | 'Query parameter' = 'Request body field'): string | null {
   const stack: Step[] = [{ value: body, depth: 0, parent: null, key: null }];
   while (stack.length) {
     const s = stack.pop()!;
     const v = s.value;
     if (typeof v === 'string') {
       if (v.includes('\u0000'))
-        return `Request body field '${pathOf(s)}' contains a NUL character (\\u0000), which cannot be stored; remove it`;
+        return `${where} '${pathOf(s)}' contains a NUL character (\\u0000), which cannot be stored; remove it`;
       continue;
     }
     if (v === null || typeof v !== 'object') continue;
@@ -50,12 +50,13 @@ export function jsonBodyProblem(body: unknown, maxDepth: number): string | null 
   return null;
 }
 
-/** Express middleware after the JSON body parser: a problem is a 400 with the sentence. */
+/** Express middleware after the JSON body parser: a problem in the body or the query string is a 400 with the sentence. */
 export function jsonBodyGuard(maxDepth: number) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const body: unknown = req.body;
-    if (body === undefined || body === null || typeof body !== 'object') return next();
-    const problem = jsonBodyProblem(body, maxDepth);
+    const problem =
+      (body !== null && typeof body === 'object' ? jsonBodyProblem(body, maxDepth) : null) ??
+      (req.url.includes('%00') ? jsonBodyProblem(req.query, maxDepth, 'Query parameter') : null);
     if (!problem) return next();
     res.status(400).json(toErrorBody(AppError.badRequest(problem)));
   };

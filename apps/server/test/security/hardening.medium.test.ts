@@ -117,6 +117,9 @@ describe('hardening of the REST edge', () => {
     }
     const search = await p.http().get('/api/tenant/devices?pageSize=10&page=0&textSearch=a%00b').set(auth);
     expect(search.status).toBe(400);
+    expect(search.body.message).toBe(`Query parameter 'textSearch' contains a NUL character (\\u0000), which cannot be stored; remove it`);
+    const byName = await p.http().get('/api/tenant/devices?deviceName=SN%00').set(auth);
+    expect(byName.status).toBe(400);
     report.checked(`a NUL in ${cases.length} names → 400 "Request body field 'name' contains a NUL character …"; in textSearch → 400 "${search.body.message}"`);
   });
 

@@ -2,6 +2,7 @@ import { io, type Socket } from 'socket.io-client';
 import { IntegrationRuntime } from '../../src/modules/integrations/runtime/integration-runtime.js';
 import { createConverter, createIntegration, rnd, SEQ_DECODER } from '../../src/modules/integrations/test-kit.js';
 import { JwtService } from '../../src/modules/auth/jwt.service.js';
+import { addDownlinkNode, createDevice, createDownlinkIntegration, replyDecoder, requestEncoder, subscriber, waitConnected } from '../../src/modules/rpc/rpc-kit.js';
 import { JWT_KEY } from '../../src/modules/auth/jwt-key.js';
 import { bearer, createTenantWithAdmin, eventually, startTestPlatform, type TestPlatform } from '../helpers.js';
 import { SecurityReport } from './report.js';
@@ -105,6 +106,33 @@ describe('live sockets lose their rights with the user, the tenant and the token
     expect(await c.ended).toBe('Your tenant was deleted');
     await c.closed;
     report.checked('tenant deleted → its integration stopped before the DELETE answered, its socket got "Your tenant was deleted" and was closed');
+  });
+
+  it("ends a deleted tenant's waiting two-way RPC calls at once instead of leaving them to time out", async () => {
+    const other = await createTenantWithAdmin(p, `Doomed RPC ${rnd()}`);
+    const prefix = `rev-rpc/${rnd()}`;
+    const integ = await createDownlinkIntegration(p, {
+      decoder: replyDecoder(prefix),
+      encoder: requestEncoder(prefix),
+      filters: [{ filter: `${prefix}/+/rx/response`, qos: 1 }],
+      token: other.token,
+    });
+    await addDownlinkNode(p, integ.id, other.token);
+    await waitConnected(p, integ.id, other.token);
+    const device = await createDevice(p, 'SN-RPC', other.token);
+    const dev = await subscriber(p.mqttUrl, `${prefix}/SN-RPC/rx`);
+    const t0 = Date.now();
+    const call = p.http().post(`/api/plugins/rpc/twoway/${device}`).set(bearer(other.token)).send({ method: 'getValue', params: {}, timeout: 25000 });
+    const answered = new Promise<{ status: number; message: string; ms: number }>(
+      (r) => void call.then((res) => r({ status: res.status, message: res.body.message, ms: Date.now() - t0 })),
+    );
+    await dev.next();
+    expect((await p.http().delete(`/api/tenant/${other.tenantId}`).set(bearer(p.sysadminToken))).status).toBe(200);
+    const { status, message, ms } = await answered;
+    await dev.client.endAsync();
+    expect(ms).toBeLessThan(5000);
+    expect([status, message]).toEqual([410, "The RPC 'getValue' to device 'SN-RPC' ended without a reply: its tenant was deleted"]);
+    report.checked(`tenant deleted while a two-way call (timeout 25 s) waited for its device → after ${ms} ms ${status} "${message}"`);
   });
 
   it('closes a socket when its token expires, and refuses a token that has already expired', async () => {
