@@ -98,7 +98,7 @@ export const configSchema = z.object({
   /** Live updates: largest socket.io message from a client, KB. */
   LIVE_MAX_MESSAGE_KB: int(1, 102_400).default(64),
   /** Live updates: messages one socket.io connection may send, capacity:seconds[,...] as REST_RATE_LIMIT_TENANT; "off" disables it. */
-  LIVE_RATE_LIMIT: rateLimit.default('100:1,1000:60'),
+  LIVE_RATE_LIMIT: rateLimit.default('200:1,3000:60'),
   /** Live updates: how often open connections check that their user still exists and is enabled, seconds. */
   LIVE_RECHECK_SEC: int(1, 86400).default(60),
 });
