@@ -9,6 +9,10 @@ const bool = z
   .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', 'on', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** ThingsBoard's rate limit notation capacity:seconds[,capacity:seconds...], or off. */
+const rateLimit = z
+  .string()
+  .regex(/^\s*(off|[1-9]\d*\s*:\s*[1-9]\d*(\s*,\s*[1-9]\d*\s*:\s*[1-9]\d*)*)\s*$/i, 'write capacity:seconds pairs such as 100:1,2000:60, or off');
 
 export const configSchema = z.object({
   /** HTTP port for the REST API, socket.io and the web app. */
@@ -87,18 +91,27 @@ export const configSchema = z.object({
   /** Login throttling: how long an address is refused once it reached LOGIN_MAX_FAILURES, seconds. */
   LOGIN_BLOCK_SEC: int(1, 86400).default(60),
   /** Per-tenant REST rate limit, ThingsBoard notation capacity:seconds[,capacity:seconds...]; "off" disables it. */
-  REST_RATE_LIMIT_TENANT: z
-    .string()
-    .regex(/^\s*(off|[1-9]\d*\s*:\s*[1-9]\d*(\s*,\s*[1-9]\d*\s*:\s*[1-9]\d*)*)\s*$/i, 'write capacity:seconds pairs such as 100:1,2000:60, or off')
-    .default('100:1,2000:60'),
+  REST_RATE_LIMIT_TENANT: rateLimit.default('100:1,2000:60'),
   /** Largest JSON request body, KB (larger ones get 413). */
   HTTP_MAX_BODY_KB: int(1, 1_048_576).default(2048),
+  /** Deepest nesting of objects and arrays in a JSON request body (deeper ones get 400 before any route sees them). */
+  HTTP_MAX_JSON_DEPTH: int(2, 10_000).default(100),
+  /** A client must send a request's headers within this many seconds (else 408 and the connection is closed). */
+  HTTP_HEADERS_TIMEOUT_SEC: int(1, 3600).default(20),
+  /** A client must send a whole request, headers and body, within this many seconds (a body trickling in is cut off with 408). */
+  HTTP_REQUEST_TIMEOUT_SEC: int(1, 3600).default(30),
+  /** Shortest password a user may set through the API (activation); the first-start accounts above are exempt. */
+  PASSWORD_MIN_LENGTH: int(1, 128).default(8),
   /** Take the client address from X-Forwarded-For (on only behind a reverse proxy you trust; login throttling counts per address). */
   HTTP_TRUST_PROXY: bool.default(false),
   /** Live updates: rooms one socket.io connection may subscribe to at once. */
   LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
   /** Live updates: largest socket.io message from a client, KB. */
   LIVE_MAX_MESSAGE_KB: int(1, 102_400).default(64),
+  /** Live updates: messages one socket.io connection may send, capacity:seconds[,...] as REST_RATE_LIMIT_TENANT; "off" disables it. */
+  LIVE_RATE_LIMIT: rateLimit.default('200:1,3000:60'),
+  /** Live updates: how often open connections check that their user still exists and is enabled, seconds. */
+  LIVE_RECHECK_SEC: int(1, 86400).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -1,7 +1,7 @@
 import type { Device, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 interface DeviceRow {
   id: string;
@@ -23,7 +23,7 @@ const toDevice = (r: DeviceRow): Device => ({
   additionalInfo: r.additional_info,
 });
 
-const SORT = { name: 'name', type: 'type', label: 'label', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', type: 'type', label: 'label', createdTime: 'created_time' });
 
 /** Devices; every method takes the tenant first, so no call can cross tenants. */
 export class DeviceRepository {

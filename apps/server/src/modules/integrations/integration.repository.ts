@@ -1,7 +1,7 @@
 import type { Integration, MqttConfiguration, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 /** The write-only parts of a configuration, kept apart from what the API returns. */
 export interface IntegrationSecrets {
@@ -66,7 +66,7 @@ export interface IntegrationWrite {
   additionalInfo: Record<string, unknown> | null;
 }
 
-const SORT = { name: 'name', type: 'type', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', type: 'type', createdTime: 'created_time' });
 
 /** Integrations; every method takes the tenant first. */
 export class IntegrationRepository {

@@ -1,12 +1,13 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { AttributeData, AttributeScope, TimeseriesData, TimeseriesQuery } from '@bridgeboard/contracts';
+import { historyCapProblem, type AttributeData, type AttributeScope, type TimeseriesData, type TimeseriesQuery } from '@bridgeboard/contracts';
 import { Db, type Queryable } from '../../database/db.js';
 import { DeviceRepository } from '../devices/device.repository.js';
 import { DeviceService } from '../devices/device.service.js';
 import { DeviceError } from '../devices/device.errors.js';
 import { TelemetryRepository, type AttrRow, type TsRow } from './telemetry.repository.js';
 import { checkKey, fromRow, toTyped } from './telemetry.values.js';
+import { TelemetryError } from './telemetry.errors.js';
 
 export interface TsValues {
   ts: number;
@@ -144,6 +145,10 @@ export class TelemetryService implements OnModuleInit {
       return out;
     }
     const keys = q.keys.length ? q.keys : await this.repo.keys(deviceId);
+    if (!q.keys.length) {
+      const problem = historyCapProblem(keys.length, q.limit);
+      if (problem) throw TelemetryError.bad(problem);
+    }
     keys.forEach(checkKey);
     if (q.agg === 'NONE') {
       for (const r of await this.repo.history(deviceId, keys, q.startTs, q.endTs, q.limit, q.orderBy))

@@ -132,6 +132,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     await r.runner.stop();
   }
 
+  /** Stops every integration of a tenant (before the tenant is deleted). */
+  async stopTenant(tenantId: string): Promise<void> {
+    const ids = [...this.running].filter(([, r]) => r.stored.integration.tenantId.id === tenantId).map(([id]) => id);
+    await Promise.all(ids.map((id) => this.remove(id)));
+  }
+
   status(_tenantId: string, id: string): IntegrationStatus {
     const c = this.countersOf(id);
     const r = this.running.get(id);
