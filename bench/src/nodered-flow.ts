@@ -28,10 +28,10 @@ import {
 /** the floor's batch size */
 export const BATCH_MAX = 1000;
 /**
- * The join node's timeout, s: a group is sent when it has BATCH_MAX results or this long after its
- * first one. Short, like the floor's 10 ms linger, but a join timer does not wait for the previous
- * batch's commit as the floor's queue does, so at 10 ms batches stay small at full load; 50 ms lets
- * them fill up to a few thousand msgs/s × 0.05 s while keeping latency low.
+ * The join node's timeout, s: a group goes out with BATCH_MAX results or this long after its first.
+ * Short like the floor's 10 ms linger, but a join timer does not wait for the previous commit as the
+ * floor's queue does (the floor's batches grow while one commits), so groups cut every 10 ms would stay
+ * small and each cost a statement; 50 ms lets them fill at the rates measured, at 50 ms more latency.
  */
 export const LINGER_S = 0.05;
 
@@ -98,7 +98,7 @@ async function save(items) {
       await storeBatch(query, tenantId, devices, results, now);
       break;
     } catch (e) {
-      node.warn('batch failed: ' + e.message);
+      node.error('batch failed: ' + e.message);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -45,6 +45,7 @@ function userDir(flows: unknown): string {
 async function start(c: NodeRedConfig): Promise<() => Promise<FromFloor>> {
   const counters = { received: 0, stored: 0, errors: 0 };
   const dir = userDir(noderedFlow(c));
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
   // the store node reads these with env.get: no connection string in any file
   process.env[ENV_DB] = c.dbUrl;
   process.env[ENV_TENANT] = c.tenantId;
@@ -65,7 +66,8 @@ async function start(c: NodeRedConfig): Promise<() => Promise<FromFloor>> {
     functionExternalModules: true,
     externalModules: { modules: { allowInstall: false } },
     functionGlobalContext: { [COUNTERS]: counters },
-    logging: { console: { level: 'warn', metrics: false, audit: false } },
+    // errors only: its start-up warnings (projects disabled, no credentials file) are noise here
+    logging: { console: { level: 'error', metrics: false, audit: false } },
     telemetry: { enabled: false },
     diagnostics: { enabled: false },
     editorTheme: { tours: false },
@@ -104,11 +106,12 @@ async function start(c: NodeRedConfig): Promise<() => Promise<FromFloor>> {
       await new Promise((r) => setTimeout(r, 20));
     await RED.stop();
     server.close();
-    rmSync(dir, { recursive: true, force: true });
     return { type: 'stopped', ...counters };
   };
 }
 
+// the bench went away (crashed, killed): do not outlive it holding a broker session and a database connection
+process.on('disconnect', () => process.exit(1));
 const send = (m: FromFloor, then?: () => void) => process.send!(m, undefined, {}, () => then?.());
 let stop: (() => Promise<FromFloor>) | null = null;
 process.on('message', (m: ToNodeRed) => {

@@ -31,7 +31,7 @@ function functionNode(n: FlowNode, sandbox: Record<string, unknown>) {
   const ctx = vm.createContext({
     ...sandbox,
     setTimeout,
-    node: { warn: (m: string) => warnings.push(m) },
+    node: { error: (m: string) => warnings.push(m), warn: (m: string) => warnings.push(m) },
   });
   if (n.initialize) vm.runInContext(`(async function () {\n${n.initialize}\n})()`, ctx);
   const run = vm.runInContext(`(async function (msg) {\n${n.func}\n})`, ctx) as (
