@@ -54,6 +54,8 @@ if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {
   );
   process.exit(2);
 }
+if (a.nodered && !scenarios.some((s) => s <= 1))
+  process.stderr.write('--nodered runs with scenarios 0 and 1 only; none of them is selected\n');
 const platform = (a.platform ??
   (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
 if (platform !== 'dist' && platform !== 'source') {
