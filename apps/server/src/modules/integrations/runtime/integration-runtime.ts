@@ -14,6 +14,9 @@ import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from '
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
+import { effectiveClientId } from '../integration.identity.js';
+import { DestinationPolicy } from '../../../common/destinations.js';
+import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -55,6 +58,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private rpcHandler: RpcResponseHandler | null = null;
   private readonly deviceCache: DeviceNameCache;
   private destroyed = false;
+  private readonly destinations: DestinationPolicy;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
 
@@ -68,6 +72,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly debug: DebugEventService,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
     this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
@@ -141,6 +146,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       throw IntegrationError.notConnected(s.integration.name, s.integration.enabled ? 'DISCONNECTED' : 'DISCONNECTED (disabled)');
     }
     if (r.runner.state !== 'CONNECTED') throw IntegrationError.notConnected(r.stored.integration.name, r.runner.state);
+    // the platform's own topics (heartbeats): a downlink there could keep another integration's dead link looking alive
+    if (topic.startsWith(RESERVED_TOPIC_PREFIX))
+      throw IntegrationError.badField('topic', `'${topic}' starts with '${RESERVED_TOPIC_PREFIX}', which the platform reserves for itself`);
     const retain = opts.retain ?? r.stored.integration.configuration.clientConfiguration.retainedMessage;
     try {
       await r.runner.publish(topic, payload, { qos: opts.qos ?? 1, retain });
@@ -165,7 +173,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       host: cc.host,
       port: cc.port,
       tls: cc.ssl || creds.type === 'cert.PEM',
-      clientId: cc.clientId || `bb_${s.integration.id.id.replace(/-/g, '')}`,
+      clientId: effectiveClientId(s),
       cleanSession: cc.cleanSession,
       connectTimeoutMs: cc.connectTimeoutSec * 1000,
       username: creds.type === 'basic' ? creds.username : undefined,
@@ -176,8 +184,17 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       passphrase: s.secrets.privateKeyPassword || undefined,
       filters: s.integration.configuration.topicFilters.map((f) => ({ filter: f.filter, qos: f.qos as 0 | 1 | 2 })),
       heartbeatMs: this.config.INTEGRATION_HEARTBEAT_SEC * 1000,
+      maxPayloadBytes: this.maxBytes(s).bytes,
+      resolve: this.destinations.active ? (host, port) => this.destinations.resolve(host, port) : undefined,
       backoff: { minMs: this.config.INTEGRATION_RECONNECT_MIN_MS, maxMs: this.config.INTEGRATION_RECONNECT_MAX_MS },
     };
+  }
+
+  /** The integration's maxBytesInMessage, but never above the platform's INTEGRATION_MAX_MESSAGE_BYTES. */
+  private maxBytes(s: StoredIntegration): { bytes: number; name: string } {
+    const own = s.integration.configuration.clientConfiguration.maxBytesInMessage;
+    const platform = this.config.INTEGRATION_MAX_MESSAGE_BYTES;
+    return own <= platform ? { bytes: own, name: 'maxBytesInMessage' } : { bytes: platform, name: 'the platform limit INTEGRATION_MAX_MESSAGE_BYTES' };
   }
 
   private pipeline(stored: StoredIntegration): UplinkPipeline {
@@ -189,7 +206,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         name: i.name,
         converterId: i.defaultConverterId.id,
         metadata: i.configuration.metadata ?? {},
-        maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
+        maxBytes: this.maxBytes(stored).bytes,
+        maxBytesName: this.maxBytes(stored).name,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
       },
       {

@@ -1,6 +1,8 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { IntegrationConnectionState } from '@bridgeboard/contracts';
+import { RESERVED_TOPIC_PREFIX, type IntegrationConnectionState } from '@bridgeboard/contracts';
+import { OversizeGuard } from './oversize-guard.js';
 
 const RECEIVE_MAXIMUM = 1000;
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
@@ -14,6 +16,8 @@ export interface IncomingMessage {
   qos: 0 | 1 | 2;
   /** Sends the deferred PUBACK/PUBCOMP (QoS > 0); a no-op once the connection it came on is gone. */
   ack: () => void;
+  /** set when the payload was larger than maxPayloadBytes: its size (the bytes were dropped on arrival, `payload` is empty) */
+  oversize?: number;
 }
 
 /** A publish whose acknowledgement never came: the broker may or may not have the message. */
@@ -36,6 +40,10 @@ export interface ConnectionSettings {
   filters: { filter: string; qos: 0 | 1 | 2 }[];
   /** how often to check that the broker still delivers to us (0 = off) */
   heartbeatMs: number;
+  /** larger payloads are dropped as they arrive and handed on as `oversize` (0 or absent = no limit) */
+  maxPayloadBytes?: number;
+  /** the address to connect to (destination policy); throws a sentence when refused, null when the name does not resolve */
+  resolve?: (host: string, port: number) => Promise<string | null>;
   backoff: { minMs: number; maxMs: number };
 }
 
@@ -45,6 +53,25 @@ export interface ConnectionHandlers {
   state(state: IntegrationConnectionState, error: string | null): void;
   /** a reconnect is scheduled (so the back-off shows in the log) */
   retry?(attempt: number, delayMs: number): void;
+}
+
+/**
+ * Before the broker's CONNACK, a refused port, a silent one, a name that does not resolve and a service
+ * that is not MQTT (HTTP, SSH, Redis…) all read the same, and are reported only once the connect timeout
+ * has passed: otherwise an integration is a port scanner with a status page (issue 14, finding 6).
+ * Certificate problems stay distinct (the user configured TLS and must fix trust).
+ */
+export function unreachableText(s: Pick<ConnectionSettings, 'host' | 'port' | 'connectTimeoutMs'>): string {
+  return `could not reach an MQTT broker at ${s.host}:${s.port} within ${s.connectTimeoutMs / 1000} s (connection refused, no answer, unknown host or not an MQTT broker): check host, port and TLS`;
+}
+
+const CERT = /CERT|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/;
+
+/** A failure before the broker answered CONNECT: the credentials/client id refusals and certificate problems say so, the rest is unreachable. */
+export function describeConnectFailure(e: Error & { code?: string | number }, s: Pick<ConnectionSettings, 'host' | 'port' | 'connectTimeoutMs'>): string {
+  if (typeof e.code === 'number' || (typeof e.code === 'string' && CERT.test(e.code))) return describeError(e, s);
+  if (/certificate/i.test(e.message)) return `TLS failure: ${e.message}`;
+  return unreachableText(s);
 }
 
 /** Turns client errors into a status text the user can act on. */
@@ -88,14 +115,18 @@ export class MqttConnection {
   /** per client: the publishes still waiting for the broker's acknowledgement */
   private readonly unacked = new WeakMap<MqttClient, Set<(e?: Error) => void>>();
   state: IntegrationConnectionState = 'DISCONNECTED';
-  readonly heartbeatTopic: string;
+  /** random per connection object: the topic tells nobody who we are (a client id there let tenants take sessions over) */
+  readonly heartbeatTopic = `${RESERVED_TOPIC_PREFIX}heartbeat/${randomBytes(12).toString('hex')}`;
+  /** when the current attempt began, and whether the broker answered it (CONNACK) */
+  private attemptAt = 0;
+  private answered = false;
+  private pendingError: string | null = null;
+  private readonly guards = new WeakMap<MqttClient, OversizeGuard>();
 
   constructor(
     private readonly s: ConnectionSettings,
     private readonly h: ConnectionHandlers,
-  ) {
-    this.heartbeatTopic = `bridgeboard/heartbeat/${s.clientId}`;
-  }
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -199,11 +230,72 @@ export class MqttConnection {
   private connect(): void {
     if (this.stopped) return;
     if (!this.lastError) this.setState('CONNECTING', null);
-    const client = mqtt.connect(this.options());
+    const at = (this.attemptAt = Date.now());
+    this.answered = false;
+    this.pendingError = null;
+    if (!this.s.resolve) return this.open(this.s.host);
+    this.s.resolve(this.s.host, this.s.port).then(
+      (address) => {
+        if (this.stopped || at !== this.attemptAt) return;
+        if (address) this.open(address);
+        else this.failBeforeAnswer(null, unreachableText(this.s));
+      },
+      (e: Error) => {
+        if (this.stopped || at !== this.attemptAt) return;
+        this.lastError = e.message;
+        this.setState(`ERROR: ${e.message}`, e.message);
+        this.scheduleRetry(null);
+      },
+    );
+  }
+
+  /**
+   * Ends an attempt the broker never answered. Reported, and retried, no sooner than the connect timeout
+   * after it began, whatever the cause: a refusal must not come back faster than silence.
+   */
+  private failBeforeAnswer(client: MqttClient | null, error: string): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(
+      () => {
+        this.retryTimer = null;
+        if (this.client !== client || this.stopped) return;
+        this.lastError = error;
+        this.setState(`ERROR: ${error}`, error);
+        this.scheduleRetry(client);
+      },
+      Math.max(0, this.attemptAt + this.s.connectTimeoutMs - Date.now()),
+    );
+  }
+
+  /** Large payloads are dropped on arrival by an OversizeGuard in front of mqtt.js's parser. */
+  private guard(client: MqttClient): void {
+    const max = this.s.maxPayloadBytes;
+    if (!max) return;
+    const version = this.protocolVersion;
+    const c = client as unknown as { streamBuilder: (c: MqttClient) => NodeJS.ReadWriteStream };
+    const build = c.streamBuilder;
+    c.streamBuilder = (cl) => {
+      const raw = build(cl);
+      const guard = new OversizeGuard(max, () => version);
+      this.guards.set(client, guard);
+      const pipe = raw.pipe.bind(raw);
+      // mqtt.js pipes the socket into its parser once per connection: through the guard instead
+      raw.pipe = (<T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }) => {
+        pipe(guard);
+        return guard.pipe(dest, opts);
+      }) as typeof raw.pipe;
+      return raw;
+    };
+  }
+
+  private open(address: string): void {
+    const client = mqtt.connect({ ...this.options(), host: address, manualConnect: true });
     this.client = client;
+    this.guard(client);
     this.deferAcks(client);
     client.on('connect', () => {
       if (this.client !== client) return;
+      this.answered = true;
       // a broker that never answers SUBSCRIBE (or sent half a packet) must not leave us waiting forever
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
@@ -226,6 +318,15 @@ export class MqttConnection {
         this.retryNow = true;
         return;
       }
+      if (!this.answered) {
+        // a CONNACK refusing us (numeric code) is an answer: said at once; anything else waits (failBeforeAnswer)
+        if (typeof e.code !== 'number') {
+          this.pendingError = describeConnectFailure(e, this.s);
+          if (!client.disconnecting) client.end(true);
+          return;
+        }
+        this.answered = true;
+      }
       this.lastError = describeError(e, { ...this.s });
       this.setState(`ERROR: ${this.lastError}`, this.lastError);
       // mqtt.js leaves the socket open after a malformed packet; a stream we cannot parse is unusable, so drop it and retry
@@ -236,6 +337,7 @@ export class MqttConnection {
       if (this.client !== client) return;
       this.stopBeat();
       if (this.stopped) return;
+      if (!this.answered && !this.retryNow) return this.failBeforeAnswer(client, this.pendingError ?? unreachableText(this.s));
       if (this.state === 'CONNECTED' && this.flapping()) {
         this.lastError =
           `the broker closed the connection ${this.takeovers} times in a row within ${FLAP_MS / 1000} s of connecting without giving a reason: ` +
@@ -283,14 +385,14 @@ export class MqttConnection {
     client.end(true);
   }
 
-  private scheduleRetry(client: MqttClient): void {
+  private scheduleRetry(client: MqttClient | null): void {
     const { minMs, maxMs } = this.s.backoff;
     const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt + this.takeovers, 20));
     const delay = this.retryNow ? 0 : Math.round(base / 2 + Math.random() * (base / 2));
     this.retryNow = false;
     this.attempt++;
     this.h.retry?.(this.attempt + this.takeovers, delay);
-    client.removeAllListeners('connect');
+    client?.removeAllListeners('connect');
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -337,8 +439,9 @@ export class MqttConnection {
     };
     c.handleMessage = (packet, cb) => {
       this.rxSinceBeat = true;
-      if (packet.topic === this.heartbeatTopic) {
-        this.beatPending = false;
+      // the platform's own topics (ours or another integration's heartbeat) are never a tenant's data
+      if (packet.topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+        if (packet.topic === this.heartbeatTopic) this.beatPending = false;
         return cb();
       }
       const qos = packet.qos;
@@ -352,9 +455,10 @@ export class MqttConnection {
         };
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const oversize = this.guards.get(client)?.oversizeOf(payload) ?? null;
       let r: void | Promise<void>;
       try {
-        r = this.h.message({ topic: packet.topic, payload, qos, ack });
+        r = this.h.message(oversize === null ? { topic: packet.topic, payload, qos, ack } : { topic: packet.topic, payload: Buffer.alloc(0), qos, ack, oversize });
       } catch {
         r = undefined;
       }

@@ -18,6 +18,8 @@ export interface PipelineIntegration {
   converterId: string;
   metadata: Record<string, string>;
   maxBytes: number;
+  /** what maxBytes is called in the error text (maxBytesInMessage, or the platform's limit when that is lower) */
+  maxBytesName?: string;
   /** telemetry key holding a per-device message counter (configuration.metadata.sequenceKey); gaps in it are reported */
   sequenceKey?: string;
 }
@@ -194,8 +196,10 @@ export class UplinkPipeline {
     const inputs: { m: IncomingMessage; metadata: Record<string, string> }[] = [];
     for (const m of batch) {
       const metadata = this.metadataOf(m);
-      if (m.payload.length > i.maxBytes)
-        this.deps.failed(m, metadata, `Message of ${m.payload.length} bytes exceeds maxBytesInMessage (${i.maxBytes}); dropped`);
+      // oversize: the connection dropped the payload's bytes as they arrived and kept only its size
+      const size = m.oversize ?? m.payload.length;
+      if (size > i.maxBytes)
+        this.deps.failed(m, metadata, `Message of ${size} bytes exceeds ${i.maxBytesName ?? 'maxBytesInMessage'} (${i.maxBytes}); dropped`);
       else inputs.push({ m, metadata });
     }
     if (!inputs.length) return;
