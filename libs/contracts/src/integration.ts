@@ -103,6 +103,8 @@ export interface IntegrationStatus {
   lastMessageTime: number | null;
   /** the last error text, kept after the status recovers */
   lastError?: string | null;
+  /** messages refused by a platform limit since start, per limit (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant); absent when none */
+  refused?: Record<string, number>;
 }
 
 export interface Integration {

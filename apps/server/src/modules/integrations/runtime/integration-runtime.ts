@@ -17,6 +17,8 @@ import { DeviceNameCache } from './device-cache.js';
 import { effectiveClientId } from '../integration.identity.js';
 import { DestinationPolicy } from '../../../common/destinations.js';
 import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
+import { tenantLimitText } from '../../../common/tenant-limits.js';
+import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -33,6 +35,8 @@ interface Counters {
   errors: number;
   lastMessageTime: number | null;
   lastError: string | null;
+  /** messages refused by a limit, per limit */
+  refused: Partial<Record<LimitKind, number>>;
 }
 
 interface Running {
@@ -54,6 +58,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
+  private readonly newDevices = new Map<string, PerMinuteBudget>();
   private sink: UplinkSink;
   private rpcHandler: RpcResponseHandler | null = null;
   private readonly deviceCache: DeviceNameCache;
@@ -73,7 +79,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   ) {
     this.repo = new IntegrationRepository(db);
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
-    this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
+    this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
     this.sink = {
@@ -135,6 +141,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       errors: c.errors,
       lastMessageTime: c.lastMessageTime,
       lastError: c.lastError,
+      ...(Object.keys(c.refused).length ? { refused: { ...c.refused } } : {}),
     };
   }
 
@@ -208,11 +215,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         metadata: i.configuration.metadata ?? {},
         maxBytes: this.maxBytes(stored).bytes,
         maxBytesName: this.maxBytes(stored).name,
+        maxValuesPerMessage: this.config.TELEMETRY_MAX_KEYS_PER_MESSAGE,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
       },
       {
         converters: this.converters,
-        findOrCreate: (t, wanted) => this.deviceCache.findOrCreate(t, wanted),
+        findOrCreate: (t, wanted) => this.findOrCreateLimited(stored, wanted),
         validate: (r) => this.telemetry.validate(r),
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
@@ -223,7 +231,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           c.lastMessageTime = Date.now();
           this.push(stored);
         },
-        failed: (m, metadata, error) => {
+        failed: (m, metadata, error, limit) => {
+          if (limit) this.countersOf(i.id.id).refused[limit] = (this.countersOf(i.id.id).refused[limit] ?? 0) + 1;
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
@@ -238,6 +247,23 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         },
       },
     );
+  }
+
+  /** Devices an integration's uplinks name, created within INTEGRATION_MAX_NEW_DEVICES_PER_MIN and TENANT_MAX_DEVICES. */
+  private async findOrCreateLimited(stored: StoredIntegration, wanted: { name: string; type: string }[]) {
+    const i = stored.integration;
+    let budget = this.newDevices.get(i.id.id);
+    if (!budget) this.newDevices.set(i.id.id, (budget = new PerMinuteBudget(this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN)));
+    const maxNew = budget.available();
+    const maxTotal = this.config.TENANT_MAX_DEVICES;
+    const r = await this.deviceCache.findOrCreate(i.tenantId.id, wanted, { maxNew, maxTotal });
+    budget.take(r.created.length);
+    if (wanted.every((w) => r.devices.has(w.name))) return r;
+    const perMinute = r.created.length >= maxNew;
+    const refused = perMinute
+      ? { kind: 'newDevicesPerMinute' as const, why: `integration '${i.name}' may create at most ${this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN} new devices a minute (INTEGRATION_MAX_NEW_DEVICES_PER_MIN)` }
+      : { kind: 'devicesPerTenant' as const, why: tenantLimitText('devices', maxTotal) };
+    return { ...r, refused };
   }
 
   private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
@@ -268,7 +294,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null }));
+    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, refused: {} }));
     return c;
   }
 
