@@ -14,7 +14,7 @@ interface Entry {
   port: number | null;
 }
 
-const ENTRY = /^(?:\[([0-9a-f:.]+)\]|([^:/[\]]+))(?:\/(\d{1,3}))?(?::(\d{1,5}))?$/i;
+const ENTRY = /^(?:\[([0-9a-f:.]+)\]|([a-z0-9._-]+))(?:\/(\d{1,3}))?(?::(\d{1,5}))?$/i;
 
 /** Parses the list; throws a sentence naming the entry that is not an IP, CIDR range or host name with an optional :port. */
 export function parseDenyList(spec: string): Entry[] {
