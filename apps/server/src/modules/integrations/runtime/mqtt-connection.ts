@@ -349,6 +349,7 @@ export class MqttConnection {
       }
       this.scheduleRetry(client);
     });
+    client.connect();
   }
 
   private async subscribe(client: MqttClient): Promise<void> {
