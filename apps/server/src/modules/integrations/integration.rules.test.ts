@@ -1,6 +1,6 @@
 import { mqttConfigurationSchema, topicFilterProblem, type MqttConfiguration } from '@bridgeboard/contracts';
 import { splitSecrets } from './integration.service.js';
-import { describeError } from './runtime/mqtt-connection.js';
+import { describeError } from './runtime/connection-errors.js';
 
 const cfg = (credentials: Record<string, unknown>): MqttConfiguration =>
   ({

@@ -47,7 +47,11 @@ export class DeviceKeyLimit {
     for (const [d, keys] of keysByDevice) {
       const have = this.known.get(d);
       if (!have) continue;
-      for (const k of keys) if (!have.has(k)) (have.add(k), this.size++);
+      for (const k of keys)
+        if (!have.has(k)) {
+          have.add(k);
+          this.size++;
+        }
     }
   }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Transform, type TransformCallback } from 'node:stream';
+import type { MqttClient } from 'mqtt';
 
 /**
  * Sits between the broker's socket and mqtt.js's parser and lets a PUBLISH whose payload is larger than
@@ -53,7 +54,6 @@ export class OversizeGuard extends Transform {
         continue;
       }
       this.acc = this.acc.length ? Buffer.concat([this.acc, buf]) : buf;
-      buf = Buffer.alloc(0);
       const rest = this.state === 'fixed' ? this.parseFixed() : this.parsePublishHead();
       if (rest === null) return; // need more bytes
       buf = rest;
@@ -157,4 +157,25 @@ function varint(b: Buffer, at: number): { value: number; bytes: number } | null 
   }
   // a fifth byte is malformed; let the parser behind us say so
   return { value, bytes: 4 };
+}
+
+/**
+ * Puts a guard between the socket a client opens and mqtt.js's parser: mqtt.js builds the stream with
+ * `streamBuilder` and pipes it into its parser once per connection; the pipe goes through the guard.
+ * Call before `client.connect()` (the client made with `manualConnect: true`).
+ */
+export function installOversizeGuard(client: MqttClient, maxPayload: number, version: 3 | 4 | 5, installed: (g: OversizeGuard) => void): void {
+  const c = client as unknown as { streamBuilder: (c: MqttClient) => NodeJS.ReadWriteStream };
+  const build = c.streamBuilder;
+  c.streamBuilder = (cl) => {
+    const raw = build(cl);
+    const guard = new OversizeGuard(maxPayload, () => version);
+    installed(guard);
+    const pipe = raw.pipe.bind(raw);
+    raw.pipe = (<T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }) => {
+      pipe(guard);
+      return guard.pipe(dest, opts);
+    }) as typeof raw.pipe;
+    return raw;
+  };
 }
