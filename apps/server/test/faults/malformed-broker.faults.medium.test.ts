@@ -101,9 +101,7 @@ describe('a broker that sends malformed MQTT packets', () => {
       rssGrowthMb: mem.peakRssMb - mem.firstRssMb,
       distinctErrors: [...errors].slice(0, 8),
     });
-    // garbage instead of a CONNACK is an attempt the broker never answered: retried no sooner than the
-    // connect timeout (5 s) after it began, like a refused or silent port (issue 14, finding 6)
-    expect(connections).toBeGreaterThanOrEqual(Math.min(GARBAGE.length, Math.floor(seconds / 5)));
+    expect(connections).toBeGreaterThanOrEqual(Math.min(GARBAGE.length, seconds / 3));
     expect(errors.size).toBeGreaterThan(0);
     expect(statuses.list.some((s) => s.startsWith('ERROR') || s === 'CONNECTING')).toBe(true);
     expect(mem.peakRssMb - mem.firstRssMb).toBeLessThan(200);

@@ -88,6 +88,9 @@ export class MqttConnection {
   private attemptAt = 0;
   private answered = false;
   private pendingError: string | null = null;
+  /** since when attempts have gone unanswered (null once the broker answered), and the timer that then shows the error */
+  private unansweredSince: number | null = null;
+  private showTimer: NodeJS.Timeout | null = null;
   private readonly guards = new WeakMap<MqttClient, OversizeGuard>();
 
   constructor(
@@ -148,6 +151,7 @@ export class MqttConnection {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.showTimer) clearTimeout(this.showTimer);
     this.stopBeat();
     const c = this.client;
     this.client = null;
@@ -200,6 +204,8 @@ export class MqttConnection {
     const at = (this.attemptAt = Date.now());
     this.answered = false;
     this.pendingError = null;
+    // the previous client is closed; a retry scheduled without one (resolve failed) must find none
+    this.client = null;
     if (!this.s.resolve) return this.open(this.s.host);
     this.s.resolve(this.s.host, this.s.port).then(
       (address) => {
@@ -217,21 +223,31 @@ export class MqttConnection {
   }
 
   /**
-   * Ends an attempt the broker never answered. Reported, and retried, no sooner than the connect timeout
-   * after it began, whatever the cause: a refusal must not come back faster than silence.
+   * Ends an attempt the broker never answered and retries with the usual back-off. The error is shown only
+   * once attempts have gone unanswered for the connect timeout, whatever the cause: a refused port must not
+   * show up faster than a silent one (until then the status stays CONNECTING).
    */
   private failBeforeAnswer(client: MqttClient | null, error: string): void {
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(
-      () => {
-        this.retryTimer = null;
-        if (this.client !== client || this.stopped) return;
-        this.lastError = error;
-        this.setState(`ERROR: ${error}`, error);
-        this.scheduleRetry(client);
-      },
-      Math.max(0, this.attemptAt + this.s.connectTimeoutMs - Date.now()),
-    );
+    const since = (this.unansweredSince ??= this.attemptAt);
+    const show = () => {
+      if (this.stopped || this.unansweredSince !== since) return;
+      this.lastError = error;
+      this.setState(`ERROR: ${error}`, error);
+    };
+    const wait = since + this.s.connectTimeoutMs - Date.now();
+    if (this.showTimer) clearTimeout(this.showTimer);
+    this.showTimer = null;
+    if (wait <= 0) show();
+    else (this.showTimer = setTimeout(show, wait)).unref();
+    this.scheduleRetry(client);
+  }
+
+  /** The broker answered (CONNACK of any kind): the streak of unanswered attempts is over. */
+  private gotAnswer(): void {
+    this.answered = true;
+    this.unansweredSince = null;
+    if (this.showTimer) clearTimeout(this.showTimer);
+    this.showTimer = null;
   }
 
   private open(address: string): void {
@@ -242,7 +258,7 @@ export class MqttConnection {
     this.deferAcks(client);
     client.on('connect', () => {
       if (this.client !== client) return;
-      this.answered = true;
+      this.gotAnswer();
       // a broker that never answers SUBSCRIBE (or sent half a packet) must not leave us waiting forever
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
@@ -272,7 +288,7 @@ export class MqttConnection {
           if (!client.disconnecting) client.end(true);
           return;
         }
-        this.answered = true;
+        this.gotAnswer();
       }
       this.lastError = describeError(e, { ...this.s });
       this.setState(`ERROR: ${this.lastError}`, this.lastError);
