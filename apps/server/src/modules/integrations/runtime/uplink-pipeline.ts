@@ -239,7 +239,6 @@ export class UplinkPipeline {
     await this.store(accepted, created, true);
   }
 
-  /** Resolves devices and hands the batch to the sink; on a data error, retries message by message. */
   /** A device limit refused some devices: the messages that name them fail, the others go on. */
   private withoutRefused(accepted: Accepted[], devices: Map<string, Device>, refused: { kind: LimitKind; why: string }): Accepted[] {
     return accepted.filter((a) => {
@@ -249,6 +248,7 @@ export class UplinkPipeline {
     });
   }
 
+  /** Resolves devices and hands the batch to the sink; on a data error, retries message by message. */
   private async store(accepted: Accepted[], created: Set<string>, isolate: boolean): Promise<void> {
     const i = this.integ;
     const wanted = accepted.flatMap((a) => a.results.map((r) => ({ name: r.deviceName, type: r.deviceType })));
