@@ -30,6 +30,7 @@ export function topicFilterProblem(filter: string): string | null {
  * as they are: a CR, LF or other control character there is never meant, and sends whatever follows it
  * to a service that reads lines (issue 14, finding 6).
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 const plain = (s: z.ZodString, what: string) =>
   s.refine((v) => !CONTROL.test(v), { message: `${what} must not contain control characters (CR, LF, TAB, NUL, …)` });
