@@ -1,8 +1,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import { freePort } from '../../src/infra/embedded-postgres.js';
-import { bearer, startTestPlatform, type TestPlatform } from '../helpers.js';
-import { createConverter, integrationBody, rnd, SEQ_DECODER } from '../../src/modules/integrations/test-kit.js';
+import { bearer, createTestDatabase, startTestPlatform, type TestPlatform } from '../helpers.js';
+import { createConverter, createIntegration, integrationBody, mqttTarget, rnd, SEQ_DECODER, startPlatformOn, waitStatus } from '../../src/modules/integrations/test-kit.js';
 
 // Issue 14, finding 6: the integration as a network probe.
 describe('integration connection fields (issue 14, finding 6)', () => {
@@ -118,4 +118,30 @@ describe('integration connection fields (issue 14, finding 6)', () => {
     // the same host on another port is fine
     expect((await save((cc) => (cc.port = deniedPort + 1 > 65535 ? deniedPort - 1 : deniedPort + 1))).status).toBe(200);
   });
+});
+
+describe('INTEGRATION_DENY_HOSTS on connect', () => {
+  it('an integration saved before the destination was denied does not connect to it once it is', async () => {
+    const db = await createTestDatabase();
+    try {
+      const before = await startPlatformOn(db.url);
+      const converterId = await createConverter(before, SEQ_DECODER);
+      const { id } = await createIntegration(before, { converterId, filters: [{ filter: `${rnd()}/#`, qos: 0 }], host: 'localhost', cleanSession: true });
+      await waitStatus(before, id, 'CONNECTED');
+      await before.stop();
+      // the broker's port is denied now; the integration names it by a host name that resolves to 127.0.0.1
+      const after = await startPlatformOn(db.url, { INTEGRATION_DENY_HOSTS: `127.0.0.0/8:${mqttTarget(before).port},[::1]:${mqttTarget(before).port}` });
+      try {
+        expect(await waitStatus(after, id, /^ERROR/)).toBe(
+          `ERROR: destination localhost:${mqttTarget(before).port} is not allowed on this platform (the system administrator's INTEGRATION_DENY_HOSTS)`,
+        );
+        await new Promise((r) => setTimeout(r, 1500));
+        expect((await after.http().get(`/api/integration/${id}/status`).set(bearer(after.tenantToken))).body.status).toMatch(/^ERROR: destination/);
+      } finally {
+        await after.stop();
+      }
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
 });
