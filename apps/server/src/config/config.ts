@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { parseDenyList } from '../common/destinations.js';
 
 /**
  * All configuration, from the environment, validated once at start-up.
@@ -84,6 +85,45 @@ export const configSchema = z.object({
   INTEGRATION_RECONNECT_MIN_MS: int(10, 600000).default(1000),
   /** Integrations: longest reconnect delay, ms. */
   INTEGRATION_RECONNECT_MAX_MS: int(100, 3600000).default(60000),
+  /**
+   * Integrations: largest MQTT message payload the platform takes, bytes, whatever an integration's
+   * maxBytesInMessage says (the smaller of the two applies). A larger message is skipped as it arrives,
+   * never held in memory whole: an ERROR event, acknowledged, never retried.
+   */
+  INTEGRATION_MAX_MESSAGE_BYTES: int(1024, 268_435_455).default(1_048_576),
+  /** Integrations: new devices one integration may create per minute (its decoder names them); 0 = no limit. */
+  INTEGRATION_MAX_NEW_DEVICES_PER_MIN: int(0, 10_000_000).default(10_000),
+  /**
+   * Integrations: destinations an integration may not connect to, for hosted deployments: comma-separated
+   * IPs, CIDR ranges or host names, each optionally with :port (IPv6 in brackets), e.g.
+   * 169.254.0.0/16,127.0.0.0/8:8080,[fe80::]/10. Checked on save and on every connect (after DNS). Empty = none.
+   */
+  INTEGRATION_DENY_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseDenyList(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  /** Tenants: most devices per tenant (0 = no limit). */
+  TENANT_MAX_DEVICES: int(0, 100_000_000).default(100_000),
+  /** Tenants: most converters per tenant (0 = no limit). */
+  TENANT_MAX_CONVERTERS: int(0, 1_000_000).default(1000),
+  /** Tenants: most integrations per tenant (0 = no limit). */
+  TENANT_MAX_INTEGRATIONS: int(0, 1_000_000).default(1000),
+  /** Tenants: most rule chains per tenant (0 = no limit). */
+  TENANT_MAX_RULE_CHAINS: int(0, 1_000_000).default(1000),
+  /** Tenants: most dashboards per tenant (0 = no limit). */
+  TENANT_MAX_DASHBOARDS: int(0, 1_000_000).default(1000),
+  /** Telemetry: most values (telemetry key/value pairs plus attributes) one uplink message may carry (0 = no limit). */
+  TELEMETRY_MAX_KEYS_PER_MESSAGE: int(0, 10_000_000).default(10_000),
+  /** Telemetry: most distinct time-series keys one device may have (0 = no limit). */
+  TELEMETRY_MAX_KEYS_PER_DEVICE: int(0, 10_000_000).default(10_000),
+  /** Debug events: largest body kept per event, characters of JSON; longer fields (in, out, …) are cut to fit, with a note. */
+  DEBUG_EVENT_MAX_BODY_CHARS: int(4096, 100_000_000).default(131_072),
   /** Login throttling: failed logins from one client address before its logins are refused. */
   LOGIN_MAX_FAILURES: int(1, 1000).default(10),
   /** Login throttling: failures older than this are forgotten, seconds. */

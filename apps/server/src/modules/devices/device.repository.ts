@@ -58,22 +58,33 @@ export class DeviceRepository {
   /**
    * Finds or creates devices by name in one round trip; concurrent callers for the same
    * new name get the same single device (the unique index decides). `created` lists the new ones.
+   * `limits`: create at most `maxNew`, and none past `maxTotal` devices in the tenant (0 = no limit);
+   * names left over are missing from `devices`.
    */
   async findOrCreate(
     tenantId: string,
     wanted: { name: string; type: string }[],
     q: Queryable = this.db,
+    limits: { maxNew: number; maxTotal: number } = { maxNew: Infinity, maxTotal: 0 },
   ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
     const uniq = new Map<string, string>();
     for (const w of wanted) if (!uniq.has(w.name)) uniq.set(w.name, w.type);
     const names = [...uniq.keys()];
     const now = Date.now();
+    const maxNew = Number.isFinite(limits.maxNew) ? limits.maxNew : null;
+    // LIMIT NULL is no limit; the tenant's count is only taken when there is a tenant limit
     const inserted = await q.query<DeviceRow>(
       `INSERT INTO device (id, created_time, tenant_id, name, type)
-       SELECT gen_random_uuid(), $1, $2, n, t FROM unnest($3::text[], $4::text[]) AS x(n, t)
-       WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
+       SELECT gen_random_uuid(), $1, $2, n, t FROM (
+         SELECT n, t FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(n, t, o)
+         WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
+         ORDER BY o
+         LIMIT CASE WHEN $6::bigint > 0
+                    THEN least($5::bigint, greatest(0, $6::bigint - (SELECT count(*) FROM device WHERE tenant_id = $2)))
+                    ELSE $5::bigint END
+       ) y
        ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
-      [now, tenantId, names, names.map((n) => uniq.get(n)!)],
+      [now, tenantId, names, names.map((n) => uniq.get(n)!), maxNew, limits.maxTotal],
     );
     const created = inserted.map(toDevice);
     const devices = new Map<string, Device>(created.map((d) => [d.name, d]));

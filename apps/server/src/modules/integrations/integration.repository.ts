@@ -8,6 +8,8 @@ export interface IntegrationSecrets {
   password?: string;
   privateKey?: string;
   privateKeyPassword?: string;
+  /** the client id the platform made for the integration (used when configuration.clientId is empty) */
+  generatedClientId?: string;
 }
 
 interface Row {
@@ -93,6 +95,21 @@ export class IntegrationRepository {
   /** Every enabled integration of every tenant (start-up). */
   async allEnabled(): Promise<StoredIntegration[]> {
     return (await this.db.query<Row>('SELECT * FROM integration WHERE enabled ORDER BY created_time')).map(toStored);
+  }
+
+  /**
+   * Hosts of the integrations, in ANY tenant, that connect with this client id (other than `exceptId`).
+   * Deliberately cross-tenant: a client id is one session on the broker, whoever saved it.
+   */
+  async hostsUsingClientId(clientId: string, exceptId: string | null): Promise<string[]> {
+    const rows = await this.db.query<{ host: string }>(
+      `SELECT configuration->'clientConfiguration'->>'host' AS host FROM integration
+       WHERE ($2::uuid IS NULL OR id <> $2)
+         AND coalesce(nullif(configuration->'clientConfiguration'->>'clientId', ''), secrets->>'generatedClientId',
+                      'bb_' || replace(id::text, '-', '')) = $1`,
+      [clientId, exceptId],
+    );
+    return rows.map((r) => r.host);
   }
 
   /** Names of the tenant's integrations that use a converter. */

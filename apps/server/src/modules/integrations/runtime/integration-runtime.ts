@@ -15,6 +15,11 @@ import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type Uplin
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
+import { effectiveClientId } from '../integration.identity.js';
+import { DestinationPolicy } from '../../../common/destinations.js';
+import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
+import { tenantLimitText } from '../../../common/tenant-limits.js';
+import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -33,6 +38,8 @@ interface Counters {
   lastError: string | null;
   /** messages in the integration's quarantine */
   quarantined: number;
+  /** messages refused by a limit, per limit */
+  refused: Partial<Record<LimitKind, number>>;
 }
 
 interface Running {
@@ -55,10 +62,13 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
+  private readonly newDevices = new Map<string, PerMinuteBudget>();
   private sink: UplinkSink;
   private rpcHandler: RpcResponseHandler | null = null;
   private readonly deviceCache: DeviceNameCache;
   private destroyed = false;
+  private readonly destinations: DestinationPolicy;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
 
@@ -73,7 +83,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   ) {
     this.repo = new IntegrationRepository(db);
     this.quarantine = new QuarantineRepository(db);
-    this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
+    this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
+    this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
     this.sink = {
@@ -149,6 +160,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       lastMessageTime: c.lastMessageTime,
       lastError: c.lastError,
       quarantined: c.quarantined,
+      ...(Object.keys(c.refused).length ? { refused: { ...c.refused } } : {}),
     };
   }
 
@@ -160,6 +172,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       throw IntegrationError.notConnected(s.integration.name, s.integration.enabled ? 'DISCONNECTED' : 'DISCONNECTED (disabled)');
     }
     if (r.runner.state !== 'CONNECTED') throw IntegrationError.notConnected(r.stored.integration.name, r.runner.state);
+    // the platform's own topics (heartbeats): a downlink there could keep another integration's dead link looking alive
+    if (topic.startsWith(RESERVED_TOPIC_PREFIX))
+      throw IntegrationError.badField('topic', `'${topic}' starts with '${RESERVED_TOPIC_PREFIX}', which the platform reserves for itself`);
     const retain = opts.retain ?? r.stored.integration.configuration.clientConfiguration.retainedMessage;
     try {
       await r.runner.publish(topic, payload, { qos: opts.qos ?? 1, retain });
@@ -184,7 +199,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       host: cc.host,
       port: cc.port,
       tls: cc.ssl || creds.type === 'cert.PEM',
-      clientId: cc.clientId || `bb_${s.integration.id.id.replace(/-/g, '')}`,
+      clientId: effectiveClientId(s),
       cleanSession: cc.cleanSession,
       connectTimeoutMs: cc.connectTimeoutSec * 1000,
       username: creds.type === 'basic' ? creds.username : undefined,
@@ -195,8 +210,17 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       passphrase: s.secrets.privateKeyPassword || undefined,
       filters: s.integration.configuration.topicFilters.map((f) => ({ filter: f.filter, qos: f.qos as 0 | 1 | 2 })),
       heartbeatMs: this.config.INTEGRATION_HEARTBEAT_SEC * 1000,
+      maxPayloadBytes: this.maxBytes(s).bytes,
+      resolve: this.destinations.active ? (host, port) => this.destinations.resolve(host, port) : undefined,
       backoff: { minMs: this.config.INTEGRATION_RECONNECT_MIN_MS, maxMs: this.config.INTEGRATION_RECONNECT_MAX_MS },
     };
+  }
+
+  /** The integration's maxBytesInMessage, but never above the platform's INTEGRATION_MAX_MESSAGE_BYTES. */
+  private maxBytes(s: StoredIntegration): { bytes: number; name: string } {
+    const own = s.integration.configuration.clientConfiguration.maxBytesInMessage;
+    const platform = this.config.INTEGRATION_MAX_MESSAGE_BYTES;
+    return own <= platform ? { bytes: own, name: 'maxBytesInMessage' } : { bytes: platform, name: 'the platform limit INTEGRATION_MAX_MESSAGE_BYTES' };
   }
 
   private pipeline(stored: StoredIntegration): UplinkPipeline {
@@ -208,13 +232,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         name: i.name,
         converterId: i.defaultConverterId.id,
         metadata: i.configuration.metadata ?? {},
-        maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
+        maxBytes: this.maxBytes(stored).bytes,
+        maxBytesName: this.maxBytes(stored).name,
+        maxValuesPerMessage: this.config.TELEMETRY_MAX_KEYS_PER_MESSAGE,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
         poisonAttempts: this.config.SANDBOX_POISON_ATTEMPTS,
       },
       {
         converters: this.converters,
-        findOrCreate: (t, wanted) => this.deviceCache.findOrCreate(t, wanted),
+        findOrCreate: (t, wanted) => this.findOrCreateLimited(stored, wanted),
         validate: (r) => this.telemetry.validate(r),
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
@@ -225,7 +251,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           c.lastMessageTime = Date.now();
           this.push(stored);
         },
-        failed: (m, metadata, error) => {
+        failed: (m, metadata, error, limit) => {
+          if (limit) this.countersOf(i.id.id).refused[limit] = (this.countersOf(i.id.id).refused[limit] ?? 0) + 1;
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
@@ -264,6 +291,23 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     );
   }
 
+  /** Devices an integration's uplinks name, created within INTEGRATION_MAX_NEW_DEVICES_PER_MIN and TENANT_MAX_DEVICES. */
+  private async findOrCreateLimited(stored: StoredIntegration, wanted: { name: string; type: string }[]) {
+    const i = stored.integration;
+    let budget = this.newDevices.get(i.id.id);
+    if (!budget) this.newDevices.set(i.id.id, (budget = new PerMinuteBudget(this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN)));
+    const maxNew = budget.available();
+    const maxTotal = this.config.TENANT_MAX_DEVICES;
+    const r = await this.deviceCache.findOrCreate(i.tenantId.id, wanted, { maxNew, maxTotal });
+    budget.take(r.created.length);
+    if (wanted.every((w) => r.devices.has(w.name))) return r;
+    const perMinute = r.created.length >= maxNew;
+    const refused = perMinute
+      ? { kind: 'newDevicesPerMinute' as const, why: `integration '${i.name}' may create at most ${this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN} new devices a minute (INTEGRATION_MAX_NEW_DEVICES_PER_MIN)` }
+      : { kind: 'devicesPerTenant' as const, why: tenantLimitText('devices', maxTotal) };
+    return { ...r, refused };
+  }
+
   private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
     if (error) {
       this.countersOf(stored.integration.id.id).lastError = error;
@@ -292,7 +336,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0 }));
+    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {} }));
     return c;
   }
 

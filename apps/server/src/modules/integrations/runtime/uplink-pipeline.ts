@@ -3,6 +3,7 @@ import { AppError } from '../../../common/errors.js';
 import type { IncomingMessage } from './mqtt-connection.js';
 import { SandboxBusyError } from '@bridgeboard/sandbox';
 import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkOutcome, UplinkSink } from './ports.js';
+import { checkValuesPerMessage, LimitError, type LimitKind } from './uplink-limits.js';
 
 /** Messages per converter call / commit. As large as the QoS 1 receive window (1000), so a backlog
  *  is taken in one sandbox call and one commit rather than five (docs/performance.md). */
@@ -19,6 +20,10 @@ export interface PipelineIntegration {
   converterId: string;
   metadata: Record<string, string>;
   maxBytes: number;
+  /** what maxBytes is called in the error text (maxBytesInMessage, or the platform's limit when that is lower) */
+  maxBytesName?: string;
+  /** most telemetry + attribute values one message may carry (0 = no limit) */
+  maxValuesPerMessage?: number;
   /** telemetry key holding a per-device message counter (configuration.metadata.sequenceKey); gaps in it are reported */
   sequenceKey?: string;
   /** a message the sandbox itself failed on this many times in a row is quarantined (SANDBOX_POISON_ATTEMPTS) */
@@ -36,7 +41,11 @@ export interface Quarantined {
 
 export interface PipelineDeps {
   converters: ConverterPort;
-  findOrCreate(tenantId: string, wanted: { name: string; type: string }[]): Promise<{ devices: Map<string, Device>; created: Device[] }>;
+  /** devices it may not create (a limit) are missing from `devices`; `refused` says why */
+  findOrCreate(
+    tenantId: string,
+    wanted: { name: string; type: string }[],
+  ): Promise<{ devices: Map<string, Device>; created: Device[]; refused?: { kind: LimitKind; why: string } }>;
   /** throws a sentence when the values cannot be stored */
   validate(r: DecodedUplink): void;
   sink(): UplinkSink;
@@ -44,7 +53,8 @@ export interface PipelineDeps {
   deviceCreated(d: Device): void;
   /** counters + debug events */
   received(n: number): void;
-  failed(m: IncomingMessage, metadata: Record<string, string>, error: string): void;
+  /** `limit`: the message was refused by that limit (counted apart) */
+  failed(m: IncomingMessage, metadata: Record<string, string>, error: string, limit?: LimitKind): void;
   succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
   storageProblem(error: string | null): void;
   /** stores the messages in the quarantine (one statement); resolves once they are committed */
@@ -96,6 +106,9 @@ export function isDataError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' && /^(22|23|42)/.test(code);
 }
+
+/** A storage refusal that is a limit: the per-device key cap names its key (the rule engine passes on only the text). */
+const limitOf = (e: unknown): LimitKind | undefined => (/TELEMETRY_MAX_KEYS_PER_DEVICE/.test((e as Error).message) ? 'keysPerDevice' : undefined);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -291,9 +304,11 @@ export class UplinkPipeline {
     for (const m of job.batch) {
       if (job.settled.has(m)) continue;
       const metadata = this.metadataOf(m);
-      if (m.payload.length > i.maxBytes) {
+      // oversize: the connection dropped the payload's bytes as they arrived and kept only its size
+      const size = m.oversize ?? m.payload.length;
+      if (size > i.maxBytes) {
         job.settled.add(m);
-        this.deps.failed(m, metadata, `Message of ${m.payload.length} bytes exceeds maxBytesInMessage (${i.maxBytes}); dropped`);
+        this.deps.failed(m, metadata, `Message of ${size} bytes exceeds ${i.maxBytesName ?? 'maxBytesInMessage'} (${i.maxBytes}); dropped`, 'messageSize');
       } else inputs.push({ m, metadata });
     }
     if (!inputs.length) return { accepted: [], quarantine };
@@ -332,6 +347,7 @@ export class UplinkPipeline {
         return this.deps.failed(x.m, x.metadata, o.error);
       }
       try {
+        checkValuesPerMessage(o.results, i.maxValuesPerMessage ?? 0);
         for (const r of o.results) {
           checkResult(r);
           this.deps.validate(r);
@@ -339,7 +355,7 @@ export class UplinkPipeline {
         accepted.push({ ...x, results: o.results });
       } catch (e) {
         job.settled.add(x.m);
-        this.deps.failed(x.m, x.metadata, (e as Error).message);
+        this.deps.failed(x.m, x.metadata, (e as Error).message, e instanceof LimitError ? e.kind : undefined);
       }
     });
     if (unavailable) throw new SandboxUnavailable(`The sandbox could not decode messages: ${unavailable}; they are held by the broker and retried`);
@@ -355,12 +371,23 @@ export class UplinkPipeline {
     if (d.accepted.length) await this.store(d.accepted, job.created, true);
   }
 
+  /** A device limit refused some devices: the messages that name them fail, the others go on. */
+  private withoutRefused(accepted: Accepted[], devices: Map<string, Device>, refused: { kind: LimitKind; why: string }): Accepted[] {
+    return accepted.filter((a) => {
+      const missing = a.results.find((r) => !devices.has(r.deviceName));
+      if (missing) this.deps.failed(a.m, a.metadata, `Device '${missing.deviceName}' was not created: ${refused.why}; dropped`, refused.kind);
+      return !missing;
+    });
+  }
+
   /** Resolves devices and hands the batch to the sink; on a data error, retries message by message. */
   private async store(accepted: Accepted[], created: Set<string>, isolate: boolean): Promise<void> {
     const i = this.integ;
     const wanted = accepted.flatMap((a) => a.results.map((r) => ({ name: r.deviceName, type: r.deviceType })));
-    const { devices, created: fresh } = await this.deps.findOrCreate(i.tenantId, wanted);
+    const { devices, created: fresh, refused } = await this.deps.findOrCreate(i.tenantId, wanted);
     for (const d of fresh) created.add(d.id.id);
+    if (refused) accepted = this.withoutRefused(accepted, devices, refused);
+    if (!accepted.length) return;
     const announced = new Set<string>();
     const msgs: UplinkMessage[] = [];
     const sources: Accepted[] = [];
@@ -388,7 +415,8 @@ export class UplinkPipeline {
       await this.deps.sink().handle(msgs);
     } catch (e) {
       if (!isolate || !isDataError(e) || accepted.length === 1) {
-        if (accepted.length === 1 && isDataError(e)) return this.deps.failed(accepted[0]!.m, accepted[0]!.metadata, `Could not store: ${(e as Error).message}`);
+        if (accepted.length === 1 && isDataError(e))
+          return this.deps.failed(accepted[0]!.m, accepted[0]!.metadata, `Could not store: ${(e as Error).message}`, limitOf(e));
         throw e;
       }
       for (const a of accepted) await this.store([a], created, false);
