@@ -12,6 +12,23 @@ export interface BatchResult {
   /** console output of the call(s), at most maxConsoleLines */
   consoleLines: string[];
 }
+/**
+ * A result as the worker hands it on: the value still as the JSON text the isolate wrote (checked for
+ * size and depth), parsed once, in the server; `json` absent = the script returned undefined.
+ */
+export type RawResult = { ok: true; json?: string } | { ok: false; error: string; code: RunErrorCode };
+export interface RawBatch {
+  results: RawResult[];
+  consoleLines: string[];
+}
+
+/** Parses what a worker sent. */
+export function parseBatch(b: RawBatch): BatchResult {
+  return {
+    consoleLines: b.consoleLines,
+    results: b.results.map((r) => (r.ok ? { ok: true, value: r.json === undefined ? undefined : JSON.parse(r.json) } : r)),
+  };
+}
 
 /**
  * How many more consecutive errors a keyed script may make before the rest of its batch is refused
@@ -88,7 +105,7 @@ export class IsolateRunner {
   }
 
   /** Runs the script once per argument list; results are index-aligned. Never throws for script errors. */
-  runBatch(key: string, argsList: unknown[][], budget?: Budget, tracker?: Tracker): Promise<BatchResult> {
+  runBatch(key: string, argsList: unknown[][], budget?: Budget, tracker?: Tracker): Promise<RawBatch> {
     const entry = this.entries.get(key);
     if (!entry) return Promise.reject(new ScriptNotCompiledError(key));
     entry.slot.tracker = tracker;
@@ -101,7 +118,7 @@ export class IsolateRunner {
   }
 
   /** Compiles and runs a script in a throwaway isolate (test runs). Throws ScriptCompileError. */
-  async runOnce(kind: ScriptKind, body: string, argsList: unknown[][], tracker?: Tracker): Promise<BatchResult> {
+  async runOnce(kind: ScriptKind, body: string, argsList: unknown[][], tracker?: Tracker): Promise<RawBatch> {
     const entry: Entry = { slot: new ScriptSlot(kind, body, '', this.limits, tracker), queue: Promise.resolve() };
     try {
       await entry.slot.ensure();
@@ -121,19 +138,21 @@ export class IsolateRunner {
     for (const k of [...this.entries.keys()]) this.release(k);
   }
 
-  private async execute(entry: Entry, argsList: unknown[][], budget: Budget | null): Promise<BatchResult> {
+  private async execute(entry: Entry, argsList: unknown[][], budget: Budget | null): Promise<RawBatch> {
     entry.slot.busy = true;
     entry.slot.lastUsed = Date.now();
-    const out: RunResult[] = new Array(argsList.length);
+    const out: RawResult[] = new Array(argsList.length);
     const logs: string[] = [];
-    const ctx = { entry, out, logs, budget };
+    const ctx: ExecCtx = { entry, out, logs, budget, bytes: [] };
     try {
       const serialized: string[] = [];
       let chunk: number[] = [];
       let size = 0;
       for (let i = 0; i < argsList.length; i++) {
-        const s = JSON.stringify(plainArgs(argsList[i] ?? []));
+        const { args, bytes } = plainArgs(argsList[i] ?? []);
+        const s = JSON.stringify(args);
         serialized[i] = s;
+        ctx.bytes[i] = bytes;
         if (s.length > this.limits.maxArgsChars) {
           out[i] = fail(
             `The input is too large: ${s.length} characters of JSON (limit ${this.limits.maxArgsChars})`,
@@ -178,8 +197,9 @@ export class IsolateRunner {
           fresh = true;
         }
         const argsJson = fresh ? `[${idx.map((i) => serialized[i]).join(',')}]` : null;
+        const bytesJson = argsJson && idx.some((i) => ctx.bytes[i]) ? `[${idx.map((i) => ctx.bytes[i] ?? '0').join(',')}]` : null;
         fresh = false;
-        const text = await slot.call(slot.run!, [argsJson, from]);
+        const text = await slot.call(slot.run!, [argsJson, from, bytesJson]);
         this.take(ctx, idx, from, parseWire(text, this.limits.maxResultChars));
         return;
       } catch (e) {
@@ -259,7 +279,7 @@ export class IsolateRunner {
     }
   }
 
-  private record(ctx: ExecCtx, i: number, r: RunResult): void {
+  private record(ctx: ExecCtx, i: number, r: RawResult): void {
     ctx.out[i] = r;
     const b = ctx.budget;
     if (!b) return;
@@ -283,9 +303,11 @@ export class IsolateRunner {
 
 interface ExecCtx {
   entry: Entry;
-  out: RunResult[];
+  out: RawResult[];
   logs: string[];
   budget: Budget | null;
+  /** per argument list: JSON array of the positions that travel as byte strings, or undefined */
+  bytes: (string | undefined)[];
 }
 
 /** The refusal message once a batch has made its script's allowance of consecutive errors, or null. */
@@ -297,18 +319,25 @@ export function suspension(b: Budget | null | undefined): string | null {
   );
 }
 
-/** Typed arrays at the top of an argument list (payload bytes) travel as plain arrays of numbers. */
-function plainArgs(args: unknown[]): unknown[] {
+/**
+ * Byte arrays at the top of an argument list (payloads) cross into the isolate as latin1 strings,
+ * much cheaper to write and parse than arrays of numbers; the prelude turns them back into arrays.
+ */
+function plainArgs(args: unknown[]): { args: unknown[]; bytes?: string } {
   let copy: unknown[] | null = null;
+  let bytes: number[] | null = null;
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
-    if (ArrayBuffer.isView(a) && !(a instanceof DataView)) (copy ??= [...args])[i] = Array.from(a as Uint8Array);
+    if (a instanceof Uint8Array) {
+      (copy ??= [...args])[i] = Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('latin1');
+      (bytes ??= []).push(i);
+    } else if (ArrayBuffer.isView(a) && !(a instanceof DataView)) (copy ??= [...args])[i] = Array.from(a as Uint16Array);
   }
-  return copy ?? args;
+  return copy ? { args: copy, bytes: bytes ? `[${bytes.join(',')}]` : undefined } : { args };
 }
 
 const TRUNCATED = '... (more console output was dropped)';
-const fail = (error: string, code: RunErrorCode): RunResult => ({ ok: false, error, code });
+const fail = (error: string, code: RunErrorCode): RawResult => ({ ok: false, error, code });
 const isTimeout = (e: unknown) => /timed out/i.test(String((e as Error)?.message));
 
 export function scriptHash(kind: ScriptKind, body: string): string {

@@ -153,8 +153,19 @@ export function preludeSource(o: { maxResultChars: number; maxConsoleLines: numb
     return r;
   }
   function fix(name, value) { defineProperty(G, name, { value: value, writable: false, configurable: false, enumerable: false }); }
-  fix('__bb_run', function (argsJson, from) {
-    if (argsJson !== null) state.args = parse(argsJson);
+  // payload bytes arrive as latin1 strings (cheap to carry); each becomes the array of numbers scripts expect
+  function bytes(s) { var n = s.length, a = new Array(n); for (var j = 0; j < n; j++) a[j] = s.charCodeAt(j) & 255; return a; }
+  fix('__bb_run', function (argsJson, from, bytesJson) {
+    if (argsJson !== null) {
+      state.args = parse(argsJson);
+      if (bytesJson) {
+        var at = parse(bytesJson);
+        for (var i = 0; i < at.length; i++) {
+          var list = at[i];
+          if (list) for (var k = 0; k < list.length; k++) state.args[i][list[k]] = bytes(state.args[i][list[k]]);
+        }
+      }
+    }
     state.out = '';
     for (var i = from; i < state.args.length; i++) { state.index = i; state.out += one(i); }
     state.index = state.args.length;

@@ -1,4 +1,4 @@
-import type { Budget, BatchResult } from './isolate-runner.js';
+import type { Budget, RawBatch } from './isolate-runner.js';
 import type { ScriptKind } from './kinds.js';
 
 /** What the pool asks a sandbox worker process (IPC, Node's advanced serialization). */
@@ -26,6 +26,6 @@ export interface WireError {
 
 /** What a worker answers. `stuck`: calls V8 could not interrupt; the worker exits right after. */
 export type WorkerReply =
-  | { id: number; ok: true; result?: BatchResult }
+  | { id: number; ok: true; result?: RawBatch }
   | { id: number; ok: false; error: WireError }
   | { op: 'stuck'; ids: number[] };

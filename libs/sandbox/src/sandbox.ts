@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { ScriptCompileError, ScriptNotCompiledError, SandboxBusyError, type RunErrorCode } from './errors.js';
-import { scriptHash, suspension, type BatchResult, type Budget, type RunResult } from './isolate-runner.js';
+import { parseBatch, scriptHash, suspension, type BatchResult, type Budget, type RawBatch, type RunResult } from './isolate-runner.js';
 import type { ScriptKind } from './kinds.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import type { WireError, WorkerRequest } from './protocol.js';
@@ -73,7 +73,7 @@ interface Script {
 }
 
 type Outcome =
-  | { ok: true; result?: BatchResult }
+  | { ok: true; result?: RawBatch }
   | { ok: false; error: WireError }
   | { dead: ExitCause; alone: boolean };
 
@@ -329,7 +329,7 @@ export class Sandbox {
     again: (args: unknown[][]) => Promise<Outcome>,
   ): Promise<BatchResult> {
     if (!isDeath(o)) {
-      if (o.ok) return o.result!;
+      if (o.ok) return parseBatch(o.result!);
       if (o.error.name === 'ScriptCompileError') throw compileError(o.error);
       return { results: argsList.map(() => fail(`The sandbox failed: ${o.error.message}`, 'SANDBOX')), consoleLines: [] };
     }
@@ -466,7 +466,7 @@ export class Sandbox {
     return null;
   }
 
-  private onReply(slot: Slot, r: { id: number } & ({ ok: true; result?: BatchResult } | { ok: false; error: WireError })): void {
+  private onReply(slot: Slot, r: { id: number } & ({ ok: true; result?: RawBatch } | { ok: false; error: WireError })): void {
     const c = slot.inFlight.get(r.id);
     if (!c) return;
     slot.inFlight.delete(r.id);

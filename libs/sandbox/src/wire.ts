@@ -1,9 +1,9 @@
 import type { RunErrorCode } from './errors.js';
-import type { RunResult } from './isolate-runner.js';
+import type { RawResult } from './isolate-runner.js';
 
 /** What one isolate call sent back (see prelude.ts for the frame format). */
 export interface Wire {
-  results: RunResult[];
+  results: RawResult[];
   logs: string[];
   dropped: number;
   /** __bb_partial only: the item that was running, and whether every item had returned */
@@ -49,7 +49,7 @@ export function parseWire(text: string, maxResultChars: number): Wire {
   return w;
 }
 
-function readResult(json: string, maxResultChars: number): RunResult {
+function readResult(json: string, maxResultChars: number): RawResult {
   if (json.length > maxResultChars + 64)
     return {
       ok: false,
@@ -58,12 +58,14 @@ function readResult(json: string, maxResultChars: number): RunResult {
     };
   if (depthOf(json) > MAX_DEPTH)
     return { ok: false, error: 'The result is nested too deeply', code: 'SCRIPT_ERROR' };
+  // the encoder writes {"v":<value>}, {} (undefined) or {"e":…,"c":…}: the value is handed on as text
+  if (json.startsWith('{"v":') && json.endsWith('}')) return { ok: true, json: json.slice(5, -1) };
   const r = JSON.parse(json) as { v?: unknown; e?: unknown; c?: unknown };
   if ('e' in r) {
     const code = ISOLATE_CODES.has(r.c as RunErrorCode) ? (r.c as RunErrorCode) : 'SCRIPT_ERROR';
     return { ok: false, error: String(r.e), code };
   }
-  return { ok: true, value: r.v };
+  return 'v' in r ? { ok: true, json: JSON.stringify(r.v) } : { ok: true };
 }
 
 /** Deepest bracket nesting of JSON text, strings skipped. */

@@ -1,7 +1,7 @@
 import type { Device } from '@bridgeboard/contracts';
 import type { IncomingMessage } from './mqtt-connection.js';
 import type { PipelineDeps, Quarantined } from './uplink-pipeline.js';
-import { storageProblemText, UplinkPipeline } from './uplink-pipeline.js';
+import { PREFETCH_MIN, storageProblemText, UplinkPipeline } from './uplink-pipeline.js';
 import type { UplinkOutcome } from './ports.js';
 
 const device = (name: string): Device =>
@@ -129,7 +129,7 @@ describe('poison messages in the uplink pipeline', () => {
     await p.stop();
   }, 15_000);
 
-  it('decodes the next batch while the previous one commits, and acknowledges in order', async () => {
+  it('decodes the next batch while the previous one commits once enough messages wait, and acknowledges in order', async () => {
     const events: string[] = [];
     let release: () => void = () => undefined;
     const { p, acked } = pipeline(undefined, {
@@ -151,15 +151,15 @@ describe('poison messages in the uplink pipeline', () => {
       ({ topic: 't', payload: Buffer.from(JSON.stringify({ d: 'a', seq })), qos: 1, ack: () => void acked.push(seq) }) as IncomingMessage;
     void p.enqueue(msg(1));
     await until(() => events.includes('commit 1'));
-    void p.enqueue(msg(2));
-    void p.enqueue(msg(3));
-    await until(() => events.includes('decode 2,3'));
-    expect(events).toEqual(['decode 1', 'commit 1', 'decode 2,3']);
+    const rest = Array.from({ length: PREFETCH_MIN }, (_, k) => k + 2);
+    for (const seq of rest) void p.enqueue(msg(seq));
+    await until(() => events.includes(`decode ${rest.join(',')}`));
+    expect(events).toEqual(['decode 1', 'commit 1', `decode ${rest.join(',')}`]);
     expect(acked).toEqual([]);
     release();
-    await until(() => acked.length === 3);
-    expect(acked).toEqual([1, 2, 3]);
-    expect(events).toEqual(['decode 1', 'commit 1', 'decode 2,3', 'commit 2,3']);
+    await until(() => acked.length === rest.length + 1);
+    expect(acked).toEqual([1, ...rest]);
+    expect(events).toEqual(['decode 1', 'commit 1', `decode ${rest.join(',')}`, `commit ${rest.join(',')}`]);
     await p.stop();
   });
 });

@@ -10,6 +10,8 @@ import { checkValuesPerMessage, LimitError, type LimitKind } from './uplink-limi
 export const BATCH_MAX = 1000;
 /** How long the first message of a batch waits for company, ms. */
 export const BATCH_LINGER_MS = 10;
+/** Messages waiting while a batch commits before the next batch is taken and decoded alongside. */
+export const PREFETCH_MIN = 250;
 /** Queued messages before the connection stops reading (back-pressure). */
 export const HIGH_WATER = 2000;
 
@@ -181,7 +183,6 @@ export class UplinkPipeline {
   /** the batch decoded while the current one commits */
   private next: Job | null = null;
   private prefetching = false;
-  private prefetchTimer: NodeJS.Timeout | null = null;
   /** how often the sandbox itself failed on a message still in the stream */
   private readonly attempts = new WeakMap<IncomingMessage, number>();
   /** last sequence number seen per device id (only when integ.sequenceKey is set) */
@@ -207,7 +208,6 @@ export class UplinkPipeline {
   async stop(timeoutMs = 5000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.prefetchTimer) clearTimeout(this.prefetchTimer);
     this.queue = [];
     this.waiters.splice(0).forEach((w) => w());
     if (this.running) await Promise.race([this.running, sleep(timeoutMs)]);
@@ -235,8 +235,6 @@ export class UplinkPipeline {
         this.prefetch();
       });
       this.prefetching = false;
-      if (this.prefetchTimer) clearTimeout(this.prefetchTimer);
-      this.prefetchTimer = null;
       if (!done) return;
       for (const m of job.batch) m.ack();
       job = this.next ?? this.take();
@@ -244,19 +242,13 @@ export class UplinkPipeline {
     }
   }
 
-  /** While a batch commits: take the next one when it is full, or BATCH_LINGER_MS after its first message. */
+  /**
+   * While a batch commits: take the next one once PREFETCH_MIN messages wait (under load, so its
+   * decoding overlaps this commit); fewer are taken when this commit ends, as one larger batch.
+   */
   private prefetch(): void {
-    if (!this.prefetching || this.next || !this.queue.length || this.stopped) return;
-    if (this.queue.length >= BATCH_MAX) {
-      if (this.prefetchTimer) clearTimeout(this.prefetchTimer);
-      this.prefetchTimer = null;
-      this.next = this.take();
-      return;
-    }
-    this.prefetchTimer ??= setTimeout(() => {
-      this.prefetchTimer = null;
-      if (this.prefetching && !this.next) this.next = this.take();
-    }, BATCH_LINGER_MS);
+    if (!this.prefetching || this.next || this.queue.length < PREFETCH_MIN || this.stopped) return;
+    this.next = this.take();
   }
 
   private take(): Job | null {
