@@ -5,8 +5,12 @@ import { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import { ScriptSlot } from './script-slot.js';
 import { parseWire, type Wire } from './wire.js';
 
-/** The outcome of one invocation. `value` is the script's result as parsed JSON, with markers for what JSON cannot carry. */
-export type RunResult = { ok: true; value: unknown } | { ok: false; error: string; code: RunErrorCode };
+/**
+ * The outcome of one invocation. `value` is the script's result as parsed JSON, with markers for what
+ * JSON cannot carry; the sandbox sets `marked: true` exactly when it wrote one, so callers may skip
+ * looking for them in the other results.
+ */
+export type RunResult = { ok: true; value: unknown; marked?: boolean } | { ok: false; error: string; code: RunErrorCode };
 export interface BatchResult {
   results: RunResult[];
   /** console output of the call(s), at most maxConsoleLines */
@@ -16,18 +20,53 @@ export interface BatchResult {
  * A result as the worker hands it on: the value still as the JSON text the isolate wrote (checked for
  * size and depth), parsed once, in the server; `json` absent = the script returned undefined.
  */
-export type RawResult = { ok: true; json?: string } | { ok: false; error: string; code: RunErrorCode };
+export type RawResult = { ok: true; json?: string; marked?: boolean } | { ok: false; error: string; code: RunErrorCode };
 export interface RawBatch {
   results: RawResult[];
   consoleLines: string[];
 }
 
+/**
+ * A batch as it crosses from the worker: every value in ONE JSON array text (one parse in the server;
+ * null where the item failed or returned undefined), failures and flags by index.
+ */
+export interface PackedBatch {
+  json: string;
+  undef: number[];
+  marked: number[];
+  errors: [number, RunErrorCode, string][];
+  consoleLines: string[];
+}
+
+export function packBatch(b: RawBatch): PackedBatch {
+  const undef: number[] = [];
+  const marked: number[] = [];
+  const errors: [number, RunErrorCode, string][] = [];
+  const parts = new Array<string>(b.results.length);
+  b.results.forEach((r, i) => {
+    if (!r.ok) {
+      errors.push([i, r.code, r.error]);
+      parts[i] = 'null';
+    } else if (r.json === undefined) {
+      undef.push(i);
+      parts[i] = 'null';
+    } else {
+      if (r.marked) marked.push(i);
+      parts[i] = r.json;
+    }
+  });
+  return { json: `[${parts.join(',')}]`, undef, marked, errors, consoleLines: b.consoleLines };
+}
+
 /** Parses what a worker sent. */
-export function parseBatch(b: RawBatch): BatchResult {
-  return {
-    consoleLines: b.consoleLines,
-    results: b.results.map((r) => (r.ok ? { ok: true, value: r.json === undefined ? undefined : JSON.parse(r.json) } : r)),
-  };
+export function parseBatch(b: PackedBatch): BatchResult {
+  const values = JSON.parse(b.json) as unknown[];
+  const results: RunResult[] = new Array(values.length);
+  const marked = new Set(b.marked);
+  for (let i = 0; i < values.length; i++) results[i] = marked.has(i) ? { ok: true, value: values[i], marked: true } : { ok: true, value: values[i] };
+  for (const i of b.undef) results[i] = { ok: true, value: undefined };
+  for (const [i, code, error] of b.errors) results[i] = { ok: false, error, code };
+  return { results, consoleLines: b.consoleLines };
 }
 
 /**

@@ -13,7 +13,7 @@
  * The wire is built only from functions captured before user code runs, and never by writing
  * into an object a script can reach (a setter on Array.prototype[0] or Object.prototype.toJSON
  * cannot change it): every result and console line is a length-prefixed frame of JSON text,
- * `R<len>:<json>` / `L<len>:<line>`, followed by `D<dropped lines>;`. The host checks the
+ * `R<len>:<json>` (`M…` when the value holds a marker) / `L<len>:<line>`, followed by `D<dropped lines>;`. The host checks the
  * frames and their sizes again.
  */
 export const MARKER = '$bb$';
@@ -78,9 +78,9 @@ export function preludeSource(o: { maxResultChars: number; maxConsoleLines: numb
   defineProperty(G, 'eval', { value: blocked, writable: true, configurable: true });
 
   var MARKS = {};
-  function mark(what) { return '{"${MARKER}":' + stringify(what) + '}'; }
+  function mark(what) { enc.marked = true; return '{"${MARKER}":' + stringify(what) + '}'; }
   // state of one encode: size so far, ancestors (a linked list of literals: no writes a script can intercept)
-  var enc = { size: 0 };
+  var enc = { size: 0, marked: false };
   function add(s) { enc.size += s.length; if (enc.size > MAX_RESULT) throw TOO_LARGE; return s; }
   function encode(v, seen, depth) {
     switch (typeof v) {
@@ -130,19 +130,23 @@ export function preludeSource(o: { maxResultChars: number; maxConsoleLines: numb
       return cut(StringC(text), MAX_ERROR);
     } catch (x) { return 'The script threw a value that cannot be shown'; }
   }
-  function frame(json) { return 'R' + json.length + ':' + json; }
+  // M: the value holds a marker (the host looks for it); R: plain JSON
+  function frame(json) { return (enc.marked ? 'M' : 'R') + json.length + ':' + json; }
   function one(i) {
     var result;
     try {
       result = apply(state.fn, undefined, state.args[i]);
     } catch (e) {
+      enc.marked = false;
       return frame('{"e":' + stringify(describe(e)) + ',"c":"SCRIPT_ERROR"}');
     }
     enc.size = 5;
+    enc.marked = false;
     try {
       var body = encode(result, null, 0);
       return frame(body === undefined ? '{}' : '{"v":' + body + '}');
     } catch (e) {
+      enc.marked = false;
       if (e === TOO_LARGE) return frame('{"e":"The result is too large: more than ' + MAX_RESULT + ' characters of JSON (limit ' + MAX_RESULT + ')","c":"RESULT_TOO_LARGE"}');
       return frame('{"e":' + stringify(describe(e)) + ',"c":"SCRIPT_ERROR"}');
     }

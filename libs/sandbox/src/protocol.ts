@@ -1,4 +1,5 @@
-import type { Budget, RawBatch } from './isolate-runner.js';
+import type { Budget, PackedBatch } from './isolate-runner.js';
+import type { PackedArgs } from './pack.js';
 import type { ScriptKind } from './kinds.js';
 
 /** What the pool asks a sandbox worker process (IPC, Node's advanced serialization). */
@@ -8,12 +9,13 @@ export type WorkerRequest =
       id: number;
       op: 'run';
       key: string;
-      args: unknown[][];
+      args?: unknown[][];
+      packed?: PackedArgs;
       budget?: Budget;
       /** sent when the pool does not know this worker to hold the script (a fresh or replaced worker) */
       script?: { kind: ScriptKind; body: string };
     }
-  | { id: number; op: 'once'; kind: ScriptKind; body: string; args: unknown[][] }
+  | { id: number; op: 'once'; kind: ScriptKind; body: string; args?: unknown[][]; packed?: PackedArgs }
   | { id: number; op: 'check'; kind: ScriptKind; body: string }
   | { id: 0; op: 'release'; key: string };
 
@@ -26,6 +28,6 @@ export interface WireError {
 
 /** What a worker answers. `stuck`: calls V8 could not interrupt; the worker exits right after. */
 export type WorkerReply =
-  | { id: number; ok: true; result?: RawBatch }
+  | { id: number; ok: true; result?: PackedBatch }
   | { id: number; ok: false; error: WireError }
   | { op: 'stuck'; ids: number[] };

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { ScriptCompileError, ScriptNotCompiledError, SandboxBusyError, type RunErrorCode } from './errors.js';
-import { parseBatch, scriptHash, suspension, type BatchResult, type Budget, type RawBatch, type RunResult } from './isolate-runner.js';
+import { parseBatch, scriptHash, suspension, type BatchResult, type Budget, type PackedBatch, type RunResult } from './isolate-runner.js';
+import { packArgs } from './pack.js';
 import type { ScriptKind } from './kinds.js';
 import { DEFAULT_LIMITS, type SandboxLimits } from './limits.js';
 import type { WireError, WorkerRequest } from './protocol.js';
@@ -73,7 +74,7 @@ interface Script {
 }
 
 type Outcome =
-  | { ok: true; result?: RawBatch }
+  | { ok: true; result?: PackedBatch }
   | { ok: false; error: WireError }
   | { dead: ExitCause; alone: boolean };
 
@@ -222,7 +223,7 @@ export class Sandbox {
       suspendUntil: this.now() + this.limits.suspendMs,
     };
     const run = (args: unknown[][], slot: Slot) =>
-      this.call(slot, { tenant: s.tenant, items: args.length, throwaway: false, script: s, req: { id: 0, op: 'run', key, args, budget } });
+      this.call(slot, { tenant: s.tenant, items: args.length, throwaway: false, script: s, req: { id: 0, op: 'run', key, budget, ...argsFor(args) } });
     const result = await this.submitBatch(s.tenant, argsList, s.label, run, this.slotOf(key));
     named(result.results, s.label);
     this.account(s, result.results);
@@ -235,7 +236,7 @@ export class Sandbox {
     this.refuseCrashing(tenant);
     const label = opts.label ?? 'The script';
     const run = (args: unknown[][], slot: Slot) =>
-      this.call(slot, { tenant, items: args.length, throwaway: true, req: { id: 0, op: 'once', kind, body, args } });
+      this.call(slot, { tenant, items: args.length, throwaway: true, req: { id: 0, op: 'once', kind, body, ...argsFor(args) } });
     const result = await this.submitBatch(tenant, argsList, label, run, this.leastBusy());
     // memory bombs in test runs: after a few, the tenant's test runs wait (its saved scripts get suspended instead)
     for (const r of result.results) if (!r.ok && (r.code === 'MEMORY' || r.code === 'CRASHED')) this.noteCrash(tenant);
@@ -466,7 +467,7 @@ export class Sandbox {
     return null;
   }
 
-  private onReply(slot: Slot, r: { id: number } & ({ ok: true; result?: RawBatch } | { ok: false; error: WireError })): void {
+  private onReply(slot: Slot, r: { id: number } & ({ ok: true; result?: PackedBatch } | { ok: false; error: WireError })): void {
     const c = slot.inFlight.get(r.id);
     if (!c) return;
     slot.inFlight.delete(r.id);
@@ -544,6 +545,12 @@ export class Sandbox {
     }
     return best;
   }
+}
+
+/** An uplink batch travels packed (pack.ts), anything else as it is. */
+function argsFor(args: unknown[][]): { args: unknown[][] } | { packed: NonNullable<ReturnType<typeof packArgs>> } {
+  const packed = packArgs(args);
+  return packed ? { packed } : { args };
 }
 
 const isDeath = (o: Outcome): o is Extract<Outcome, { dead: ExitCause }> => 'dead' in o;

@@ -39,17 +39,17 @@ export function parseWire(text: string, maxResultChars: number): Wire {
     }
     const colon = text.indexOf(':', at);
     const len = Number(text.slice(at + 1, colon));
-    if ((tag !== 'R' && tag !== 'L') || colon < 0 || !Number.isSafeInteger(len) || len < 0 || colon + 1 + len > text.length)
+    if ((tag !== 'R' && tag !== 'M' && tag !== 'L') || colon < 0 || !Number.isSafeInteger(len) || len < 0 || colon + 1 + len > text.length)
       throw new Error('The sandbox sent back a malformed result');
     const body = text.slice(colon + 1, colon + 1 + len);
     at = colon + 1 + len;
     if (tag === 'L') w.logs.push(body);
-    else w.results.push(readResult(body, maxResultChars));
+    else w.results.push(readResult(body, maxResultChars, tag === 'M'));
   }
   return w;
 }
 
-function readResult(json: string, maxResultChars: number): RawResult {
+function readResult(json: string, maxResultChars: number, marked: boolean): RawResult {
   if (json.length > maxResultChars + 64)
     return {
       ok: false,
@@ -59,13 +59,13 @@ function readResult(json: string, maxResultChars: number): RawResult {
   if (depthOf(json) > MAX_DEPTH)
     return { ok: false, error: 'The result is nested too deeply', code: 'SCRIPT_ERROR' };
   // the encoder writes {"v":<value>}, {} (undefined) or {"e":…,"c":…}: the value is handed on as text
-  if (json.startsWith('{"v":') && json.endsWith('}')) return { ok: true, json: json.slice(5, -1) };
+  if (json.startsWith('{"v":') && json.endsWith('}')) return { ok: true, json: json.slice(5, -1), ...(marked ? { marked } : {}) };
   const r = JSON.parse(json) as { v?: unknown; e?: unknown; c?: unknown };
   if ('e' in r) {
     const code = ISOLATE_CODES.has(r.c as RunErrorCode) ? (r.c as RunErrorCode) : 'SCRIPT_ERROR';
     return { ok: false, error: String(r.e), code };
   }
-  return 'v' in r ? { ok: true, json: JSON.stringify(r.v) } : { ok: true };
+  return 'v' in r ? { ok: true, json: JSON.stringify(r.v), marked: true } : { ok: true };
 }
 
 /** Deepest bracket nesting of JSON text, strings skipped. */

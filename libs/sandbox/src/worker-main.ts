@@ -4,7 +4,8 @@
  * pool in the server fails or retries what it had in flight and starts another.
  */
 import { ScriptCompileError } from './errors.js';
-import { IsolateRunner, type Tracker } from './isolate-runner.js';
+import { IsolateRunner, packBatch, type Tracker } from './isolate-runner.js';
+import { unpackArgs } from './pack.js';
 import type { SandboxLimits } from './limits.js';
 import type { WireError, WorkerReply, WorkerRequest } from './protocol.js';
 
@@ -35,10 +36,10 @@ async function handle(m: Exclude<WorkerRequest, { op: 'release' }>, t: Tracker) 
       await runner.check(m.kind, m.body, t);
       return undefined;
     case 'once':
-      return runner.runOnce(m.kind, m.body, m.args, t);
+      return packBatch(await runner.runOnce(m.kind, m.body, m.packed ? unpackArgs(m.packed) : m.args!, t));
     case 'run':
       if (m.script) await runner.compile(m.key, m.script.kind, m.script.body, t);
-      return runner.runBatch(m.key, m.args, m.budget, t);
+      return packBatch(await runner.runBatch(m.key, m.packed ? unpackArgs(m.packed) : m.args!, m.budget, t));
   }
 }
 

@@ -49,7 +49,8 @@ export class WorkerProcess {
     if (this.child) return;
     const entry = fromSource ? sourceBuild() : path.join(here, 'worker-main.js');
     const child = fork(entry, [JSON.stringify(this.limits)], {
-      execArgv: ['--no-node-snapshot'],
+      // BB_SANDBOX_WORKER_NODE_ARGS: for investigations, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
+      execArgv: ['--no-node-snapshot', ...(process.env.BB_SANDBOX_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // nothing of the server's environment (database URL, secrets) is visible where scripts run

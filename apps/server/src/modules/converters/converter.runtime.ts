@@ -73,7 +73,7 @@ export class ConverterRuntime {
     const debug = this.converters.debugActive(ready, now);
     return batch.results.map((r, k) => {
       const outcome: UplinkOutcome = r.ok
-        ? toUplink(checkUplink(r.value, now))
+        ? toUplink(checkUplink(r.value, now, r.marked === true))
         : { ok: false, error: r.error, code: r.code };
       if (debug) {
         const input = inputs[k]!;

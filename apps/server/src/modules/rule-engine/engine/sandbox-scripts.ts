@@ -49,7 +49,7 @@ export class SandboxScripts implements ScriptPort {
     const { results } = await this.sandbox.runBatch(scriptId, calls);
     return results.map((r): ScriptResult => {
       if (!r.ok) return { ok: false, error: r.error };
-      const special = specialAt(r.value);
+      const special = r.marked ? specialAt(r.value) : null;
       return special
         ? { ok: false, error: describeSpecial(special, 'the returned value') }
         : { ok: true, value: r.value };
