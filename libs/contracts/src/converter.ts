@@ -106,6 +106,21 @@ export interface ConverterTestReply {
 }
 
 /** GET /api/converter/{id}/debugIn: the latest real input, ready for a test run. */
+/**
+ * GET /api/converter/{id}/debugIn, as ThingsBoard: the latest real input. `inContent` is the payload as text
+ * (base64 when `inContentType` is BINARY), `inMetadata` the metadata as JSON text; a downlink converter's also
+ * has `inMsgType` and `inIntegrationMetadata` (JSON text). `ts` (when it arrived) is ours.
+ */
+export interface ConverterDebugInReply {
+  inContent: string;
+  inContentType: 'JSON' | 'TEXT' | 'BINARY';
+  inMetadata: string;
+  inMsgType?: string;
+  inIntegrationMetadata?: string;
+  ts: number;
+}
+
+/** The latest input as the runtime remembers it (internal; the REST answer is ConverterDebugInReply). */
 export type ConverterDebugIn =
   | { type: 'UPLINK'; ts: number; payload: string; metadata: Record<string, string> }
   | {

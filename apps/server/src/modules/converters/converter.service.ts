@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type {
   Converter,
   ConverterDebugIn,
+  ConverterDebugInReply,
   ConverterType,
   PageData,
   PageQuery,
@@ -16,7 +17,7 @@ import { debugUntil, DebugEventService } from '../events/debug-event.service.js'
 import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
 import { ConverterTester } from './converter.tester.js';
-import { payloadOf } from './converter.debug.js';
+import { describeInput, payloadOf } from './converter.debug.js';
 
 /** Answers whether something uses a converter: a description such as "integration 'MQTT Integration'", or null. */
 export type ConverterUsageCheck = (tenantId: string, converterId: string) => Promise<string | null>;
@@ -125,6 +126,23 @@ export class ConverterService {
   /** Remembers the latest real input of a converter (for debugIn). */
   noteInput(converterId: string, input: ConverterDebugIn): void {
     this.lastInput.set(converterId, input);
+  }
+
+  /** The latest real input in ThingsBoard's shape. */
+  async debugInReply(tenantId: string, id: string): Promise<ConverterDebugInReply> {
+    const d = await this.debugIn(tenantId, id);
+    if (d.type === 'UPLINK') {
+      const shown = describeInput(Buffer.from(d.payload, 'base64'));
+      return { inContent: String(shown.in ?? ''), inContentType: shown.inContentType ?? 'TEXT', inMetadata: JSON.stringify(d.metadata), ts: d.ts };
+    }
+    return {
+      inContent: d.msg,
+      inContentType: 'JSON',
+      inMetadata: JSON.stringify(d.metadata),
+      inMsgType: d.msgType,
+      inIntegrationMetadata: JSON.stringify(d.integrationMetadata),
+      ts: d.ts,
+    };
   }
 
   /** The latest real input: from this process, else from the newest debug event. */

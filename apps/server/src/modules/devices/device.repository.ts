@@ -2,6 +2,8 @@ import type { Device, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
 import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { versionGuard } from '../../common/versioning.js';
+import { DeviceProfileRepository } from './device-profile.repository.js';
 
 interface DeviceRow {
   id: string;
@@ -11,6 +13,8 @@ interface DeviceRow {
   type: string;
   label: string | null;
   additional_info: Record<string, unknown> | null;
+  device_profile_id: string;
+  version: string;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -20,14 +24,28 @@ const toDevice = (r: DeviceRow): Device => ({
   name: r.name,
   type: r.type,
   label: r.label,
+  deviceProfileId: entityId('DEVICE_PROFILE', r.device_profile_id),
   additionalInfo: r.additional_info,
+  version: Number(r.version),
 });
+
+export interface DeviceWrite {
+  name: string;
+  type: string;
+  deviceProfileId: string;
+  label?: string | null;
+  additionalInfo?: unknown;
+}
 
 const SORT = { name: 'name', type: 'type', label: 'label', createdTime: 'created_time' };
 
 /** Devices; every method takes the tenant first, so no call can cross tenants. */
 export class DeviceRepository {
-  constructor(private readonly db: Db) {}
+  readonly profiles: DeviceProfileRepository;
+
+  constructor(private readonly db: Db) {
+    this.profiles = new DeviceProfileRepository(db);
+  }
 
   async page(tenantId: string, p: PageQuery, type?: string): Promise<PageData<Device>> {
     const like = likePattern(p.textSearch);
@@ -68,9 +86,13 @@ export class DeviceRepository {
     for (const w of wanted) if (!uniq.has(w.name)) uniq.set(w.name, w.type);
     const names = [...uniq.keys()];
     const now = Date.now();
+    // Each device belongs to the profile its type names; profiles come first (a statement of their own, so the
+    // insert below sees them even when a concurrent batch created them).
+    await this.profiles.ensure(tenantId, [...uniq.values()], q);
     const inserted = await q.query<DeviceRow>(
-      `INSERT INTO device (id, created_time, tenant_id, name, type)
-       SELECT gen_random_uuid(), $1, $2, n, t FROM unnest($3::text[], $4::text[]) AS x(n, t)
+      `INSERT INTO device (id, created_time, tenant_id, name, type, device_profile_id)
+       SELECT gen_random_uuid(), $1, $2, n, t, (SELECT p.id FROM device_profile p WHERE p.tenant_id = $2 AND p.name = x.t)
+       FROM unnest($3::text[], $4::text[]) AS x(n, t)
        WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
        ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
       [now, tenantId, names, names.map((n) => uniq.get(n)!)],
@@ -82,18 +104,20 @@ export class DeviceRepository {
     return { devices, created };
   }
 
-  async insert(tenantId: string, d: { name: string; type: string; label?: string | null; additionalInfo?: unknown }): Promise<Device> {
+  async insert(tenantId: string, d: DeviceWrite): Promise<Device> {
     const [r] = await this.db.query<DeviceRow>(
-      `INSERT INTO device (id, created_time, tenant_id, name, type, label, additional_info) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [newId(), Date.now(), tenantId, d.name, d.type, d.label ?? null, d.additionalInfo ?? null],
+      `INSERT INTO device (id, created_time, tenant_id, name, type, label, additional_info, device_profile_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [newId(), Date.now(), tenantId, d.name, d.type, d.label ?? null, d.additionalInfo ?? null, d.deviceProfileId],
     );
     return toDevice(r!);
   }
 
-  async update(tenantId: string, id: string, d: { name: string; type: string; label?: string | null; additionalInfo?: unknown }): Promise<Device | null> {
+  /** null when there is no such device, or (with `version`) when it is at another version. */
+  async update(tenantId: string, id: string, d: DeviceWrite, version?: number | null): Promise<Device | null> {
     const [r] = await this.db.query<DeviceRow>(
-      `UPDATE device SET name = $3, type = $4, label = $5, additional_info = $6 WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id, d.name, d.type, d.label ?? null, d.additionalInfo ?? null],
+      `UPDATE device SET name = $3, type = $4, label = $5, additional_info = $6, device_profile_id = $7, version = version + 1
+       WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(8)} RETURNING *`,
+      [tenantId, id, d.name, d.type, d.label ?? null, d.additionalInfo ?? null, d.deviceProfileId, version ?? null],
     );
     return r ? toDevice(r) : null;
   }

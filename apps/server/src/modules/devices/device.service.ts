@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Device, PageData, PageQuery, SaveDeviceRequest } from '@bridgeboard/contracts';
-import { DeviceRepository } from './device.repository.js';
+import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
+import { DeviceRepository, type DeviceWrite } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
 
 export interface DeviceEvents {
@@ -15,7 +17,10 @@ export class DeviceService {
   /** Device lifecycle events (live updates, rule engine). */
   readonly events = new EventEmitter<DeviceEvents>();
 
-  constructor(private readonly repo: DeviceRepository) {}
+  constructor(
+    private readonly repo: DeviceRepository,
+    private readonly db: Db,
+  ) {}
 
   page(tenantId: string, q: PageQuery, type?: string): Promise<PageData<Device>> {
     return this.repo.page(tenantId, q, type);
@@ -36,14 +41,23 @@ export class DeviceService {
   async save(tenantId: string, req: SaveDeviceRequest): Promise<Device> {
     const other = await this.repo.findByName(tenantId, req.name);
     if (other && other.id.id !== req.id?.id) throw DeviceError.nameTaken(req.name);
+    // As ThingsBoard: a profile given wins and names the type; else the type names the profile (created on first use).
+    let w: DeviceWrite;
+    if (req.deviceProfileId) {
+      const p = await this.repo.profiles.findById(tenantId, req.deviceProfileId.id);
+      if (!p) throw DeviceError.badField('deviceProfileId', `no device profile with id ${req.deviceProfileId.id} in your tenant`);
+      w = { ...req, type: p.name, deviceProfileId: p.id.id };
+    } else {
+      w = { ...req, deviceProfileId: await this.repo.profiles.idFor(tenantId, req.type) };
+    }
     if (req.id) {
-      const d = await this.repo.update(tenantId, req.id.id, req);
-      if (!d) throw DeviceError.notFound(`with id ${req.id.id}`);
+      const d = await this.repo.update(tenantId, req.id.id, w, req.version);
+      if (!d) throw (await staleVersion(this.db, 'device', tenantId, req.id.id, req.version, 'Device')) ?? DeviceError.notFound(`with id ${req.id.id}`);
       this.events.emit('updated', d);
       return d;
     }
     try {
-      const d = await this.repo.insert(tenantId, req);
+      const d = await this.repo.insert(tenantId, w);
       this.events.emit('created', d);
       return d;
     } catch (e) {
