@@ -13,7 +13,7 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
-import type { ComponentDescriptor, RuleChain, RuleChainMetaData } from '@bridgeboard/contracts';
+import type { RuleNodeTypeInfo, RuleChain, RuleChainMetaData } from '@bridgeboard/contracts';
 import { ErrorAlert } from '../../ui/states';
 import {
   fromMetadata,
@@ -39,7 +39,7 @@ const nodeTypes = { rule: RuleNodeView, chainInput: InputNodeView };
 export interface RuleChainEditorProps {
   chain: RuleChain;
   metadata: RuleChainMetaData;
-  components: ComponentDescriptor[];
+  components: RuleNodeTypeInfo[];
   onSaved(m: RuleChainMetaData): void;
   onDirtyChange(dirty: boolean): void;
 }
@@ -179,7 +179,7 @@ export function RuleChainEditor({
     setSelected(new Set());
   };
 
-  const addAt = (c: ComponentDescriptor, pos: { x: number; y: number }) =>
+  const addAt = (c: RuleNodeTypeInfo, pos: { x: number; y: number }) =>
     setNodeDialog({
       isNew: true,
       node: {
@@ -197,7 +197,7 @@ export function RuleChainEditor({
     const c = byType.get(e.dataTransfer.getData(DRAG_MIME));
     if (c) addAt(c, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   };
-  const addInMiddle = (c: ComponentDescriptor) => {
+  const addInMiddle = (c: RuleNodeTypeInfo) => {
     const el = document.querySelector('.react-flow')?.getBoundingClientRect();
     addAt(
       c,
