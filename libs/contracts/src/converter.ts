@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntityId } from './common.js';
+import { versionSchema, type EntityId } from './common.js';
 
 /**
  * Data converters (contracts.md "Data converters"): an uplink decoder turns a device payload into
@@ -50,6 +50,7 @@ export const saveConverterSchema = z
     configuration: converterConfigurationSchema,
     additionalInfo: z.record(z.string(), z.unknown()).nullish(),
     testCases: z.array(converterTestCaseSchema).max(100).default([]),
+    version: versionSchema,
   })
   .superRefine((c, ctx) => {
     const key = c.type === 'UPLINK' ? 'decoder' : 'encoder';
@@ -78,6 +79,8 @@ export interface Converter {
   configuration: { scriptLang: 'JS'; decoder?: string; encoder?: string; [k: string]: unknown };
   additionalInfo: Record<string, unknown> | null;
   testCases: ConverterTestCase[];
+  /** raised by every save; a save naming an older version answers 409 */
+  version: number;
   /** only in the reply to POST /api/converter: the saved test cases, run */
   testResults?: ConverterTestResult[];
 }

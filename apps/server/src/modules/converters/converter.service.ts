@@ -13,6 +13,7 @@ import { Sandbox, ScriptCompileError } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { entityId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
 import { debugUntil, DebugEventService } from '../events/debug-event.service.js';
 import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
@@ -34,7 +35,7 @@ export class ConverterService {
   readonly events = new EventEmitter<{ saved: [ConverterRecord]; deleted: [ConverterRecord] }>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tester: ConverterTester,
     private readonly sandbox: Sandbox,
     private readonly debugEvents: DebugEventService,
@@ -102,9 +103,9 @@ export class ConverterService {
       testCases: req.testCases,
     };
     const saved = existing
-      ? await this.repo.update(tenantId, existing.id, fields)
+      ? await this.repo.update(tenantId, existing.id, fields, req.version)
       : await this.repo.insert(tenantId, fields);
-    if (!saved) throw ConverterError.notFound(existing!.id);
+    if (!saved) throw (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ?? ConverterError.notFound(existing!.id);
     this.cache.set(saved.id, saved);
     this.events.emit('saved', saved);
     return { ...this.toApi(saved, now), testResults };
@@ -190,6 +191,7 @@ export class ConverterService {
       configuration: r.configuration,
       additionalInfo: r.additionalInfo,
       testCases: r.testCases,
+      version: r.version,
     };
   }
 }

@@ -6,12 +6,17 @@ import {
   type PageData,
   type PageQuery,
 } from '@bridgeboard/contracts';
+import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardError } from './dashboard.errors.js';
 
 @Injectable()
 export class DashboardService {
-  constructor(private readonly repo: DashboardRepository) {}
+  constructor(
+    private readonly repo: DashboardRepository,
+    private readonly db: Db,
+  ) {}
 
   page(tenantId: string, q: PageQuery): Promise<PageData<DashboardInfo>> {
     return this.repo.page(tenantId, q);
@@ -27,8 +32,8 @@ export class DashboardService {
   async save(tenantId: string, body: unknown): Promise<Dashboard> {
     const req = saveDashboardSchema.parse(body);
     if (!req.id) return this.repo.insert(tenantId, req);
-    const d = await this.repo.update(tenantId, req.id.id, req);
-    if (!d) throw DashboardError.notFound(req.id.id);
+    const d = await this.repo.update(tenantId, req.id.id, req, req.version);
+    if (!d) throw (await staleVersion(this.db, 'dashboard', tenantId, req.id.id, req.version, 'Dashboard')) ?? DashboardError.notFound(req.id.id);
     return d;
   }
 

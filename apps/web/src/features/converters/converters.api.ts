@@ -5,7 +5,7 @@ import { bytesToBase64 } from './payload';
 export type { Converter, ConverterTestCase, ConverterTestResult, ConverterType, ConverterDebugIn };
 
 /** The save body: a converter without its server-made fields (id only when updating). */
-export type SaveConverter = Omit<Converter, 'id' | 'createdTime' | 'tenantId' | 'debugModeSince' | 'debugModeUntil' | 'additionalInfo' | 'testCases' | 'debugModePinned'> & {
+export type SaveConverter = Omit<Converter, 'id' | 'createdTime' | 'tenantId' | 'debugModeSince' | 'debugModeUntil' | 'additionalInfo' | 'testCases' | 'debugModePinned' | 'version'> & {
   id?: Converter['id'];
   debugModePinned?: boolean;
   debugModeUntil?: number | null;
