@@ -99,6 +99,11 @@ export class IntegrationRepository {
     return r ? toStored(r) : null;
   }
 
+  async findByRoutingKey(tenantId: string, routingKey: string): Promise<StoredIntegration | null> {
+    const [r] = await this.db.query<Row>('SELECT * FROM integration WHERE tenant_id = $1 AND routing_key = $2', [tenantId, routingKey]);
+    return r ? toStored(r) : null;
+  }
+
   /** Every enabled integration of every tenant (start-up). */
   async allEnabled(): Promise<StoredIntegration[]> {
     return (await this.db.query<Row>('SELECT * FROM integration WHERE enabled ORDER BY created_time')).map(toStored);

@@ -65,6 +65,12 @@ export class IntegrationService {
     return this.toApi(s);
   }
 
+  async getByRoutingKey(tenantId: string, routingKey: string): Promise<Integration> {
+    const s = await this.repo.findByRoutingKey(tenantId, routingKey);
+    if (!s) throw IntegrationError.notFound(`with routing key ${routingKey}`);
+    return this.toApi(s);
+  }
+
   usingConverter(tenantId: string, converterId: string): Promise<string[]> {
     return this.repo.usingConverter(tenantId, converterId);
   }
