@@ -36,7 +36,8 @@ export class TbClient1765300000000 implements MigrationInterface {
       ALTER TABLE integration ADD COLUMN routing_key text, ADD COLUMN secret text;
       UPDATE integration SET routing_key = gen_random_uuid()::text WHERE routing_key IS NULL;
       ALTER TABLE integration ALTER COLUMN routing_key SET NOT NULL;
-      CREATE UNIQUE INDEX integration_routing_key_idx ON integration (routing_key);
+      -- unique per tenant (not globally, as ThingsBoard): a clash must not tell one tenant about another's keys
+      CREATE UNIQUE INDEX integration_routing_key_idx ON integration (tenant_id, routing_key);
 
       ALTER TABLE device ADD COLUMN version bigint NOT NULL DEFAULT 1;
       ALTER TABLE converter ADD COLUMN version bigint NOT NULL DEFAULT 1;

@@ -446,12 +446,14 @@ describe('converters over REST', () => {
           },
         ]),
       );
+      // ThingsBoard's shape: the content as text (base64 when binary), the metadata as JSON text
       const last = await p.http().get(`/api/converter/${id}/debugIn`).set(auth);
       expect(last.body).toMatchObject({
-        type: 'UPLINK',
-        payload: Buffer.from([0xff, 0x00, 0x10]).toString('base64'),
-        metadata: meta,
+        inContent: Buffer.from([0xff, 0x00, 0x10]).toString('base64'),
+        inContentType: 'BINARY',
+        inMetadata: expect.any(String),
       });
+      expect(JSON.parse(last.body.inMetadata)).toEqual(meta);
       const none = await create({
         name: 'Silent',
         type: 'UPLINK',

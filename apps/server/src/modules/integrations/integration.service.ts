@@ -102,7 +102,7 @@ export class IntegrationService {
     try {
       saved = req.id ? await this.repo.update(tenantId, req.id.id, w, req.version) : await this.repo.insert(tenantId, w);
     } catch (e) {
-      if ((e as { code?: string }).code === '23505') throw IntegrationError.badField('routingKey', `'${w.routingKey}' is already used by another integration; leave it out to get a new one`);
+      if ((e as { code?: string }).code === '23505') throw IntegrationError.badField('routingKey', `'${w.routingKey}' is already used by another of your integrations; leave it out to get a new one`);
       throw e;
     }
     if (!saved) throw (await staleVersion(this.db, 'integration', tenantId, req.id!.id, req.version, 'Integration')) ?? IntegrationError.notFound(req.id!.id);
