@@ -394,6 +394,19 @@ export const matrix: Record<string, Case> = {
       controlHas: found,
     },
   ],
+  // rule node types: the same for every tenant; the path names a type, not a tenant's entity
+  'GET /api/components/:componentType': () => [
+    { method: 'GET', url: '/api/components/ACTION', refused: [], emptyOk: (b) => Array.isArray(b) && b.length > 0, note: 'node types, no tenant data' },
+  ],
+  'GET /api/component/:clazz': () => [
+    {
+      method: 'GET',
+      url: '/api/component/org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode',
+      refused: [],
+      emptyOk: (b) => !!b && typeof b === 'object' && 'clazz' in b,
+      note: 'a node type, no tenant data',
+    },
+  ],
   // import and export (modules/transfer): A's ids neither export nor get referenced by an import
   'GET /api/converter/:id/export': (f) => [{ method: 'GET', url: `/api/converter/${f.converterA}/export` }],
   'GET /api/integration/:id/export': (f) => [
@@ -478,8 +491,6 @@ export const unscoped: Record<string, string> = {
   'GET /api/health': 'public; no tenant data',
   'GET /api/openapi.json': 'public API description',
   'GET /api/components': 'rule node types, the same for every tenant',
-  'GET /api/components/:componentType': 'rule node types of one category, the same for every tenant',
-  'GET /api/component/:clazz': 'one rule node type, the same for every tenant',
   'POST /api/converter/testUpLink':
     'runs the script in the body on the payload in the body; reads no stored data',
   'POST /api/converter/testDownLink':

@@ -481,7 +481,7 @@ describe('converters over REST', () => {
         debugMode: false,
         debugModeUntil: null,
       });
-      const pinned = await create({ ...c.body, debugMode: true, debugModePinned: true });
+      const pinned = await create({ ...on.body, debugMode: true, debugModePinned: true });
       expect(pinned.body).toMatchObject({ debugMode: true, debugModePinned: true, debugModeUntil: null });
       await p.db.query('UPDATE converter SET debug_mode_since = $1 WHERE id = $2', [
         Date.now() - 60 * 60_000,
