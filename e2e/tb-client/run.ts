@@ -14,29 +14,56 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { GUIDE_DECODER, GUIDE_DECODER_TWOWAY, GUIDE_ENCODER, GUIDE_ENCODER_TWOWAY } from '@bridgeboard/contracts';
+import {
+  GUIDE_DECODER,
+  GUIDE_DECODER_TWOWAY,
+  GUIDE_ENCODER,
+  GUIDE_ENCODER_TWOWAY,
+} from '@bridgeboard/contracts';
 import { ROOT, startPlatform, type Platform } from '../platform.js';
 
 const HERE = path.join(ROOT, 'e2e/tb-client');
 const VENV = path.join(ROOT, '.tmp/tb-client-venv');
 const VPY = path.join(VENV, 'bin/python');
-const TGZ_CANDIDATES = [process.env.TB_REST_CLIENT_TGZ, path.join(ROOT, '../shared/reference/tb-rest-client-4.3.tgz')].filter(Boolean) as string[];
+const TGZ_CANDIDATES = [
+  process.env.TB_REST_CLIENT_TGZ,
+  path.join(ROOT, '../shared/reference/tb-rest-client-4.3.tgz'),
+].filter(Boolean) as string[];
 const PIP_PACKAGES = ['requests', 'python-dateutil', 'six', 'certifi', 'pyjwt'];
-const DEBIAN_PACKAGES = ['python3-venv', 'python3-requests', 'python3-dateutil', 'python3-six', 'python3-certifi', 'python3-jwt'];
+const DEBIAN_PACKAGES = [
+  'python3-venv',
+  'python3-requests',
+  'python3-dateutil',
+  'python3-six',
+  'python3-certifi',
+  'python3-jwt',
+];
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const run = (cmd: string, args: string[], quiet = true) =>
-  execFileSync(cmd, args, { stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync(cmd, args, {
+    stdio: quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 
 function sitePackages(): string {
-  return execFileSync(VPY, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])']).toString().trim();
+  return execFileSync(VPY, ['-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])
+    .toString()
+    .trim();
 }
 
 /** The venv with the client's dependencies and the client; reused while it imports. */
 function ensureVenv(): void {
-  if (existsSync(VPY) && has(VPY, ['-c', 'import tb_rest_client.rest_client_pe, requests, dateutil, six, certifi, jwt'])) return;
+  if (
+    existsSync(VPY) &&
+    has(VPY, ['-c', 'import tb_rest_client.rest_client_pe, requests, dateutil, six, certifi, jwt'])
+  )
+    return;
   const tgz = TGZ_CANDIDATES.find((p) => existsSync(p));
-  if (!tgz) throw new Error(`tb-rest-client-4.3.tgz not found (looked at ${TGZ_CANDIDATES.join(', ')}); set TB_REST_CLIENT_TGZ`);
+  if (!tgz)
+    throw new Error(
+      `tb-rest-client-4.3.tgz not found (looked at ${TGZ_CANDIDATES.join(', ')}); set TB_REST_CLIENT_TGZ`,
+    );
   rmSync(VENV, { recursive: true, force: true });
   mkdirSync(path.dirname(VENV), { recursive: true });
   let pipOk = false;
@@ -45,11 +72,14 @@ function ensureVenv(): void {
       run(VPY, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PIP_PACKAGES]);
       pipOk = true;
     } catch (e) {
-      console.log(`pip could not install ${PIP_PACKAGES.join(' ')} (${String((e as Error).message).split('\n')[0]}); using Debian's packages`);
+      console.log(
+        `pip could not install ${PIP_PACKAGES.join(' ')} (${String((e as Error).message).split('\n')[0]}); using Debian's packages`,
+      );
     }
   }
   if (!pipOk) {
-    const apt = (args: string[]) => (process.getuid?.() === 0 ? run('apt-get', args, false) : run('sudo', ['-n', 'apt-get', ...args], false));
+    const apt = (args: string[]) =>
+      process.getuid?.() === 0 ? run('apt-get', args, false) : run('sudo', ['-n', 'apt-get', ...args], false);
     apt(['update', '-qq']);
     apt(['install', '-y', '-qq', '--no-install-recommends', ...DEBIAN_PACKAGES]);
     rmSync(VENV, { recursive: true, force: true });
@@ -57,12 +87,15 @@ function ensureVenv(): void {
     run('/usr/bin/python3', ['-m', 'venv', '--system-site-packages', '--without-pip', VENV]);
   }
   run('tar', ['xzf', tgz, '-C', sitePackages()]);
-  if (!has(VPY, ['-c', 'import tb_rest_client.rest_client_pe'])) throw new Error(`the client from ${tgz} does not import in ${VENV}`);
+  if (!has(VPY, ['-c', 'import tb_rest_client.rest_client_pe']))
+    throw new Error(`the client from ${tgz} does not import in ${VENV}`);
 }
 
 async function main(): Promise<number> {
   if (!has('python3', ['--version'])) {
-    console.log('tb-client: skipped, python3 is not installed (ThingsBoard\'s REST client is a Python package)');
+    console.log(
+      "tb-client: skipped, python3 is not installed (ThingsBoard's REST client is a Python package)",
+    );
     return 0;
   }
   const t0 = Date.now();
@@ -71,11 +104,30 @@ async function main(): Promise<number> {
   let platform: Platform | null = null;
   try {
     platform = await startPlatform({ web: false });
-    console.log(`tb-client: platform up at ${platform.baseUrl} (broker ${platform.mqttUrl}) in ${Date.now() - t0} ms`);
+    console.log(
+      `tb-client: platform up at ${platform.baseUrl} (broker ${platform.mqttUrl}) in ${Date.now() - t0} ms`,
+    );
     // the guide's four scripts, verbatim, from the one copy the repository keeps
     const scripts = path.join(path.dirname(VENV), 'tb-client-scripts.json');
-    writeFileSync(scripts, JSON.stringify({ decoder: GUIDE_DECODER, encoder: GUIDE_ENCODER, decoderTwoway: GUIDE_DECODER_TWOWAY, encoderTwoway: GUIDE_ENCODER_TWOWAY }));
-    const guideArgs = ['--url', platform.baseUrl, '--mqtt-host', platform.brokerHost, '--mqtt-port', String(platform.brokerPort), '--scripts', scripts];
+    writeFileSync(
+      scripts,
+      JSON.stringify({
+        decoder: GUIDE_DECODER,
+        encoder: GUIDE_ENCODER,
+        decoderTwoway: GUIDE_DECODER_TWOWAY,
+        encoderTwoway: GUIDE_ENCODER_TWOWAY,
+      }),
+    );
+    const guideArgs = [
+      '--url',
+      platform.baseUrl,
+      '--mqtt-host',
+      platform.brokerHost,
+      '--mqtt-port',
+      String(platform.brokerPort),
+      '--scripts',
+      scripts,
+    ];
     const child = spawn(VPY, [path.join(HERE, 'guide.py'), ...guideArgs], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONDONTWRITEBYTECODE: '1' },
@@ -87,16 +139,21 @@ async function main(): Promise<number> {
     lines.on('line', (l) => {
       if (l.startsWith('WARNING: received data fields not the same as in the')) extras++;
       else {
-        if (/^\d+ passed, \d+ failed/.test(l) && extras) console.log(`(the client noted extra fields ${extras} times: Bridgeboard's own additions to ThingsBoard's shapes)`);
+        if (/^\d+ passed, \d+ failed/.test(l) && extras)
+          console.log(
+            `(the client noted extra fields ${extras} times: Bridgeboard's own additions to ThingsBoard's shapes)`,
+          );
         console.log(l);
       }
     });
     const code = await new Promise<number>((r) => child.once('close', (c) => r(c ?? 1)));
-    if (code !== 0 && platform) console.log(`--- last platform log lines ---\n${platform.logs.slice(-20).join('\n')}`);
+    if (code !== 0 && platform)
+      console.log(`--- last platform log lines ---\n${platform.logs.slice(-20).join('\n')}`);
     return code;
   } finally {
     await platform?.stop();
-    for (const f of readdirSync(HERE).filter((n) => n === '__pycache__')) rmSync(path.join(HERE, f), { recursive: true, force: true });
+    for (const f of readdirSync(HERE).filter((n) => n === '__pycache__'))
+      rmSync(path.join(HERE, f), { recursive: true, force: true });
   }
 }
 

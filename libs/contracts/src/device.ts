@@ -65,7 +65,11 @@ export const saveDeviceProfileSchema = z.object({
   name: z.string().trim().min(1, 'name is required').max(255),
   description: z.string().max(1024).nullish(),
   type: z.literal('DEFAULT', { message: "only type 'DEFAULT' is supported" }).nullish(),
-  transportType: z.literal('DEFAULT', { message: "only transportType 'DEFAULT' is supported (devices reach Bridgeboard through integrations)" }).nullish(),
+  transportType: z
+    .literal('DEFAULT', {
+      message: "only transportType 'DEFAULT' is supported (devices reach Bridgeboard through integrations)",
+    })
+    .nullish(),
   profileData: z.record(z.string(), z.unknown()).nullish(),
   version: versionSchema,
 });

@@ -31,6 +31,9 @@ export async function staleVersion(
 ): Promise<StaleVersionError | null> {
   if (given == null) return null;
   const col = table === 'dashboard' ? 'title' : 'name';
-  const [r] = await db.query<{ version: string; name: string }>(`SELECT version, ${col} AS name FROM ${table} WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+  const [r] = await db.query<{ version: string; name: string }>(
+    `SELECT version, ${col} AS name FROM ${table} WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
   return r ? new StaleVersionError(what, r.name, given, Number(r.version)) : null;
 }

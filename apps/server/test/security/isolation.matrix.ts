@@ -88,7 +88,9 @@ export const matrix: Record<string, Case> = {
   ],
   // device profiles (one per device type; A's device type carries the marker)
   'GET /api/deviceProfile/:id': (f) => [{ method: 'GET', url: `/api/deviceProfile/${f.deviceProfileA}` }],
-  'GET /api/deviceProfileInfo/:id': (f) => [{ method: 'GET', url: `/api/deviceProfileInfo/${f.deviceProfileA}` }],
+  'GET /api/deviceProfileInfo/:id': (f) => [
+    { method: 'GET', url: `/api/deviceProfileInfo/${f.deviceProfileA}` },
+  ],
   'POST /api/deviceProfile': (f) => [
     {
       method: 'POST',
@@ -98,10 +100,24 @@ export const matrix: Record<string, Case> = {
     },
   ],
   'GET /api/deviceProfiles': () => [
-    { method: 'GET', url: `/api/deviceProfiles?pageSize=100&page=0&textSearch=${MARK}`, refused: [], emptyOk: page, control: true, controlHas: found, note: '?textSearch=' },
+    {
+      method: 'GET',
+      url: `/api/deviceProfiles?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+      note: '?textSearch=',
+    },
   ],
   'GET /api/deviceProfileInfo/default': () => [
-    { method: 'GET', url: '/api/deviceProfileInfo/default', refused: [], emptyOk: (b) => (b as { name?: string })?.name === 'default', note: "B's own default profile" },
+    {
+      method: 'GET',
+      url: '/api/deviceProfileInfo/default',
+      refused: [],
+      emptyOk: (b) => (b as { name?: string })?.name === 'default',
+      note: "B's own default profile",
+    },
   ],
   'GET /api/tenant/devices': () => [
     {
@@ -243,7 +259,9 @@ export const matrix: Record<string, Case> = {
   ],
   // integrations
   'GET /api/integration/:id': (f) => [{ method: 'GET', url: `/api/integration/${f.integrationA}` }],
-  'GET /api/integration/routingKey/:routingKey': () => [{ method: 'GET', url: `/api/integration/routingKey/${MARK}-routing-key` }],
+  'GET /api/integration/routingKey/:routingKey': () => [
+    { method: 'GET', url: `/api/integration/routingKey/${MARK}-routing-key` },
+  ],
   'GET /api/integration/:id/status': (f) => [
     { method: 'GET', url: `/api/integration/${f.integrationA}/status` },
   ],
@@ -382,7 +400,11 @@ export const matrix: Record<string, Case> = {
     { method: 'POST', url: `/api/rpc/oneway/${f.deviceA}`, body: { method: 'setValue', params: 1 } },
   ],
   'POST /api/rpc/twoway/:deviceId': (f) => [
-    { method: 'POST', url: `/api/rpc/twoway/${f.deviceA}`, body: { method: 'getValue', params: {}, timeout: 1000 } },
+    {
+      method: 'POST',
+      url: `/api/rpc/twoway/${f.deviceA}`,
+      body: { method: 'getValue', params: {}, timeout: 1000 },
+    },
   ],
   'GET /api/rpc/persistent/:rpcId': (f) => [{ method: 'GET', url: `/api/rpc/persistent/${f.rpcA}` }],
   'GET /api/rpc/persistent/device/:deviceId': (f) => [
@@ -396,7 +418,13 @@ export const matrix: Record<string, Case> = {
   ],
   // rule node types: the same for every tenant; the path names a type, not a tenant's entity
   'GET /api/components/:componentType': () => [
-    { method: 'GET', url: '/api/components/ACTION', refused: [], emptyOk: (b) => Array.isArray(b) && b.length > 0, note: 'node types, no tenant data' },
+    {
+      method: 'GET',
+      url: '/api/components/ACTION',
+      refused: [],
+      emptyOk: (b) => Array.isArray(b) && b.length > 0,
+      note: 'node types, no tenant data',
+    },
   ],
   'GET /api/component/:clazz': () => [
     {

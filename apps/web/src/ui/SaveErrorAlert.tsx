@@ -8,7 +8,17 @@ export const isStaleVersion = (e: unknown): boolean => e instanceof ApiError && 
  * A failed save. When someone else saved the same entity meanwhile (409, stale `version`), it offers the two ways
  * out: reload theirs (losing these edits) or overwrite theirs with these edits.
  */
-export function SaveErrorAlert({ error, what, onReload, onOverwrite }: { error: unknown; what: string; onReload(): void; onOverwrite(): void }) {
+export function SaveErrorAlert({
+  error,
+  what,
+  onReload,
+  onOverwrite,
+}: {
+  error: unknown;
+  what: string;
+  onReload(): void;
+  onOverwrite(): void;
+}) {
   if (!isStaleVersion(error)) return <ErrorAlert error={error} />;
   return (
     <Alert

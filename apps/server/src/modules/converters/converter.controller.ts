@@ -67,7 +67,10 @@ export class ConverterController {
 
   /** The latest real input of the converter, to start a test run from it. */
   @Get('converter/:id/debugIn')
-  debugIn(@TenantId() tenantId: string, @Param('id', ParseUUIDPipe) id: string): Promise<ConverterDebugInReply> {
+  debugIn(
+    @TenantId() tenantId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ConverterDebugInReply> {
     return this.converters.debugInReply(tenantId, id);
   }
 

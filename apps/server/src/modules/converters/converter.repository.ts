@@ -100,7 +100,12 @@ export class ConverterRepository {
   }
 
   /** null when there is no such converter, or (with `version`) when it is at another version. */
-  async update(tenantId: string, id: string, f: ConverterFields, version?: number | null): Promise<ConverterRecord | null> {
+  async update(
+    tenantId: string,
+    id: string,
+    f: ConverterFields,
+    version?: number | null,
+  ): Promise<ConverterRecord | null> {
     const [r] = await this.db.query<Row>(
       `UPDATE converter SET name = $3, type = $4, debug_mode = $5, debug_mode_pinned = $6, debug_mode_since = $7,
          configuration = $8, additional_info = $9, test_cases = $10, version = version + 1

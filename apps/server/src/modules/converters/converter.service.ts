@@ -105,7 +105,11 @@ export class ConverterService {
     const saved = existing
       ? await this.repo.update(tenantId, existing.id, fields, req.version)
       : await this.repo.insert(tenantId, fields);
-    if (!saved) throw (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ?? ConverterError.notFound(existing!.id);
+    if (!saved)
+      throw (
+        (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ??
+        ConverterError.notFound(existing!.id)
+      );
     this.cache.set(saved.id, saved);
     this.events.emit('saved', saved);
     return { ...this.toApi(saved, now), testResults };
@@ -134,7 +138,12 @@ export class ConverterService {
     const d = await this.debugIn(tenantId, id);
     if (d.type === 'UPLINK') {
       const shown = describeInput(Buffer.from(d.payload, 'base64'));
-      return { inContent: String(shown.in ?? ''), inContentType: shown.inContentType ?? 'TEXT', inMetadata: JSON.stringify(d.metadata), ts: d.ts };
+      return {
+        inContent: String(shown.in ?? ''),
+        inContentType: shown.inContentType ?? 'TEXT',
+        inMetadata: JSON.stringify(d.metadata),
+        ts: d.ts,
+      };
     }
     return {
       inContent: d.msg,

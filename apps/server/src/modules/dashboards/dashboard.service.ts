@@ -33,7 +33,11 @@ export class DashboardService {
     const req = saveDashboardSchema.parse(body);
     if (!req.id) return this.repo.insert(tenantId, req);
     const d = await this.repo.update(tenantId, req.id.id, req, req.version);
-    if (!d) throw (await staleVersion(this.db, 'dashboard', tenantId, req.id.id, req.version, 'Dashboard')) ?? DashboardError.notFound(req.id.id);
+    if (!d)
+      throw (
+        (await staleVersion(this.db, 'dashboard', tenantId, req.id.id, req.version, 'Dashboard')) ??
+        DashboardError.notFound(req.id.id)
+      );
     return d;
   }
 

@@ -1,5 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { saveDeviceProfileSchema, type DeviceProfile, type DeviceProfileInfo, type PageData } from '@bridgeboard/contracts';
+import {
+  saveDeviceProfileSchema,
+  type DeviceProfile,
+  type DeviceProfileInfo,
+  type PageData,
+} from '@bridgeboard/contracts';
 import { parsePageQuery } from '../../common/paging.js';
 import { StaleVersionError } from '../../common/versioning.js';
 import { TenantId } from '../auth/security.js';
@@ -26,7 +31,10 @@ export class DeviceProfileController {
   }
 
   @Get('deviceProfileInfo/:id')
-  async info(@TenantId() tenantId: string, @Param('id', ParseUUIDPipe) id: string): Promise<DeviceProfileInfo> {
+  async info(
+    @TenantId() tenantId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<DeviceProfileInfo> {
     return toProfileInfo(await this.get(tenantId, id));
   }
 

@@ -80,24 +80,35 @@ export class DeviceProfileRepository {
   /** The id of the profile of this name, created when missing. */
   async idFor(tenantId: string, name: string, q: Queryable = this.db): Promise<string> {
     await this.ensure(tenantId, [name], q);
-    const [r] = await q.query<{ id: string }>('SELECT id FROM device_profile WHERE tenant_id = $1 AND name = $2', [tenantId, name]);
+    const [r] = await q.query<{ id: string }>(
+      'SELECT id FROM device_profile WHERE tenant_id = $1 AND name = $2',
+      [tenantId, name],
+    );
     return r!.id;
   }
 
   async findDefault(tenantId: string): Promise<DeviceProfile> {
-    const find = () => this.db.query<Row>('SELECT * FROM device_profile WHERE tenant_id = $1 AND is_default', [tenantId]);
+    const find = () =>
+      this.db.query<Row>('SELECT * FROM device_profile WHERE tenant_id = $1 AND is_default', [tenantId]);
     let [r] = await find();
     if (!r) {
       await this.ensure(tenantId, [DEFAULT_PROFILE]);
       [r] = await find();
     }
     // A tenant whose 'default' name was taken before it had a default profile: the oldest profile stands in.
-    if (!r) [r] = await this.db.query<Row>('SELECT * FROM device_profile WHERE tenant_id = $1 ORDER BY created_time, id LIMIT 1', [tenantId]);
+    if (!r)
+      [r] = await this.db.query<Row>(
+        'SELECT * FROM device_profile WHERE tenant_id = $1 ORDER BY created_time, id LIMIT 1',
+        [tenantId],
+      );
     return toProfile(r!);
   }
 
   async findById(tenantId: string, id: string): Promise<DeviceProfile | null> {
-    const [r] = await this.db.query<Row>('SELECT * FROM device_profile WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const [r] = await this.db.query<Row>('SELECT * FROM device_profile WHERE tenant_id = $1 AND id = $2', [
+      tenantId,
+      id,
+    ]);
     return r ? toProfile(r) : null;
   }
 
@@ -105,20 +116,31 @@ export class DeviceProfileRepository {
     await this.ensure(tenantId, [DEFAULT_PROFILE]);
     const like = likePattern(p.textSearch);
     const where = 'tenant_id = $1 AND ($2::text IS NULL OR name ILIKE $2)';
-    const rows = await this.db.query<Row>(`SELECT * FROM device_profile WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`, [
-      tenantId,
-      like,
-      p.pageSize,
-      p.page * p.pageSize,
-    ]);
-    const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM device_profile WHERE ${where}`, [tenantId, like]);
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM device_profile WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $3 OFFSET $4`,
+      [tenantId, like, p.pageSize, p.page * p.pageSize],
+    );
+    const [c] = await this.db.query<{ n: string }>(
+      `SELECT count(*) AS n FROM device_profile WHERE ${where}`,
+      [tenantId, like],
+    );
     return toPage(rows.map(toProfile), Number(c!.n), p);
   }
 
-  async insert(tenantId: string, f: { name: string; description: string | null; profileData: Record<string, unknown> | null }): Promise<DeviceProfile> {
+  async insert(
+    tenantId: string,
+    f: { name: string; description: string | null; profileData: Record<string, unknown> | null },
+  ): Promise<DeviceProfile> {
     const [r] = await this.db.query<Row>(
       `INSERT INTO device_profile (id, created_time, tenant_id, name, description, profile_data) VALUES ($1, $2, $3, $4, $5, $6) RETURNING *`,
-      [newId(), Date.now(), tenantId, f.name, f.description, f.profileData ? JSON.stringify(f.profileData) : null],
+      [
+        newId(),
+        Date.now(),
+        tenantId,
+        f.name,
+        f.description,
+        f.profileData ? JSON.stringify(f.profileData) : null,
+      ],
     );
     return toProfile(r!);
   }
@@ -134,15 +156,29 @@ export class DeviceProfileRepository {
       const [r] = await q.query<Row>(
         `UPDATE device_profile SET name = $3, description = $4, profile_data = COALESCE($5, profile_data), version = version + 1
          WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(6)} RETURNING *`,
-        [tenantId, id, f.name, f.description, f.profileData ? JSON.stringify(f.profileData) : null, version ?? null],
+        [
+          tenantId,
+          id,
+          f.name,
+          f.description,
+          f.profileData ? JSON.stringify(f.profileData) : null,
+          version ?? null,
+        ],
       );
-      if (r) await q.query('UPDATE device SET type = $3 WHERE tenant_id = $1 AND device_profile_id = $2 AND type <> $3', [tenantId, id, f.name]);
+      if (r)
+        await q.query(
+          'UPDATE device SET type = $3 WHERE tenant_id = $1 AND device_profile_id = $2 AND type <> $3',
+          [tenantId, id, f.name],
+        );
       return r ? toProfile(r) : null;
     });
   }
 
   async currentVersion(tenantId: string, id: string): Promise<number | null> {
-    const [r] = await this.db.query<{ version: string }>('SELECT version FROM device_profile WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    const [r] = await this.db.query<{ version: string }>(
+      'SELECT version FROM device_profile WHERE tenant_id = $1 AND id = $2',
+      [tenantId, id],
+    );
     return r ? Number(r.version) : null;
   }
 }

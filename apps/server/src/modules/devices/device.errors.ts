@@ -14,6 +14,10 @@ export class DeviceError extends AppError {
     return new DeviceError(404, ErrorCode.ITEM_NOT_FOUND, `Device profile with id ${id} not found`);
   }
   static profileNameTaken(name: string): DeviceError {
-    return new DeviceError(400, ErrorCode.INVALID_ARGUMENTS, `Device profile with name '${name}' already exists`);
+    return new DeviceError(
+      400,
+      ErrorCode.INVALID_ARGUMENTS,
+      `Device profile with name '${name}' already exists`,
+    );
   }
 }

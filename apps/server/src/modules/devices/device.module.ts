@@ -4,5 +4,9 @@ import { DeviceService } from './device.service.js';
 import { DeviceProfileController } from './device-profile.controller.js';
 
 @Global()
-@Module({ controllers: [DeviceController, DeviceProfileController], providers: [DeviceService], exports: [DeviceService] })
+@Module({
+  controllers: [DeviceController, DeviceProfileController],
+  providers: [DeviceService],
+  exports: [DeviceService],
+})
 export class DeviceModule {}

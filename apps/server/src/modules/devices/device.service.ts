@@ -45,14 +45,22 @@ export class DeviceService {
     let w: DeviceWrite;
     if (req.deviceProfileId) {
       const p = await this.repo.profiles.findById(tenantId, req.deviceProfileId.id);
-      if (!p) throw DeviceError.badField('deviceProfileId', `no device profile with id ${req.deviceProfileId.id} in your tenant`);
+      if (!p)
+        throw DeviceError.badField(
+          'deviceProfileId',
+          `no device profile with id ${req.deviceProfileId.id} in your tenant`,
+        );
       w = { ...req, type: p.name, deviceProfileId: p.id.id };
     } else {
       w = { ...req, deviceProfileId: await this.repo.profiles.idFor(tenantId, req.type) };
     }
     if (req.id) {
       const d = await this.repo.update(tenantId, req.id.id, w, req.version);
-      if (!d) throw (await staleVersion(this.db, 'device', tenantId, req.id.id, req.version, 'Device')) ?? DeviceError.notFound(`with id ${req.id.id}`);
+      if (!d)
+        throw (
+          (await staleVersion(this.db, 'device', tenantId, req.id.id, req.version, 'Device')) ??
+          DeviceError.notFound(`with id ${req.id.id}`)
+        );
       this.events.emit('updated', d);
       return d;
     }

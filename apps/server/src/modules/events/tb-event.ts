@@ -1,7 +1,14 @@
 import type { DebugEvent, EntityType } from '@bridgeboard/contracts';
 
 /** ThingsBoard's event types (its Events tab asks for one at a time). */
-export const tbEventTypes = ['DEBUG_CONVERTER', 'DEBUG_INTEGRATION', 'DEBUG_RULE_NODE', 'LC_EVENT', 'ERROR', 'STATS'] as const;
+export const tbEventTypes = [
+  'DEBUG_CONVERTER',
+  'DEBUG_INTEGRATION',
+  'DEBUG_RULE_NODE',
+  'LC_EVENT',
+  'ERROR',
+  'STATS',
+] as const;
 export type TbEventType = (typeof tbEventTypes)[number];
 
 /** ThingsBoard's EventInfo: what GET /api/events/{entityType}/{entityId}/{eventType} returns per event. */
@@ -15,7 +22,8 @@ export interface TbEvent {
   body: Record<string, unknown>;
 }
 
-const jsonText = (v: unknown): string | null => (v == null ? null : typeof v === 'string' ? v : JSON.stringify(v));
+const jsonText = (v: unknown): string | null =>
+  v == null ? null : typeof v === 'string' ? v : JSON.stringify(v);
 
 /**
  * Our stored debug events in ThingsBoard's shape. Ours keep metadata as an object and name the input's
@@ -38,7 +46,13 @@ export function toTbEvent(tenantId: string, e: DebugEvent): TbEvent {
       error: b.error || null,
     };
   } else if (e.type === 'DEBUG_INTEGRATION') {
-    body = { ...b, messageType: b.inContentType ?? 'JSON', message: b.in ?? b.out ?? '', metadata: jsonText(b.metadata), error: b.error || null };
+    body = {
+      ...b,
+      messageType: b.inContentType ?? 'JSON',
+      message: b.in ?? b.out ?? '',
+      metadata: jsonText(b.metadata),
+      error: b.error || null,
+    };
   } else {
     body = { ...b, metadata: jsonText(b.metadata) };
   }

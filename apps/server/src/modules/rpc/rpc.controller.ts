@@ -53,7 +53,8 @@ export class RpcController {
   ): Promise<PageData<Rpc>> {
     const { rpcStatus } = statusQuery.parse(q);
     const p = parsePageQuery(q);
-    if (rpcStatus === 'DELETED') return Promise.resolve({ data: [], totalPages: 0, totalElements: 0, hasNext: false });
+    if (rpcStatus === 'DELETED')
+      return Promise.resolve({ data: [], totalPages: 0, totalElements: 0, hasNext: false });
     return this.rpc.pageByDevice(tenantId, deviceId, p, rpcStatus);
   }
 

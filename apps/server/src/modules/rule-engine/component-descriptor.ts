@@ -31,7 +31,10 @@ export function toComponentDescriptor(d: RuleNodeDefinition): ComponentDescripto
         inEnabled: true,
         outEnabled: d.relationTypes.length > 0,
         defaultConfiguration: d.defaultConfiguration as Record<string, unknown>,
-        configurationSchema: z.toJSONSchema(d.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+        configurationSchema: z.toJSONSchema(d.configSchema, {
+          io: 'input',
+          unrepresentable: 'any',
+        }) as Record<string, unknown>,
       },
     },
   };

@@ -20,8 +20,21 @@ const componentQuery = z.object({
   componentTypes: z
     .string()
     .optional()
-    .transform((s) => (s ? s.split(',').map((t) => t.trim().toUpperCase()).filter(Boolean) : []))
-    .pipe(z.array(z.enum(ruleNodeCategories, { message: `componentTypes must be among ${ruleNodeCategories.join(', ')}` }))),
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((t) => t.trim().toUpperCase())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(
+      z.array(
+        z.enum(ruleNodeCategories, {
+          message: `componentTypes must be among ${ruleNodeCategories.join(', ')}`,
+        }),
+      ),
+    ),
   ruleChainType: z
     .string()
     .optional()
@@ -96,7 +109,10 @@ export class RuleChainController {
   /** One category (ThingsBoard's /api/components/{componentType}). */
   @Get('components/:componentType')
   componentsOfType(@Param('componentType') type: string, @Query() q: unknown): ComponentDescriptor[] {
-    const { componentTypes, ruleChainType } = componentQuery.parse({ ...(q as object), componentTypes: type });
+    const { componentTypes, ruleChainType } = componentQuery.parse({
+      ...(q as object),
+      componentTypes: type,
+    });
     return ruleChainType === 'EDGE' ? [] : this.chains.components(componentTypes);
   }
 

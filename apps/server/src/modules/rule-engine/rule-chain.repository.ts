@@ -251,7 +251,10 @@ export class RuleChainRepository implements ChainSource {
           ],
         );
       // saving the nodes is a save of the chain (as ThingsBoard): its version moves on
-      await q.query('UPDATE rule_chain SET first_node_id = $2, version = version + 1 WHERE id = $1', [chainId, firstNodeId]);
+      await q.query('UPDATE rule_chain SET first_node_id = $2, version = version + 1 WHERE id = $1', [
+        chainId,
+        firstNodeId,
+      ]);
     });
   }
 

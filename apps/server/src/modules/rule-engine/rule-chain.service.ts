@@ -7,7 +7,6 @@ import type {
   SaveRuleChainMetaDataRequest,
   SaveRuleChainRequest,
 } from '@bridgeboard/contracts';
-import { z } from 'zod';
 import { AppError, ErrorCode } from '../../common/errors.js';
 import { StaleVersionError } from '../../common/versioning.js';
 import { newId } from '../../common/ids.js';
@@ -41,7 +40,12 @@ export class RuleChainService {
 
   component(clazz: string): ComponentDescriptor {
     const d = this.registry.get(clazz);
-    if (!d) throw new AppError(404, ErrorCode.ITEM_NOT_FOUND, `No rule node type '${clazz}' (GET /api/components lists them)`);
+    if (!d)
+      throw new AppError(
+        404,
+        ErrorCode.ITEM_NOT_FOUND,
+        `No rule node type '${clazz}' (GET /api/components lists them)`,
+      );
     return toComponentDescriptor(d);
   }
 
@@ -60,7 +64,9 @@ export class RuleChainService {
       const c = await this.repo.update(tenantId, req.id.id, req, req.version);
       if (!c) {
         const cur = req.version == null ? null : await this.repo.findById(tenantId, req.id.id);
-        throw cur ? new StaleVersionError('Rule chain', cur.name, req.version!, cur.version) : RuleEngineError.chainNotFound(req.id.id);
+        throw cur
+          ? new StaleVersionError('Rule chain', cur.name, req.version!, cur.version)
+          : RuleEngineError.chainNotFound(req.id.id);
       }
       return c;
     }
@@ -119,7 +125,8 @@ export class RuleChainService {
   async saveMetadata(tenantId: string, req: SaveRuleChainMetaDataRequest): Promise<RuleChainMetaData> {
     const chainId = req.ruleChainId.id;
     const chain = await this.get(tenantId, chainId);
-    if (req.version != null && req.version !== chain.version) throw new StaleVersionError('Rule chain', chain.name, req.version, chain.version);
+    if (req.version != null && req.version !== chain.version)
+      throw new StaleVersionError('Rule chain', chain.name, req.version, chain.version);
     const existing = new Map((await this.repo.nodes(tenantId, chainId)).map((n) => [n.id, n]));
     const nodes: NewNode[] = req.nodes.map((n, i) => {
       const def = this.registry.get(n.type);

@@ -222,7 +222,10 @@ export function RuleChainEditor({
     setSaving(true);
     setSaveError(null);
     try {
-      const m = await ruleChainsApi.saveMetadata({ ...toMetadata(doc, chain.id.id), version: overwrite ? undefined : version });
+      const m = await ruleChainsApi.saveMetadata({
+        ...toMetadata(doc, chain.id.id),
+        version: overwrite ? undefined : version,
+      });
       show(m);
       onSaved(m);
     } catch (e) {
