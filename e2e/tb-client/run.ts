@@ -69,7 +69,8 @@ function ensureVenv(): void {
   let pipOk = false;
   if (has('python3', ['-m', 'venv', VENV])) {
     try {
-      run(VPY, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', ...PIP_PACKAGES]);
+      // few retries: where the public index is unreachable pip would otherwise wait minutes before a mirror answers
+      run(VPY, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', ...PIP_PACKAGES]);
       pipOk = true;
     } catch (e) {
       console.log(
