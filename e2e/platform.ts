@@ -2,7 +2,8 @@
  * Starts the BUILT platform (apps/server/dist/main.js serving apps/web/dist) for the browser tests:
  * a fresh database (a new database on DATABASE_URL's server, or embedded Postgres in a temp DATA_DIR),
  * a broker (MQTT_URL's, or the embedded one on a free port), a free HTTP port. Builds nothing.
- * Suites without a browser (tb-client/) pass `{ web: false }`: then a server that is not built runs from source.
+ * Suites without a browser (tb-client/) pass `{ web: false }`: then the server runs from source, so a stale build
+ * cannot hide a change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -51,8 +52,8 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 
 export async function startPlatform(o: { web?: boolean } = {}): Promise<Platform> {
   const web = o.web ?? true;
-  const built = existsSync(SERVER_MAIN);
-  if (!built && web) throw new Error(`${SERVER_MAIN} is missing: run \`pnpm build\` (or \`pnpm --filter @bridgeboard/server... build\`) first`);
+  const built = web;
+  if (web && !existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`pnpm build\` (or \`pnpm --filter @bridgeboard/server... build\`) first`);
   if (web && !existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST}/index.html is missing: run \`pnpm --filter @bridgeboard/web build\` first`);
 
   const port = await freePort();

@@ -16,7 +16,7 @@ import uuid
 from tb_rest_client.rest import ApiException
 from tb_rest_client.rest_client_pe import (
     Converter, ConverterId, Dashboard, Device, DeviceProfile, DeviceProfileId, EntityId, Integration, RestClientPE,
-    RuleChainMetaData, RuleNode, NodeConnectionInfo, TenantId,
+    RuleChain, RuleChainMetaData, RuleNode, NodeConnectionInfo,
 )
 
 SENSORS = 'tb/mqtt-integration-tutorial/sensors'
@@ -367,6 +367,17 @@ def _():
     expect(rpc_id in [x['id']['id'] for x in page['data']] and page['totalElements'] >= 1, page)
     one = c.get_persisted_rpc(rpc_id)
     expect(one.status in ('QUEUED', 'SENT', 'DELIVERED', 'TIMEOUT') and one.request['body']['method'] == 'getValue', one)
+
+
+@step('save_rule_chain_v1: a new chain reads back (empty metadata), saves with its version, a stale version answers 409')
+def _():
+    chain = c.save_rule_chain_v1(RuleChain(name='Spare chain', tenant_id=ctx['tenant'], type='CORE'))
+    meta = c.get_rule_chain_meta_data(chain.id)
+    expect(meta.nodes == [] and meta.first_node_index == -1, meta)
+    chain.debug_mode = True
+    again = c.save_rule_chain_v1(chain)
+    expect(again.version > chain.version, again.version)
+    expect(status_of(lambda: c.save_rule_chain_v1(chain)) == 409, 'stale rule chain save was not refused')
 
 
 # --- dashboards ----------------------------------------------------------------------------------------------------

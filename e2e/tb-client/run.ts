@@ -5,8 +5,8 @@
  *
  * Sets up a Python venv with the client's dependencies (pip; Debian's python3-* packages through apt-get when
  * pip cannot reach an index) and the client itself, unpacked from tb-rest-client-4.3.tgz (TB_REST_CLIENT_TGZ,
- * else ../shared/reference/ beside the repository). Starts a platform of its own (built, or from source when
- * apps/server is not built; DATABASE_URL's server or embedded Postgres; MQTT_URL or the embedded broker), then
+ * else ../shared/reference/ beside the repository). Starts a platform of its own (from source, so no build is
+ * needed and none can be stale; DATABASE_URL's server or embedded Postgres; MQTT_URL or the embedded broker), then
  * runs guide.py, which walks the MQTT integration guide and the contracts.md endpoints with the client's own
  * high-level methods only. Ends with "N passed, N failed". Without python3 it says so in one line and exits 0.
  */

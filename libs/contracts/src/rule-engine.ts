@@ -132,6 +132,7 @@ export interface NodeConnection {
 
 export interface RuleChainMetaData {
   ruleChainId: EntityId<'RULE_CHAIN'>;
+  /** -1 when the chain has no first node (answers); a save also takes null */
   firstNodeIndex: number | null;
   nodes: RuleNode[];
   connections: NodeConnection[];

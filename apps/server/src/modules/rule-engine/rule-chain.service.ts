@@ -104,7 +104,8 @@ export class RuleChainService {
     const first = chain.firstRuleNodeId ? index.get(chain.firstRuleNodeId.id) : undefined;
     return {
       ruleChainId: chain.id,
-      firstNodeIndex: first ?? null,
+      // -1, not null, for a chain without a first node: ThingsBoard's clients cannot read a null here
+      firstNodeIndex: first ?? -1,
       nodes: nodes.map((n) =>
         toNode(
           n,
