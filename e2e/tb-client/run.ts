@@ -70,7 +70,18 @@ function ensureVenv(): void {
   if (has('python3', ['-m', 'venv', VENV])) {
     try {
       // few retries: where the public index is unreachable pip would otherwise wait minutes before a mirror answers
-      run(VPY, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', ...PIP_PACKAGES]);
+      run(VPY, [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--retries',
+        '1',
+        '--timeout',
+        '15',
+        ...PIP_PACKAGES,
+      ]);
       pipOk = true;
     } catch (e) {
       console.log(

@@ -353,7 +353,12 @@ describe('ThingsBoard REST client compatibility', () => {
 
     it('sends ruleChainConnections as [], firstNodeIndex -1 for an empty chain, and the chain version with the metadata', async () => {
       const empty = (await post('/api/ruleChain', { name: `E-${rnd()}` })).body;
-      expect((await get(`/api/ruleChain/${empty.id.id}/metadata`)).body).toMatchObject({ firstNodeIndex: -1, nodes: [], connections: [], ruleChainConnections: [] });
+      expect((await get(`/api/ruleChain/${empty.id.id}/metadata`)).body).toMatchObject({
+        firstNodeIndex: -1,
+        nodes: [],
+        connections: [],
+        ruleChainConnections: [],
+      });
       const chains = (await get('/api/ruleChains?pageSize=10&page=0')).body.data;
       const root = chains.find((c: { root: boolean }) => c.root);
       const md = (await get(`/api/ruleChain/${root.id.id}/metadata`)).body;
