@@ -2,11 +2,12 @@ import { Global, Module } from '@nestjs/common';
 import { DeviceController } from './device.controller.js';
 import { DeviceService } from './device.service.js';
 import { DeviceProfileController } from './device-profile.controller.js';
+import { DeviceProfileService } from './device-profile.service.js';
 
 @Global()
 @Module({
   controllers: [DeviceController, DeviceProfileController],
-  providers: [DeviceService],
+  providers: [DeviceService, DeviceProfileService],
   exports: [DeviceService],
 })
 export class DeviceModule {}
