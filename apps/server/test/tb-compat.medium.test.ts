@@ -45,7 +45,12 @@ describe('ThingsBoard REST client compatibility', () => {
       const sent = await post('/api/integration', { ...body, routingKey: 'my-routing-key', secret: 'abc' });
       expect(sent.status).toBe(200);
       expect(sent.body).toMatchObject({ routingKey: 'my-routing-key', secret: 'abc', version: 1 });
-      const made = await post('/api/integration', { ...body, name: 'no key' });
+      // a body of its own: an MQTT client id belongs to one integration
+      const made = await post('/api/integration', {
+        ...integrationBody(p, { converterId: conv, filters: [{ filter: `rk/${rnd()}/#`, qos: 0 }] }),
+        enabled: false,
+        name: 'no key',
+      });
       expect(made.body.routingKey).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(made.body.secret).toBeNull();
       expect((await get(`/api/integration/${made.body.id.id}`)).body.routingKey).toBe(made.body.routingKey);
@@ -58,7 +63,12 @@ describe('ThingsBoard REST client compatibility', () => {
       const updated = await post('/api/integration', { ...withoutKey, name: 'renamed' });
       expect(updated.body).toMatchObject({ name: 'renamed', routingKey: made.body.routingKey, version: 2 });
       expect((await get('/api/integration/routingKey/my-routing-key')).body.id.id).toBe(sent.body.id.id);
-      const clash = await post('/api/integration', { ...body, name: 'clash', routingKey: 'my-routing-key' });
+      const clash = await post('/api/integration', {
+        ...integrationBody(p, { converterId: conv, filters: [{ filter: `rk/${rnd()}/#`, qos: 0 }] }),
+        enabled: false,
+        name: 'clash',
+        routingKey: 'my-routing-key',
+      });
       expect(clash.status).toBe(400);
       expect(clash.body.message).toMatch(/routingKey.*'my-routing-key' is already used/);
       // routing keys are per tenant: another tenant neither sees nor collides with this one
@@ -68,8 +78,8 @@ describe('ThingsBoard REST client compatibility', () => {
       const theirs = await post(
         '/api/integration',
         {
-          ...body,
-          defaultConverterId: { entityType: 'CONVERTER', id: otherConv },
+          ...integrationBody(p, { converterId: otherConv, filters: [{ filter: `rk/${rnd()}/#`, qos: 0 }] }),
+          enabled: false,
           routingKey: 'my-routing-key',
         },
         bearer(other.token),
@@ -178,6 +188,27 @@ describe('ThingsBoard REST client compatibility', () => {
       const ids = new Set(devices.map((d: { deviceProfileId: { id: string } }) => d.deviceProfileId.id));
       expect(ids.size).toBe(1);
       expect((await get(`/api/deviceProfile/${[...ids][0]}`)).body.name).toBe('sensor');
+    });
+  });
+
+  describe('2b. device profile limit', () => {
+    it('refuses a profile past TENANT_MAX_DEVICE_PROFILES, over REST and for a device of a new type, naming the key', async () => {
+      const small = await startTestPlatform({ TENANT_MAX_DEVICE_PROFILES: '2' });
+      try {
+        const a = bearer(small.tenantToken);
+        await small.http().post('/api/device').set(a).send({ name: 'd1', type: 'default' }).expect(200);
+        await small.http().post('/api/deviceProfile').set(a).send({ name: 'second' }).expect(200);
+        const rest = await small.http().post('/api/deviceProfile').set(a).send({ name: 'third' });
+        expect(rest.status).toBe(400);
+        expect(rest.body.message).toMatch(/2 device profiles.*TENANT_MAX_DEVICE_PROFILES/);
+        const dev = await small.http().post('/api/device').set(a).send({ name: 'd2', type: 'brand-new' });
+        expect(dev.status).toBe(400);
+        expect(
+          (await small.http().post('/api/device').set(a).send({ name: 'd3', type: 'second' })).status,
+        ).toBe(200);
+      } finally {
+        await small.stop();
+      }
     });
   });
 

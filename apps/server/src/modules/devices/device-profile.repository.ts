@@ -1,7 +1,7 @@
 import type { DeviceProfile, DeviceProfileInfo, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 import { versionGuard } from '../../common/versioning.js';
 
 interface Row {
@@ -57,7 +57,7 @@ export const toProfileInfo = (p: DeviceProfile): DeviceProfileInfo => ({
   transportType: 'DEFAULT',
 });
 
-const SORT = { name: 'name', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', createdTime: 'created_time' });
 
 /**
  * Device profiles; every method takes the tenant first. A profile is a name devices are grouped by: a device's
@@ -75,6 +75,14 @@ export class DeviceProfileRepository {
        ON CONFLICT DO NOTHING`,
       [Date.now(), tenantId, [...new Set(names)]],
     );
+  }
+
+  async findIdByName(tenantId: string, name: string): Promise<string | null> {
+    const [r] = await this.db.query<{ id: string }>(
+      'SELECT id FROM device_profile WHERE tenant_id = $1 AND name = $2',
+      [tenantId, name],
+    );
+    return r?.id ?? null;
   }
 
   /** The id of the profile of this name, created when missing. */

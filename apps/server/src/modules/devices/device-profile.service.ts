@@ -6,6 +6,7 @@ import type {
   PageQuery,
   SaveDeviceProfileRequest,
 } from '@bridgeboard/contracts';
+import { TenantLimits } from '../../common/tenant-limits.js';
 import { StaleVersionError } from '../../common/versioning.js';
 import { DeviceRepository } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
@@ -17,7 +18,10 @@ import { toProfileInfo } from './device-profile.repository.js';
  */
 @Injectable()
 export class DeviceProfileService {
-  constructor(private readonly devices: DeviceRepository) {}
+  constructor(
+    private readonly devices: DeviceRepository,
+    private readonly limits: TenantLimits,
+  ) {}
 
   page(tenantId: string, q: PageQuery): Promise<PageData<DeviceProfile>> {
     return this.devices.profiles.page(tenantId, q);
@@ -37,7 +41,10 @@ export class DeviceProfileService {
   async save(tenantId: string, req: SaveDeviceProfileRequest): Promise<DeviceProfile> {
     const f = { name: req.name, description: req.description ?? null, profileData: req.profileData ?? null };
     try {
-      if (!req.id) return await this.devices.profiles.insert(tenantId, f);
+      if (!req.id) {
+        await this.limits.checkCreate(tenantId, 'deviceProfiles');
+        return await this.devices.profiles.insert(tenantId, f);
+      }
       const p = await this.devices.profiles.update(tenantId, req.id.id, f, req.version);
       if (p) return p;
       const current = await this.devices.profiles.currentVersion(tenantId, req.id.id);

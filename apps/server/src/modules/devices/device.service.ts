@@ -5,6 +5,7 @@ import { Db } from '../../database/db.js';
 import { staleVersion } from '../../common/versioning.js';
 import { DeviceRepository, type DeviceWrite } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
+import { TenantLimits } from '../../common/tenant-limits.js';
 
 export interface DeviceEvents {
   created: [Device];
@@ -20,6 +21,7 @@ export class DeviceService {
   constructor(
     private readonly repo: DeviceRepository,
     private readonly db: Db,
+    private readonly limits: TenantLimits,
   ) {}
 
   page(tenantId: string, q: PageQuery, type?: string): Promise<PageData<Device>> {
@@ -41,6 +43,10 @@ export class DeviceService {
   async save(tenantId: string, req: SaveDeviceRequest): Promise<Device> {
     const other = await this.repo.findByName(tenantId, req.name);
     if (other && other.id.id !== req.id?.id) throw DeviceError.nameTaken(req.name);
+    // checked before a profile may be made for it
+    if (req.id && !(await this.repo.findById(tenantId, req.id.id)))
+      throw DeviceError.notFound(`with id ${req.id.id}`);
+    if (!req.id) await this.limits.checkCreate(tenantId, 'devices');
     // As ThingsBoard: a profile given wins and names the type; else the type names the profile (created on first use).
     let w: DeviceWrite;
     if (req.deviceProfileId) {
@@ -52,6 +58,9 @@ export class DeviceService {
         );
       w = { ...req, type: p.name, deviceProfileId: p.id.id };
     } else {
+      // a type nobody used yet makes a profile: within the tenant's profile limit
+      if (!(await this.repo.profiles.findIdByName(tenantId, req.type)))
+        await this.limits.checkCreate(tenantId, 'deviceProfiles');
       w = { ...req, deviceProfileId: await this.repo.profiles.idFor(tenantId, req.type) };
     }
     if (req.id) {

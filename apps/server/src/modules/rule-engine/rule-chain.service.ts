@@ -29,6 +29,8 @@ export class RuleChainService {
     private readonly now: () => number = Date.now,
     /** Whether an integration exists in the tenant (checked when a chain is saved). */
     private readonly integrationExists: (tenantId: string, id: string) => Promise<boolean> = async () => true,
+    /** Throws when the tenant may not create one more chain (TENANT_MAX_RULE_CHAINS). */
+    private readonly checkCreate: (tenantId: string) => Promise<void> = async () => undefined,
   ) {}
 
   /** Node types as ThingsBoard's ComponentDescriptor, optionally only some categories (`componentTypes`). */
@@ -70,6 +72,7 @@ export class RuleChainService {
       }
       return c;
     }
+    await this.checkCreate(tenantId);
     return this.repo.insert(tenantId, { ...req, id: newId(), root: false });
   }
 
