@@ -2,6 +2,8 @@
  * Starts the BUILT platform (apps/server/dist/main.js serving apps/web/dist) for the browser tests:
  * a fresh database (a new database on DATABASE_URL's server, or embedded Postgres in a temp DATA_DIR),
  * a broker (MQTT_URL's, or the embedded one on a free port), a free HTTP port. Builds nothing.
+ * Suites without a browser (tb-client/) pass `{ web: false }`: then the server runs from source, so a stale build
+ * cannot hide a change.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -48,9 +50,11 @@ async function adminQuery(url: string, sql: string): Promise<void> {
   }
 }
 
-export async function startPlatform(): Promise<Platform> {
-  if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`pnpm build\` (or \`pnpm --filter @bridgeboard/server... build\`) first`);
-  if (!existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST}/index.html is missing: run \`pnpm --filter @bridgeboard/web build\` first`);
+export async function startPlatform(o: { web?: boolean } = {}): Promise<Platform> {
+  const web = o.web ?? true;
+  const built = web;
+  if (web && !existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} is missing: run \`pnpm build\` (or \`pnpm --filter @bridgeboard/server... build\`) first`);
+  if (web && !existsSync(path.join(WEB_DIST, 'index.html'))) throw new Error(`${WEB_DIST}/index.html is missing: run \`pnpm --filter @bridgeboard/web build\` first`);
 
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bb-e2e-'));
@@ -59,7 +63,7 @@ export async function startPlatform(): Promise<Platform> {
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
-    WEB_DIR: WEB_DIST,
+    WEB_DIR: web ? WEB_DIST : '',
     JWT_SECRET: randomBytes(32).toString('hex'),
     LOG_LEVEL: 'warn',
     LOG_FORMAT: 'pretty',
@@ -93,7 +97,12 @@ export async function startPlatform(): Promise<Platform> {
   }
 
   const logs: string[] = [];
-  const child: ChildProcess = spawn(process.execPath, ['--no-node-snapshot', '--enable-source-maps', SERVER_MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverDir = path.join(ROOT, 'apps/server');
+  if (!built) env.SWC_NODE_PROJECT = path.join(serverDir, 'tsconfig.json');
+  const args = built
+    ? ['--no-node-snapshot', '--enable-source-maps', SERVER_MAIN]
+    : ['--no-node-snapshot', '--import', path.join(ROOT, 'scripts/source-register.mjs'), path.join(serverDir, 'src/main.ts')];
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: built ? undefined : serverDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const keep = (b: Buffer) => logs.push(...b.toString().split('\n').filter(Boolean));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);

@@ -7,6 +7,7 @@ export const entityTypes = [
   'RULE_CHAIN',
   'RULE_NODE',
   'DASHBOARD',
+  'DEVICE_PROFILE',
   'TENANT',
   'USER',
 ] as const;
@@ -20,6 +21,16 @@ export interface EntityId<T extends EntityType = EntityType> {
   entityType: T;
   id: string;
 }
+
+/** A boolean in a query string: `true`/`false` in any case (ThingsBoard's clients send `True`), as Spring reads them. */
+export const queryBoolean = z
+  .string()
+  .transform((v) => v.trim().toLowerCase())
+  .pipe(z.enum(['true', 'false'], { message: "must be 'true' or 'false'" }))
+  .transform((v) => v === 'true');
+
+/** Optimistic locking (ThingsBoard's `version`): a save naming an older version than the stored one answers 409; without it, it overwrites. */
+export const versionSchema = z.number().int().min(0).nullish();
 
 export interface PageData<T> {
   data: T[];

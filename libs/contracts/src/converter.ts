@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntityId } from './common.js';
+import { versionSchema, type EntityId } from './common.js';
 
 /**
  * Data converters (contracts.md "Data converters"): an uplink decoder turns a device payload into
@@ -50,6 +50,7 @@ export const saveConverterSchema = z
     configuration: converterConfigurationSchema,
     additionalInfo: z.record(z.string(), z.unknown()).nullish(),
     testCases: z.array(converterTestCaseSchema).max(100).default([]),
+    version: versionSchema,
   })
   .superRefine((c, ctx) => {
     const key = c.type === 'UPLINK' ? 'decoder' : 'encoder';
@@ -78,6 +79,8 @@ export interface Converter {
   configuration: { scriptLang: 'JS'; decoder?: string; encoder?: string; [k: string]: unknown };
   additionalInfo: Record<string, unknown> | null;
   testCases: ConverterTestCase[];
+  /** raised by every save; a save naming an older version answers 409 */
+  version: number;
   /** only in the reply to POST /api/converter: the saved test cases, run */
   testResults?: ConverterTestResult[];
 }
@@ -106,6 +109,21 @@ export interface ConverterTestReply {
 }
 
 /** GET /api/converter/{id}/debugIn: the latest real input, ready for a test run. */
+/**
+ * GET /api/converter/{id}/debugIn, as ThingsBoard: the latest real input. `inContent` is the payload as text
+ * (base64 when `inContentType` is BINARY), `inMetadata` the metadata as JSON text; a downlink converter's also
+ * has `inMsgType` and `inIntegrationMetadata` (JSON text). `ts` (when it arrived) is ours.
+ */
+export interface ConverterDebugInReply {
+  inContent: string;
+  inContentType: 'JSON' | 'TEXT' | 'BINARY';
+  inMetadata: string;
+  inMsgType?: string;
+  inIntegrationMetadata?: string;
+  ts: number;
+}
+
+/** The latest input as the runtime remembers it (internal; the REST answer is ConverterDebugInReply). */
 export type ConverterDebugIn =
   | { type: 'UPLINK'; ts: number; payload: string; metadata: Record<string, string> }
   | {

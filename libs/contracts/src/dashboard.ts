@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { entityTypes, type EntityId } from './common.js';
+import { entityTypes, versionSchema, type EntityId } from './common.js';
 
 /**
  * A dashboard is one JSON document, as in ThingsBoard: entity aliases (where data comes from),
@@ -112,6 +112,7 @@ export const saveDashboardSchema = z.object({
     widgets: {},
     layout: { columns: 24, widgets: {} },
   }),
+  version: versionSchema,
 });
 export type SaveDashboardRequest = z.input<typeof saveDashboardSchema>;
 
@@ -122,6 +123,8 @@ export interface DashboardInfo {
   tenantId: EntityId<'TENANT'>;
   title: string;
   name: string;
+  /** raised by every save; a save naming an older version answers 409 */
+  version: number;
 }
 
 export interface Dashboard extends DashboardInfo {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntityId } from './common.js';
+import { versionSchema, type EntityId } from './common.js';
 
 export const MQTT_MAX_BYTES_DEFAULT = 32768;
 
@@ -91,6 +91,11 @@ export const saveIntegrationSchema = z.object({
   downlinkConverterId: converterRef.nullish(),
   configuration: mqttConfigurationSchema,
   additionalInfo: z.record(z.string(), z.unknown()).nullish(),
+  /** ThingsBoard's clients require it (its UI makes a UUID); kept when sent, a new UUID when absent */
+  routingKey: z.string().trim().min(1, 'routingKey must not be empty').max(255).nullish(),
+  /** ThingsBoard's integration secret (used by its remote integrations); kept as sent */
+  secret: z.string().max(255).nullish(),
+  version: versionSchema,
 });
 export type SaveIntegrationRequest = z.infer<typeof saveIntegrationSchema>;
 
@@ -126,6 +131,10 @@ export interface Integration {
   /** secrets (password, privateKey, privateKeyPassword) are never returned */
   configuration: MqttConfiguration;
   additionalInfo: Record<string, unknown> | null;
+  routingKey: string;
+  secret: string | null;
+  /** raised by every save; a save naming an older version answers 409 */
+  version: number;
   /** live connection state and counters (GET responses) */
   status?: IntegrationStatus;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { EntityId, EntityType } from './common.js';
+import { versionSchema, type EntityId, type EntityType } from './common.js';
 
 /** Message types the platform produces (ThingsBoard names). */
 export const msgTypes = {
@@ -34,8 +34,9 @@ export const ruleNodeCategories = [
 ] as const;
 export type RuleNodeCategory = (typeof ruleNodeCategories)[number];
 
-/** GET /api/components: what the editor needs to build its palette and forms. */
-export interface ComponentDescriptor {
+/** What the editor needs of a rule node type to build its palette and forms (from a ComponentDescriptor). */
+export interface RuleNodeTypeInfo {
+  /** the node class: a rule node's `type` */
   type: string;
   name: string;
   category: RuleNodeCategory;
@@ -44,6 +45,52 @@ export interface ComponentDescriptor {
   relationTypes: string[];
   configurationSchema: Record<string, unknown>;
   defaultConfiguration: Record<string, unknown>;
+}
+
+/**
+ * GET /api/components and /api/component/{clazz}: ThingsBoard's ComponentDescriptor. `type` is the category,
+ * `clazz` the node class; our JSON schema for the editor form sits in `configurationDescriptor.nodeDefinition`.
+ */
+export interface ComponentDescriptor {
+  id: { id: string };
+  createdTime: number;
+  type: RuleNodeCategory;
+  scope: 'TENANT';
+  clusteringMode: 'ENABLED';
+  name: string;
+  clazz: string;
+  configurationVersion: number;
+  actions: null;
+  hasQueueName: false;
+  configurationDescriptor: {
+    nodeDefinition: {
+      description: string;
+      details: string;
+      relationTypes: string[];
+      customRelations: false;
+      inEnabled: boolean;
+      outEnabled: boolean;
+      defaultConfiguration: Record<string, unknown>;
+      configurationSchema: Record<string, unknown>;
+    };
+  };
+}
+
+export const ruleChainTypes = ['CORE', 'EDGE'] as const;
+
+/** The editor's view of a ComponentDescriptor. */
+export function ruleNodeTypeInfo(d: ComponentDescriptor): RuleNodeTypeInfo {
+  const n = d.configurationDescriptor.nodeDefinition;
+  return {
+    type: d.clazz,
+    name: d.name,
+    category: d.type,
+    description: n.description,
+    version: d.configurationVersion,
+    relationTypes: n.relationTypes,
+    configurationSchema: n.configurationSchema,
+    defaultConfiguration: n.defaultConfiguration,
+  };
 }
 
 export interface RuleChain {
@@ -57,6 +104,8 @@ export interface RuleChain {
   debugMode: boolean;
   configuration: Record<string, unknown> | null;
   additionalInfo: Record<string, unknown> | null;
+  /** raised by every save of the chain or its nodes; a save naming an older version answers 409 */
+  version: number;
 }
 
 export interface RuleNode {
@@ -83,10 +132,13 @@ export interface NodeConnection {
 
 export interface RuleChainMetaData {
   ruleChainId: EntityId<'RULE_CHAIN'>;
+  /** -1 when the chain has no first node (answers); a save also takes null */
   firstNodeIndex: number | null;
   nodes: RuleNode[];
   connections: NodeConnection[];
-  ruleChainConnections: null;
+  /** always empty: ThingsBoard's clients cannot read null here */
+  ruleChainConnections: [];
+  version: number;
 }
 
 export const saveRuleChainSchema = z.object({
@@ -96,6 +148,7 @@ export const saveRuleChainSchema = z.object({
   debugMode: z.boolean().default(false),
   configuration: z.record(z.string(), z.unknown()).nullish(),
   additionalInfo: z.record(z.string(), z.unknown()).nullish(),
+  version: versionSchema,
 });
 export type SaveRuleChainRequest = z.infer<typeof saveRuleChainSchema>;
 
@@ -123,6 +176,8 @@ export const saveRuleChainMetaDataSchema = z.object({
     )
     .max(5000)
     .nullish(),
+  /** the chain's version the nodes were loaded at (409 when it moved on meanwhile) */
+  version: versionSchema,
 });
 export type SaveRuleChainMetaDataRequest = z.infer<typeof saveRuleChainMetaDataSchema>;
 

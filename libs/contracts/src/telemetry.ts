@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { queryBoolean } from './common.js';
 
 export const attributeScopes = ['SERVER_SCOPE', 'SHARED_SCOPE', 'CLIENT_SCOPE'] as const;
 export type AttributeScope = (typeof attributeScopes)[number];
@@ -28,10 +29,7 @@ const csv = z
   .string()
   .optional()
   .transform((s) => (s ? s.split(',').map((k) => k.trim()).filter(Boolean) : []));
-const boolish = z
-  .enum(['true', 'false'])
-  .optional()
-  .transform((v) => v === 'true');
+const boolish = queryBoolean.optional().transform((v) => v === true);
 
 /** Most keys one telemetry query may name. */
 export const MAX_KEYS_PER_QUERY = 100;

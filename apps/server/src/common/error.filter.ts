@@ -13,8 +13,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (host.getType() !== 'http') return;
     const res = host.switchToHttp().getResponse<Response>();
     const body = toErrorBody(err);
-    // 504 is an expected outcome (a two-way RPC timed out), not a server fault.
-    if (body.status >= 500 && body.status !== 504) this.logger.error(`${(err as Error)?.stack ?? String(err)}`);
+    if (body.status >= 500) this.logger.error(`${(err as Error)?.stack ?? String(err)}`);
     if (res.headersSent) return;
     res.status(body.status).json(body);
   }

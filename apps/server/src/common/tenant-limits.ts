@@ -9,6 +9,7 @@ const KINDS = {
   integrations: { table: 'integration', key: 'TENANT_MAX_INTEGRATIONS' },
   ruleChains: { table: 'rule_chain', key: 'TENANT_MAX_RULE_CHAINS' },
   dashboards: { table: 'dashboard', key: 'TENANT_MAX_DASHBOARDS' },
+  deviceProfiles: { table: 'device_profile', key: 'TENANT_MAX_DEVICE_PROFILES' },
 } as const;
 export type TenantLimitKind = keyof typeof KINDS;
 
@@ -18,6 +19,7 @@ const NAMES: Record<TenantLimitKind, string> = {
   integrations: 'integrations',
   ruleChains: 'rule chains',
   dashboards: 'dashboards',
+  deviceProfiles: 'device profiles',
 };
 
 /** The sentence a refused creation carries (REST 400, or the uplink's ERROR event for devices). */

@@ -118,6 +118,8 @@ export const configSchema = z.object({
   TENANT_MAX_RULE_CHAINS: int(0, 1_000_000).default(1000),
   /** Tenants: most dashboards per tenant (0 = no limit). */
   TENANT_MAX_DASHBOARDS: int(0, 1_000_000).default(1000),
+  /** Tenants: most device profiles per tenant (0 = no limit); a profile is made per device type, so keep it above the types in use. */
+  TENANT_MAX_DEVICE_PROFILES: int(0, 1_000_000).default(1000),
   /** Telemetry: most values (telemetry key/value pairs plus attributes) one uplink message may carry (0 = no limit). */
   TELEMETRY_MAX_KEYS_PER_MESSAGE: int(0, 10_000_000).default(10_000),
   /** Telemetry: most distinct time-series keys one device may have (0 = no limit). */

@@ -9,6 +9,8 @@ export interface Fixture {
   tenantA: string;
   userA: string;
   deviceA: string;
+  /** the device profile A's device type names */
+  deviceProfileA: string;
   dashboardA: string;
   converterA: string;
   downlinkConverterA: string;
@@ -84,6 +86,39 @@ export const matrix: Record<string, Case> = {
       note: "update with A's device id",
     },
   ],
+  // device profiles (one per device type; A's device type carries the marker)
+  'GET /api/deviceProfile/:id': (f) => [{ method: 'GET', url: `/api/deviceProfile/${f.deviceProfileA}` }],
+  'GET /api/deviceProfileInfo/:id': (f) => [
+    { method: 'GET', url: `/api/deviceProfileInfo/${f.deviceProfileA}` },
+  ],
+  'POST /api/deviceProfile': (f) => [
+    {
+      method: 'POST',
+      url: '/api/deviceProfile',
+      body: { id: ref('DEVICE_PROFILE', f.deviceProfileA), name: 'B-took-it' },
+      note: "update with A's profile id",
+    },
+  ],
+  'GET /api/deviceProfiles': () => [
+    {
+      method: 'GET',
+      url: `/api/deviceProfiles?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+      note: '?textSearch=',
+    },
+  ],
+  'GET /api/deviceProfileInfo/default': () => [
+    {
+      method: 'GET',
+      url: '/api/deviceProfileInfo/default',
+      refused: [],
+      emptyOk: (b) => (b as { name?: string })?.name === 'default',
+      note: "B's own default profile",
+    },
+  ],
   'GET /api/tenant/devices': () => [
     {
       method: 'GET',
@@ -134,6 +169,16 @@ export const matrix: Record<string, Case> = {
     { method: 'POST', url: `${dev(f.deviceA)}/attributes/SHARED_SCOPE`, body: { injected: 1 } },
   ],
   // debug events: an empty page for an entity that is not B's is as good as a 404
+  'GET /api/events/:entityType/:id/:eventType': (f) => [
+    {
+      method: 'GET',
+      url: `/api/events/CONVERTER/${f.converterA}/DEBUG_CONVERTER?tenantId=${f.tenantA}&pageSize=100&page=0`,
+      refused: [404],
+      emptyOk: page,
+      controlHas: found,
+      note: "ThingsBoard's typed path, with A's tenantId in the query",
+    },
+  ],
   'GET /api/events/:entityType/:id': (f) => [
     {
       method: 'GET',
@@ -214,6 +259,9 @@ export const matrix: Record<string, Case> = {
   ],
   // integrations
   'GET /api/integration/:id': (f) => [{ method: 'GET', url: `/api/integration/${f.integrationA}` }],
+  'GET /api/integration/routingKey/:routingKey': () => [
+    { method: 'GET', url: `/api/integration/routingKey/${MARK}-routing-key` },
+  ],
   'GET /api/integration/:id/status': (f) => [
     { method: 'GET', url: `/api/integration/${f.integrationA}/status` },
   ],
@@ -351,6 +399,16 @@ export const matrix: Record<string, Case> = {
       body: { method: 'getValue', params: {}, timeout: 1000 },
     },
   ],
+  'POST /api/rpc/oneway/:deviceId': (f) => [
+    { method: 'POST', url: `/api/rpc/oneway/${f.deviceA}`, body: { method: 'setValue', params: 1 } },
+  ],
+  'POST /api/rpc/twoway/:deviceId': (f) => [
+    {
+      method: 'POST',
+      url: `/api/rpc/twoway/${f.deviceA}`,
+      body: { method: 'getValue', params: {}, timeout: 1000 },
+    },
+  ],
   'GET /api/rpc/persistent/:rpcId': (f) => [{ method: 'GET', url: `/api/rpc/persistent/${f.rpcA}` }],
   'GET /api/rpc/persistent/device/:deviceId': (f) => [
     {
@@ -359,6 +417,25 @@ export const matrix: Record<string, Case> = {
       refused: [404],
       emptyOk: page,
       controlHas: found,
+    },
+  ],
+  // rule node types: the same for every tenant; the path names a type, not a tenant's entity
+  'GET /api/components/:componentType': () => [
+    {
+      method: 'GET',
+      url: '/api/components/ACTION',
+      refused: [],
+      emptyOk: (b) => Array.isArray(b) && b.length > 0,
+      note: 'node types, no tenant data',
+    },
+  ],
+  'GET /api/component/:clazz': () => [
+    {
+      method: 'GET',
+      url: '/api/component/org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode',
+      refused: [],
+      emptyOk: (b) => !!b && typeof b === 'object' && 'clazz' in b,
+      note: 'a node type, no tenant data',
     },
   ],
   // import and export (modules/transfer): A's ids neither export nor get referenced by an import

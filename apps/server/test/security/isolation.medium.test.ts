@@ -139,6 +139,7 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
     'device',
   );
   f.deviceA = (dev as { id: { id: string } }).id.id;
+  f.deviceProfileA = (dev as { deviceProfileId?: { id: string } }).deviceProfileId?.id ?? none;
   if (has('POST /api/plugins/telemetry/:entityType/:id/timeseries/:scope')) {
     await ok(
       p
@@ -211,6 +212,7 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
               .send(
                 integrationBody(f as Fixture, `${MARK}-integration`, {
                   downlinkConverterId: { entityType: 'CONVERTER', id: f.downlinkConverterA },
+                  routingKey: `${MARK}-routing-key`,
                 }),
               ),
             'integration',

@@ -45,6 +45,12 @@ const entityCases: Record<string, EntityCase> = {
     get: (id) => `/api/device/${id}`,
     body: (_c, name) => ({ name, type: 'x' }),
   },
+  'POST /api/deviceProfile': {
+    entityType: 'DEVICE_PROFILE',
+    table: 'device_profile',
+    get: (id) => `/api/deviceProfile/${id}`,
+    body: (_c, name) => ({ name }),
+  },
   'POST /api/dashboard': {
     entityType: 'DASHBOARD',
     table: 'dashboard',
@@ -102,6 +108,8 @@ const otherRoutes: Record<string, string> = {
   'POST /api/plugins/rpc/oneway/:deviceId':
     'a command to a device; its body is the command (own check: tenantId ignored)',
   'POST /api/plugins/rpc/twoway/:deviceId': 'a command to a device; its body is the command',
+  'POST /api/rpc/oneway/:deviceId': 'the v2 path of /api/plugins/rpc/oneway: a command to a device',
+  'POST /api/rpc/twoway/:deviceId': 'the v2 path of /api/plugins/rpc/twoway: a command to a device',
   'POST /api/ruleChain/:id/root': 'no body',
   'POST /api/import':
     'each entry goes through its save schema; own test (transfer.medium.test.ts): tenantId, createdTime and ids ignored',

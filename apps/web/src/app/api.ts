@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly errorCode?: number,
     /** The request field the server blamed (zod errors name it), e.g. `configuration.clientConfiguration.host`. */
     readonly field?: string,
+    /** 409 because someone else saved the entity since it was loaded (its `version` moved on) */
+    readonly staleVersion = false,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -76,8 +78,8 @@ export function withQuery(path: string, query?: Query): string {
 async function toApiError(res: Response): Promise<ApiError> {
   const text = await res.text().catch(() => '');
   try {
-    const b = JSON.parse(text) as { message?: unknown; errorCode?: number; field?: string };
-    if (typeof b.message === 'string' && b.message) return new ApiError(res.status, b.message, b.errorCode, b.field);
+    const b = JSON.parse(text) as { message?: unknown; errorCode?: number; field?: string; staleVersion?: unknown };
+    if (typeof b.message === 'string' && b.message) return new ApiError(res.status, b.message, b.errorCode, b.field, b.staleVersion === true);
   } catch {
     // not JSON: a proxy or a server that is starting answered; fall through to a generic sentence
   }

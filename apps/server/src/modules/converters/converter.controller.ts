@@ -5,7 +5,7 @@ import {
   testDownLinkSchema,
   testUpLinkSchema,
   type Converter,
-  type ConverterDebugIn,
+  type ConverterDebugInReply,
   type ConverterTestReply,
   type PageData,
 } from '@bridgeboard/contracts';
@@ -67,8 +67,11 @@ export class ConverterController {
 
   /** The latest real input of the converter, to start a test run from it. */
   @Get('converter/:id/debugIn')
-  debugIn(@TenantId() tenantId: string, @Param('id', ParseUUIDPipe) id: string): Promise<ConverterDebugIn> {
-    return this.converters.debugIn(tenantId, id);
+  debugIn(
+    @TenantId() tenantId: string,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ConverterDebugInReply> {
+    return this.converters.debugInReply(tenantId, id);
   }
 
   @Delete('converter/:id')

@@ -446,12 +446,14 @@ describe('converters over REST', () => {
           },
         ]),
       );
+      // ThingsBoard's shape: the content as text (base64 when binary), the metadata as JSON text
       const last = await p.http().get(`/api/converter/${id}/debugIn`).set(auth);
       expect(last.body).toMatchObject({
-        type: 'UPLINK',
-        payload: Buffer.from([0xff, 0x00, 0x10]).toString('base64'),
-        metadata: meta,
+        inContent: Buffer.from([0xff, 0x00, 0x10]).toString('base64'),
+        inContentType: 'BINARY',
+        inMetadata: expect.any(String),
       });
+      expect(JSON.parse(last.body.inMetadata)).toEqual(meta);
       const none = await create({
         name: 'Silent',
         type: 'UPLINK',
@@ -479,7 +481,7 @@ describe('converters over REST', () => {
         debugMode: false,
         debugModeUntil: null,
       });
-      const pinned = await create({ ...c.body, debugMode: true, debugModePinned: true });
+      const pinned = await create({ ...on.body, debugMode: true, debugModePinned: true });
       expect(pinned.body).toMatchObject({ debugMode: true, debugModePinned: true, debugModeUntil: null });
       await p.db.query('UPDATE converter SET debug_mode_since = $1 WHERE id = $2', [
         Date.now() - 60 * 60_000,

@@ -2,6 +2,7 @@ import type { ConverterTestCase, ConverterType, PageData, PageQuery } from '@bri
 import type { Db } from '../../database/db.js';
 import { newId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
+import { versionGuard } from '../../common/versioning.js';
 
 /** A converter as stored; the service turns it into the API shape (debug mode is time-dependent). */
 export interface ConverterRecord {
@@ -16,8 +17,9 @@ export interface ConverterRecord {
   configuration: { scriptLang: 'JS'; decoder?: string; encoder?: string; [k: string]: unknown };
   additionalInfo: Record<string, unknown> | null;
   testCases: ConverterTestCase[];
+  version: number;
 }
-export type ConverterFields = Omit<ConverterRecord, 'id' | 'createdTime' | 'tenantId'>;
+export type ConverterFields = Omit<ConverterRecord, 'id' | 'createdTime' | 'tenantId' | 'version'>;
 
 interface Row {
   id: string;
@@ -31,6 +33,7 @@ interface Row {
   configuration: ConverterRecord['configuration'];
   additional_info: Record<string, unknown> | null;
   test_cases: ConverterTestCase[];
+  version: string;
 }
 
 const toRecord = (r: Row): ConverterRecord => ({
@@ -45,6 +48,7 @@ const toRecord = (r: Row): ConverterRecord => ({
   configuration: r.configuration,
   additionalInfo: r.additional_info,
   testCases: r.test_cases ?? [],
+  version: Number(r.version),
 });
 
 const SORT = sortColumns({ name: 'name', type: 'type', createdTime: 'created_time' });
@@ -95,12 +99,18 @@ export class ConverterRepository {
     return toRecord(r!);
   }
 
-  async update(tenantId: string, id: string, f: ConverterFields): Promise<ConverterRecord | null> {
+  /** null when there is no such converter, or (with `version`) when it is at another version. */
+  async update(
+    tenantId: string,
+    id: string,
+    f: ConverterFields,
+    version?: number | null,
+  ): Promise<ConverterRecord | null> {
     const [r] = await this.db.query<Row>(
       `UPDATE converter SET name = $3, type = $4, debug_mode = $5, debug_mode_pinned = $6, debug_mode_since = $7,
-         configuration = $8, additional_info = $9, test_cases = $10
-       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id, ...params(f)],
+         configuration = $8, additional_info = $9, test_cases = $10, version = version + 1
+       WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(11)} RETURNING *`,
+      [tenantId, id, ...params(f), version ?? null],
     );
     return r ? toRecord(r) : null;
   }

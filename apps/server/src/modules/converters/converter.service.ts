@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type {
   Converter,
   ConverterDebugIn,
+  ConverterDebugInReply,
   ConverterType,
   PageData,
   PageQuery,
@@ -12,11 +13,12 @@ import { Sandbox, ScriptCompileError } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { entityId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
 import { debugUntil, DebugEventService } from '../events/debug-event.service.js';
 import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
 import { ConverterTester } from './converter.tester.js';
-import { payloadOf } from './converter.debug.js';
+import { describeInput, payloadOf } from './converter.debug.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
 
 /** Answers whether something uses a converter: a description such as "integration 'MQTT Integration'", or null. */
@@ -34,7 +36,7 @@ export class ConverterService {
   readonly events = new EventEmitter<{ saved: [ConverterRecord]; deleted: [ConverterRecord] }>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly tester: ConverterTester,
     private readonly sandbox: Sandbox,
     private readonly debugEvents: DebugEventService,
@@ -104,9 +106,13 @@ export class ConverterService {
     };
     if (!existing) await this.limits.checkCreate(tenantId, 'converters');
     const saved = existing
-      ? await this.repo.update(tenantId, existing.id, fields)
+      ? await this.repo.update(tenantId, existing.id, fields, req.version)
       : await this.repo.insert(tenantId, fields);
-    if (!saved) throw ConverterError.notFound(existing!.id);
+    if (!saved)
+      throw (
+        (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ??
+        ConverterError.notFound(existing!.id)
+      );
     this.cache.set(saved.id, saved);
     this.events.emit('saved', saved);
     return { ...this.toApi(saved, now), testResults };
@@ -128,6 +134,28 @@ export class ConverterService {
   /** Remembers the latest real input of a converter (for debugIn). */
   noteInput(converterId: string, input: ConverterDebugIn): void {
     this.lastInput.set(converterId, input);
+  }
+
+  /** The latest real input in ThingsBoard's shape. */
+  async debugInReply(tenantId: string, id: string): Promise<ConverterDebugInReply> {
+    const d = await this.debugIn(tenantId, id);
+    if (d.type === 'UPLINK') {
+      const shown = describeInput(Buffer.from(d.payload, 'base64'));
+      return {
+        inContent: String(shown.in ?? ''),
+        inContentType: shown.inContentType ?? 'TEXT',
+        inMetadata: JSON.stringify(d.metadata),
+        ts: d.ts,
+      };
+    }
+    return {
+      inContent: d.msg,
+      inContentType: 'JSON',
+      inMetadata: JSON.stringify(d.metadata),
+      inMsgType: d.msgType,
+      inIntegrationMetadata: JSON.stringify(d.integrationMetadata),
+      ts: d.ts,
+    };
   }
 
   /** The latest real input: from this process, else from the newest debug event. */
@@ -175,6 +203,7 @@ export class ConverterService {
       configuration: r.configuration,
       additionalInfo: r.additionalInfo,
       testCases: r.testCases,
+      version: r.version,
     };
   }
 }

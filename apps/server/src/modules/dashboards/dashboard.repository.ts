@@ -8,6 +8,7 @@ import type {
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
+import { versionGuard } from '../../common/versioning.js';
 
 interface DashboardRow {
   id: string;
@@ -15,6 +16,7 @@ interface DashboardRow {
   tenant_id: string;
   title: string;
   configuration?: DashboardConfiguration;
+  version: string;
 }
 
 const toInfo = (r: DashboardRow): DashboardInfo => ({
@@ -23,11 +25,12 @@ const toInfo = (r: DashboardRow): DashboardInfo => ({
   tenantId: entityId('TENANT', r.tenant_id),
   title: r.title,
   name: r.title,
+  version: Number(r.version),
 });
 const toDashboard = (r: DashboardRow): Dashboard => ({ ...toInfo(r), configuration: r.configuration! });
 
 const SORT = sortColumns({ title: 'title', name: 'title', createdTime: 'created_time' });
-const INFO_COLUMNS = 'id, created_time, tenant_id, title';
+const INFO_COLUMNS = 'id, created_time, tenant_id, title, version';
 
 /** Dashboards, each one JSON document; every method takes the tenant first. */
 export class DashboardRepository {
@@ -70,10 +73,11 @@ export class DashboardRepository {
     tenantId: string,
     id: string,
     d: { title: string; configuration: DashboardConfiguration },
+    version?: number | null,
   ): Promise<Dashboard | null> {
     const [r] = await this.db.query<DashboardRow>(
-      'UPDATE dashboard SET title = $3, configuration = $4 WHERE tenant_id = $1 AND id = $2 RETURNING *',
-      [tenantId, id, d.title, JSON.stringify(d.configuration)],
+      `UPDATE dashboard SET title = $3, configuration = $4, version = version + 1 WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(5)} RETURNING *`,
+      [tenantId, id, d.title, JSON.stringify(d.configuration), version ?? null],
     );
     return r ? toDashboard(r) : null;
   }

@@ -6,6 +6,8 @@ import {
   type PageData,
   type PageQuery,
 } from '@bridgeboard/contracts';
+import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardError } from './dashboard.errors.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
@@ -14,6 +16,7 @@ import { TenantLimits } from '../../common/tenant-limits.js';
 export class DashboardService {
   constructor(
     private readonly repo: DashboardRepository,
+    private readonly db: Db,
     private readonly limits: TenantLimits,
   ) {}
 
@@ -34,8 +37,12 @@ export class DashboardService {
       await this.limits.checkCreate(tenantId, 'dashboards');
       return this.repo.insert(tenantId, req);
     }
-    const d = await this.repo.update(tenantId, req.id.id, req);
-    if (!d) throw DashboardError.notFound(req.id.id);
+    const d = await this.repo.update(tenantId, req.id.id, req, req.version);
+    if (!d)
+      throw (
+        (await staleVersion(this.db, 'dashboard', tenantId, req.id.id, req.version, 'Dashboard')) ??
+        DashboardError.notFound(req.id.id)
+      );
     return d;
   }
 

@@ -1,7 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { DeviceController } from './device.controller.js';
 import { DeviceService } from './device.service.js';
+import { DeviceProfileController } from './device-profile.controller.js';
+import { DeviceProfileService } from './device-profile.service.js';
 
 @Global()
-@Module({ controllers: [DeviceController], providers: [DeviceService], exports: [DeviceService] })
+@Module({
+  controllers: [DeviceController, DeviceProfileController],
+  providers: [DeviceService, DeviceProfileService],
+  exports: [DeviceService],
+})
 export class DeviceModule {}

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Device, PageData, PageQuery, SaveDeviceRequest } from '@bridgeboard/contracts';
-import { DeviceRepository } from './device.repository.js';
+import { Db } from '../../database/db.js';
+import { staleVersion } from '../../common/versioning.js';
+import { DeviceRepository, type DeviceWrite } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
 
@@ -18,6 +20,7 @@ export class DeviceService {
 
   constructor(
     private readonly repo: DeviceRepository,
+    private readonly db: Db,
     private readonly limits: TenantLimits,
   ) {}
 
@@ -40,15 +43,38 @@ export class DeviceService {
   async save(tenantId: string, req: SaveDeviceRequest): Promise<Device> {
     const other = await this.repo.findByName(tenantId, req.name);
     if (other && other.id.id !== req.id?.id) throw DeviceError.nameTaken(req.name);
+    // checked before a profile may be made for it
+    if (req.id && !(await this.repo.findById(tenantId, req.id.id)))
+      throw DeviceError.notFound(`with id ${req.id.id}`);
+    if (!req.id) await this.limits.checkCreate(tenantId, 'devices');
+    // As ThingsBoard: a profile given wins and names the type; else the type names the profile (created on first use).
+    let w: DeviceWrite;
+    if (req.deviceProfileId) {
+      const p = await this.repo.profiles.findById(tenantId, req.deviceProfileId.id);
+      if (!p)
+        throw DeviceError.badField(
+          'deviceProfileId',
+          `no device profile with id ${req.deviceProfileId.id} in your tenant`,
+        );
+      w = { ...req, type: p.name, deviceProfileId: p.id.id };
+    } else {
+      // a type nobody used yet makes a profile: within the tenant's profile limit
+      if (!(await this.repo.profiles.findIdByName(tenantId, req.type)))
+        await this.limits.checkCreate(tenantId, 'deviceProfiles');
+      w = { ...req, deviceProfileId: await this.repo.profiles.idFor(tenantId, req.type) };
+    }
     if (req.id) {
-      const d = await this.repo.update(tenantId, req.id.id, req);
-      if (!d) throw DeviceError.notFound(`with id ${req.id.id}`);
+      const d = await this.repo.update(tenantId, req.id.id, w, req.version);
+      if (!d)
+        throw (
+          (await staleVersion(this.db, 'device', tenantId, req.id.id, req.version, 'Device')) ??
+          DeviceError.notFound(`with id ${req.id.id}`)
+        );
       this.events.emit('updated', d);
       return d;
     }
-    await this.limits.checkCreate(tenantId, 'devices');
     try {
-      const d = await this.repo.insert(tenantId, req);
+      const d = await this.repo.insert(tenantId, w);
       this.events.emit('created', d);
       return d;
     } catch (e) {

@@ -94,7 +94,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     tenantId: string,
     entityType: EntityType,
     entityId: string,
-    q: { pageSize: number; page: number; startTime?: number; endTime?: number },
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number; type?: string; sortOrder?: 'ASC' | 'DESC' },
   ): Promise<PageData<DebugEvent>> {
     await this.flush();
     return this.repo.page(tenantId, entityType, entityId, q);

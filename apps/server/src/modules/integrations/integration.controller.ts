@@ -18,6 +18,12 @@ export class IntegrationController {
     return this.integrations.get(tenantId, id);
   }
 
+  /** ThingsBoard's lookup by routing key (within the caller's tenant). */
+  @Get('integration/routingKey/:routingKey')
+  byRoutingKey(@TenantId() tenantId: string, @Param('routingKey') routingKey: string): Promise<Integration> {
+    return this.integrations.getByRoutingKey(tenantId, routingKey);
+  }
+
   /** Live connection state and counters. */
   @Get('integration/:id/status')
   async status(@TenantId() tenantId: string, @Param('id', ParseUUIDPipe) id: string): Promise<IntegrationStatus> {

@@ -2,6 +2,7 @@ import type { Integration, MqttConfiguration, PageData, PageQuery } from '@bridg
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
+import { versionGuard } from '../../common/versioning.js';
 
 /** The write-only parts of a configuration, kept apart from what the API returns. */
 export interface IntegrationSecrets {
@@ -27,6 +28,9 @@ interface Row {
   configuration: MqttConfiguration;
   secrets: IntegrationSecrets;
   additional_info: Record<string, unknown> | null;
+  routing_key: string;
+  secret: string | null;
+  version: string;
 }
 
 /** An integration as stored: the API shape (without status) plus its secrets. */
@@ -50,6 +54,9 @@ const toStored = (r: Row): StoredIntegration => ({
     downlinkConverterId: r.downlink_converter_id ? entityId('CONVERTER', r.downlink_converter_id) : null,
     configuration: r.configuration,
     additionalInfo: r.additional_info,
+    routingKey: r.routing_key,
+    secret: r.secret,
+    version: Number(r.version),
   },
   secrets: r.secrets ?? {},
 });
@@ -66,6 +73,8 @@ export interface IntegrationWrite {
   configuration: MqttConfiguration;
   secrets: IntegrationSecrets;
   additionalInfo: Record<string, unknown> | null;
+  routingKey: string;
+  secret: string | null;
 }
 
 const SORT = sortColumns({ name: 'name', type: 'type', createdTime: 'created_time' });
@@ -89,6 +98,11 @@ export class IntegrationRepository {
 
   async find(tenantId: string, id: string): Promise<StoredIntegration | null> {
     const [r] = await this.db.query<Row>('SELECT * FROM integration WHERE tenant_id = $1 AND id = $2', [tenantId, id]);
+    return r ? toStored(r) : null;
+  }
+
+  async findByRoutingKey(tenantId: string, routingKey: string): Promise<StoredIntegration | null> {
+    const [r] = await this.db.query<Row>('SELECT * FROM integration WHERE tenant_id = $1 AND routing_key = $2', [tenantId, routingKey]);
     return r ? toStored(r) : null;
   }
 
@@ -124,19 +138,21 @@ export class IntegrationRepository {
   async insert(tenantId: string, w: IntegrationWrite): Promise<StoredIntegration> {
     const [r] = await this.db.query<Row>(
       `INSERT INTO integration (id, created_time, tenant_id, name, type, enabled, debug_mode, debug_mode_since, debug_mode_pinned,
-         default_converter_id, downlink_converter_id, configuration, secrets, additional_info)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+         default_converter_id, downlink_converter_id, configuration, secrets, additional_info, routing_key, secret)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING *`,
       [newId(), Date.now(), tenantId, ...this.values(w)],
     );
     return toStored(r!);
   }
 
-  async update(tenantId: string, id: string, w: IntegrationWrite): Promise<StoredIntegration | null> {
+  /** null when there is no such integration, or (with `version`) when it is at another version. */
+  async update(tenantId: string, id: string, w: IntegrationWrite, version?: number | null): Promise<StoredIntegration | null> {
     const [r] = await this.db.query<Row>(
       `UPDATE integration SET name = $3, type = $4, enabled = $5, debug_mode = $6, debug_mode_since = $7, debug_mode_pinned = $8,
-         default_converter_id = $9, downlink_converter_id = $10, configuration = $11, secrets = $12, additional_info = $13
-       WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id, ...this.values(w)],
+         default_converter_id = $9, downlink_converter_id = $10, configuration = $11, secrets = $12, additional_info = $13,
+         routing_key = $14, secret = $15, version = version + 1
+       WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(16)} RETURNING *`,
+      [tenantId, id, ...this.values(w), version ?? null],
     );
     return r ? toStored(r) : null;
   }
@@ -163,6 +179,8 @@ export class IntegrationRepository {
       JSON.stringify(w.configuration),
       JSON.stringify(w.secrets),
       w.additionalInfo ? JSON.stringify(w.additionalInfo) : null,
+      w.routingKey,
+      w.secret,
     ];
   }
 }

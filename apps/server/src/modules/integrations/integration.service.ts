@@ -1,4 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { staleVersion } from '../../common/versioning.js';
 import type { Integration, MqttConfiguration, PageData, PageQuery, SaveIntegrationRequest } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
@@ -39,7 +41,7 @@ export class IntegrationService {
   private readonly destinations: DestinationPolicy;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly runtime: IntegrationRuntime,
@@ -67,6 +69,12 @@ export class IntegrationService {
   async get(tenantId: string, id: string): Promise<Integration> {
     const s = await this.repo.find(tenantId, id);
     if (!s) throw IntegrationError.notFound(id);
+    return this.toApi(s);
+  }
+
+  async getByRoutingKey(tenantId: string, routingKey: string): Promise<Integration> {
+    const s = await this.repo.findByRoutingKey(tenantId, routingKey);
+    if (!s) throw IntegrationError.notFound(`with routing key ${routingKey}`);
     return this.toApi(s);
   }
 
@@ -105,9 +113,17 @@ export class IntegrationService {
       configuration,
       secrets,
       additionalInfo: req.additionalInfo ?? null,
+      routingKey: req.routingKey ?? p?.routingKey ?? randomUUID(),
+      secret: req.secret !== undefined ? req.secret : (p?.secret ?? null),
     };
-    const saved = req.id ? await this.repo.update(tenantId, req.id.id, w) : await this.repo.insert(tenantId, w);
-    if (!saved) throw IntegrationError.notFound(req.id!.id);
+    let saved: StoredIntegration | null;
+    try {
+      saved = req.id ? await this.repo.update(tenantId, req.id.id, w, req.version) : await this.repo.insert(tenantId, w);
+    } catch (e) {
+      if ((e as { code?: string }).code === '23505') throw IntegrationError.badField('routingKey', `'${w.routingKey}' is already used by another of your integrations; leave it out to get a new one`);
+      throw e;
+    }
+    if (!saved) throw (await staleVersion(this.db, 'integration', tenantId, req.id!.id, req.version, 'Integration')) ?? IntegrationError.notFound(req.id!.id);
     await this.runtime.apply(saved);
     return this.toApi(saved);
   }

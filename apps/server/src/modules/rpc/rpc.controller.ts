@@ -6,15 +6,16 @@ import { parsePageQuery } from '../../common/paging.js';
 import { TenantId } from '../auth/security.js';
 import { RpcService } from './rpc.service.js';
 
-const statusQuery = z.object({ rpcStatus: z.enum(rpcStatuses).optional() });
+// ThingsBoard's clients may ask for DELETED calls too; Bridgeboard deletes calls outright, so there are none.
+const statusQuery = z.object({ rpcStatus: z.enum([...rpcStatuses, 'DELETED']).optional() });
 
 /** ThingsBoard's server-side RPC API. */
 @Controller('api')
 export class RpcController {
   constructor(private readonly rpc: RpcService) {}
 
-  /** 200 once the command has left for the broker (persistent: at once, with the rpcId to follow). */
-  @Post('plugins/rpc/oneway/:deviceId')
+  /** 200 once the command has left for the broker (persistent: at once, with the rpcId to follow). ThingsBoard's v1 and v2 paths. */
+  @Post(['plugins/rpc/oneway/:deviceId', 'rpc/oneway/:deviceId'])
   @HttpCode(200)
   async oneway(
     @TenantId() tenantId: string,
@@ -27,8 +28,8 @@ export class RpcController {
     else res.status(200).json(out);
   }
 
-  /** The device's reply, or 504 when none came before the timeout. */
-  @Post('plugins/rpc/twoway/:deviceId')
+  /** The device's reply, or 408 when none came before the timeout (as ThingsBoard). v1 and v2 paths. */
+  @Post(['plugins/rpc/twoway/:deviceId', 'rpc/twoway/:deviceId'])
   @HttpCode(200)
   async twoway(
     @TenantId() tenantId: string,
@@ -50,7 +51,11 @@ export class RpcController {
     @Param('deviceId', ParseUUIDPipe) deviceId: string,
     @Query() q: Record<string, unknown>,
   ): Promise<PageData<Rpc>> {
-    return this.rpc.pageByDevice(tenantId, deviceId, parsePageQuery(q), statusQuery.parse(q).rpcStatus);
+    const { rpcStatus } = statusQuery.parse(q);
+    const p = parsePageQuery(q);
+    if (rpcStatus === 'DELETED')
+      return Promise.resolve({ data: [], totalPages: 0, totalElements: 0, hasNext: false });
+    return this.rpc.pageByDevice(tenantId, deviceId, p, rpcStatus);
   }
 
   @Get('rpc/persistent/:rpcId')

@@ -23,8 +23,9 @@ export class RpcError extends AppError {
     return new RpcError(status, code, error);
   }
   static timeout(deviceName: string, method: string, ms: number): RpcError {
+    // 408 Request Timeout, as ThingsBoard answers a two-way call the device did not answer in time
     return new RpcError(
-      504,
+      408,
       ErrorCode.TIMEOUT,
       `Device '${deviceName}' did not answer the RPC '${method}' within ${ms} ms`,
     );

@@ -1,5 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { z } from 'zod';
 import {
+  ruleChainTypes,
+  ruleNodeCategories,
   saveRuleChainMetaDataSchema,
   saveRuleChainSchema,
   type ComponentDescriptor,
@@ -12,6 +15,32 @@ import { TenantId } from '../auth/security.js';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { RuleChainService } from './rule-chain.service.js';
 import { testNodeScript, testScriptSchema } from './script-tester.js';
+
+const componentQuery = z.object({
+  componentTypes: z
+    .string()
+    .optional()
+    .transform((s) =>
+      s
+        ? s
+            .split(',')
+            .map((t) => t.trim().toUpperCase())
+            .filter(Boolean)
+        : [],
+    )
+    .pipe(
+      z.array(
+        z.enum(ruleNodeCategories, {
+          message: `componentTypes must be among ${ruleNodeCategories.join(', ')}`,
+        }),
+      ),
+    ),
+  ruleChainType: z
+    .string()
+    .optional()
+    .transform((s) => s?.toUpperCase())
+    .pipe(z.enum(ruleChainTypes, { message: 'ruleChainType must be CORE or EDGE' }).optional()),
+});
 
 /** Rule chains and their metadata, as ThingsBoard's REST API. */
 @Controller('api')
@@ -67,9 +96,28 @@ export class RuleChainController {
     await this.chains.delete(tenantId, id);
   }
 
-  /** Every rule node type the engine knows, for the editor's palette and configuration forms. */
+  /**
+   * Rule node types as ThingsBoard's ComponentDescriptor (the editor's palette and forms), optionally of some
+   * categories only (`componentTypes=ACTION,FILTER`). Every node runs in CORE chains; EDGE chains get none.
+   */
   @Get('components')
-  components(): ComponentDescriptor[] {
-    return this.chains.components();
+  components(@Query() q: unknown): ComponentDescriptor[] {
+    const { componentTypes, ruleChainType } = componentQuery.parse(q);
+    return ruleChainType === 'EDGE' ? [] : this.chains.components(componentTypes);
+  }
+
+  /** One category (ThingsBoard's /api/components/{componentType}). */
+  @Get('components/:componentType')
+  componentsOfType(@Param('componentType') type: string, @Query() q: unknown): ComponentDescriptor[] {
+    const { componentTypes, ruleChainType } = componentQuery.parse({
+      ...(q as object),
+      componentTypes: type,
+    });
+    return ruleChainType === 'EDGE' ? [] : this.chains.components(componentTypes);
+  }
+
+  @Get('component/:clazz')
+  component(@Param('clazz') clazz: string): ComponentDescriptor {
+    return this.chains.component(clazz);
   }
 }

@@ -77,7 +77,7 @@ describe('rule chains over REST', () => {
     ).toBe(1);
   });
 
-  it('serves every node type with its relations, JSON schema and default configuration', async () => {
+  it('serves every node type as ThingsBoard\'s ComponentDescriptor (category in type, class in clazz) with its relations, JSON schema and default configuration', async () => {
     const r = await p.http().get('/api/components').set(auth);
     expect(r.status).toBe(200);
     const names = r.body.map((c: { name: string }) => c.name);
@@ -92,14 +92,23 @@ describe('rule chains over REST', () => {
         'rule chain',
       ]),
     );
-    const sw = r.body.find((c: { type: string }) => c.type === SWITCH);
+    const sw = r.body.find((c: { clazz: string }) => c.clazz === SWITCH);
     expect(sw).toMatchObject({
-      category: 'FILTER',
-      relationTypes: expect.arrayContaining(['RPC Request to Device', 'Other']),
-      configurationSchema: { type: 'object' },
+      id: { id: expect.any(String) },
+      type: 'FILTER',
+      scope: 'TENANT',
+      clusteringMode: 'ENABLED',
+      configurationVersion: expect.any(Number),
+      configurationDescriptor: {
+        nodeDefinition: {
+          relationTypes: expect.arrayContaining(['RPC Request to Device', 'Other']),
+          configurationSchema: { type: 'object' },
+          defaultConfiguration: expect.any(Object),
+        },
+      },
     });
     const dl = r.body.find((c: { name: string }) => c.name === 'integration downlink');
-    expect(dl.configurationSchema.properties.integrationId).toBeDefined();
+    expect(dl.configurationDescriptor.nodeDefinition.configurationSchema.properties.integrationId).toBeDefined();
   });
 
   it('saves a chain and its metadata, keeps node ids on re-save, and refuses bad metadata naming the field', async () => {

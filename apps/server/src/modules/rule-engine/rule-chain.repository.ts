@@ -2,6 +2,7 @@ import type { PageData, PageQuery, RuleChain, RuleNode } from '@bridgeboard/cont
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
+import { versionGuard } from '../../common/versioning.js';
 import type { ChainDefinition, ChainSource } from './engine/compiled-chain.js';
 
 interface ChainRow {
@@ -14,6 +15,7 @@ interface ChainRow {
   debug_mode: boolean;
   configuration: Record<string, unknown> | null;
   additional_info: Record<string, unknown> | null;
+  version: string;
 }
 
 export interface NodeRow {
@@ -52,6 +54,7 @@ const toChain = (r: ChainRow): RuleChain => ({
   debugMode: r.debug_mode,
   configuration: r.configuration,
   additionalInfo: r.additional_info,
+  version: Number(r.version),
 });
 
 export const toNode = (r: NodeRow, debugActive: boolean, debugModeUntil: number | null): RuleNode => ({
@@ -135,10 +138,12 @@ export class RuleChainRepository implements ChainSource {
     tenantId: string,
     id: string,
     c: { name: string; debugMode: boolean; configuration?: unknown; additionalInfo?: unknown },
+    version?: number | null,
   ): Promise<RuleChain | null> {
     const [r] = await this.db.query<ChainRow>(
-      `UPDATE rule_chain SET name = $3, debug_mode = $4, configuration = $5, additional_info = $6 WHERE tenant_id = $1 AND id = $2 RETURNING *`,
-      [tenantId, id, c.name, c.debugMode, c.configuration ?? null, c.additionalInfo ?? null],
+      `UPDATE rule_chain SET name = $3, debug_mode = $4, configuration = $5, additional_info = $6, version = version + 1
+       WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(7)} RETURNING *`,
+      [tenantId, id, c.name, c.debugMode, c.configuration ?? null, c.additionalInfo ?? null, version ?? null],
     );
     return r ? toChain(r) : null;
   }
@@ -245,7 +250,11 @@ export class RuleChainRepository implements ChainSource {
             connections.map((c) => c.type),
           ],
         );
-      await q.query('UPDATE rule_chain SET first_node_id = $2 WHERE id = $1', [chainId, firstNodeId]);
+      // saving the nodes is a save of the chain (as ThingsBoard): its version moves on
+      await q.query('UPDATE rule_chain SET first_node_id = $2, version = version + 1 WHERE id = $1', [
+        chainId,
+        firstNodeId,
+      ]);
     });
   }
 

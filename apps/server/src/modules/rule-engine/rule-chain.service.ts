@@ -7,7 +7,8 @@ import type {
   SaveRuleChainMetaDataRequest,
   SaveRuleChainRequest,
 } from '@bridgeboard/contracts';
-import { z } from 'zod';
+import { AppError, ErrorCode } from '../../common/errors.js';
+import { StaleVersionError } from '../../common/versioning.js';
 import { newId } from '../../common/ids.js';
 import type { RuleEngine } from './engine/rule-engine.js';
 import { definition as ruleChainNode } from './nodes/rule-chain/index.js';
@@ -15,6 +16,7 @@ import { definition as integrationDownlinkNode } from './nodes/integration-downl
 import type { RuleNodeDefinition } from './nodes/node.types.js';
 import { RuleChainRepository, toNode, type NewNode, type NodeRow } from './rule-chain.repository.js';
 import { RuleEngineError } from './rule-engine.errors.js';
+import { toComponentDescriptor } from './component-descriptor.js';
 import { ROOT_CHAIN_NAME, rootChainMetadata } from './root-chain.js';
 
 /** Rule chains and their metadata: validation against the node registry, root chain per tenant. */
@@ -31,20 +33,22 @@ export class RuleChainService {
     private readonly checkCreate: (tenantId: string) => Promise<void> = async () => undefined,
   ) {}
 
-  components(): ComponentDescriptor[] {
-    return [...this.registry.values()].map((d) => ({
-      type: d.type,
-      name: d.name,
-      category: d.category,
-      description: d.description,
-      version: d.version,
-      relationTypes: d.relationTypes,
-      configurationSchema: z.toJSONSchema(d.configSchema, { io: 'input', unrepresentable: 'any' }) as Record<
-        string,
-        unknown
-      >,
-      defaultConfiguration: d.defaultConfiguration as Record<string, unknown>,
-    }));
+  /** Node types as ThingsBoard's ComponentDescriptor, optionally only some categories (`componentTypes`). */
+  components(categories?: readonly string[]): ComponentDescriptor[] {
+    return [...this.registry.values()]
+      .filter((d) => !categories?.length || categories.includes(d.category))
+      .map((d) => toComponentDescriptor(d));
+  }
+
+  component(clazz: string): ComponentDescriptor {
+    const d = this.registry.get(clazz);
+    if (!d)
+      throw new AppError(
+        404,
+        ErrorCode.ITEM_NOT_FOUND,
+        `No rule node type '${clazz}' (GET /api/components lists them)`,
+      );
+    return toComponentDescriptor(d);
   }
 
   page(tenantId: string, q: PageQuery): Promise<PageData<RuleChain>> {
@@ -59,8 +63,13 @@ export class RuleChainService {
 
   async save(tenantId: string, req: SaveRuleChainRequest): Promise<RuleChain> {
     if (req.id) {
-      const c = await this.repo.update(tenantId, req.id.id, req);
-      if (!c) throw RuleEngineError.chainNotFound(req.id.id);
+      const c = await this.repo.update(tenantId, req.id.id, req, req.version);
+      if (!c) {
+        const cur = req.version == null ? null : await this.repo.findById(tenantId, req.id.id);
+        throw cur
+          ? new StaleVersionError('Rule chain', cur.name, req.version!, cur.version)
+          : RuleEngineError.chainNotFound(req.id.id);
+      }
       return c;
     }
     await this.checkCreate(tenantId);
@@ -98,7 +107,8 @@ export class RuleChainService {
     const first = chain.firstRuleNodeId ? index.get(chain.firstRuleNodeId.id) : undefined;
     return {
       ruleChainId: chain.id,
-      firstNodeIndex: first ?? null,
+      // -1, not null, for a chain without a first node: ThingsBoard's clients cannot read a null here
+      firstNodeIndex: first ?? -1,
       nodes: nodes.map((n) =>
         toNode(
           n,
@@ -111,13 +121,16 @@ export class RuleChainService {
         toIndex: index.get(c.to_id)!,
         type: c.type,
       })),
-      ruleChainConnections: null,
+      ruleChainConnections: [],
+      version: chain.version,
     };
   }
 
   async saveMetadata(tenantId: string, req: SaveRuleChainMetaDataRequest): Promise<RuleChainMetaData> {
     const chainId = req.ruleChainId.id;
-    await this.get(tenantId, chainId);
+    const chain = await this.get(tenantId, chainId);
+    if (req.version != null && req.version !== chain.version)
+      throw new StaleVersionError('Rule chain', chain.name, req.version, chain.version);
     const existing = new Map((await this.repo.nodes(tenantId, chainId)).map((n) => [n.id, n]));
     const nodes: NewNode[] = req.nodes.map((n, i) => {
       const def = this.registry.get(n.type);

@@ -39,6 +39,8 @@ const device = (n: number): Device => ({
   id: { entityType: 'DEVICE', id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` },
   createdTime: 0,
   tenantId: { entityType: 'TENANT', id: TENANT },
+  deviceProfileId: { entityType: 'DEVICE_PROFILE', id: '00000000-0000-4000-8000-00000000ffff' },
+  version: 1,
   name: `SN-${n}`,
   type: 'sensor',
   label: null,

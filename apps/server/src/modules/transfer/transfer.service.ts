@@ -192,7 +192,11 @@ export class TransferService implements OnModuleInit, OnModuleDestroy {
       parseEntry(saveConverterSchema, { ...c, id: undefined }, `converters[${i}]`),
     );
     const integrations = doc.integrations.map((raw, i) => {
-      const req = parseEntry(saveIntegrationSchema, { ...raw, id: undefined }, `integrations[${i}]`);
+      const req = parseEntry(
+        saveIntegrationSchema,
+        { ...raw, id: undefined, routingKey: undefined, version: undefined },
+        `integrations[${i}]`,
+      );
       const creds = req.configuration.clientConfiguration.credentials;
       if (creds.type === 'basic' || creds.type === 'cert.PEM')
         warnings.push(

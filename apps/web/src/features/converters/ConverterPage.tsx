@@ -8,6 +8,7 @@ import { CodeEditor } from '../../ui/CodeEditor';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { EventTable } from '../../ui/EventTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import { convertersApi, type Converter, type ConverterTestCase, type ConverterType, type SaveConverter } from './converters.api';
 import { newConverter } from './CreateConverterDialog';
 import { DebugModeField } from '../../ui/DebugModeField';
@@ -56,11 +57,12 @@ export function ConverterPage() {
   const setScript = (s: string) => patch({ configuration: { scriptLang: 'JS', [scriptKey]: s } });
   const setType = (t: ConverterType) => patch(newConverter(t, draft.name));
 
-  const save = async () => {
+  /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
+  const save = async (overwrite = false) => {
     setBusy(true);
     setError(null);
     try {
-      const c = await convertersApi.save(draft);
+      const c = await convertersApi.save(overwrite ? { ...draft, version: undefined } : draft);
       setDraft(c);
       setSaved(JSON.stringify(c));
       notify(`Converter ${c.name} saved`);
@@ -107,13 +109,23 @@ export function ConverterPage() {
                 Delete
               </Button>
             )}
-            <Button variant="contained" onClick={save} disabled={busy || (!dirty && !isNew)}>
+            <Button variant="contained" onClick={() => void save()} disabled={busy || (!dirty && !isNew)}>
               {isNew ? 'Add' : 'Save'}
             </Button>
           </>
         }
       />
-      {field !== 'name' && <ErrorAlert error={error} />}
+      {field !== 'name' && (
+        <SaveErrorAlert
+          error={error}
+          what="converter"
+          onReload={() => {
+            setError(null);
+            loaded.reload();
+          }}
+          onOverwrite={() => void save(true)}
+        />
+      )}
       <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
           <TextField label="Name" value={draft.name} onChange={(e) => patch({ name: e.target.value })} required sx={{ width: 280 }} error={!!fieldError('name')} helperText={fieldError('name')} />

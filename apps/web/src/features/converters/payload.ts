@@ -1,6 +1,6 @@
 export type PayloadFormat = 'JSON' | 'TEXT' | 'HEX' | 'BASE64';
 
-const bytesToBase64 = (bytes: Uint8Array): string => {
+export const bytesToBase64 = (bytes: Uint8Array): string => {
   let s = '';
   for (const b of bytes) s += String.fromCharCode(b);
   return btoa(s);

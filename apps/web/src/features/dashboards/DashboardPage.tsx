@@ -7,6 +7,7 @@ import { useLoad } from '../../app/hooks';
 import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { EmptyState, ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { findWidget } from '../../widgets/registry';
 import { AliasesDialog } from './AliasesDialog';
@@ -91,7 +92,8 @@ export function DashboardPage() {
   const update = (fn: (c: DashboardConfiguration) => DashboardConfiguration) =>
     setDraft((d) => d && { ...d, configuration: fn(d.configuration) });
 
-  const save = async () => {
+  /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
+  const save = async (overwrite = false) => {
     setSaving(true);
     setSaveError(null);
     try {
@@ -99,6 +101,7 @@ export function DashboardPage() {
         id: saved.id,
         title: draft.title.trim() || saved.title,
         configuration: draft.configuration,
+        version: overwrite ? undefined : saved.version,
       });
       loaded.setData(() => d);
       setEditing(false);
@@ -201,7 +204,15 @@ export function DashboardPage() {
           )
         }
       />
-      <ErrorAlert error={saveError} />
+      <SaveErrorAlert
+        error={saveError}
+        what="dashboard"
+        onReload={() => {
+          setSaveError(null);
+          loaded.reload();
+        }}
+        onOverwrite={() => void save(true)}
+      />
       {editing && dirty && (
         <Alert severity="info" sx={{ mb: 1 }}>
           Unsaved changes: Save keeps them, Cancel goes back to the saved dashboard.

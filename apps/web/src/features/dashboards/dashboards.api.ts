@@ -11,8 +11,12 @@ export const dashboardsApi = {
   page: (q: Query, signal?: AbortSignal) =>
     api.get<PageData<DashboardInfo>>('/api/tenant/dashboards', q, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Dashboard>(`/api/dashboard/${id}`, undefined, signal),
-  save: (d: { id?: Dashboard['id']; title: string; configuration: DashboardConfiguration }) =>
-    api.post<Dashboard>('/api/dashboard', d),
+  save: (d: {
+    id?: Dashboard['id'];
+    title: string;
+    configuration: DashboardConfiguration;
+    version?: number;
+  }) => api.post<Dashboard>('/api/dashboard', d),
   delete: (id: string) => api.delete(`/api/dashboard/${id}`),
 };
 

@@ -5,11 +5,11 @@ import type { Device } from '@bridgeboard/contracts';
 import { ApiError, errorMessage } from '../../app/api';
 import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
-import { ErrorAlert } from '../../ui/states';
+import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import { formatTime } from '../../ui/time';
 import { devicesApi } from './devices.api';
 
-export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved: (d: Device) => void }) {
+export function DeviceDetailsTab({ device, onSaved, onReload }: { device: Device; onSaved: (d: Device) => void; onReload?: () => void }) {
   const [name, setName] = useState(device.name);
   const [type, setType] = useState(device.type);
   const [label, setLabel] = useState(device.label ?? '');
@@ -22,11 +22,21 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
   const field = error instanceof ApiError ? error.field : undefined;
   const dirty = name !== device.name || type !== device.type || label !== (device.label ?? '') || description !== String(device.additionalInfo?.description ?? '');
 
-  const save = async () => {
+  /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
+  const save = async (overwrite = false) => {
     setBusy(true);
     setError(null);
     try {
-      const saved = await devicesApi.save({ ...device, name, type, label: label || null, additionalInfo: { ...(device.additionalInfo ?? {}), description } });
+      const saved = await devicesApi.save({
+        ...device,
+        name,
+        type,
+        // the type names the device profile: a new type means another profile (the server finds or creates it)
+        deviceProfileId: type === device.type ? device.deviceProfileId : undefined,
+        label: label || null,
+        additionalInfo: { ...(device.additionalInfo ?? {}), description },
+        version: overwrite ? undefined : device.version,
+      });
       onSaved(saved);
       notify('Device saved');
     } catch (e) {
@@ -49,7 +59,15 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
   return (
     <Paper variant="outlined" sx={{ p: 2, maxWidth: 640 }}>
       <Stack spacing={2}>
-        {field !== 'name' && field !== 'type' && <ErrorAlert error={error} />}
+        {field !== 'name' && field !== 'type' && <SaveErrorAlert
+            error={error}
+            what="device"
+            onReload={() => {
+              setError(null);
+              onReload?.();
+            }}
+            onOverwrite={() => void save(true)}
+          />}
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={field === 'name'} helperText={field === 'name' ? errorMessage(error) : undefined} />
         <TextField label="Type" value={type} onChange={(e) => setType(e.target.value)} error={field === 'type'} helperText={field === 'type' ? errorMessage(error) : undefined} />
         <TextField label="Label" value={label} onChange={(e) => setLabel(e.target.value)} />
@@ -57,7 +75,7 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
         <TextField label="Device id" value={device.id.id} slotProps={{ input: { readOnly: true } }} />
         <TextField label="Created" value={formatTime(device.createdTime)} slotProps={{ input: { readOnly: true } }} />
         <Stack direction="row" spacing={1}>
-          <Button variant="contained" onClick={save} disabled={!dirty || busy}>
+          <Button variant="contained" onClick={() => void save()} disabled={!dirty || busy}>
             Save
           </Button>
           <Button color="error" onClick={remove}>

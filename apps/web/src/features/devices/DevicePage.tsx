@@ -46,7 +46,7 @@ export function DevicePage() {
             ))}
           </Tabs>
           <Box>
-            {tab === 'details' && <DeviceDetailsTab device={d} onSaved={(nd) => device.setData(() => nd)} />}
+            {tab === 'details' && <DeviceDetailsTab key={d.version} device={d} onSaved={(nd) => device.setData(() => nd)} onReload={device.reload} />}
             {tab === 'attributes' && <AttributesTab deviceId={id} />}
             {tab === 'latest' && <LatestTelemetryTab deviceId={id} />}
             {tab === 'chart' && (

@@ -10,6 +10,8 @@ import { DevicesPage } from './DevicesPage';
 const device = (name: string, type = 'sensor'): Device => ({
   id: { entityType: 'DEVICE', id: `00000000-0000-4000-8000-${name.replace(/\D/g, '').padStart(12, '0')}` },
   createdTime: 1_700_000_000_000,
+  deviceProfileId: { entityType: 'DEVICE_PROFILE', id: '00000000-0000-4000-8000-00000000ffff' },
+  version: 1,
   tenantId: { entityType: 'TENANT', id: 't' },
   name,
   type,

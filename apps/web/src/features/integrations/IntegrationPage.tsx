@@ -8,6 +8,7 @@ import { useConfirm } from '../../ui/ConfirmDialog';
 import { EventTable } from '../../ui/EventTable';
 import { fromPairs, type Pairs } from '../../ui/KeyValueTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import { formatTime } from '../../ui/time';
 import { IntegrationForm, metadataPairs } from './IntegrationForm';
 import { emptyIntegration, integrationsApi, topicFilterProblem, type IntegrationDraft, type IntegrationStatus } from './integrations.api';
@@ -83,8 +84,9 @@ export function IntegrationPage() {
   if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
   if (!draft) return null;
 
-  const save = async () => {
-    const body: IntegrationDraft = { ...draft, configuration: { ...draft.configuration, metadata: fromPairs(metadata) } };
+  /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
+  const save = async (overwrite = false) => {
+    const body: IntegrationDraft = { ...draft, configuration: { ...draft.configuration, metadata: fromPairs(metadata) }, ...(overwrite ? { version: undefined } : {}) };
     const local = validate(body);
     setErrors(local);
     setSaveError(null);
@@ -144,14 +146,22 @@ export function IntegrationPage() {
                 Delete
               </Button>
             )}
-            <Button variant="contained" onClick={save} disabled={busy}>
+            <Button variant="contained" onClick={() => void save()} disabled={busy}>
               {isNew ? 'Add' : 'Save'}
             </Button>
           </>
         }
       />
       {Object.keys(errors).length > 0 && !saveError && <Alert severity="warning" sx={{ mb: 2 }}>Fix the marked fields, then save again.</Alert>}
-      <ErrorAlert error={saveError} />
+      <SaveErrorAlert
+        error={saveError}
+        what="integration"
+        onReload={() => {
+          setSaveError(null);
+          loaded.reload();
+        }}
+        onOverwrite={() => void save(true)}
+      />
       <Tabs value={tab} onChange={(_, v: string) => navigate(`/integrations/${id}/${v}`)} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
         <Tab value="settings" label="Settings" />
         <Tab value="events" label="Events" disabled={isNew} />

@@ -14,7 +14,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useEffect, useState } from 'react';
-import type { ComponentDescriptor } from '@bridgeboard/contracts';
+import type { RuleNodeTypeInfo } from '@bridgeboard/contracts';
 import { formatTime } from '../../ui/time';
 import type { EditorNode } from './model';
 import { NodeEvents } from './NodeEvents';
@@ -24,7 +24,7 @@ import { SchemaForm, validateConfig, type JsonSchema } from './SchemaForm';
 export interface NodeDialogProps {
   open: boolean;
   node: EditorNode | null;
-  descriptor: ComponentDescriptor | undefined;
+  descriptor: RuleNodeTypeInfo | undefined;
   /** a node just dropped on the canvas: Cancel removes it again */
   isNew: boolean;
   onCancel(): void;

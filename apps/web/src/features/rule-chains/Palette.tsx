@@ -1,6 +1,6 @@
 import { Box, List, ListItemButton, ListItemText, ListSubheader, TextField, Typography } from '@mui/material';
 import { useState, type DragEvent } from 'react';
-import type { ComponentDescriptor } from '@bridgeboard/contracts';
+import type { RuleNodeTypeInfo } from '@bridgeboard/contracts';
 import { categoryColor } from './RuleNodeView';
 import { titleCase } from './ruleChains.api';
 
@@ -12,8 +12,8 @@ export function Palette({
   components,
   onAdd,
 }: {
-  components: ComponentDescriptor[];
-  onAdd(c: ComponentDescriptor): void;
+  components: RuleNodeTypeInfo[];
+  onAdd(c: RuleNodeTypeInfo): void;
 }) {
   const [filter, setFilter] = useState('');
   const f = filter.toLowerCase();

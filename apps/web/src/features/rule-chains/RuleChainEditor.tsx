@@ -13,8 +13,8 @@ import {
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useState, type DragEvent } from 'react';
-import type { ComponentDescriptor, RuleChain, RuleChainMetaData } from '@bridgeboard/contracts';
-import { ErrorAlert } from '../../ui/states';
+import type { RuleNodeTypeInfo, RuleChain, RuleChainMetaData } from '@bridgeboard/contracts';
+import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import {
   fromMetadata,
   newKey,
@@ -39,7 +39,7 @@ const nodeTypes = { rule: RuleNodeView, chainInput: InputNodeView };
 export interface RuleChainEditorProps {
   chain: RuleChain;
   metadata: RuleChainMetaData;
-  components: ComponentDescriptor[];
+  components: RuleNodeTypeInfo[];
   onSaved(m: RuleChainMetaData): void;
   onDirtyChange(dirty: boolean): void;
 }
@@ -69,6 +69,8 @@ export function RuleChainEditor({
   const [relDialog, setRelDialog] = useState<{ from: string; to: string; initial: string[] } | null>(null);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<unknown>(null);
+  // the chain's version these nodes were loaded at: a save after someone else's answers 409
+  const [version, setVersion] = useState(metadata.version);
 
   const dirty = JSON.stringify(toMetadata(doc, chain.id.id)) !== baseline;
   useEffect(() => onDirtyChange(dirty), [dirty, onDirtyChange]);
@@ -179,7 +181,7 @@ export function RuleChainEditor({
     setSelected(new Set());
   };
 
-  const addAt = (c: ComponentDescriptor, pos: { x: number; y: number }) =>
+  const addAt = (c: RuleNodeTypeInfo, pos: { x: number; y: number }) =>
     setNodeDialog({
       isNew: true,
       node: {
@@ -197,7 +199,7 @@ export function RuleChainEditor({
     const c = byType.get(e.dataTransfer.getData(DRAG_MIME));
     if (c) addAt(c, flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
   };
-  const addInMiddle = (c: ComponentDescriptor) => {
+  const addInMiddle = (c: RuleNodeTypeInfo) => {
     const el = document.querySelector('.react-flow')?.getBoundingClientRect();
     addAt(
       c,
@@ -208,15 +210,23 @@ export function RuleChainEditor({
     );
   };
 
-  const save = async () => {
+  const show = (m: RuleChainMetaData) => {
+    const next = fromMetadata(m);
+    h.reset(next);
+    setBaseline(JSON.stringify(toMetadata(next, chain.id.id)));
+    setSelected(new Set());
+    setVersion(m.version);
+  };
+  /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
+  const save = async (overwrite = false) => {
     setSaving(true);
     setSaveError(null);
     try {
-      const m = await ruleChainsApi.saveMetadata(toMetadata(doc, chain.id.id));
-      const next = fromMetadata(m);
-      h.reset(next);
-      setBaseline(JSON.stringify(toMetadata(next, chain.id.id)));
-      setSelected(new Set());
+      const m = await ruleChainsApi.saveMetadata({
+        ...toMetadata(doc, chain.id.id),
+        version: overwrite ? undefined : version,
+      });
+      show(m);
       onSaved(m);
     } catch (e) {
       setSaveError(e);
@@ -290,7 +300,15 @@ export function RuleChainEditor({
         <Box sx={{ flex: 1 }} />
         {dirty && <Chip color="warning" size="small" label="Unsaved changes" />}
       </Stack>
-      <ErrorAlert error={saveError} />
+      <SaveErrorAlert
+        error={saveError}
+        what="rule chain"
+        onReload={() => {
+          setSaveError(null);
+          ruleChainsApi.metadata(chain.id.id).then(show, setSaveError);
+        }}
+        onOverwrite={() => void save(true)}
+      />
       <Box
         sx={{
           flex: 1,

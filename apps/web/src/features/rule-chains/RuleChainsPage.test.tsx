@@ -10,6 +10,7 @@ const chain = (n: number, name: string, root = false): RuleChain => ({
   id: { entityType: 'RULE_CHAIN', id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` },
   createdTime: 1_700_000_000_000 + n,
   tenantId: { entityType: 'TENANT', id: 't' },
+  version: 1,
   name,
   type: 'CORE',
   firstRuleNodeId: null,

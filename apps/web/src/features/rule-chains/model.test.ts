@@ -28,7 +28,8 @@ const root: RuleChainMetaData = {
     { fromIndex: 0, toIndex: 2, type: 'Other' },
     { fromIndex: 0, toIndex: 2, type: 'Entity Created' },
   ],
-  ruleChainConnections: null,
+  ruleChainConnections: [],
+  version: 1,
 };
 
 describe('rule chain editor model', () => {

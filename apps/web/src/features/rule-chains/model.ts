@@ -1,5 +1,5 @@
 import type {
-  ComponentDescriptor,
+  RuleNodeTypeInfo,
   RuleChainMetaData,
   SaveRuleChainMetaDataRequest,
 } from '@bridgeboard/contracts';
@@ -104,4 +104,4 @@ export const updateNode = (d: EditorDoc, key: string, patch: Partial<EditorNode>
   nodes: d.nodes.map((n) => (n.key === key ? { ...n, ...patch } : n)),
 });
 
-export type Components = Map<string, ComponentDescriptor>;
+export type Components = Map<string, RuleNodeTypeInfo>;

@@ -1,9 +1,11 @@
-import type {
-  ComponentDescriptor,
-  PageData,
-  RuleChain,
-  RuleChainMetaData,
-  SaveRuleChainMetaDataRequest,
+import {
+  ruleNodeTypeInfo,
+  type ComponentDescriptor,
+  type RuleNodeTypeInfo,
+  type PageData,
+  type RuleChain,
+  type RuleChainMetaData,
+  type SaveRuleChainMetaDataRequest,
 } from '@bridgeboard/contracts';
 import { api, type Query } from '../../app/api';
 
@@ -16,7 +18,9 @@ export const ruleChainsApi = {
     api.get<RuleChainMetaData>(`/api/ruleChain/${id}/metadata`, undefined, signal),
   saveMetadata: (m: SaveRuleChainMetaDataRequest) =>
     api.post<RuleChainMetaData>('/api/ruleChain/metadata', m),
-  components: (signal?: AbortSignal) => api.get<ComponentDescriptor[]>('/api/components', undefined, signal),
+  /** ThingsBoard's ComponentDescriptors, in the form the editor uses */
+  components: async (signal?: AbortSignal): Promise<RuleNodeTypeInfo[]> =>
+    (await api.get<ComponentDescriptor[]>('/api/components', undefined, signal)).map(ruleNodeTypeInfo),
   /** ThingsBoard's script test: runs a node script on a sample message in the sandbox. */
   testScript: (body: {
     script: string;

@@ -73,6 +73,8 @@ const devices: Device[] = Array.from({ length: 100 }, (_, i) => ({
   id: { entityType: 'DEVICE', id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}` },
   createdTime: 0,
   tenantId: { entityType: 'TENANT', id: TENANT },
+  deviceProfileId: { entityType: 'DEVICE_PROFILE', id: '00000000-0000-4000-8000-00000000ffff' },
+  version: 1,
   name: `bench-${i}`,
   type: 'bench',
   label: null,
