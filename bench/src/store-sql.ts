@@ -37,9 +37,14 @@ a AS (
   SELECT u.e, 'SERVER_SCOPE', u.k, u.t, u.b, u.l, u.d, u.s, u.j FROM unnest($17::uuid[], $18::text[], $19::bigint[], ${VALS(20)}) AS u(e, k, t, b, l, d, s, j)
   ON CONFLICT (entity_id, scope, key) DO UPDATE SET last_update_ts = EXCLUDED.last_update_ts, ${SET} RETURNING 1)
 SELECT (SELECT count(*) FROM h) AS n`;
-/** parameters: now, tenant id, names[], types[] */
-export const CREATE_DEVICES_SQL = `INSERT INTO device (id, created_time, tenant_id, name, type)
-  SELECT gen_random_uuid(), $1, $2, n, t FROM unnest($3::text[], $4::text[]) AS u(n, t)
+/** parameters: now, tenant id, names[], types[]; a device type names its device profile, created on first use (as the platform does) */
+export const CREATE_DEVICES_SQL = `WITH want AS (SELECT DISTINCT t FROM unnest($4::text[]) AS t),
+ins AS (
+  INSERT INTO device_profile (id, created_time, tenant_id, name) SELECT gen_random_uuid(), $1, $2, t FROM want
+  ON CONFLICT (tenant_id, name) DO NOTHING RETURNING id, name),
+prof AS (SELECT id, name FROM ins UNION ALL SELECT id, name FROM device_profile WHERE tenant_id = $2 AND name IN (SELECT t FROM want))
+INSERT INTO device (id, created_time, tenant_id, name, type, device_profile_id)
+  SELECT gen_random_uuid(), $1, $2, u.n, u.t, prof.id FROM unnest($3::text[], $4::text[]) AS u(n, t) JOIN prof ON prof.name = u.t
   ON CONFLICT (tenant_id, name) DO NOTHING`;
 /** parameters: tenant id, names[] */
 export const FIND_DEVICES_SQL = 'SELECT id, name FROM device WHERE tenant_id = $1 AND name = ANY($2)';

@@ -79,8 +79,11 @@ describe('a broker that sends malformed MQTT packets', () => {
     const statuses = recordStatuses(p, id);
     const mem = new MemoryWatch();
     const errors = new Set<string>();
+    // at least the window, and until every kind of garbage was sent once (some cost a 5 s SUBSCRIBE
+    // timeout each, so on a loaded machine seven kinds may not fit in 20 s)
     const end = Date.now() + seconds * 1000;
-    while (Date.now() < end) {
+    const last = end + 60_000;
+    while (Date.now() < end || (broker.connections < GARBAGE.length + 1 && Date.now() < last)) {
       const s = await statusOf(p, id);
       if (s.lastError) errors.add(s.lastError);
       const api = await p.http().get(`/api/integration/${id}`).set(bearer(p.tenantToken));
@@ -101,7 +104,7 @@ describe('a broker that sends malformed MQTT packets', () => {
       rssGrowthMb: mem.peakRssMb - mem.firstRssMb,
       distinctErrors: [...errors].slice(0, 8),
     });
-    expect(connections).toBeGreaterThanOrEqual(Math.min(GARBAGE.length, seconds / 3));
+    expect(connections).toBeGreaterThan(GARBAGE.length);
     expect(errors.size).toBeGreaterThan(0);
     expect(statuses.list.some((s) => s.startsWith('ERROR') || s === 'CONNECTING')).toBe(true);
     expect(mem.peakRssMb - mem.firstRssMb).toBeLessThan(200);
