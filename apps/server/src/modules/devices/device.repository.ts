@@ -58,6 +58,7 @@ export class DeviceRepository {
   /**
    * Finds or creates devices by name in one round trip; concurrent callers for the same
    * new name get the same single device (the unique index decides). `created` lists the new ones.
+   * Names go in sorted order (see TelemetryRepository's byKey): overlapping batches never deadlock.
    */
   async findOrCreate(
     tenantId: string,
@@ -66,7 +67,8 @@ export class DeviceRepository {
   ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
     const uniq = new Map<string, string>();
     for (const w of wanted) if (!uniq.has(w.name)) uniq.set(w.name, w.type);
-    const names = [...uniq.keys()];
+    // sorted: concurrent batches then wait on a new name's index entry in one order, never on each other's
+    const names = [...uniq.keys()].sort();
     const now = Date.now();
     const inserted = await q.query<DeviceRow>(
       `INSERT INTO device (id, created_time, tenant_id, name, type)
