@@ -8,6 +8,9 @@ import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration 
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
 import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
 
+/** Names of this machine: an integration on localhost and one on 127.0.0.1 reach the same broker. */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
+
 const SECRET_FIELDS = ['password', 'privateKey', 'privateKeyPassword'] as const;
 
 /** Moves write-only fields out of the configuration; an omitted secret keeps the stored one. */
@@ -61,6 +64,16 @@ export class IntegrationService {
     const s = await this.repo.find(tenantId, id);
     if (!s) throw IntegrationError.notFound(id);
     return this.toApi(s);
+  }
+
+  /**
+   * Integrations of the tenant that would receive the same messages as `cfg`: the same broker and at
+   * least one identical topic filter. Both would store every reading (two points milliseconds apart).
+   */
+  sharingSubscription(tenantId: string, cfg: MqttConfiguration): Promise<{ name: string; filters: string[] }[]> {
+    const host = cfg.clientConfiguration.host.toLowerCase();
+    const hosts = LOCAL_HOSTS.includes(host) ? LOCAL_HOSTS : [host];
+    return this.repo.sharingSubscription(tenantId, hosts, cfg.clientConfiguration.port, cfg.topicFilters.map((f) => f.filter));
   }
 
   usingConverter(tenantId: string, converterId: string): Promise<string[]> {
