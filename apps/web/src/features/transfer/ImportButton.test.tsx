@@ -22,7 +22,9 @@ describe('ImportButton', () => {
     renderAt(<ImportButton onImported={onImported} />);
     await userEvent.click(screen.getByRole('button', { name: 'Import' }));
     await userEvent.click(screen.getByRole('menuitem', { name: 'Load the tutorial example' }));
-    expect(screen.getByRole('dialog', { name: 'Load the tutorial example?' }).textContent).toMatch(/becomes your root chain/);
+    expect(screen.getByRole('dialog', { name: 'Load the tutorial example?' }).textContent).toMatch(
+      /becomes your root chain/,
+    );
     expect(calls).toEqual([]);
     await userEvent.click(screen.getByRole('button', { name: 'Load' }));
     expect(
@@ -50,7 +52,9 @@ describe('ImportButton', () => {
     const message =
       "The mqtt-tutorial example is already loaded: integration 'MQTT Integration' (tb/mqtt-integration-tutorial/sensors/+/temperature) subscribes to the same topics on localhost:1883.";
     const { calls } = fakeFetch((c) =>
-      c.url.includes('duplicate=true') ? [200, result] : [409, { status: 409, message, errorCode: 35, timestamp: 1 }],
+      c.url.includes('duplicate=true')
+        ? [200, result]
+        : [409, { status: 409, message, errorCode: 35, timestamp: 1 }],
     );
     const onImported = vi.fn();
     renderAt(<ImportButton onImported={onImported} />);

@@ -42,7 +42,11 @@ export function ImportButton({ onImported }: { onImported: () => void }) {
         return await transferApi.loadExample('mqtt-tutorial');
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 409)) throw e;
-        const again = await confirm({ title: 'Already loaded', message: e.message, confirmText: 'Load a second copy' });
+        const again = await confirm({
+          title: 'Already loaded',
+          message: e.message,
+          confirmText: 'Load a second copy',
+        });
         if (!again) throw e;
         return transferApi.loadExample('mqtt-tutorial', true);
       }
@@ -70,9 +74,7 @@ export function ImportButton({ onImported }: { onImported: () => void }) {
       </Button>
       <Menu anchorEl={menu} open={!!menu} onClose={() => setMenu(null)}>
         <MenuItem onClick={() => file.current?.click()}>Import from a file…</MenuItem>
-        <MenuItem onClick={() => void loadExample()}>
-          Load the tutorial example
-        </MenuItem>
+        <MenuItem onClick={() => void loadExample()}>Load the tutorial example</MenuItem>
       </Menu>
       <input
         ref={file}
