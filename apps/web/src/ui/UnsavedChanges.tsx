@@ -9,8 +9,11 @@ import { useBlocker } from 'react-router';
  *   <UnsavedChangesPrompt when={dirty} what="the rule chain" />
  */
 export function UnsavedChangesPrompt({ when, what = 'this page' }: { when: boolean; what?: string }) {
+  // A REPLACE is the page itself moving on after a save (/converters/new → /converters/<id>),
+  // decided before the saved state has rendered; the user's own moves are PUSH (links) and POP (Back).
   const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) => when && currentLocation.pathname !== nextLocation.pathname,
+    ({ currentLocation, nextLocation, historyAction }) =>
+      when && historyAction !== 'REPLACE' && currentLocation.pathname !== nextLocation.pathname,
   );
   useEffect(() => {
     if (!when) return;

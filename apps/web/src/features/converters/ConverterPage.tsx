@@ -8,6 +8,7 @@ import { CodeEditor } from '../../ui/CodeEditor';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { EventTable } from '../../ui/EventTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
+import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { convertersApi, type Converter, type ConverterTestCase, type ConverterType, type SaveConverter } from './converters.api';
 import { newConverter } from './CreateConverterDialog';
 import { DebugModeField } from '../../ui/DebugModeField';
@@ -90,6 +91,7 @@ export function ConverterPage() {
   const fieldError = (f: string) => (field === f ? errorMessage(error) : undefined);
   return (
     <>
+      <UnsavedChangesPrompt when={dirty} what="the converter" />
       <Breadcrumbs sx={{ mb: 1 }}>
         <MuiLink component={Link} to="/converters">
           Data converters

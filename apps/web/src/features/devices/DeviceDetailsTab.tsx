@@ -7,6 +7,7 @@ import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { ErrorAlert } from '../../ui/states';
 import { formatTime } from '../../ui/time';
+import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { devicesApi } from './devices.api';
 
 export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved: (d: Device) => void }) {
@@ -48,6 +49,7 @@ export function DeviceDetailsTab({ device, onSaved }: { device: Device; onSaved:
 
   return (
     <Paper variant="outlined" sx={{ p: 2, maxWidth: 640 }}>
+      <UnsavedChangesPrompt when={dirty && !busy} what="the device" />
       <Stack spacing={2}>
         {field !== 'name' && field !== 'type' && <ErrorAlert error={error} />}
         <TextField label="Name" value={name} onChange={(e) => setName(e.target.value)} error={field === 'name'} helperText={field === 'name' ? errorMessage(error) : undefined} />
