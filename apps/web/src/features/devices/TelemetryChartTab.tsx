@@ -33,6 +33,7 @@ export default function TelemetryChartTab({ deviceId }: { deviceId: string }) {
   }, []);
 
   useSocket(`device:${deviceId}`, (ev, p) => {
+    if (ev === 'subscribed') return history.reload(); // points sent while the socket was away
     const data = (p as { data?: TsData }).data;
     if (ev !== 'telemetry' || !data) return;
     if (Object.keys(data).some((k) => !keys.data?.includes(k))) keys.reload();
