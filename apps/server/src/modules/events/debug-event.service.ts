@@ -112,9 +112,3 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     }
   }
 }
-
-/** When a debug mode switched on at `since` switches itself off (null when pinned). */
-export function debugUntil(since: number | null, pinned: boolean, autoOffMin: number): number | null {
-  if (pinned || since == null) return null;
-  return since + autoOffMin * 60_000;
-}

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Integration, MqttConfiguration, PageData, PageQuery, SaveIntegrationRequest } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
-import { debugUntil } from '../events/debug-event.service.js';
+import { debugModeActive, debugModeSinceOnSave, debugModeUntil } from '../events/debug-mode.js';
 import { IntegrationError } from './integration.errors.js';
 import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration } from './integration.repository.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
@@ -48,9 +48,14 @@ export class IntegrationService {
   /** The contracts.md shape with live status; secrets are never part of it. */
   toApi(s: StoredIntegration): Integration {
     const i = s.integration;
+    const debug = { debugMode: i.debugMode, since: i.debugModeSince, pinned: i.debugModePinned };
+    const active = debugModeActive(debug, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now());
     return {
       ...i,
-      debugModeUntil: i.debugMode ? debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN) : null,
+      // as converters and rule nodes: an expired debug mode reads as off at once, not when the runtime next records
+      debugMode: active,
+      debugModeSince: active ? i.debugModeSince : null,
+      debugModeUntil: debugModeUntil(debug, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now()),
       status: this.runtime.status(i.tenantId.id, i.id.id),
     };
   }
@@ -87,14 +92,20 @@ export class IntegrationService {
     if (req.downlinkConverterId) await this.checkConverter(tenantId, 'downlinkConverterId', req.downlinkConverterId.id, 'DOWNLINK');
     const { configuration, secrets } = splitSecrets(req.configuration, prev?.secrets ?? {});
     const p = prev?.integration;
-    const since = req.debugMode ? (p?.debugMode && p.debugModeSince !== null ? p.debugModeSince : Date.now()) : null;
+    const pinned = req.debugModePinned ?? p?.debugModePinned ?? false;
+    const since = debugModeSinceOnSave(
+      p ? { debugMode: p.debugMode, since: p.debugModeSince, pinned: p.debugModePinned } : null,
+      { debugMode: req.debugMode, pinned },
+      this.config.DEBUG_MODE_AUTO_OFF_MIN,
+      Date.now(),
+    );
     const w = {
       name: req.name,
       type: req.type,
       enabled: req.enabled,
       debugMode: req.debugMode,
       debugModeSince: since,
-      debugModePinned: req.debugModePinned ?? p?.debugModePinned ?? false,
+      debugModePinned: pinned,
       defaultConverterId: req.defaultConverterId.id,
       downlinkConverterId: req.downlinkConverterId?.id ?? null,
       configuration,

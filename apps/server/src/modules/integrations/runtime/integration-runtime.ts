@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
 import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
 import { DeviceService } from '../../devices/device.service.js';
-import { DebugEventService, debugUntil } from '../../events/debug-event.service.js';
+import { DebugEventService } from '../../events/debug-event.service.js';
+import { debugModeActive } from '../../events/debug-mode.js';
 import { TelemetryService } from '../../telemetry/telemetry.service.js';
 import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
@@ -241,8 +242,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private debugActive(stored: StoredIntegration): boolean {
     const i = stored.integration;
     if (!i.debugMode) return false;
-    const until = debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN);
-    if (until === null || Date.now() < until) return true;
+    if (debugModeActive({ debugMode: true, since: i.debugModeSince, pinned: i.debugModePinned }, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now()))
+      return true;
     i.debugMode = false;
     this.repo.debugOff(i.tenantId.id, i.id.id).catch((e: Error) => this.log.warn(`Could not switch debug mode off: ${e.message}`));
     return false;
