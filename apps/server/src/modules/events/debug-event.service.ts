@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -15,7 +15,7 @@ const MAX_BUFFER = 10_000;
  * is trimmed to DEBUG_EVENTS_MAX_PER_ENTITY; an hourly sweep removes events past their age.
  */
 @Injectable()
-export class DebugEventService implements OnModuleInit, OnModuleDestroy {
+export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly log = new Logger('debug-events');
   private readonly repo: DebugEventRepository;
   private buffer: NewDebugEvent[] = [];
@@ -23,6 +23,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
   private sweeper: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   dropped = 0;
+  private closed = false;
   /** 'recorded' (tenantId, event) after an event is accepted; used for live updates. */
   readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
 
@@ -44,7 +45,17 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     await this.flush();
   }
 
+  /**
+   * Once more after every module has stopped (the integrations' last status events arrive during
+   * their own onModuleDestroy) and before the database closes; nothing is recorded after this.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
   record(tenantId: string, entityType: EntityType, entityId: string, type: string, body: DebugEventBody): void {
+    if (this.closed) return;
     if (this.buffer.length >= MAX_BUFFER) {
       this.dropped++;
       return;

@@ -15,6 +15,7 @@ import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from '
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
+import { IntegrationStatsRepository, type CounterDelta, type Counters } from './integration-stats.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -25,14 +26,6 @@ export interface IntegrationRunner {
   readonly state: IntegrationConnectionState;
 }
 
-interface Counters {
-  messagesIn: number;
-  messagesOut: number;
-  errors: number;
-  lastMessageTime: number | null;
-  lastError: string | null;
-}
-
 interface Running {
   stored: StoredIntegration;
   runner: IntegrationRunner;
@@ -40,6 +33,8 @@ interface Running {
 }
 
 const STATUS_PUSH_MS = 250;
+/** How often counters are written to Postgres (and once more at shutdown). */
+const STATS_FLUSH_MS = 5000;
 
 /**
  * Keeps one broker connection per enabled integration, feeds its messages through the uplink
@@ -51,6 +46,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly repo: IntegrationRepository;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
+  /** the counters as last written (or loaded): a flush writes the difference */
+  private readonly flushed = new Map<string, Counters>();
+  private readonly stats: IntegrationStatsRepository;
+  private statsTimer: NodeJS.Timeout | null = null;
+  private statsFlush: Promise<void> = Promise.resolve();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   private sink: UplinkSink;
   private rpcHandler: RpcResponseHandler | null = null;
@@ -69,6 +69,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly debug: DebugEventService,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.stats = new IntegrationStatsRepository(db);
     this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
@@ -89,6 +90,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const [id, c] of await this.stats.all()) {
+      this.counters.set(id, { ...c });
+      this.flushed.set(id, c);
+    }
+    this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
+    this.statsTimer.unref();
     for (const s of await this.repo.allEnabled()) await this.apply(s);
   }
 
@@ -96,6 +103,38 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.destroyed = true;
     await Promise.all([...this.running.keys()].map((id) => this.remove(id)));
     this.pushTimers.forEach((t) => clearTimeout(t));
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    await this.flushStats();
+  }
+
+  /** Writes what the counters gained since the last write; a failed write is retried with the next one. */
+  flushStats(): Promise<void> {
+    this.statsFlush = this.statsFlush.then(async () => {
+      const deltas: CounterDelta[] = [];
+      const now = new Map<string, Counters>();
+      for (const [id, c] of this.counters) {
+        const f = this.flushed.get(id) ?? { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null };
+        const moved = c.lastMessageTime !== f.lastMessageTime;
+        const errMoved = c.lastError !== f.lastError;
+        if (c.messagesIn === f.messagesIn && c.messagesOut === f.messagesOut && c.errors === f.errors && !moved && !errMoved) continue;
+        now.set(id, { ...c });
+        deltas.push({
+          integrationId: id,
+          messagesIn: c.messagesIn - f.messagesIn,
+          messagesOut: c.messagesOut - f.messagesOut,
+          errors: c.errors - f.errors,
+          lastMessageTime: moved ? c.lastMessageTime : null,
+          lastError: errMoved ? { value: c.lastError } : null,
+        });
+      }
+      try {
+        await this.stats.add(deltas);
+        for (const [id, c] of now) this.flushed.set(id, c);
+      } catch (e) {
+        this.log.warn(`Could not save integration counters (kept, tried again in ${STATS_FLUSH_MS / 1000} s): ${(e as Error).message}`);
+      }
+    });
+    return this.statsFlush;
   }
 
   /** (Re)starts an integration after it was saved; stops it when disabled. */
@@ -225,7 +264,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
     if (error) {
-      this.countersOf(stored.integration.id.id).lastError = error;
+      // a connection error is an error like a bad message: the header's count matches the Events tab
+      const c = this.countersOf(stored.integration.id.id);
+      c.lastError = error;
+      c.errors++;
       this.log.warn(`Integration '${stored.integration.name}': ${error}`);
     }
     this.record(stored, { type: 'Status', status: state, ...(error ? { error } : {}) }, !!error);
