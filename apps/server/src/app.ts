@@ -79,7 +79,8 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
     if (config.HTTP_TRUST_PROXY) app.set('trust proxy', true);
     app.useWebSocketAdapter(new BoundedIoAdapter(app, config.LIVE_MAX_SUBSCRIPTIONS, config.LIVE_MAX_MESSAGE_KB * 1024));
     app.useGlobalFilters(new ErrorFilter());
-    app.enableShutdownHooks();
+    // no enableShutdownHooks(): the process that runs the platform owns the signals (main.ts closes
+    // it and exits 0); Nest's hooks would re-raise the signal and end the process as if killed
     setupOpenApi(app);
     serveWeb(app, config);
     await app.get(TenantService).seed();
