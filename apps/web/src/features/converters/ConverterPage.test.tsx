@@ -53,5 +53,10 @@ describe('ConverterPage', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
     expect(router.state.location.pathname).toBe(`/converters/${ID}`);
     expect((screen.getByLabelText(/^Name/) as HTMLInputElement).value).toBe('MQTT Uplink v2');
+    // its own Events tab is the same page: the edit stays, nothing to ask
+    await act(() => router.navigate(`/converters/${ID}/events`));
+    expect(router.state.location.pathname).toBe(`/converters/${ID}/events`);
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect((screen.getByLabelText(/^Name/) as HTMLInputElement).value).toBe('MQTT Uplink v2');
   });
 });

@@ -91,7 +91,7 @@ export function ConverterPage() {
   const fieldError = (f: string) => (field === f ? errorMessage(error) : undefined);
   return (
     <>
-      <UnsavedChangesPrompt when={dirty} what="the converter" />
+      <UnsavedChangesPrompt when={dirty} what="the converter" scope={`/converters/${id}`} />
       <Breadcrumbs sx={{ mb: 1 }}>
         <MuiLink component={Link} to="/converters">
           Data converters

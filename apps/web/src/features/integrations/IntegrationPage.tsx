@@ -127,7 +127,7 @@ export function IntegrationPage() {
 
   return (
     <>
-      <UnsavedChangesPrompt when={dirty} what="the integration" />
+      <UnsavedChangesPrompt when={dirty} what="the integration" scope={`/integrations/${id}`} />
       <Breadcrumbs sx={{ mb: 1 }}>
         <MuiLink component={Link} to="/integrations">
           Integrations
