@@ -59,4 +59,24 @@ describe('ConverterPage', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect((screen.getByLabelText(/^Name/) as HTMLInputElement).value).toBe('MQTT Uplink v2');
   });
+  it('asks before saving a decoder whose last test failed at run time', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    const { calls } = fakeFetch((c) =>
+      c.url === `/api/converter/${ID}`
+        ? [200, converter]
+        : c.url.startsWith('/api/converter/testUpLink')
+          ? [200, { output: '', error: "TypeError: Cannot read properties of null (reading '1')" }]
+          : [200, {}],
+    );
+    renderAt(<ConverterPage />, { route: `/converters/${ID}`, path: '/converters/:id/:tab?' });
+    await userEvent.type(await screen.findByLabelText(/^Name/), ' v2');
+    await userEvent.click(screen.getByRole('button', { name: 'Test decoder function' }));
+    await screen.findByRole('alert', { name: 'Test error' });
+    await userEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const ask = await screen.findByRole('dialog', { name: 'Save a decoder that failed its last test?' });
+    expect(ask.textContent).toContain('Cannot read properties of null');
+    await userEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    expect(calls.filter((c) => c.method === 'POST' && c.url === '/api/converter')).toEqual([]);
+  });
 });

@@ -33,6 +33,8 @@ export function ConverterPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [errLine, setErrLine] = useState<{ line: number | null; message?: string }>({ line: null });
+  /** the last test run, to warn before saving a script that just failed on it */
+  const [lastRun, setLastRun] = useState<{ script: string; error: string | null } | null>(null);
 
   useEffect(() => {
     if (loaded.loading) return;
@@ -58,6 +60,14 @@ export function ConverterPage() {
   const setType = (t: ConverterType) => patch(newConverter(t, draft.name));
 
   const save = async () => {
+    if (lastRun?.error && lastRun.script === script) {
+      const go = await confirm({
+        title: `Save a ${type === 'UPLINK' ? 'decoder' : 'encoder'} that failed its last test?`,
+        message: `The last test run of this script failed: ${lastRun.error}. Live messages will fail the same way.`,
+        confirmText: 'Save anyway',
+      });
+      if (!go) return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -149,7 +159,7 @@ export function ConverterPage() {
                 {'}'}
               </Typography>
             </Paper>
-            <TestPanel type={type} script={script} converterId={isNew ? undefined : id} onErrorLine={(line, message) => setErrLine({ line, message })} onSaveCase={addCase} />
+            <TestPanel type={type} script={script} converterId={isNew ? undefined : id} onErrorLine={(line, message) => setErrLine({ line, message })} onSaveCase={addCase} onRun={(s, error) => setLastRun({ script: s, error })} />
           </Box>
           <TestCases type={type} script={script} cases={draft.testCases ?? []} serverResults={draft.testResults} onChange={(testCases) => patch({ testCases })} />
         </>
