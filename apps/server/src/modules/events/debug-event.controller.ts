@@ -9,6 +9,8 @@ const query = z.object({
   page: z.coerce.number().int().min(0).default(0),
   startTime: z.coerce.number().int().optional(),
   endTime: z.coerce.number().int().optional(),
+  /** only rule-node events of this message type (e.g. POST_TELEMETRY_REQUEST) */
+  msgType: z.string().trim().min(1).max(255).optional(),
 });
 
 @Controller('api/events')

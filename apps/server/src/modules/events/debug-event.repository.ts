@@ -59,11 +59,12 @@ export class DebugEventRepository {
     tenantId: string,
     entityType: EntityType,
     entityId: string,
-    q: { pageSize: number; page: number; startTime?: number; endTime?: number },
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number; msgType?: string },
   ): Promise<PageData<DebugEvent>> {
-    const where = `tenant_id = $1 AND entity_type = $2 AND entity_id = $3 AND ($4::bigint IS NULL OR ts >= $4) AND ($5::bigint IS NULL OR ts <= $5)`;
-    const args = [tenantId, entityType, entityId, q.startTime ?? null, q.endTime ?? null];
-    const rows = await this.db.query<Row>(`SELECT * FROM debug_event WHERE ${where} ORDER BY ts DESC, id DESC LIMIT $6 OFFSET $7`, [
+    const where = `tenant_id = $1 AND entity_type = $2 AND entity_id = $3 AND ($4::bigint IS NULL OR ts >= $4) AND ($5::bigint IS NULL OR ts <= $5)
+      AND ($6::text IS NULL OR body->>'msgType' = $6)`;
+    const args = [tenantId, entityType, entityId, q.startTime ?? null, q.endTime ?? null, q.msgType ?? null];
+    const rows = await this.db.query<Row>(`SELECT * FROM debug_event WHERE ${where} ORDER BY ts DESC, id DESC LIMIT $7 OFFSET $8`, [
       ...args,
       q.pageSize,
       q.page * q.pageSize,

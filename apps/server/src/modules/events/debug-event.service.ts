@@ -104,7 +104,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
     tenantId: string,
     entityType: EntityType,
     entityId: string,
-    q: { pageSize: number; page: number; startTime?: number; endTime?: number },
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number; msgType?: string },
   ): Promise<PageData<DebugEvent>> {
     await this.flush();
     return this.repo.page(tenantId, entityType, entityId, q);
