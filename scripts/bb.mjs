@@ -4,8 +4,9 @@
 //
 // `demo` builds only the packages whose files changed since their last build (a stamp in each dist/)
 // and then runs the platform as this script's child. Every step runs in its own process group and
-// SIGINT/SIGTERM/SIGHUP to this process go to that whole group, so Ctrl-C or a supervisor's
-// `kill <pid>` stops everything it started and nothing is left listening.
+// SIGINT/SIGTERM/SIGHUP to this process go to that whole group (the server: to the server, which
+// stops its sandbox workers and Postgres after storing what it received), so Ctrl-C or a
+// supervisor's `kill <pid>` stops everything it started and nothing is left listening.
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,13 +29,16 @@ if (!env.npm_config_nodedir && existsSync(header)) {
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const SIGNUM = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 };
 let current = null;
+let currentGroup = true;
 let stopping = null;
 for (const sig of SIGNALS)
   process.on(sig, () => {
     stopping ??= sig;
     if (current?.exitCode === null) {
       try {
-        process.kill(-current.pid, sig); // the step's whole process group
+        // a build step: its whole process group; the server: the server alone, which stops its
+        // sandbox workers and Postgres itself once it has stored what it received
+        process.kill(currentGroup ? -current.pid : current.pid, sig);
       } catch {
         /* already gone */
       }
@@ -42,11 +46,12 @@ for (const sig of SIGNALS)
   });
 
 /** Runs one step in its own process group; resolves with its exit code (128 + n when a signal ended it). */
-function run(bin, argv) {
+function run(bin, argv, { signalGroup = true } = {}) {
   if (stopping) process.exit(0);
   return new Promise((resolve) => {
     const child = spawn(bin, argv, { cwd: root, env, stdio: 'inherit', detached: true });
     current = child;
+    currentGroup = signalGroup;
     child.once('error', (e) => {
       console.error(`Could not run ${bin}: ${e.message}`);
       resolve(1);
@@ -137,7 +142,9 @@ await pnpm(['install', '--frozen-lockfile']);
 if (cmd === 'demo') {
   await buildChanged();
   // what `pnpm start` runs, as our own child (no pnpm and shell in between to relay signals)
-  const code = await run(process.execPath, ['--no-node-snapshot', '--enable-source-maps', 'apps/server/dist/main.js', ...args]);
+  const code = await run(process.execPath, ['--no-node-snapshot', '--enable-source-maps', 'apps/server/dist/main.js', ...args], {
+    signalGroup: false,
+  });
   process.exit(stopping && code === 128 + SIGNUM[stopping] ? 0 : code);
 } else {
   await pnpm([cmd, ...args]);

@@ -10,6 +10,7 @@ import {
   runManyIntegrations,
   runNewDevices,
   type Ctx,
+  type LoadSpec,
   type Measure,
   type NewDevices,
 } from './scenarios.js';
@@ -22,6 +23,8 @@ export interface BenchOptions {
   warmupSec: number;
   publishers: number;
   floor: boolean;
+  /** also run the Node-RED 4 reference (scenarios 0 and 1) */
+  nodered?: boolean;
   platform: 'dist' | 'source';
   /** use a running platform instead of starting one */
   url?: string;
@@ -39,8 +42,12 @@ export interface ScenarioResult {
   target: string;
   platform: Measure | NewDevices | (Measure & { integrations: number });
   floor?: Measure | NewDevices;
+  /** the Node-RED 4 reference on the same load (--nodered; scenarios 0 and 1) */
+  nodered?: Measure;
   /** headline figure / the floor's */
   ratio?: number | null;
+  /** Node-RED's committed rate / the floor's */
+  noderedRatio?: number | null;
   /** measured against the target */
   pass: boolean | null;
   verdict: string;
@@ -192,6 +199,13 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
 }
 
 type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;
+
+/** The Node-RED reference on the same load, right after the platform and the floor (--nodered). */
+async function withNodeRed(ctx: Ctx, o: BenchOptions, spec: LoadSpec, floor: Measure | undefined) {
+  if (!o.nodered) return {};
+  const n = await runLoad(ctx, 'nodered', spec);
+  return { nodered: n, noderedRatio: ratioOf(n.committedRate, floor?.committedRate) };
+}
 const ratioOf = (a: number | null | undefined, b: number | null | undefined) =>
   a != null && b ? Math.round((a / b) * 100) / 100 : null;
 
@@ -218,14 +232,18 @@ async function scenario(
         latency: true,
       };
       const [p, f] = await both((t) => runLoad(ctx, t, spec));
+      const nr = await withNodeRed(ctx, o, spec, f);
       return {
         ...base,
         target: 'everything published is stored',
         platform: p,
         floor: f,
+        ...nr,
         ratio: ratioOf(p.committedRate, f?.committedRate),
-        pass: p.lost === 0 && (f?.lost ?? 0) === 0,
-        verdict: `platform stored ${p.committed}/${p.published}, floor ${f?.committed ?? '-'}/${f?.published ?? '-'}`,
+        pass: p.lost === 0 && (f?.lost ?? 0) === 0 && (nr.nodered?.lost ?? 0) === 0,
+        verdict:
+          `platform stored ${p.committed}/${p.published}, floor ${f?.committed ?? '-'}/${f?.published ?? '-'}` +
+          (nr.nodered ? `, Node-RED ${nr.nodered.committed}/${nr.nodered.published}` : ''),
       };
     }
     case 1:
@@ -246,15 +264,26 @@ async function scenario(
       if (id === 1) {
         s1.v = p.committedRate;
         const ratio = ratioOf(p.committedRate, f?.committedRate);
-        const pass = p.committedRate >= 30000 && (ratio === null || ratio >= 0.75);
+        const nr = await withNodeRed(ctx, o, spec, f);
+        const n = nr.nodered;
+        // issue 13: at least as fast as Node-RED 4 doing the same job, when it ran
+        const pass =
+          p.committedRate >= 30000 &&
+          (ratio === null || ratio >= 0.75) &&
+          (!n || p.committedRate >= n.committedRate);
         return {
           ...base,
-          target: '>= 30,000 msgs/s and >= 0.75 x floor',
+          target: `>= 30,000 msgs/s and >= 0.75 x floor${n ? ' and >= Node-RED' : ''}`,
           platform: p,
           floor: f,
+          ...nr,
           ratio,
           pass,
-          verdict: `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}`,
+          verdict:
+            `${p.committedRate} msgs/s committed (floor ${f?.committedRate ?? '-'}; ratio ${ratio ?? '-'}), lost ${p.lost}` +
+            (n
+              ? `; Node-RED ${n.committedRate} msgs/s (${nr.noderedRatio ?? '-'} x floor, platform ${ratioOf(p.committedRate, n.committedRate) ?? '-'} x Node-RED), lost ${n.lost}`
+              : ''),
         };
       }
       const slower = s1.v ? Math.round((1 - p.committedRate / s1.v) * 1000) / 10 : null;

@@ -2,6 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { FromPublisher, PublishPlan, ToPublisher } from './publisher.js';
 import type { FloorConfig, FromFloor, ToFloor } from './floor.js';
+import type { NodeRedConfig, ToNodeRed } from './nodered.js';
 
 const REGISTER = path.join(import.meta.dirname, '../../scripts/source-register.mjs');
 const child = (file: string): ChildProcess =>
@@ -57,7 +58,10 @@ export async function runPublishers(
       const r = await opts.received!().catch(() => null);
       if (r !== null) {
         const upTo = Math.floor((r + window) / kids.length);
-        for (const k of kids) if (k.connected) k.send({ type: 'credit', upTo } satisfies ToPublisher);
+        // a publisher that just finished may close its channel between the check and the write:
+        // with a callback the EPIPE goes there instead of crashing the run as an 'error' event
+        for (const k of kids)
+          if (k.connected) k.send({ type: 'credit', upTo } satisfies ToPublisher, () => undefined);
       }
       await new Promise((res) => setTimeout(res, 50));
     }
@@ -94,11 +98,20 @@ export async function runPublishers(
   };
 }
 
+export type Reference = {
+  pid: number;
+  received(): number;
+  stop(): Promise<Extract<FromFloor, { type: 'stopped' }>>;
+};
+
 /** The floor reference in its own process. */
-export async function startFloor(
-  config: FloorConfig,
-): Promise<{ pid: number; received(): number; stop(): Promise<Extract<FromFloor, { type: 'stopped' }>> }> {
-  const k = child('floor.ts');
+export const startFloor = (config: FloorConfig) => startReference('floor.ts', config);
+/** The Node-RED reference in its own process. */
+export const startNodeRed = (config: NodeRedConfig) => startReference('nodered.ts', config);
+
+async function startReference(file: string, config: FloorConfig | NodeRedConfig): Promise<Reference> {
+  const k = child(file);
+  const name = file.replace(/\.ts$/, '');
   let last: ((m: FromFloor) => void) | null = null;
   let received = 0;
   k.on('message', (m: FromFloor) => {
@@ -106,14 +119,15 @@ export async function startFloor(
       received = m.received;
       return;
     }
-    if (m.type === 'error' && !last) process.stderr.write(`floor: ${m.message}\n`);
+    if (m.type === 'error' && !last) process.stderr.write(`${name}: ${m.message}\n`);
     last?.(m);
   });
+  k.once('exit', (code) => last?.({ type: 'error', message: `${name} process exited with code ${code}` }));
   const next = () => new Promise<FromFloor>((r) => (last = r));
   const p = next();
-  k.send({ type: 'start', config } satisfies ToFloor);
+  k.send({ type: 'start', config } as ToFloor | ToNodeRed);
   const m = await p;
-  if (m.type !== 'ready') throw new Error(`floor did not start: ${JSON.stringify(m)}`);
+  if (m.type !== 'ready') throw new Error(`${name} did not start: ${JSON.stringify(m)}`);
   last = null;
   return {
     pid: k.pid!,

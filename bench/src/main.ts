@@ -16,6 +16,7 @@ const HELP = `pnpm bench [options]
   --warmup <s>              warm-up before the window (default 5)
   --publishers <n>          publisher processes (default 2)
   --no-floor                skip the floor reference
+  --nodered                 also run the Node-RED 4 reference (scenarios 0 and 1) after the floor
   --platform dist|source    start the built server (default when apps/server/dist exists) or run it from source
   --url <http://...>        use a running platform (with --database-url, --mqtt-url, optionally --pid)
   --database-url <url>      Postgres server (default: $DATABASE_URL, else the platform's embedded Postgres)
@@ -30,6 +31,7 @@ const { values: a } = parseArgs({
     warmup: { type: 'string', default: '5' },
     publishers: { type: 'string', default: '2' },
     'no-floor': { type: 'boolean', default: false },
+    nodered: { type: 'boolean', default: false },
     platform: { type: 'string' },
     url: { type: 'string' },
     pid: { type: 'string' },
@@ -52,6 +54,8 @@ if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {
   );
   process.exit(2);
 }
+if (a.nodered && !scenarios.some((s) => s <= 1))
+  process.stderr.write('--nodered runs with scenarios 0 and 1 only; none of them is selected\n');
 const platform = (a.platform ??
   (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
 if (platform !== 'dist' && platform !== 'source') {
@@ -69,6 +73,7 @@ const run = await runBench({
   warmupSec: Number(a.warmup),
   publishers: Number(a.publishers),
   floor: !a['no-floor'],
+  nodered: a.nodered,
   platform,
   url: a.url,
   pid: a.pid ? Number(a.pid) : undefined,

@@ -1,17 +1,54 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const TICK = 100; // USER_HZ on Linux
 
-/** CPU seconds (user + system) of a process and its children already reaped, from /proc/<pid>/stat. */
+/**
+ * CPU seconds (user + system) of a process and its live sandbox workers
+ * (the platform's sandbox worker processes), from /proc. The time of a worker that died during the
+ * window is lost from the count (rare: only after a crash).
+ */
 export function cpuSeconds(pid: number): number | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // fields after the command: state(0) ... utime(11) stime(12)
-    return (Number(f[11]) + Number(f[12])) / TICK;
+    // fields after the command: state(0) ... utime(11) stime(12); not cutime: an embedded Postgres's
+    // processes are reaped children of the platform too
+    let ticks = Number(f[11]) + Number(f[12]);
+    for (const c of childrenOf(pid)) ticks += (cpuSeconds(c) ?? 0) * TICK;
+    return ticks / TICK;
   } catch {
     return null;
   }
+}
+
+/**
+ * Live sandbox worker processes of `pid` (every thread's children running worker-main); an embedded
+ * Postgres the platform started is its child too, and is not the platform's own cost.
+ */
+export function childrenOf(pid: number): number[] {
+  try {
+    const out: number[] = [];
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const c = readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim();
+      if (c) out.push(...c.split(/\s+/).map(Number));
+    }
+    return out.filter((c) => {
+      try {
+        return readFileSync(`/proc/${c}/cmdline`, 'utf8').includes('worker-main');
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** Resident memory of a process and its live descendants, kB. */
+function treeRssKb(pid: number): number | null {
+  const own = statusKb(pid, 'VmRSS');
+  if (own === null) return null;
+  return childrenOf(pid).reduce((n, c) => n + (treeRssKb(c) ?? 0), own);
 }
 
 function statusKb(pid: number, key: string): number | null {
@@ -24,7 +61,7 @@ function statusKb(pid: number, key: string): number | null {
 }
 
 /**
- * Samples one process while a scenario runs: CPU seconds used and peak RSS (MB). The kernel's
+ * Samples one process (with its sandbox workers) while a scenario runs: CPU seconds used and peak RSS (MB). The kernel's
  * high-water mark (VmHWM) is reset at the start when allowed (clear_refs 5), and also sampled.
  */
 export class ProcMeter {
@@ -49,7 +86,7 @@ export class ProcMeter {
 
   private sample(): void {
     if (!this.pid) return;
-    const rss = statusKb(this.pid, 'VmRSS');
+    const rss = treeRssKb(this.pid);
     if (rss && rss > this.peakKb) this.peakKb = rss;
   }
 

@@ -25,6 +25,7 @@ export function table(run: BenchRun): string {
     for (const [label, m] of [
       ['platform', r.platform],
       ['floor', r.floor],
+      ['node-red', r.nodered],
     ] as const) {
       if (!m) continue;
       const x = m as unknown as Record<string, any>;
@@ -42,7 +43,7 @@ export function table(run: BenchRun): string {
         x.latencyBrowser ? fmt(x.latencyBrowser.p99) : '',
         fmt(x.cpuMsPer1k),
         fmt(x.peakRssMb),
-        label === 'platform' ? fmt(r.ratio) : '',
+        label === 'platform' ? fmt(r.ratio) : label === 'node-red' ? fmt(r.noderedRatio) : '',
         label === 'platform' ? r.target : '',
         label === 'platform' ? (r.pass === null ? '?' : r.pass ? 'yes' : 'NO') : '',
       ]);

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { Api } from './api.js';
 import { BENCH_DECODER, filterOf, topicOf } from './decoders.js';
 import { runPublishers } from './load.js';
-import { startFloor } from './load.js';
+import { startFloor, startNodeRed } from './load.js';
 import type { PlatformHandle } from './platform.js';
 import { ProcMeter } from './proc.js';
 import { CommitProbe, LiveProbe } from './probes.js';
@@ -18,7 +18,8 @@ export interface Ctx {
   publishers: number;
   log(m: string): void;
 }
-export type Target = 'platform' | 'floor';
+/** the platform, or a reference doing the same job: the floor (hand-written) or Node-RED 4 */
+export type Target = 'platform' | 'floor' | 'nodered';
 
 export interface Measure {
   published: number;
@@ -97,6 +98,20 @@ export async function pipeline(
       integrationName: 'MQTT Integration',
     });
     return { pid: f.pid, received: async () => f.received(), stop: async () => void (await f.stop()) };
+  }
+  if (target === 'nodered') {
+    const n = await startNodeRed({
+      mqttUrl: ctx.p.mqttUrl,
+      dbUrl: ctx.p.dbUrl,
+      tenantId: ctx.tenantId,
+      filter: filterOf(prefix),
+      qos: spec.qos,
+      decoder: BENCH_DECODER,
+      clientId: `bb-bench-nodered-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+      integrationName: 'MQTT Integration',
+      probeDevice: `${ctx.tag}nodered-probe`,
+    });
+    return { pid: n.pid, received: async () => n.received(), stop: async () => void (await n.stop()) };
   }
   const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
   const id = await ctx.api.createIntegration({

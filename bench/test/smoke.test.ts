@@ -2,17 +2,18 @@ import { runBench } from '../src/bench.js';
 
 /**
  * The benchmark cannot rot: a few hundred messages through the whole harness (platform started
- * from source in its own process, publisher processes, floor reference, latency probes).
+ * from source in its own process, publisher processes, floor and Node-RED references, latency probes).
  * Uses DATABASE_URL / MQTT_URL when set, an embedded Postgres and a private or embedded broker otherwise.
  */
 describe('pnpm bench, smoke run', () => {
-  it('stores every QoS 1 message it published, in the platform and in the floor reference', async () => {
+  it('stores every QoS 1 message it published, in the platform and in both references', async () => {
     const lines: string[] = [];
     const run = await runBench({
       scenarios: [0],
       warmupSec: 0.5,
       publishers: 2,
       floor: true,
+      nodered: true,
       platform: 'source',
       databaseUrl: process.env.DATABASE_URL || undefined,
       mqttUrl: process.env.MQTT_URL || undefined,
@@ -33,6 +34,12 @@ describe('pnpm bench, smoke run', () => {
       lost: 0,
     });
     expect({ published: f.published, committed: f.committed, lost: f.lost }).toEqual({
+      published: 300,
+      committed: 300,
+      lost: 0,
+    });
+    const n = r.nodered!;
+    expect({ published: n.published, committed: n.committed, lost: n.lost }).toEqual({
       published: 300,
       committed: 300,
       lost: 0,

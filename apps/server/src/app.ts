@@ -17,6 +17,8 @@ import { featureModules } from './modules/index.js';
 import { SecurityModule } from './security/security.module.js';
 import { BoundedIoAdapter } from './security/bounded-io.adapter.js';
 import { securityHeaders } from './security/security-headers.js';
+import { jsonBodyGuard } from './security/json-body-guard.js';
+import { limitRequestTime } from './security/request-time.js';
 import { JWT_KEY, resolveJwtKey } from './modules/auth/jwt-key.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
@@ -76,8 +78,16 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
     app.disable('x-powered-by');
     app.use(securityHeaders);
     app.useBodyParser('json', { limit: config.HTTP_MAX_BODY_KB * 1024 });
+    app.use(jsonBodyGuard(config.HTTP_MAX_JSON_DEPTH));
+    limitRequestTime(app.getHttpServer() as import('node:http').Server, config);
     if (config.HTTP_TRUST_PROXY) app.set('trust proxy', true);
-    app.useWebSocketAdapter(new BoundedIoAdapter(app, config.LIVE_MAX_SUBSCRIPTIONS, config.LIVE_MAX_MESSAGE_KB * 1024));
+    app.useWebSocketAdapter(
+      new BoundedIoAdapter(app, {
+        maxSubscriptions: config.LIVE_MAX_SUBSCRIPTIONS,
+        maxMessageBytes: config.LIVE_MAX_MESSAGE_KB * 1024,
+        rateLimit: config.LIVE_RATE_LIMIT,
+      }),
+    );
     app.useGlobalFilters(new ErrorFilter());
     // no enableShutdownHooks(): the process that runs the platform owns the signals (main.ts closes
     // it and exits 0); Nest's hooks would re-raise the signal and end the process as if killed

@@ -3,6 +3,7 @@ import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { Db } from './database/db.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { DeviceRepository } from './modules/devices/device.repository.js';
+import { TenantLimits } from './common/tenant-limits.js';
 
 export const RUNTIME_INFO = Symbol('RUNTIME_INFO');
 export interface RuntimeInfo {
@@ -19,6 +20,7 @@ export class CoreModule {
     const repos = [
       { provide: TenantRepository, useFactory: () => new TenantRepository(db) },
       { provide: DeviceRepository, useFactory: () => new DeviceRepository(db) },
+      { provide: TenantLimits, useFactory: () => new TenantLimits(db, config) },
     ];
     return {
       module: CoreModule,

@@ -34,7 +34,8 @@ export const MAX_PAGE_SIZE = 1000;
 export const pageQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(10),
   page: z.coerce.number().int().min(0).default(0),
-  textSearch: z.string().max(256).optional(),
+  // Postgres text cannot hold a NUL: refuse it here rather than fail in the query
+  textSearch: z.string().max(256).refine((v) => !v.includes('\u0000'), 'must not contain a NUL character (\\u0000)').optional(),
   sortProperty: z.string().max(64).optional(),
   sortOrder: z.enum(['ASC', 'DESC', 'asc', 'desc']).transform((v) => v.toUpperCase() as 'ASC' | 'DESC').optional(),
 });

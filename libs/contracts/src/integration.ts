@@ -3,10 +3,18 @@ import type { EntityId } from './common.js';
 
 export const MQTT_MAX_BYTES_DEFAULT = 32768;
 
-/** Checks an MQTT topic filter: `+` fills a whole level, `#` only as the whole last level. */
+/**
+ * Topics under this prefix belong to the platform (integration heartbeats): a tenant's filter may not
+ * name them, and messages on them never reach a converter.
+ */
+export const RESERVED_TOPIC_PREFIX = 'bridgeboard/';
+
+/** Checks an MQTT topic filter: `+` fills a whole level, `#` only as the whole last level; the platform's prefix is reserved. */
 export function topicFilterProblem(filter: string): string | null {
   if (!filter) return 'must not be empty';
   if (filter.includes('\u0000')) return 'must not contain NUL characters';
+  if (filter.startsWith(RESERVED_TOPIC_PREFIX) || filter === RESERVED_TOPIC_PREFIX.slice(0, -1))
+    return `must not start with '${RESERVED_TOPIC_PREFIX}': the platform reserves those topics for itself`;
   if (new TextEncoder().encode(filter).length > 65535) return 'is too long';
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
@@ -17,11 +25,25 @@ export function topicFilterProblem(filter: string): string | null {
   return null;
 }
 
+/**
+ * Connection fields go into the CONNECT packet (client id, username, password) or a DNS lookup (host)
+ * as they are: a CR, LF or other control character there is never meant, and sends whatever follows it
+ * to a service that reads lines (issue 14, finding 6).
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const plain = (s: z.ZodString, what: string) =>
+  s.refine((v) => !CONTROL.test(v), { message: `${what} must not contain control characters (CR, LF, TAB, NUL, …)` });
+
 const converterRef = z.object({ entityType: z.literal('CONVERTER'), id: z.string().uuid() });
 
 export const mqttCredentialsSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('anonymous') }),
-  z.object({ type: z.literal('basic'), username: z.string().min(1, 'username is required').max(1024), password: z.string().max(1024).optional() }),
+  z.object({
+    type: z.literal('basic'),
+    username: plain(z.string().min(1, 'username is required').max(1024), 'username'),
+    password: plain(z.string().max(1024), 'password').optional(),
+  }),
   z.object({
     type: z.literal('cert.PEM'),
     caCert: z.string().max(65536).optional(),
@@ -42,13 +64,13 @@ export const topicFilterSchema = z.object({
 
 export const mqttConfigurationSchema = z.object({
   clientConfiguration: z.object({
-    host: z.string().trim().min(1, 'host is required').max(255),
+    host: plain(z.string().trim().min(1, 'host is required').max(255), 'host'),
     port: z.coerce.number().int().min(1, 'port must be between 1 and 65535').max(65535, 'port must be between 1 and 65535').default(1883),
     cleanSession: z.boolean().default(false),
     retainedMessage: z.boolean().default(false),
     ssl: z.boolean().default(false),
     connectTimeoutSec: z.coerce.number().int().min(1).max(300).default(10),
-    clientId: z.string().max(256).optional().nullable(),
+    clientId: plain(z.string().max(256), 'client id').optional().nullable(),
     maxBytesInMessage: z.coerce.number().int().min(1).max(268_435_455).default(MQTT_MAX_BYTES_DEFAULT),
     credentials: mqttCredentialsSchema.default({ type: 'anonymous' }),
   }),
@@ -82,6 +104,10 @@ export interface IntegrationStatus {
   lastMessageTime: number | null;
   /** the last error text, kept after the status recovers */
   lastError?: string | null;
+  /** uplinks taken out of the stream (their decoding killed a sandbox worker, or was refused): kept raw, see /quarantine */
+  quarantined?: number;
+  /** messages refused by a platform limit since start, per limit (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant); absent when none */
+  refused?: Record<string, number>;
 }
 
 export interface Integration {

@@ -24,4 +24,12 @@ export interface LiveEvents {
   debugEvent: { entityType: EntityType; entityId: string; event: DebugEvent };
 }
 export type LiveEventName = keyof LiveEvents;
+/**
+ * Sent to one connection just before the server closes it because its rights ended: the token
+ * expired, or the user or tenant was deleted or disabled. A client may refresh its token and connect again.
+ */
+export interface LiveSessionEnded {
+  reason: string;
+}
+export const LIVE_SESSION_ENDED = 'sessionEnded';
 export const liveEventNames = ['telemetry', 'attributes', 'device', 'integrationStatus', 'debugEvent'] as const satisfies readonly LiveEventName[];

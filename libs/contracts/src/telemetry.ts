@@ -55,6 +55,7 @@ export const timeseriesQuerySchema = z
   .refine((q) => q.startTs === undefined || q.endTs! >= q.startTs, { message: 'endTs must not be before startTs', path: ['endTs'] })
   .refine((q) => q.agg === 'NONE' || (q.interval ?? 0) > 0, { message: 'interval (ms) is required with agg', path: ['interval'] })
   // Resource caps (issue 10, point 16): one history call must not make the server read or hold unbounded data.
+  // A query without keys is checked again once the server knows the device's keys (historyCapProblem).
   .refine((q) => q.keys.length <= MAX_KEYS_PER_QUERY, { message: `ask for at most ${MAX_KEYS_PER_QUERY} keys per query`, path: ['keys'] })
   .refine((q) => Math.max(1, q.keys.length) * q.limit <= MAX_POINTS_PER_QUERY, {
     message: `keys × limit may be at most ${MAX_POINTS_PER_QUERY} values per query; ask for fewer keys or a smaller limit`,
@@ -65,5 +66,18 @@ export const timeseriesQuerySchema = z
     path: ['interval'],
   });
 export type TimeseriesQuery = z.infer<typeof timeseriesQuerySchema>;
+
+/**
+ * The caps of a history query without `keys`, which asks for every key of the device: checked
+ * on that expanded list (the schema could only count the keys named). A sentence, or null.
+ */
+export function historyCapProblem(deviceKeys: number, limit: number): string | null {
+  const all = `Without keys the query asks for all ${deviceKeys} time series keys of this device`;
+  if (deviceKeys > MAX_KEYS_PER_QUERY)
+    return `${all}, more than the ${MAX_KEYS_PER_QUERY} keys one query may ask for; name the keys you need (keys=a,b)`;
+  if (deviceKeys * limit > MAX_POINTS_PER_QUERY)
+    return `${all}: ${deviceKeys} keys × limit ${limit} = ${deviceKeys * limit} values, more than the ${MAX_POINTS_PER_QUERY} one query may return; name the keys you need (keys=a,b) or lower the limit`;
+  return null;
+}
 
 export const attributesQuerySchema = z.object({ keys: csv });

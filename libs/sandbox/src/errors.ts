@@ -20,4 +20,23 @@ export class ScriptNotCompiledError extends Error {
 
 /** Why one invocation failed, for callers that want to tell cases apart. */
 export type RunErrorCode =
-  'SCRIPT_ERROR' | 'TIMEOUT' | 'MEMORY' | 'RESULT_TOO_LARGE' | 'ARGS_TOO_LARGE' | 'SUSPENDED' | 'SANDBOX';
+  | 'SCRIPT_ERROR'
+  | 'TIMEOUT'
+  | 'MEMORY'
+  | 'RESULT_TOO_LARGE'
+  | 'ARGS_TOO_LARGE'
+  | 'SUSPENDED'
+  | 'SANDBOX'
+  /** the worker process died while running it (not out of memory) */
+  | 'CRASHED';
+
+/**
+ * Thrown when a tenant has as many sandbox calls waiting as it may (or its test runs are paused after
+ * crashing sandbox workers): a 429 with this sentence, never a stall of other tenants.
+ */
+export class SandboxBusyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxBusyError';
+  }
+}

@@ -1,5 +1,7 @@
 import ivm from 'isolated-vm';
+import { tokenizer } from 'acorn';
 import { ScriptCompileError } from './errors.js';
+import type { Tracker } from './isolate-runner.js';
 import type { ScriptKind } from './kinds.js';
 import type { SandboxLimits } from './limits.js';
 import { preludeSource } from './prelude.js';
@@ -22,7 +24,21 @@ export class ScriptSlot {
     readonly body: string,
     readonly hash: string,
     private readonly limits: SandboxLimits,
+    /** told when an isolate call starts and ends, so a call V8 cannot interrupt is noticed */
+    public tracker?: Tracker,
   ) {}
+
+  /** One call into the isolate, with the time limit, watched by the tracker. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async call(ref: ivm.Reference<(...a: any[]) => string>, args: (string | number | null)[]): Promise<string> {
+    const t = this.tracker;
+    if (t) t.since = Date.now();
+    try {
+      return String(await ref.apply(undefined, args as never, { timeout: this.limits.timeoutMs }));
+    } finally {
+      if (t) t.since = null;
+    }
+  }
 
   get live(): boolean {
     return !!this.isolate && !this.isolate.isDisposed && !!this.run;
@@ -40,20 +56,19 @@ export class ScriptSlot {
     const size = Buffer.byteLength(body, 'utf8');
     if (size > limits.maxScriptBytes)
       throw new ScriptCompileError(`The script is too large: ${size} bytes (limit ${limits.maxScriptBytes})`);
+    const unchecked = refuseBigInt(body);
     const isolate = new ivm.Isolate({ memoryLimit: limits.memoryMb });
     this.isolate = isolate;
     try {
       const context = await isolate.createContext();
       this.context = context;
       const prelude = await isolate.compileScript(preludeSource(limits), { filename: 'sandbox-prelude.js' });
-      await prelude.run(context, { timeout: limits.timeoutMs });
+      await this.watched(() => prelude.run(context, { timeout: limits.timeoutMs }));
       prelude.release();
       const head = `__bb_define((function () {\n${kind.builtins}\nreturn function (${kind.params.join(', ')}) {\n`;
       const source = `${head}${body}\n};\n})(), ${JSON.stringify(kind.filename)});`;
       const check = await this.ref<(p: string, b: string) => string>('__bb_check');
-      const problem = String(
-        await check.apply(undefined, [kind.params.join(','), body], { timeout: limits.timeoutMs }),
-      );
+      const problem = await this.call(check, [kind.params.join(','), body]);
       check.release();
       let script: ivm.Script;
       try {
@@ -66,7 +81,8 @@ export class ScriptSlot {
       }
       // Parses inside its wrapper but not alone: the body closes the wrapper function early.
       if (problem) throw new ScriptCompileError(problem);
-      await script.run(context, { timeout: limits.timeoutMs });
+      if (unchecked) throw new ScriptCompileError(`The script could not be checked: ${unchecked}`);
+      await this.watched(() => script.run(context, { timeout: limits.timeoutMs }));
       script.release();
       this.run = await this.ref('__bb_run');
       this.partial = await this.ref('__bb_partial');
@@ -74,6 +90,16 @@ export class ScriptSlot {
       this.release();
       if (e instanceof ScriptCompileError) throw e;
       throw new ScriptCompileError(`The script could not be loaded: ${(e as Error).message}`);
+    }
+  }
+
+  private async watched<T>(fn: () => Promise<T>): Promise<T> {
+    const t = this.tracker;
+    if (t) t.since = Date.now();
+    try {
+      return await fn();
+    } finally {
+      if (t) t.since = null;
     }
   }
 
@@ -90,6 +116,30 @@ export class ScriptSlot {
     this.isolate = null;
     if (iso && !iso.isDisposed) iso.dispose();
   }
+}
+
+/**
+ * BigInt is not available in the sandbox: one BigInt operation (`7n ** 100000000n`) runs for seconds
+ * and cannot be interrupted by the time limit. The BigInt global is removed by the prelude; literals
+ * are refused here, before the script ever runs (eval and new Function are removed too, so no
+ * literal can be built from a string).
+ */
+function refuseBigInt(body: string): string | null {
+  try {
+    for (const t of tokenizer(body, { ecmaVersion: 'latest', allowReturnOutsideFunction: true, locations: true })) {
+      if (t.type.label === 'num' && typeof (t as { value?: unknown }).value === 'bigint')
+        throw new ScriptCompileError(
+          `BigInt is not available in the sandbox (${body.slice(t.start, t.end)}): use Number, or split large integers into parts`,
+          t.loc?.start.line,
+          (t.loc?.start.column ?? 0) + 1,
+        );
+    }
+  } catch (e) {
+    if (e instanceof ScriptCompileError) throw e;
+    // not tokenizable: V8's compile reports a syntax error with its own words; should V8 accept it, it is refused
+    return (e as Error).message;
+  }
+  return null;
 }
 
 /**

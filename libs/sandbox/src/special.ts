@@ -9,19 +9,24 @@ export function markerOf(v: unknown): string | null {
   return null;
 }
 
-/** The first value JSON cannot carry inside `v`, with its path (e.g. "telemetry.temperature"), or null. */
+/**
+ * The first value JSON cannot carry inside `v`, with its path (e.g. "telemetry.temperature"), or null.
+ * A loop, not recursion: whatever a script returns cannot overflow the host's stack.
+ */
 export function specialAt(v: unknown, path = ''): { path: string; what: string } | null {
-  const m = markerOf(v);
-  if (m) return { path, what: m };
-  if (Array.isArray(v)) {
-    for (let i = 0; i < v.length; i++) {
-      const r = specialAt(v[i], `${path}[${i}]`);
-      if (r) return r;
-    }
-  } else if (v && typeof v === 'object') {
-    for (const [k, x] of Object.entries(v)) {
-      const r = specialAt(x, path ? `${path}.${k}` : k);
-      if (r) return r;
+  const stack: [unknown, string][] = [[v, path]];
+  while (stack.length) {
+    const [x, at] = stack.pop()!;
+    const m = markerOf(x);
+    if (m) return { path: at, what: m };
+    if (Array.isArray(x)) {
+      for (let i = x.length - 1; i >= 0; i--) stack.push([x[i], `${at}[${i}]`]);
+    } else if (x && typeof x === 'object') {
+      const entries = Object.entries(x);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [k, y] = entries[i]!;
+        stack.push([y, at ? `${at}.${k}` : k]);
+      }
     }
   }
   return null;

@@ -1,3 +1,4 @@
+import { SandboxBusyError } from '@bridgeboard/sandbox';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { ZodError } from 'zod';
@@ -29,6 +30,9 @@ export function toErrorBody(err: unknown): {
   const timestamp = Date.now();
   if (err instanceof AppError) {
     return { status: err.status, message: err.message, errorCode: err.errorCode, timestamp, ...err.details };
+  }
+  if (err instanceof SandboxBusyError) {
+    return { status: 429, message: err.message, errorCode: ErrorCode.TOO_MANY_REQUESTS, timestamp };
   }
   if (err instanceof ZodError) {
     const first = err.issues[0];

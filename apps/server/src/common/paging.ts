@@ -4,9 +4,16 @@ export function parsePageQuery(q: Record<string, unknown>): PageQuery {
   return pageQuerySchema.parse(q);
 }
 
-/** Safe ORDER BY: only whitelisted property → column pairs. */
-export function orderBy(q: PageQuery, columns: Record<string, string>, fallback: string): string {
-  const col = (q.sortProperty && columns[q.sortProperty]) || fallback;
+/**
+ * The sortable properties of a list, property → column. A Map, not an object: a lookup of
+ * `constructor`, `toString` or `__proto__` on an object finds Object.prototype's members.
+ */
+export type SortColumns = ReadonlyMap<string, string>;
+export const sortColumns = (columns: Record<string, string>): SortColumns => new Map(Object.entries(columns));
+
+/** Safe ORDER BY: only listed property → column pairs; any other sortProperty falls back to the default order. */
+export function orderBy(q: PageQuery, columns: SortColumns, fallback: string): string {
+  const col = (q.sortProperty !== undefined && columns.get(q.sortProperty)) || fallback;
   const dir = q.sortOrder === 'ASC' ? 'ASC' : 'DESC';
   return `ORDER BY ${col} ${dir}, id ${dir}`;
 }

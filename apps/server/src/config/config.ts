@@ -1,4 +1,6 @@
+import os from 'node:os';
 import { z } from 'zod';
+import { parseDenyList } from '../common/destinations.js';
 
 /**
  * All configuration, from the environment, validated once at start-up.
@@ -8,6 +10,10 @@ const bool = z
   .enum(['true', 'false', 'on', 'off', '1', '0', 'yes', 'no'])
   .transform((v) => ['true', 'on', '1', 'yes'].includes(v));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** ThingsBoard's rate limit notation capacity:seconds[,capacity:seconds...], or off. */
+const rateLimit = z
+  .string()
+  .regex(/^\s*(off|[1-9]\d*\s*:\s*[1-9]\d*(\s*,\s*[1-9]\d*\s*:\s*[1-9]\d*)*)\s*$/i, 'write capacity:seconds pairs such as 100:1,2000:60, or off');
 
 export const configSchema = z.object({
   /** HTTP port for the REST API, socket.io and the web app. */
@@ -57,6 +63,16 @@ export const configSchema = z.object({
   SANDBOX_MAX_ERRORS: int(1, 1000).default(3),
   /** Sandbox: how long a suspended script stays suspended, ms. */
   SANDBOX_SUSPEND_MS: int(0, 86400000).default(60000),
+  /** Sandbox: worker processes that run user scripts (default: one per core). */
+  SANDBOX_WORKERS: int(1, 64).default(Math.max(1, os.availableParallelism())),
+  /** Sandbox: calls in flight per worker; one tenant gets at most half of them. */
+  SANDBOX_WORKER_CONCURRENCY: int(1, 64).default(4),
+  /** Sandbox: calls one tenant may have waiting or running; more are refused (429 on test endpoints). */
+  SANDBOX_TENANT_QUEUE: int(1, 100_000).default(64),
+  /** Sandbox: a worker's resident memory cap, MB; a worker above it is replaced (0 = no cap). */
+  SANDBOX_WORKER_MAX_RSS_MB: int(0, 1_000_000).default(1536),
+  /** Sandbox: times the sandbox itself may fail on a message before it is quarantined. */
+  SANDBOX_POISON_ATTEMPTS: int(1, 100).default(3),
   /** Debug events kept per entity. */
   DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
   /** Debug events older than this are deleted, days. */
@@ -69,6 +85,45 @@ export const configSchema = z.object({
   INTEGRATION_RECONNECT_MIN_MS: int(10, 600000).default(1000),
   /** Integrations: longest reconnect delay, ms. */
   INTEGRATION_RECONNECT_MAX_MS: int(100, 3600000).default(60000),
+  /**
+   * Integrations: largest MQTT message payload the platform takes, bytes, whatever an integration's
+   * maxBytesInMessage says (the smaller of the two applies). A larger message is skipped as it arrives,
+   * never held in memory whole: an ERROR event, acknowledged, never retried.
+   */
+  INTEGRATION_MAX_MESSAGE_BYTES: int(1024, 268_435_455).default(1_048_576),
+  /** Integrations: new devices one integration may create per minute (its decoder names them); 0 = no limit. */
+  INTEGRATION_MAX_NEW_DEVICES_PER_MIN: int(0, 10_000_000).default(10_000),
+  /**
+   * Integrations: destinations an integration may not connect to, for hosted deployments: comma-separated
+   * IPs, CIDR ranges or host names, each optionally with :port (IPv6 in brackets), e.g.
+   * 169.254.0.0/16,127.0.0.0/8:8080,[fe80::]/10. Checked on save and on every connect (after DNS). Empty = none.
+   */
+  INTEGRATION_DENY_HOSTS: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      try {
+        parseDenyList(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: (e as Error).message });
+      }
+    }),
+  /** Tenants: most devices per tenant (0 = no limit). */
+  TENANT_MAX_DEVICES: int(0, 100_000_000).default(100_000),
+  /** Tenants: most converters per tenant (0 = no limit). */
+  TENANT_MAX_CONVERTERS: int(0, 1_000_000).default(1000),
+  /** Tenants: most integrations per tenant (0 = no limit). */
+  TENANT_MAX_INTEGRATIONS: int(0, 1_000_000).default(1000),
+  /** Tenants: most rule chains per tenant (0 = no limit). */
+  TENANT_MAX_RULE_CHAINS: int(0, 1_000_000).default(1000),
+  /** Tenants: most dashboards per tenant (0 = no limit). */
+  TENANT_MAX_DASHBOARDS: int(0, 1_000_000).default(1000),
+  /** Telemetry: most values (telemetry key/value pairs plus attributes) one uplink message may carry (0 = no limit). */
+  TELEMETRY_MAX_KEYS_PER_MESSAGE: int(0, 10_000_000).default(10_000),
+  /** Telemetry: most distinct time-series keys one device may have (0 = no limit). */
+  TELEMETRY_MAX_KEYS_PER_DEVICE: int(0, 10_000_000).default(10_000),
+  /** Debug events: largest body kept per event, characters of JSON; longer fields (in, out, …) are cut to fit, with a note. */
+  DEBUG_EVENT_MAX_BODY_CHARS: int(4096, 100_000_000).default(131_072),
   /** Login throttling: failed logins from one client address before its logins are refused. */
   LOGIN_MAX_FAILURES: int(1, 1000).default(10),
   /** Login throttling: failures older than this are forgotten, seconds. */
@@ -76,18 +131,27 @@ export const configSchema = z.object({
   /** Login throttling: how long an address is refused once it reached LOGIN_MAX_FAILURES, seconds. */
   LOGIN_BLOCK_SEC: int(1, 86400).default(60),
   /** Per-tenant REST rate limit, ThingsBoard notation capacity:seconds[,capacity:seconds...]; "off" disables it. */
-  REST_RATE_LIMIT_TENANT: z
-    .string()
-    .regex(/^\s*(off|[1-9]\d*\s*:\s*[1-9]\d*(\s*,\s*[1-9]\d*\s*:\s*[1-9]\d*)*)\s*$/i, 'write capacity:seconds pairs such as 100:1,2000:60, or off')
-    .default('100:1,2000:60'),
+  REST_RATE_LIMIT_TENANT: rateLimit.default('100:1,2000:60'),
   /** Largest JSON request body, KB (larger ones get 413). */
   HTTP_MAX_BODY_KB: int(1, 1_048_576).default(2048),
+  /** Deepest nesting of objects and arrays in a JSON request body (deeper ones get 400 before any route sees them). */
+  HTTP_MAX_JSON_DEPTH: int(2, 10_000).default(100),
+  /** A client must send a request's headers within this many seconds (else 408 and the connection is closed). */
+  HTTP_HEADERS_TIMEOUT_SEC: int(1, 3600).default(20),
+  /** A client must send a whole request, headers and body, within this many seconds (a body trickling in is cut off with 408). */
+  HTTP_REQUEST_TIMEOUT_SEC: int(1, 3600).default(30),
+  /** Shortest password a user may set through the API (activation); the first-start accounts above are exempt. */
+  PASSWORD_MIN_LENGTH: int(1, 128).default(8),
   /** Take the client address from X-Forwarded-For (on only behind a reverse proxy you trust; login throttling counts per address). */
   HTTP_TRUST_PROXY: bool.default(false),
   /** Live updates: rooms one socket.io connection may subscribe to at once. */
   LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
   /** Live updates: largest socket.io message from a client, KB. */
   LIVE_MAX_MESSAGE_KB: int(1, 102_400).default(64),
+  /** Live updates: messages one socket.io connection may send, capacity:seconds[,...] as REST_RATE_LIMIT_TENANT; "off" disables it. */
+  LIVE_RATE_LIMIT: rateLimit.default('200:1,3000:60'),
+  /** Live updates: how often open connections check that their user still exists and is enabled, seconds. */
+  LIVE_RECHECK_SEC: int(1, 86400).default(60),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -217,6 +217,9 @@ export const matrix: Record<string, Case> = {
   'GET /api/integration/:id/status': (f) => [
     { method: 'GET', url: `/api/integration/${f.integrationA}/status` },
   ],
+  'GET /api/integration/:id/quarantine': (f) => [
+    { method: 'GET', url: `/api/integration/${f.integrationA}/quarantine?pageSize=100&page=0` },
+  ],
   'DELETE /api/integration/:id': (f) => [{ method: 'DELETE', url: `/api/integration/${f.integrationA}` }],
   'POST /api/integration': (f) => [
     {

@@ -19,7 +19,7 @@ describe('socket.io subscription cap', () => {
 
   beforeAll(async () => {
     server = http.createServer();
-    const adapter = new BoundedIoAdapter(server as never, 5, 4096);
+    const adapter = new BoundedIoAdapter(server as never, { maxSubscriptions: 5, maxMessageBytes: 4096, rateLimit: 'off' });
     io = adapter.create(0, { path: '/socket.io' } as never) as unknown as Server;
     // a gateway like LiveGateway: joins the asked room after an async ownership check
     io.on('connection', (s) => {
@@ -61,7 +61,7 @@ describe('socket.io subscription cap', () => {
     const refused = acks.filter((a) => !a.ok);
     expect(refused).toHaveLength(7);
     expect(refused[0]!.error).toBe(
-      'Too many subscriptions on this connection: at most 5 (LIVE_MAX_SUBSCRIPTIONS); unsubscribe from a room first',
+      'Too many subscriptions on this connection: at most 5 (LIVE_MAX_SUBSCRIPTIONS, refused ones included); unsubscribe from a room first',
     );
     report.checked(`12 subscribe messages in one burst, cap 5 → 5 ok, 7 refused: "${refused[0]!.error}"`);
 

@@ -54,9 +54,12 @@ function connect(): Socket {
     for (const room of handlers.keys()) join(s, room);
     statusListeners.forEach((l) => l(true));
   });
-  s.on('disconnect', () => {
+  s.on('disconnect', (reason) => {
     joined.clear();
     statusListeners.forEach((l) => l(false));
+    // The server ended the connection (its token expired, or the user or tenant is gone; it said why
+    // in 'sessionEnded'): a refreshed token connects again through onTokensChanged, a refused one ends the session.
+    if (reason === 'io server disconnect') void refreshTokens().catch(() => undefined);
   });
   s.on('connect_error', (err) => {
     statusListeners.forEach((l) => l(false));

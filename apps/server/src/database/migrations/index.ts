@@ -5,6 +5,8 @@ import { Dashboards1764600000000 } from './1764600000000-dashboards.js';
 import { TelemetryIntegrations1764400000000 } from './1764400000000-telemetry-integrations.js';
 import { RuleChainsRpc1764500000000 } from './1764500000000-rule-chains-rpc.js';
 import { Converters1764300000000 } from './1764300000000-converters.js';
+import { Quarantine1765000000000 } from './1765000000000-quarantine.js';
+import { IntegrationClientIds1765100000000 } from './1765100000000-integration-client-ids.js';
 import { IntegrationStats1765400000000 } from './1765400000000-integration-stats.js';
 
-export const migrations = [Init1764200000000, DebugEvents1764200001000, Dashboards1764600000000, TelemetryIntegrations1764400000000, RuleChainsRpc1764500000000, Converters1764300000000, IntegrationStats1765400000000];
+export const migrations = [Init1764200000000, DebugEvents1764200001000, Dashboards1764600000000, TelemetryIntegrations1764400000000, RuleChainsRpc1764500000000, Converters1764300000000, Quarantine1765000000000, IntegrationClientIds1765100000000, IntegrationStats1765400000000];

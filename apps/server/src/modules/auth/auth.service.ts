@@ -63,10 +63,23 @@ export class AuthService {
 
   /** Checks an access token and that its user still exists. */
   async authenticate(token: string): Promise<SecurityUser> {
+    return (await this.session(token)).user;
+  }
+
+  /** As authenticate, plus when the token expires (ms since 1970): live connections end then. */
+  async session(token: string): Promise<{ user: SecurityUser; expiresAt: number }> {
     const c = this.jwt.verify<AccessClaims>(token, 'access');
     const u = await this.repo.findUser(c.userId);
     if (!u || !u.enabled) throw AppError.unauthorized('User no longer exists');
-    return { userId: u.id, tenantId: u.tenant_id, authority: u.authority, email: u.email };
+    return {
+      user: { userId: u.id, tenantId: u.tenant_id, authority: u.authority, email: u.email },
+      expiresAt: (c.exp ?? Infinity) * 1000,
+    };
+  }
+
+  /** The ids among `userIds` whose users still exist and are enabled. */
+  activeUsers(userIds: string[]): Promise<Set<string>> {
+    return this.repo.activeUserIds(userIds);
   }
 
   async currentUser(s: SecurityUser): Promise<User> {

@@ -9,6 +9,8 @@ export interface AccessClaims {
   tenantId: string | null;
   scopes: Authority[];
   typ: 'access';
+  /** expiry, seconds since 1970 (set by signing) */
+  exp?: number;
 }
 export interface RefreshClaims {
   sub: string;

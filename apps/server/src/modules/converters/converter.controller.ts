@@ -35,23 +35,23 @@ export class ConverterController {
   @Post('converter/testUpLink')
   @HttpCode(200)
   testUpLink(
-    @TenantId() _tenantId: string,
+    @TenantId() tenantId: string,
     @Query() q: unknown,
     @Body() body: unknown,
   ): Promise<ConverterTestReply> {
     scriptLang.parse(q);
-    return this.tester.testUplink(testUpLinkSchema.parse(body));
+    return this.tester.testUplink(tenantId, testUpLinkSchema.parse(body));
   }
 
   @Post('converter/testDownLink')
   @HttpCode(200)
   testDownLink(
-    @TenantId() _tenantId: string,
+    @TenantId() tenantId: string,
     @Query() q: unknown,
     @Body() body: unknown,
   ): Promise<ConverterTestReply> {
     scriptLang.parse(q);
-    return this.tester.testDownlink(testDownLinkSchema.parse(body));
+    return this.tester.testDownlink(tenantId, testDownLinkSchema.parse(body));
   }
 
   @Get('converters')

@@ -311,7 +311,7 @@ describe('converters over REST', () => {
       const [o] = await runtime.runUplink('00000000-0000-0000-0000-000000000000', c.body.id.id, [
         { payload: Buffer.from('{}'), metadata: { topic: TOPIC } },
       ]);
-      expect(o).toEqual({ ok: false, error: `Converter with id ${c.body.id.id} not found` });
+      expect(o).toEqual({ ok: false, error: `Converter with id ${c.body.id.id} not found`, code: 'CONVERTER' });
     });
 
     it('runs saved test cases on save and reports each, without blocking the save', async () => {

@@ -57,7 +57,7 @@ describe('converters at their memory limit', () => {
     expect(out.map((o) => (o.ok ? o.results[0]!.deviceName : o.error))).toEqual([
       'a',
       'b',
-      'The script used more than its 64 MB of memory and was stopped',
+      "The decoder of converter 'Bombed' used more than its 64 MB of memory and was stopped",
       'c',
     ]);
     expect((await runtime.runUplink(c.body.tenantId.id, c.body.id.id, [msgs[0]!]))[0]!.ok).toBe(true);

@@ -1,4 +1,4 @@
-import { Global, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Global, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ConverterController } from './converter.controller.js';
@@ -10,16 +10,30 @@ import { ConverterTester } from './converter.tester.js';
 const sandboxProvider = {
   provide: Sandbox,
   inject: [APP_CONFIG],
-  useFactory: (c: AppConfig) =>
-    new Sandbox({
-      timeoutMs: c.SANDBOX_TIMEOUT_MS,
-      memoryMb: c.SANDBOX_MEMORY_MB,
-      maxScriptBytes: c.SANDBOX_MAX_SCRIPT_BYTES,
-      maxResultChars: c.SANDBOX_MAX_RESULT_CHARS,
-      maxArgsChars: c.SANDBOX_MAX_ARGS_CHARS,
-      maxErrors: c.SANDBOX_MAX_ERRORS,
-      suspendMs: c.SANDBOX_SUSPEND_MS,
-    }),
+  useFactory: (c: AppConfig) => {
+    const log = new Logger('sandbox');
+    return new Sandbox(
+      {
+        timeoutMs: c.SANDBOX_TIMEOUT_MS,
+        memoryMb: c.SANDBOX_MEMORY_MB,
+        maxScriptBytes: c.SANDBOX_MAX_SCRIPT_BYTES,
+        maxResultChars: c.SANDBOX_MAX_RESULT_CHARS,
+        maxArgsChars: c.SANDBOX_MAX_ARGS_CHARS,
+        maxErrors: c.SANDBOX_MAX_ERRORS,
+        suspendMs: c.SANDBOX_SUSPEND_MS,
+      },
+      {
+        pool: {
+          workers: c.SANDBOX_WORKERS,
+          workerConcurrency: c.SANDBOX_WORKER_CONCURRENCY,
+          tenantQueue: c.SANDBOX_TENANT_QUEUE,
+          workerMaxRssMb: c.SANDBOX_WORKER_MAX_RSS_MB,
+        },
+        onWorkerExit: (e) =>
+          log.warn(`Sandbox worker ${e.worker}: ${e.cause.detail}; ${e.inFlight} call(s) in flight were failed or retried alone`),
+      },
+    );
+  },
 };
 
 @Global()

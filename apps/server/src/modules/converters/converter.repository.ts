@@ -1,7 +1,7 @@
 import type { ConverterTestCase, ConverterType, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 /** A converter as stored; the service turns it into the API shape (debug mode is time-dependent). */
 export interface ConverterRecord {
@@ -47,7 +47,7 @@ const toRecord = (r: Row): ConverterRecord => ({
   testCases: r.test_cases ?? [],
 });
 
-const SORT = { name: 'name', type: 'type', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', type: 'type', createdTime: 'created_time' });
 const params = (f: ConverterFields) => [
   f.name,
   f.type,

@@ -26,7 +26,7 @@ export interface DecodedUplink {
   /** kept, but probably not what the device meant (e.g. a timestamp in seconds): each becomes an ERROR debug event */
   warnings?: string[];
 }
-export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
+export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string; code?: string };
 export interface DownlinkInput {
   msg: unknown;
   metadata: Record<string, string>;
@@ -56,7 +56,7 @@ export class ConverterRuntime {
   async runUplink(tenantId: string, converterId: string, inputs: UplinkInput[]): Promise<UplinkOutcome[]> {
     if (!inputs.length) return [];
     const ready = await this.prepare(tenantId, converterId, 'UPLINK');
-    if (typeof ready === 'string') return inputs.map(() => ({ ok: false, error: ready }));
+    if (typeof ready === 'string') return inputs.map(() => ({ ok: false, error: ready, code: 'CONVERTER' }));
     const last = inputs[inputs.length - 1]!;
     this.converters.noteInput(converterId, {
       type: 'UPLINK',
@@ -66,14 +66,15 @@ export class ConverterRuntime {
     });
     const batch = await this.sandbox.runBatch(
       sandboxKey(converterId),
-      inputs.map((i) => [Array.from(i.payload), i.metadata]),
+      // payload bytes cross to the sandbox worker as they are; it hands the script an array of numbers
+      inputs.map((i) => [i.payload, i.metadata]),
     );
     const now = Date.now();
     const debug = this.converters.debugActive(ready, now);
     return batch.results.map((r, k) => {
       const outcome: UplinkOutcome = r.ok
         ? toUplink(checkUplink(r.value, now))
-        : { ok: false, error: r.error };
+        : { ok: false, error: r.error, code: r.code };
       if (debug) {
         const input = inputs[k]!;
         this.record(tenantId, converterId, {
@@ -136,6 +137,7 @@ export class ConverterRuntime {
         sandboxKey(converterId),
         type === 'UPLINK' ? UPLINK_KIND : DOWNLINK_KIND,
         c.configuration[field] ?? '',
+        { tenant: tenantId, label: `The ${field} of converter '${c.name}'` },
       );
     } catch (e) {
       if (e instanceof ScriptCompileError)
@@ -155,15 +157,22 @@ export class ConverterRuntime {
 const toUplink = (c: ReturnType<typeof checkUplink>): UplinkOutcome =>
   c.ok ? { ok: true, results: c.value } : { ok: false, error: c.error };
 
-/** Whether any string in `v` holds a NUL (almost never: then the body is used as it is, not copied). */
+/** Whether any string in `v` holds a NUL (almost never: then the body is used as it is, not copied). A loop, not recursion. */
 const hasNul = (v: unknown): boolean => {
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (!v || typeof v !== 'object') return false;
-  if (Array.isArray(v)) return v.some(hasNul);
-  for (const k in v) if (hasNul((v as Record<string, unknown>)[k])) return true;
+  const stack = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x === 'string') {
+      if (x.includes('\u0000')) return true;
+    } else if (x && typeof x === 'object') {
+      if (Array.isArray(x)) for (const y of x) stack.push(y);
+      else for (const k in x) stack.push((x as Record<string, unknown>)[k]);
+    }
+  }
   return false;
 };
 
+/** Only for bodies that hold a NUL; their depth is bounded by the sandbox's encoder (64 levels). */
 const withoutNul = (v: unknown): unknown =>
   typeof v === 'string'
     ? v.replaceAll('\u0000', '\\u0000')

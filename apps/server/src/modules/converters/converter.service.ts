@@ -23,6 +23,7 @@ import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
 import { ConverterTester } from './converter.tester.js';
 import { payloadOf } from './converter.debug.js';
+import { TenantLimits } from '../../common/tenant-limits.js';
 
 /** Answers whether something uses a converter: a description such as "integration 'MQTT Integration'", or null. */
 export type ConverterUsageCheck = (tenantId: string, converterId: string) => Promise<string | null>;
@@ -50,6 +51,7 @@ export class ConverterService {
     private readonly sandbox: Sandbox,
     private readonly debugEvents: DebugEventService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly limits: TenantLimits,
   ) {
     this.repo = new ConverterRepository(db);
   }
@@ -92,7 +94,7 @@ export class ConverterService {
     const script = req.configuration[field]!;
     let testResults;
     try {
-      testResults = await this.tester.runCases(req.type, script, req.testCases);
+      testResults = await this.tester.runCases(tenantId, req.type, script, req.testCases);
     } catch (e) {
       if (e instanceof ScriptCompileError) throw ConverterError.badScript(field, e.message, e.line, e.column);
       throw e;
@@ -113,6 +115,7 @@ export class ConverterService {
       additionalInfo: req.additionalInfo ?? null,
       testCases: req.testCases,
     };
+    if (!existing) await this.limits.checkCreate(tenantId, 'converters');
     const saved = existing
       ? await this.repo.update(tenantId, existing.id, fields)
       : await this.repo.insert(tenantId, fields);

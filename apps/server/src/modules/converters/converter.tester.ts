@@ -44,28 +44,29 @@ export function parseMsg(msg: unknown): unknown {
 export class ConverterTester {
   constructor(private readonly sandbox: Sandbox) {}
 
-  async testUplink(req: TestUpLinkRequest): Promise<ConverterTestReply> {
+  async testUplink(tenantId: string, req: TestUpLinkRequest): Promise<ConverterTestReply> {
     const args = [fromBase64(req.payload, 'payload'), req.metadata];
     return this.reply(
-      () => this.sandbox.runOnce(UPLINK_KIND, req.decoder, [args]),
+      () => this.sandbox.runOnce(UPLINK_KIND, req.decoder, [args], { tenant: tenantId }),
       (v) => checkUplink(v, Date.now()),
     );
   }
 
-  async testDownlink(req: TestDownLinkRequest): Promise<ConverterTestReply> {
+  async testDownlink(tenantId: string, req: TestDownLinkRequest): Promise<ConverterTestReply> {
     const args = [parseMsg(req.msg), req.metadata, req.msgType, req.integrationMetadata];
-    return this.reply(() => this.sandbox.runOnce(DOWNLINK_KIND, req.encoder, [args]), checkDownlink);
+    return this.reply(() => this.sandbox.runOnce(DOWNLINK_KIND, req.encoder, [args], { tenant: tenantId }), checkDownlink);
   }
 
   /** Runs saved test cases in one sandbox call. Throws ScriptCompileError when the script does not compile. */
   async runCases(
+    tenantId: string,
     type: ConverterType,
     script: string,
     cases: ConverterTestCase[],
   ): Promise<ConverterTestResult[]> {
     const kind = type === 'UPLINK' ? UPLINK_KIND : DOWNLINK_KIND;
     if (!cases.length) {
-      await this.sandbox.check(kind, script);
+      await this.sandbox.check(kind, script, { tenant: tenantId });
       return [];
     }
     const inputs: (unknown[] | string)[] = cases.map((c, i) => {
@@ -83,7 +84,7 @@ export class ConverterTester {
       }
     });
     const runnable = inputs.filter((x): x is unknown[] => typeof x !== 'string');
-    const { results } = await this.sandbox.runOnce(kind, script, runnable);
+    const { results } = await this.sandbox.runOnce(kind, script, runnable, { tenant: tenantId });
     let k = 0;
     return cases.map((c, i) => {
       const input = inputs[i]!;

@@ -7,7 +7,7 @@ import type {
 } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 interface DashboardRow {
   id: string;
@@ -26,7 +26,7 @@ const toInfo = (r: DashboardRow): DashboardInfo => ({
 });
 const toDashboard = (r: DashboardRow): Dashboard => ({ ...toInfo(r), configuration: r.configuration! });
 
-const SORT = { title: 'title', name: 'title', createdTime: 'created_time' };
+const SORT = sortColumns({ title: 'title', name: 'title', createdTime: 'created_time' });
 const INFO_COLUMNS = 'id, created_time, tenant_id, title';
 
 /** Dashboards, each one JSON document; every method takes the tenant first. */

@@ -8,10 +8,14 @@ import {
 } from '@bridgeboard/contracts';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardError } from './dashboard.errors.js';
+import { TenantLimits } from '../../common/tenant-limits.js';
 
 @Injectable()
 export class DashboardService {
-  constructor(private readonly repo: DashboardRepository) {}
+  constructor(
+    private readonly repo: DashboardRepository,
+    private readonly limits: TenantLimits,
+  ) {}
 
   page(tenantId: string, q: PageQuery): Promise<PageData<DashboardInfo>> {
     return this.repo.page(tenantId, q);
@@ -26,7 +30,10 @@ export class DashboardService {
   /** Creates, or with `id` replaces title and configuration (the whole document, as ThingsBoard). */
   async save(tenantId: string, body: unknown): Promise<Dashboard> {
     const req = saveDashboardSchema.parse(body);
-    if (!req.id) return this.repo.insert(tenantId, req);
+    if (!req.id) {
+      await this.limits.checkCreate(tenantId, 'dashboards');
+      return this.repo.insert(tenantId, req);
+    }
     const d = await this.repo.update(tenantId, req.id.id, req);
     if (!d) throw DashboardError.notFound(req.id.id);
     return d;

@@ -1,7 +1,7 @@
 import type { Device, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 interface DeviceRow {
   id: string;
@@ -23,7 +23,7 @@ const toDevice = (r: DeviceRow): Device => ({
   additionalInfo: r.additional_info,
 });
 
-const SORT = { name: 'name', type: 'type', label: 'label', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', type: 'type', label: 'label', createdTime: 'created_time' });
 
 /** Devices; every method takes the tenant first, so no call can cross tenants. */
 export class DeviceRepository {
@@ -58,24 +58,35 @@ export class DeviceRepository {
   /**
    * Finds or creates devices by name in one round trip; concurrent callers for the same
    * new name get the same single device (the unique index decides). `created` lists the new ones.
-   * Names go in sorted order (see TelemetryRepository's byKey): overlapping batches never deadlock.
+   * `limits`: create at most `maxNew`, and none past `maxTotal` devices in the tenant (0 = no limit);
+   * names left over are missing from `devices`. New names go in sorted order (as TelemetryRepository's
+   * byKey): overlapping batches wait on each other's new index entries in one order, never in a cycle.
    */
   async findOrCreate(
     tenantId: string,
     wanted: { name: string; type: string }[],
     q: Queryable = this.db,
+    limits: { maxNew: number; maxTotal: number } = { maxNew: Infinity, maxTotal: 0 },
   ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
     const uniq = new Map<string, string>();
     for (const w of wanted) if (!uniq.has(w.name)) uniq.set(w.name, w.type);
-    // sorted: concurrent batches then wait on a new name's index entry in one order, never on each other's
-    const names = [...uniq.keys()].sort();
+    const names = [...uniq.keys()];
     const now = Date.now();
+    const maxNew = Number.isFinite(limits.maxNew) ? limits.maxNew : null;
+    // LIMIT NULL is no limit; the tenant's count is only taken when there is a tenant limit
     const inserted = await q.query<DeviceRow>(
       `INSERT INTO device (id, created_time, tenant_id, name, type)
-       SELECT gen_random_uuid(), $1, $2, n, t FROM unnest($3::text[], $4::text[]) AS x(n, t)
-       WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
+       SELECT gen_random_uuid(), $1, $2, n, t FROM (
+         SELECT n, t FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS x(n, t, o)
+         WHERE NOT EXISTS (SELECT 1 FROM device d WHERE d.tenant_id = $2 AND d.name = x.n)
+         ORDER BY o
+         LIMIT CASE WHEN $6::bigint > 0
+                    THEN least($5::bigint, greatest(0, $6::bigint - (SELECT count(*) FROM device WHERE tenant_id = $2)))
+                    ELSE $5::bigint END
+       ) y
+       ORDER BY n COLLATE "C"
        ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
-      [now, tenantId, names, names.map((n) => uniq.get(n)!)],
+      [now, tenantId, names, names.map((n) => uniq.get(n)!), maxNew, limits.maxTotal],
     );
     const created = inserted.map(toDevice);
     const devices = new Map<string, Device>(created.map((d) => [d.name, d]));

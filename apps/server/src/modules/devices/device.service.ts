@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Device, PageData, PageQuery, SaveDeviceRequest } from '@bridgeboard/contracts';
 import { DeviceRepository } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
+import { TenantLimits } from '../../common/tenant-limits.js';
 
 export interface DeviceEvents {
   created: [Device];
@@ -15,7 +16,10 @@ export class DeviceService {
   /** Device lifecycle events (live updates, rule engine). */
   readonly events = new EventEmitter<DeviceEvents>();
 
-  constructor(private readonly repo: DeviceRepository) {}
+  constructor(
+    private readonly repo: DeviceRepository,
+    private readonly limits: TenantLimits,
+  ) {}
 
   page(tenantId: string, q: PageQuery, type?: string): Promise<PageData<Device>> {
     return this.repo.page(tenantId, q, type);
@@ -42,6 +46,7 @@ export class DeviceService {
       this.events.emit('updated', d);
       return d;
     }
+    await this.limits.checkCreate(tenantId, 'devices');
     try {
       const d = await this.repo.insert(tenantId, req);
       this.events.emit('created', d);

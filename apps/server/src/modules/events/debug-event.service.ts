@@ -4,7 +4,8 @@ import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgebo
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { newId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
-import { DebugEventRepository, jsonText, type NewDebugEvent } from './debug-event.repository.js';
+import { DebugEventRepository, type NewDebugEvent } from './debug-event.repository.js';
+import { fitBody } from './debug-event.fit.js';
 
 const FLUSH_MS = 100;
 const MAX_BUFFER = 10_000;
@@ -63,7 +64,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
     // The row keeps the body's JSON text, not the body: the objects die young instead of waiting for the flush.
     let bodyText: string;
     try {
-      bodyText = jsonText(body);
+      ({ body, text: bodyText } = fitBody(body, this.config.DEBUG_EVENT_MAX_BODY_CHARS));
     } catch (err) {
       this.log.warn(`Could not store 1 debug event: ${(err as Error).message}`);
       return;

@@ -24,6 +24,12 @@ export class IntegrationController {
     return (await this.integrations.get(tenantId, id)).status!;
   }
 
+  /** Uplinks taken out of the stream with their error (payload as base64), newest first. */
+  @Get('integration/:id/quarantine')
+  quarantine(@TenantId() tenantId: string, @Param('id', ParseUUIDPipe) id: string, @Query() q: Record<string, unknown>) {
+    return this.integrations.quarantine(tenantId, id, parsePageQuery(q));
+  }
+
   @Post('integration')
   @HttpCode(200)
   save(@TenantId() tenantId: string, @Body() body: unknown): Promise<Integration> {

@@ -1,6 +1,7 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { ConverterService } from '../converters/converter.service.js';
+import { TenantService } from '../tenants/tenant.service.js';
 import { IntegrationController } from './integration.controller.js';
 import { IntegrationService } from './integration.service.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
@@ -29,9 +30,13 @@ export class IntegrationModule implements OnModuleInit {
   constructor(
     private readonly converters: ConverterService,
     private readonly integrations: IntegrationService,
+    private readonly runtime: IntegrationRuntime,
+    private readonly tenants: TenantService,
   ) {}
 
   onModuleInit(): void {
+    // a deleted tenant's integrations must not keep running (and retrying foreign-key errors)
+    this.tenants.beforeTenantDeleted((tenantId) => this.runtime.stopTenant(tenantId));
     this.converters.registerUsageCheck(async (tenantId, converterId) => {
       const names = await this.integrations.usingConverter(tenantId, converterId);
       return names.length ? names.map((n) => `integration '${n}'`).join(', ') : null;

@@ -1,13 +1,15 @@
 import type { Integration, MqttConfiguration, PageData, PageQuery } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 
 /** The write-only parts of a configuration, kept apart from what the API returns. */
 export interface IntegrationSecrets {
   password?: string;
   privateKey?: string;
   privateKeyPassword?: string;
+  /** the client id the platform made for the integration (used when configuration.clientId is empty) */
+  generatedClientId?: string;
 }
 
 interface Row {
@@ -66,7 +68,7 @@ export interface IntegrationWrite {
   additionalInfo: Record<string, unknown> | null;
 }
 
-const SORT = { name: 'name', type: 'type', createdTime: 'created_time' };
+const SORT = sortColumns({ name: 'name', type: 'type', createdTime: 'created_time' });
 
 /** Integrations; every method takes the tenant first. */
 export class IntegrationRepository {
@@ -93,6 +95,21 @@ export class IntegrationRepository {
   /** Every enabled integration of every tenant (start-up). */
   async allEnabled(): Promise<StoredIntegration[]> {
     return (await this.db.query<Row>('SELECT * FROM integration WHERE enabled ORDER BY created_time')).map(toStored);
+  }
+
+  /**
+   * Hosts of the integrations, in ANY tenant, that connect with this client id (other than `exceptId`).
+   * Deliberately cross-tenant: a client id is one session on the broker, whoever saved it.
+   */
+  async hostsUsingClientId(clientId: string, exceptId: string | null): Promise<string[]> {
+    const rows = await this.db.query<{ host: string }>(
+      `SELECT configuration->'clientConfiguration'->>'host' AS host FROM integration
+       WHERE ($2::uuid IS NULL OR id <> $2)
+         AND coalesce(nullif(configuration->'clientConfiguration'->>'clientId', ''), secrets->>'generatedClientId',
+                      'bb_' || replace(id::text, '-', '')) = $1`,
+      [clientId, exceptId],
+    );
+    return rows.map((r) => r.host);
   }
 
   /**

@@ -1,6 +1,6 @@
-import { topicFilterProblem, type MqttConfiguration } from '@bridgeboard/contracts';
+import { mqttConfigurationSchema, topicFilterProblem, type MqttConfiguration } from '@bridgeboard/contracts';
 import { splitSecrets } from './integration.service.js';
-import { describeError } from './runtime/mqtt-connection.js';
+import { describeError } from './runtime/connection-errors.js';
 
 const cfg = (credentials: Record<string, unknown>): MqttConfiguration =>
   ({
@@ -20,6 +20,9 @@ describe('topic filter rules', () => {
     ['a/b#', "'#' must be a whole level and the last one (level 2 is 'b#')"],
     ['a/b+', "'+' must fill a whole level (level 2 is 'b+')"],
     ['', 'must not be empty'],
+    ['bridgeboard/heartbeat/#', "must not start with 'bridgeboard/': the platform reserves those topics for itself"],
+    ['bridgeboard', "must not start with 'bridgeboard/': the platform reserves those topics for itself"],
+    ['+/heartbeat/#', null],
   ])('%s → %s', (filter, problem) => {
     expect(topicFilterProblem(filter)).toBe(problem);
   });
@@ -53,5 +56,25 @@ describe('connection error texts', () => {
     [{ message: 'connack timeout' }, 'no answer from broker.example:1883 within 5 s'],
   ])('%j → %s', (e, text) => {
     expect(describeError(Object.assign(new Error(e.message), e), s)).toBe(text);
+  });
+});
+
+describe('connection fields', () => {
+  const valid = { clientConfiguration: { host: 'broker', port: 1883 }, topicFilters: [{ filter: 'a/#', qos: 0 }] };
+  it.each([
+    ['host', { host: 'broker\r\nFLUSHALL' }, 'clientConfiguration.host'],
+    ['client id', { clientId: 'id\nSET pwned 1' }, 'clientConfiguration.clientId'],
+    ['username', { credentials: { type: 'basic', username: 'u\r\n', password: 'p' } }, 'clientConfiguration.credentials.username'],
+    ['password', { credentials: { type: 'basic', username: 'u', password: 'p\u0000x' } }, 'clientConfiguration.credentials.password'],
+  ])('refuses control characters in the %s', (what, change, path) => {
+    const r = mqttConfigurationSchema.safeParse({ ...valid, clientConfiguration: { ...valid.clientConfiguration, ...change } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path.join('.')).toBe(path);
+    expect(r.error!.issues[0]!.message).toBe(`${what} must not contain control characters (CR, LF, TAB, NUL, …)`);
+  });
+
+  it('takes ordinary values, and trims a trailing newline off the host', () => {
+    const r = mqttConfigurationSchema.parse({ ...valid, clientConfiguration: { host: 'broker.example\n', clientId: 'bb-1', credentials: { type: 'basic', username: 'ü-ser', password: 'p@ss w0rd' } } });
+    expect(r.clientConfiguration.host).toBe('broker.example');
   });
 });

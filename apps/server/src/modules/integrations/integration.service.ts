@@ -5,8 +5,12 @@ import { Db } from '../../database/db.js';
 import { debugModeActive, debugModeSinceOnSave, debugModeUntil } from '../events/debug-mode.js';
 import { IntegrationError } from './integration.errors.js';
 import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration } from './integration.repository.js';
+import type { QuarantinedMessage } from './quarantine.repository.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
 import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
+import { TenantLimits } from '../../common/tenant-limits.js';
+import { DestinationPolicy } from '../../common/destinations.js';
+import { sameBroker, withGeneratedClientId } from './integration.identity.js';
 
 /** Names of this machine: an integration on localhost and one on 127.0.0.1 reach the same broker. */
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
@@ -35,14 +39,17 @@ export function splitSecrets(cfg: MqttConfiguration, stored: IntegrationSecrets)
 @Injectable()
 export class IntegrationService {
   private readonly repo: IntegrationRepository;
+  private readonly destinations: DestinationPolicy;
 
   constructor(
     db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly runtime: IntegrationRuntime,
+    private readonly limits: TenantLimits,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
   }
 
   /** The contracts.md shape with live status; secrets are never part of it. */
@@ -71,6 +78,12 @@ export class IntegrationService {
     return this.toApi(s);
   }
 
+  /** The integration's quarantined uplinks, newest first (404 for another tenant's integration). */
+  async quarantine(tenantId: string, id: string, q: PageQuery): Promise<PageData<QuarantinedMessage>> {
+    if (!(await this.repo.find(tenantId, id))) throw IntegrationError.notFound(id);
+    return this.runtime.quarantine.page(tenantId, id, q);
+  }
+
   /**
    * Integrations of the tenant that would receive the same messages as `cfg`: the same broker and at
    * least one identical topic filter. Both would store every reading (two points milliseconds apart).
@@ -88,9 +101,14 @@ export class IntegrationService {
   async save(tenantId: string, req: SaveIntegrationRequest): Promise<Integration> {
     const prev = req.id ? await this.repo.find(tenantId, req.id.id) : null;
     if (req.id && !prev) throw IntegrationError.notFound(req.id.id);
+    if (!req.id) await this.limits.checkCreate(tenantId, 'integrations');
     await this.checkConverter(tenantId, 'defaultConverterId', req.defaultConverterId.id, 'UPLINK');
     if (req.downlinkConverterId) await this.checkConverter(tenantId, 'downlinkConverterId', req.downlinkConverterId.id, 'DOWNLINK');
-    const { configuration, secrets } = splitSecrets(req.configuration, prev?.secrets ?? {});
+    const split = splitSecrets(req.configuration, prev?.secrets ?? {});
+    const configuration = split.configuration;
+    const secrets = withGeneratedClientId(split.secrets, prev?.secrets);
+    await this.checkDestination(configuration);
+    await this.checkClientId(req.id?.id ?? null, configuration.clientConfiguration.clientId || secrets.generatedClientId!, configuration.clientConfiguration.host);
     const p = prev?.integration;
     const pinned = req.debugModePinned ?? p?.debugModePinned ?? false;
     const since = debugModeSinceOnSave(
@@ -121,6 +139,21 @@ export class IntegrationService {
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.repo.delete(tenantId, id))) throw IntegrationError.notFound(id);
     await this.runtime.remove(id);
+  }
+
+  /** INTEGRATION_DENY_HOSTS, checked again on every connect (a name may point elsewhere later). */
+  private async checkDestination(cfg: MqttConfiguration): Promise<void> {
+    if (!this.destinations.active) return;
+    const { host, port } = cfg.clientConfiguration;
+    await this.destinations.resolve(host, port).catch((e: Error) => {
+      throw IntegrationError.badField('configuration.clientConfiguration.host', e.message);
+    });
+  }
+
+  /** Two connections with one client id take each other's session, and the messages queued for it. */
+  private async checkClientId(id: string | null, clientId: string, host: string): Promise<void> {
+    for (const other of await this.repo.hostsUsingClientId(clientId, id))
+      if (await sameBroker(host, other)) throw IntegrationError.clientIdTaken(clientId, host);
   }
 
   private async checkConverter(tenantId: string, field: string, id: string, type: 'UPLINK' | 'DOWNLINK'): Promise<void> {

@@ -1,10 +1,30 @@
-import { type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { liveSubscribeSchema, type LiveAck, type LiveEventName, type LiveEvents } from '@bridgeboard/contracts';
+import {
+  LIVE_SESSION_ENDED,
+  liveSubscribeSchema,
+  type LiveAck,
+  type LiveEventName,
+  type LiveEvents,
+  type LiveSessionEnded,
+} from '@bridgeboard/contracts';
+import { AppError } from '../../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { SecurityUser } from '../auth/security.js';
 import { DeviceRepository } from '../devices/device.repository.js';
+import { TenantService } from '../tenants/tenant.service.js';
+
+/** Who a connection acts for, and until when (its access token's expiry, ms). */
+interface LiveSession {
+  user: SecurityUser;
+  token: string;
+  expiresAt: number;
+}
+const sessionOf = (socket: Socket) => socket.data.session as LiveSession;
+/** setTimeout's longest delay */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Says whether an entity of one room kind belongs to the tenant (modules register theirs). */
 export type RoomChecker = (tenantId: string, id: string) => Promise<boolean>;
@@ -14,17 +34,27 @@ export type RoomKind = 'device' | 'integration' | 'converter' | 'rulenode';
  * Live updates over socket.io (path /socket.io, same HTTP server). The handshake carries the
  * access token (`auth: {token}`); a socket joins rooms only for its own tenant's entities, and
  * every room is namespaced by tenant internally so no event can cross tenants.
+ *
+ * A connection lives only as long as its rights: it is closed when its token expires, at once when
+ * its user or tenant is deleted, and within LIVE_RECHECK_SEC when its user is disabled; every
+ * subscribe checks the token and the user again. It gets `sessionEnded` {reason} before it is closed.
  */
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() server!: Server;
   private readonly checkers = new Map<RoomKind, RoomChecker>();
+  private readonly log = new Logger('live');
+  private recheckTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly auth: AuthService,
     devices: DeviceRepository,
+    tenants: TenantService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.checkers.set('device', async (t, id) => !!(await devices.findById(t, id)));
+    tenants.events.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
+    tenants.events.on('tenantDeleted', (tenantId) => this.end((s) => s.user.tenantId === tenantId, 'Your tenant was deleted'));
   }
 
   registerRoomChecker(kind: RoomKind, check: RoomChecker): void {
@@ -36,25 +66,37 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearerOf(socket.handshake.headers);
       if (typeof token !== 'string' || !token) return next(new Error('Authentication failed: no token (connect with auth: {token})'));
       this.auth
-        .authenticate(token)
-        .then((user) => {
+        .session(token)
+        .then(({ user, expiresAt }) => {
           if (!user.tenantId) throw new Error('Live updates need a tenant administrator');
-          socket.data.user = user;
+          socket.data.session = { user, token, expiresAt } satisfies LiveSession;
           next();
         })
         .catch((e: Error) => next(new Error(`Authentication failed: ${e.message}`)));
     });
     server.on('connection', (socket) => this.onConnection(socket));
+    this.recheckTimer = setInterval(() => void this.recheck(), this.config.LIVE_RECHECK_SEC * 1000);
+    this.recheckTimer.unref();
   }
 
   private onConnection(socket: Socket): void {
-    const user = socket.data.user as SecurityUser;
-    const tenantId = user.tenantId!;
+    const session = sessionOf(socket);
+    const tenantId = session.user.tenantId!;
+    const expiry = setTimeout(
+      () => this.endOne(socket, 'Your access token has expired: connect again with a new one'),
+      Math.min(MAX_TIMER_MS, Math.max(0, session.expiresAt - Date.now())),
+    );
+    socket.on('disconnect', () => clearTimeout(expiry));
     socket.on('subscribe', (msg: unknown, ack?: (a: LiveAck) => void) => {
       const reply = typeof ack === 'function' ? ack : () => undefined;
-      this.allowed(tenantId, msg)
-        .then(async (r) => {
-          if (r.ok) await socket.join(`${tenantId}|${r.room}`);
+      this.revoked(socket)
+        .then(async (reason) => {
+          if (reason) {
+            reply({ ok: false, error: reason });
+            return this.endOne(socket, reason);
+          }
+          const r = await this.allowed(tenantId, msg);
+          if (r.ok && socket.connected) await socket.join(`${tenantId}|${r.room}`);
           reply(r.ok ? { ok: true } : { ok: false, error: r.error });
         })
         .catch((e: Error) => reply({ ok: false, error: e.message }));
@@ -78,6 +120,48 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     return { ok: true, room };
   }
 
+  /** Checks the connection's token and user again: why its rights ended, or null while they hold. */
+  private async revoked(socket: Socket): Promise<string | null> {
+    const s = sessionOf(socket);
+    if (Date.now() >= s.expiresAt) return 'Your access token has expired: connect again with a new one';
+    try {
+      await this.auth.authenticate(s.token);
+      return null;
+    } catch (e) {
+      // a database that does not answer is not a revocation: the subscribe fails, the connection stays
+      if (!(e instanceof AppError) || e.status !== 401) throw e;
+      return `Your access is no longer valid: ${e.message}`;
+    }
+  }
+
+  /** Every LIVE_RECHECK_SEC: one query for the users of all open connections; the connections of missing or disabled users end. */
+  private async recheck(): Promise<void> {
+    const sockets = [...(this.server?.sockets.sockets.values() ?? [])];
+    if (!sockets.length) return;
+    try {
+      const active = await this.auth.activeUsers([...new Set(sockets.map((s) => sessionOf(s).user.userId))]);
+      const now = Date.now();
+      for (const s of sockets) {
+        const sess = sessionOf(s);
+        if (now >= sess.expiresAt) this.endOne(s, 'Your access token has expired: connect again with a new one');
+        else if (!active.has(sess.user.userId)) this.endOne(s, 'Your user no longer exists or was disabled');
+      }
+    } catch (e) {
+      this.log.warn(`Could not re-check live connections: ${(e as Error).message}; trying again in ${this.config.LIVE_RECHECK_SEC} s`);
+    }
+  }
+
+  /** Ends every connection whose session matches. */
+  private end(match: (s: LiveSession) => boolean, reason: string): void {
+    for (const socket of this.server?.sockets.sockets.values() ?? []) if (match(sessionOf(socket))) this.endOne(socket, reason);
+  }
+
+  private endOne(socket: Socket, reason: string): void {
+    if (!socket.connected) return;
+    socket.emit(LIVE_SESSION_ENDED, { reason } satisfies LiveSessionEnded);
+    socket.disconnect(true);
+  }
+
   /** Sends an event to the sockets of one tenant that joined any of `rooms` (each socket once). */
   emitToRoom<E extends LiveEventName>(tenantId: string, room: string | string[], event: E, payload: LiveEvents[E]): void {
     if (!this.server) return;
@@ -89,6 +173,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
     this.server?.disconnectSockets(true);
   }
 }

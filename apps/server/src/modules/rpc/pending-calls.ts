@@ -61,11 +61,18 @@ export class PendingCalls {
     this.take(`${tenantId}/${deviceId}`, requestUUID);
   }
 
-  /** Shutdown: a waiting HTTP caller gets its answer (null: no reply); persistent calls are just forgotten. */
-  clear(): void {
-    const all = [...this.byDevice.values()].flat();
-    this.byDevice.clear();
-    for (const c of all) {
+  /**
+   * Shutdown, or one tenant's calls when it is deleted: a waiting HTTP caller gets its answer
+   * (null: no reply); persistent calls are just forgotten.
+   */
+  clear(tenantId?: string): void {
+    const all: PendingCall[] = [];
+    for (const [key, list] of this.byDevice) {
+      if (tenantId !== undefined && list[0]?.tenantId !== tenantId) continue;
+      all.push(...list);
+      this.byDevice.delete(key);
+    }
+    for (const c of all as (PendingCall & { timer: NodeJS.Timeout })[]) {
       clearTimeout(c.timer);
       if (!c.persistent) c.settle(null);
     }

@@ -29,6 +29,9 @@ export class RpcError extends AppError {
       `Device '${deviceName}' did not answer the RPC '${method}' within ${ms} ms`,
     );
   }
+  static tenantDeleted(deviceName: string, method: string): RpcError {
+    return new RpcError(410, ErrorCode.GENERAL, `The RPC '${method}' to device '${deviceName}' ended without a reply: its tenant was deleted`);
+  }
   static rpcNotFound(id: string): RpcError {
     return new RpcError(404, ErrorCode.ITEM_NOT_FOUND, `RPC with id ${id} not found`);
   }

@@ -2,6 +2,7 @@ import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy }
 import { Db } from '../../database/db.js';
 import { DeviceService } from '../devices/device.service.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
+import { TenantService } from '../tenants/tenant.service.js';
 import { RuleEngine } from '../rule-engine/engine/rule-engine.js';
 import { RpcController } from './rpc.controller.js';
 import { RpcRepository } from './rpc.repository.js';
@@ -13,8 +14,10 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly rpc: RpcService,
     runtime: IntegrationRuntime,
+    tenants: TenantService,
   ) {
     runtime.setRpcResponseHandler((tenantId, deviceId, r) => this.rpc.onResponse(tenantId, deviceId, r));
+    tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
   }
 
   onApplicationBootstrap(): Promise<void> {

@@ -2,7 +2,9 @@ import type { PageData, PageQuery, Rpc, RpcStatus } from '@bridgeboard/contracts
 import { finalRpcStatuses } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { entityId } from '../../common/ids.js';
-import { orderBy, toPage } from '../../common/paging.js';
+import { orderBy, sortColumns, toPage } from '../../common/paging.js';
+
+const SORT = sortColumns({ createdTime: 'created_time', expirationTime: 'expiration_time', status: 'status' });
 
 interface RpcRow {
   id: string;
@@ -115,7 +117,7 @@ export class RpcRepository {
     const where = 'tenant_id = $1 AND device_id = $2 AND ($3::text IS NULL OR status = $3)';
     const args = [tenantId, deviceId, status ?? null];
     const rows = await this.db.query<RpcRow>(
-      `SELECT * FROM rpc WHERE ${where} ${orderBy(p, { createdTime: 'created_time', expirationTime: 'expiration_time', status: 'status' }, 'created_time')} LIMIT $4 OFFSET $5`,
+      `SELECT * FROM rpc WHERE ${where} ${orderBy(p, SORT, 'created_time')} LIMIT $4 OFFSET $5`,
       [...args, p.pageSize, p.page * p.pageSize],
     );
     const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM rpc WHERE ${where}`, args);

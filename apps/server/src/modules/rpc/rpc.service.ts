@@ -39,6 +39,7 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 export class RpcService {
   private readonly log = new Logger('rpc');
   private readonly pending = new PendingCalls();
+  private readonly deletedTenants = new Set<string>();
   private requestSeq = Math.floor(Date.now() / 1000) % 1_000_000;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
@@ -112,7 +113,10 @@ export class RpcService {
     }
     if (!reply) return undefined;
     const r = await reply;
-    if (!r) throw RpcError.timeout(device.name, req.method, expirationTime - startedAt);
+    if (!r) {
+      if (this.deletedTenants.has(tenantId)) throw RpcError.tenantDeleted(device.name, req.method);
+      throw RpcError.timeout(device.name, req.method, expirationTime - startedAt);
+    }
     return r.data;
   }
 
@@ -183,6 +187,17 @@ export class RpcService {
         .finally(() => (this.tickBusy = false));
     }, this.d.tickMs ?? 1000);
     this.timer.unref();
+  }
+
+  /**
+   * Before a tenant is deleted: its waiting two-way calls end (no reply) and a housekeeping tick
+   * in progress finishes, so none of its calls is being sent while its rows are deleted.
+   */
+  async forgetTenant(tenantId: string): Promise<void> {
+    // so its callers hear why their call ended (a few bytes per deleted tenant)
+    this.deletedTenants.add(tenantId);
+    this.pending.clear(tenantId);
+    await this.ticking;
   }
 
   async stop(): Promise<void> {

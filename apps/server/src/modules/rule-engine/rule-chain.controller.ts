@@ -24,8 +24,8 @@ export class RuleChainController {
   /** Runs a script node's JavaScript on a sample message (the editor's "Test script"). */
   @Post('ruleChain/testScript')
   @HttpCode(200)
-  testScript(@TenantId() _tenantId: string, @Body() body: unknown) {
-    return testNodeScript(this.sandbox, testScriptSchema.parse(body));
+  testScript(@TenantId() tenantId: string, @Body() body: unknown) {
+    return testNodeScript(this.sandbox, tenantId, testScriptSchema.parse(body));
   }
 
   @Get('ruleChains')

@@ -1,7 +1,7 @@
 import type { PageData, PageQuery, RuleChain, RuleNode } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 import type { ChainDefinition, ChainSource } from './engine/compiled-chain.js';
 
 interface ChainRow {
@@ -67,7 +67,7 @@ export const toNode = (r: NodeRow, debugActive: boolean, debugModeUntil: number 
   additionalInfo: r.additional_info,
 });
 
-const SORT = { name: 'name', createdTime: 'created_time', root: 'root' };
+const SORT = sortColumns({ name: 'name', createdTime: 'created_time', root: 'root' });
 
 /** Rule chains, their nodes and connections; every method takes the tenant first. */
 export class RuleChainRepository implements ChainSource {

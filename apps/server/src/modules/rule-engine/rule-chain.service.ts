@@ -39,6 +39,8 @@ export class RuleChainService {
     private readonly now: () => number = Date.now,
     /** Whether an integration exists in the tenant (checked when a chain is saved). */
     private readonly integrationExists: (tenantId: string, id: string) => Promise<boolean> = async () => true,
+    /** Throws when the tenant may not create one more chain (TENANT_MAX_RULE_CHAINS). */
+    private readonly checkCreate: (tenantId: string) => Promise<void> = async () => undefined,
   ) {}
 
   components(): ComponentDescriptor[] {
@@ -73,6 +75,7 @@ export class RuleChainService {
       if (!c) throw RuleEngineError.chainNotFound(req.id.id);
       return c;
     }
+    await this.checkCreate(tenantId);
     return this.repo.insert(tenantId, { ...req, id: newId(), root: false });
   }
 

@@ -1,4 +1,5 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { TenantLimits } from '../../common/tenant-limits.js';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
@@ -66,6 +67,7 @@ class RuleEngineHost {
     converters: ConverterRuntime,
     sandbox: Sandbox,
     debug: DebugEventService,
+    limits: TenantLimits,
   ) {
     const repo = new RuleChainRepository(db);
     const source: ChainSource = {
@@ -90,6 +92,7 @@ class RuleEngineHost {
           throw e;
         },
       ),
+      (tenantId) => limits.checkCreate(tenantId, 'ruleChains'),
     );
   }
 }

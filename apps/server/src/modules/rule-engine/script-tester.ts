@@ -28,6 +28,7 @@ function checkResult(type: TestScriptRequest['scriptType'], v: unknown): string 
 /** Runs a rule node's script once on a sample message, in a throwaway sandbox isolate. */
 export async function testNodeScript(
   sandbox: Sandbox,
+  tenantId: string,
   req: TestScriptRequest,
 ): Promise<{ output: string; error: string; consoleLines: string[] }> {
   let msg: unknown;
@@ -39,7 +40,7 @@ export async function testNodeScript(
   try {
     const { results, consoleLines } = await sandbox.runOnce(plainKind(SCRIPT_ARGS, 'rule node'), req.script, [
       [msg, req.metadata, req.msgType],
-    ]);
+    ], { tenant: tenantId });
     const r = results[0]!;
     if (!r.ok) return { output: '', error: r.error, consoleLines };
     return { output: JSON.stringify(r.value) ?? '', error: checkResult(req.scriptType, r.value), consoleLines };

@@ -78,6 +78,11 @@ export class TelemetryRepository {
     return { latest: rows };
   }
 
+  /** Every time-series key of these entities (the per-device key limit's cache). */
+  keysOf(entityIds: string[]): Promise<{ entity_id: string; key: string }[]> {
+    return this.db.query('SELECT entity_id, key FROM ts_kv_latest WHERE entity_id = ANY($1::uuid[])', [entityIds]);
+  }
+
   async keys(entityId: string): Promise<string[]> {
     const rows = await this.db.query<{ key: string }>('SELECT key FROM ts_kv_latest WHERE entity_id = $1 ORDER BY key', [entityId]);
     return rows.map((r) => r.key);

@@ -1,12 +1,15 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { AttributeData, AttributeScope, TimeseriesData, TimeseriesQuery } from '@bridgeboard/contracts';
+import { historyCapProblem, type AttributeData, type AttributeScope, type TimeseriesData, type TimeseriesQuery } from '@bridgeboard/contracts';
 import { Db, type Queryable } from '../../database/db.js';
 import { DeviceRepository } from '../devices/device.repository.js';
 import { DeviceService } from '../devices/device.service.js';
 import { DeviceError } from '../devices/device.errors.js';
 import { TelemetryRepository, type AttrRow, type TsRow } from './telemetry.repository.js';
 import { checkKey, fromRow, toTyped } from './telemetry.values.js';
+import { TelemetryError } from './telemetry.errors.js';
+import { DeviceKeyLimit } from './telemetry.key-limit.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 export interface TsValues {
   ts: number;
@@ -19,6 +22,17 @@ export interface DeviceData {
   /** SERVER_SCOPE */
   attributes?: Record<string, unknown>;
   telemetry?: TsValues[];
+}
+
+/** The time-series keys a batch writes, per device (latest rows: one per device and key). */
+function keysByDevice(latest: TsRow[]): Map<string, Set<string>> {
+  const m = new Map<string, Set<string>>();
+  for (const r of latest) {
+    let s = m.get(r.entityId);
+    if (!s) m.set(r.entityId, (s = new Set()));
+    s.add(r.key);
+  }
+  return m;
 }
 
 export interface TelemetryEvents {
@@ -36,17 +50,21 @@ export class TelemetryService implements OnModuleInit {
   private readonly log = new Logger('telemetry');
   private readonly repo: TelemetryRepository;
   readonly events = new EventEmitter<TelemetryEvents>();
+  private readonly keyLimit: DeviceKeyLimit;
 
   constructor(
     db: Db,
     private readonly devices: DeviceRepository,
     private readonly deviceService: DeviceService,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.repo = new TelemetryRepository(db);
+    this.keyLimit = new DeviceKeyLimit(config.TELEMETRY_MAX_KEYS_PER_DEVICE, (ids) => this.repo.keysOf(ids));
   }
 
   onModuleInit(): void {
     this.deviceService.events.on('deleted', (d) => {
+      this.keyLimit.forget(d.id.id);
       this.repo.deleteHistory(d.id.id).catch((e: Error) => this.log.warn(`Could not delete history of device ${d.id.id}: ${e.message}`));
     });
   }
@@ -104,7 +122,10 @@ export class TelemetryService implements OnModuleInit {
 
   private async write(ts: TsRow[], latest: TsRow[], attrs: AttrRow[], tenantOf: Map<string, string>, q?: Queryable): Promise<void> {
     if (!ts.length && !attrs.length) return;
+    const keys = keysByDevice(latest);
+    await this.keyLimit.check(keys);
     const { latest: moved } = await this.repo.saveBatch(ts, latest, attrs, q);
+    this.keyLimit.remember(keys);
     const byKey = new Map(latest.map((r) => [`${r.entityId}\u0000${r.key}`, r]));
     const tsPush = new Map<string, TimeseriesData>();
     for (const m of moved) {
@@ -144,6 +165,10 @@ export class TelemetryService implements OnModuleInit {
       return out;
     }
     const keys = q.keys.length ? q.keys : await this.repo.keys(deviceId);
+    if (!q.keys.length) {
+      const problem = historyCapProblem(keys.length, q.limit);
+      if (problem) throw TelemetryError.bad(problem);
+    }
     keys.forEach(checkKey);
     if (q.agg === 'NONE') {
       for (const r of await this.repo.history(deviceId, keys, q.startTs, q.endTs, q.limit, q.orderBy))

@@ -16,7 +16,8 @@ const userBody = z.object({
   firstName: z.string().max(255).nullish(),
   lastName: z.string().max(255).nullish(),
 });
-const activateBody = z.object({ activateToken: z.string().min(1), password: z.string().min(4, 'password must have at least 4 characters').max(256) });
+// the minimum length is PASSWORD_MIN_LENGTH, checked by TenantService
+const activateBody = z.object({ activateToken: z.string().min(1), password: z.string().max(256) });
 
 /** System administration: tenants and their administrators. */
 @Controller('api')
@@ -79,7 +80,7 @@ export class TenantController {
   @Roles('SYS_ADMIN')
   @HttpCode(200)
   async deleteUser(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    if (!(await this.repo.deleteUser(id))) throw AppError.notFound(`User with id ${id}`);
+    await this.tenants.deleteUser(id);
   }
 
   @Get('user/:id/activationLink')
@@ -94,9 +95,6 @@ export class TenantController {
   @HttpCode(200)
   async activate(@Body() body: unknown) {
     const b = activateBody.parse(body);
-    const u = await this.repo.findUserByActivateToken(b.activateToken);
-    if (!u) throw AppError.notFound('Activation token');
-    await this.repo.activate(u.id, await this.tenants.hash(b.password));
-    return this.auth.issue({ ...u, password_hash: null });
+    return this.auth.issue(await this.tenants.activate(b.activateToken, b.password));
   }
 }

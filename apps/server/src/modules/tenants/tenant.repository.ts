@@ -2,7 +2,9 @@ import type { PageData, PageQuery, Tenant, User, Authority } from '@bridgeboard/
 import { NULL_UUID } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import { entityId, newId } from '../../common/ids.js';
-import { likePattern, orderBy, toPage } from '../../common/paging.js';
+import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
+
+const SORT = sortColumns({ title: 'title', createdTime: 'created_time' });
 
 interface TenantRow {
   id: string;
@@ -62,7 +64,7 @@ export class TenantRepository {
     const like = likePattern(p.textSearch);
     const rows = await this.db.query<TenantRow & { total: string }>(
       `SELECT *, count(*) OVER() AS total FROM tenant WHERE ($1::text IS NULL OR title ILIKE $1)
-       ${orderBy(p, { title: 'title', createdTime: 'created_time' }, 'created_time')} LIMIT $2 OFFSET $3`,
+       ${orderBy(p, SORT, 'created_time')} LIMIT $2 OFFSET $3`,
       [like, p.pageSize, p.page * p.pageSize],
     );
     const total = rows.length ? Number(rows[0]!.total) : await this.countTenants(like);
@@ -117,8 +119,22 @@ export class TenantRepository {
     await this.db.query('UPDATE tb_user SET password_hash = $2, activate_token = NULL WHERE id = $1', [userId, passwordHash]);
   }
 
-  async deleteUser(id: string): Promise<boolean> {
-    return (await this.db.query('DELETE FROM tb_user WHERE id = $1 RETURNING id', [id])).length > 0;
+  /**
+   * Deletes a user unless it is the last system administrator. The system administrators are
+   * locked first, so two of the last two deleting each other at once cannot both succeed.
+   */
+  async deleteUser(id: string): Promise<'deleted' | 'not-found' | 'last-sysadmin'> {
+    return this.db.tx(async (q) => {
+      const admins = await q.query<{ id: string }>(`SELECT id FROM tb_user WHERE authority = 'SYS_ADMIN' FOR UPDATE`);
+      if (admins.length === 1 && admins[0]!.id === id) return 'last-sysadmin';
+      return (await q.query('DELETE FROM tb_user WHERE id = $1 RETURNING id', [id])).length ? 'deleted' : 'not-found';
+    });
+  }
+
+  /** The ids among `ids` whose users still exist and are enabled (one query for every open socket). */
+  async activeUserIds(ids: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM tb_user WHERE id = ANY($1::uuid[]) AND enabled', [ids]);
+    return new Set(rows.map((r) => r.id));
   }
 
   async saveRefresh(jti: string, userId: string, expiresAt: number): Promise<void> {

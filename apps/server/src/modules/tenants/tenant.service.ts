@@ -1,18 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import type { Authority, PageData, PageQuery, Tenant, User } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AppError } from '../../common/errors.js';
-import { TenantRepository, toUser } from './tenant.repository.js';
+import { TenantRepository, toUser, type UserRow } from './tenant.repository.js';
 
 export type TenantCreatedHook = (tenantId: string) => Promise<void>;
+/** Stops what runs for a tenant (integrations, RPC) before its rows go. */
+export type TenantDeletingHook = (tenantId: string) => Promise<void>;
+
+export interface TenantEvents {
+  /** after the tenant and everything in it were deleted */
+  tenantDeleted: [tenantId: string];
+  /** after the user was deleted */
+  userDeleted: [userId: string];
+}
 
 /** Tenants, their administrators and the first-start accounts. */
 @Injectable()
 export class TenantService {
   private readonly log = new Logger('tenants');
   private readonly hooks: TenantCreatedHook[] = [];
+  private readonly deletingHooks: TenantDeletingHook[] = [];
+  /** Live connections listen here to close the sockets of a deleted user or tenant at once. */
+  readonly events = new EventEmitter<TenantEvents>();
 
   constructor(
     private readonly repo: TenantRepository,
@@ -22,6 +35,11 @@ export class TenantService {
   /** Other modules add what each new tenant needs (e.g. its Root Rule Chain). */
   onTenantCreated(hook: TenantCreatedHook): void {
     this.hooks.push(hook);
+  }
+
+  /** Other modules stop what they run for a tenant before it is deleted (awaited, in order). */
+  beforeTenantDeleted(hook: TenantDeletingHook): void {
+    this.deletingHooks.push(hook);
   }
 
   async createTenant(title: string): Promise<Tenant> {
@@ -38,8 +56,38 @@ export class TenantService {
     return this.repo.pageTenants(q);
   }
 
+  /**
+   * Stops the tenant's integrations and RPC first, so nothing of it keeps running against rows
+   * that are gone (an integration retrying a foreign-key error forever), then deletes it.
+   */
   async deleteTenant(id: string): Promise<void> {
+    if (!(await this.repo.findTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
+    for (const h of this.deletingHooks) await h(id);
     if (!(await this.repo.deleteTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
+    this.events.emit('tenantDeleted', id);
+  }
+
+  async deleteUser(id: string): Promise<void> {
+    const r = await this.repo.deleteUser(id);
+    if (r === 'not-found') throw AppError.notFound(`User with id ${id}`);
+    if (r === 'last-sysadmin')
+      throw AppError.badRequest('This user is the last system administrator and cannot be deleted: create another system administrator first');
+    this.events.emit('userDeleted', id);
+  }
+
+  /** Refuses a password shorter than PASSWORD_MIN_LENGTH (passwords set through the API). */
+  checkPassword(password: string): void {
+    const min = this.config.PASSWORD_MIN_LENGTH;
+    if (password.length < min) throw AppError.invalid(`The password must have at least ${min} characters (PASSWORD_MIN_LENGTH)`, { field: 'password' });
+  }
+
+  /** Sets the password of the user the activation token names (once), and returns that user. */
+  async activate(activateToken: string, password: string): Promise<UserRow> {
+    this.checkPassword(password);
+    const u = await this.repo.findUserByActivateToken(activateToken);
+    if (!u) throw AppError.notFound('Activation token');
+    await this.repo.activate(u.id, await this.hash(password));
+    return { ...u, password_hash: null, activate_token: null };
   }
 
   hash(password: string): Promise<string> {

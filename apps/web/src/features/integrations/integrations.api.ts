@@ -45,6 +45,7 @@ export function emptyIntegration(): IntegrationDraft {
 /** Checks an MQTT topic filter as the server does: `+` fills a whole level, `#` only as the whole last level. */
 export function topicFilterProblem(filter: string): string | null {
   if (!filter.trim()) return 'Enter a topic filter, e.g. sensors/+/temperature';
+  if (filter === 'bridgeboard' || filter.startsWith('bridgeboard/')) return "Topics under 'bridgeboard/' are reserved for the platform";
   const levels = filter.split('/');
   for (let i = 0; i < levels.length; i++) {
     const l = levels[i]!;

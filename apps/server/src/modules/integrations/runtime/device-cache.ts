@@ -1,8 +1,10 @@
 import type { Device } from '@bridgeboard/contracts';
 
+type Limits = { maxNew: number; maxTotal: number };
 type FindOrCreate = (
   tenantId: string,
   wanted: { name: string; type: string }[],
+  limits?: Limits,
 ) => Promise<{ devices: Map<string, Device>; created: Device[] }>;
 
 /**
@@ -23,6 +25,7 @@ export class DeviceNameCache {
   async findOrCreate(
     tenantId: string,
     wanted: { name: string; type: string }[],
+    limits?: Limits,
   ): Promise<{ devices: Map<string, Device>; created: Device[] }> {
     const cached = this.byTenant.get(tenantId);
     const devices = new Map<string, Device>();
@@ -34,7 +37,7 @@ export class DeviceNameCache {
       else missing.set(w.name, w);
     }
     if (!missing.size) return { devices, created: [] };
-    const r = await this.load(tenantId, [...missing.values()]);
+    const r = await this.load(tenantId, [...missing.values()], limits);
     for (const [name, d] of r.devices) {
       devices.set(name, d);
       this.put(tenantId, d);

@@ -15,7 +15,13 @@ import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from '
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
-import { IntegrationStatsRepository, type CounterDelta, type Counters } from './integration-stats.js';
+import { QuarantineRepository } from '../quarantine.repository.js';
+import { effectiveClientId } from '../integration.identity.js';
+import { DestinationPolicy } from '../../../common/destinations.js';
+import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
+import { tenantLimitText } from '../../../common/tenant-limits.js';
+import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
+import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -24,6 +30,18 @@ export interface IntegrationRunner {
   /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
+}
+
+interface Counters {
+  messagesIn: number;
+  messagesOut: number;
+  errors: number;
+  lastMessageTime: number | null;
+  lastError: string | null;
+  /** messages in the integration's quarantine */
+  quarantined: number;
+  /** messages refused by a limit, per limit */
+  refused: Partial<Record<LimitKind, number>>;
 }
 
 interface Running {
@@ -44,18 +62,22 @@ const STATS_FLUSH_MS = 5000;
 export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('integrations');
   private readonly repo: IntegrationRepository;
+  readonly quarantine: QuarantineRepository;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   /** the counters as last written (or loaded): a flush writes the difference */
-  private readonly flushed = new Map<string, Counters>();
+  private readonly flushed = new Map<string, StoredCounters>();
   private readonly stats: IntegrationStatsRepository;
   private statsTimer: NodeJS.Timeout | null = null;
   private statsFlush: Promise<void> = Promise.resolve();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
+  /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
+  private readonly newDevices = new Map<string, PerMinuteBudget>();
   private sink: UplinkSink;
   private rpcHandler: RpcResponseHandler | null = null;
   private readonly deviceCache: DeviceNameCache;
   private destroyed = false;
+  private readonly destinations: DestinationPolicy;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
 
@@ -70,7 +92,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   ) {
     this.repo = new IntegrationRepository(db);
     this.stats = new IntegrationStatsRepository(db);
-    this.deviceCache = new DeviceNameCache((t, wanted) => this.devices.findOrCreate(t, wanted));
+    this.quarantine = new QuarantineRepository(db);
+    this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
+    this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
     this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
     this.sink = {
@@ -91,7 +115,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     for (const [id, c] of await this.stats.all()) {
-      this.counters.set(id, { ...c });
+      this.counters.set(id, { ...c, quarantined: 0, refused: {} });
       this.flushed.set(id, c);
     }
     this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
@@ -111,13 +135,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   flushStats(): Promise<void> {
     this.statsFlush = this.statsFlush.then(async () => {
       const deltas: CounterDelta[] = [];
-      const now = new Map<string, Counters>();
+      const now = new Map<string, StoredCounters>();
       for (const [id, c] of this.counters) {
         const f = this.flushed.get(id) ?? { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null };
         const moved = c.lastMessageTime !== f.lastMessageTime;
         const errMoved = c.lastError !== f.lastError;
         if (c.messagesIn === f.messagesIn && c.messagesOut === f.messagesOut && c.errors === f.errors && !moved && !errMoved) continue;
-        now.set(id, { ...c });
+        const { messagesIn, messagesOut, errors, lastMessageTime, lastError } = c;
+        now.set(id, { messagesIn, messagesOut, errors, lastMessageTime, lastError });
         deltas.push({
           integrationId: id,
           messagesIn: c.messagesIn - f.messagesIn,
@@ -149,6 +174,13 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
     });
     this.running.set(id, { stored, runner, pipeline });
+    this.quarantine.count(stored.integration.tenantId.id, id).then(
+      (n) => {
+        this.countersOf(id).quarantined = n;
+        this.push(stored);
+      },
+      (e: Error) => this.log.warn(`Integration '${stored.integration.name}': could not count its quarantine: ${e.message}`),
+    );
     runner.start();
   }
 
@@ -158,6 +190,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.running.delete(id);
     await r.pipeline.stop();
     await r.runner.stop();
+  }
+
+  /** Stops every integration of a tenant (before the tenant is deleted). */
+  async stopTenant(tenantId: string): Promise<void> {
+    const ids = [...this.running].filter(([, r]) => r.stored.integration.tenantId.id === tenantId).map(([id]) => id);
+    await Promise.all(ids.map((id) => this.remove(id)));
   }
 
   status(_tenantId: string, id: string): IntegrationStatus {
@@ -170,6 +208,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       errors: c.errors,
       lastMessageTime: c.lastMessageTime,
       lastError: c.lastError,
+      quarantined: c.quarantined,
+      ...(Object.keys(c.refused).length ? { refused: { ...c.refused } } : {}),
     };
   }
 
@@ -181,6 +221,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       throw IntegrationError.notConnected(s.integration.name, s.integration.enabled ? 'DISCONNECTED' : 'DISCONNECTED (disabled)');
     }
     if (r.runner.state !== 'CONNECTED') throw IntegrationError.notConnected(r.stored.integration.name, r.runner.state);
+    // the platform's own topics (heartbeats): a downlink there could keep another integration's dead link looking alive
+    if (topic.startsWith(RESERVED_TOPIC_PREFIX))
+      throw IntegrationError.badField('topic', `'${topic}' starts with '${RESERVED_TOPIC_PREFIX}', which the platform reserves for itself`);
     const retain = opts.retain ?? r.stored.integration.configuration.clientConfiguration.retainedMessage;
     try {
       await r.runner.publish(topic, payload, { qos: opts.qos ?? 1, retain });
@@ -205,7 +248,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       host: cc.host,
       port: cc.port,
       tls: cc.ssl || creds.type === 'cert.PEM',
-      clientId: cc.clientId || `bb_${s.integration.id.id.replace(/-/g, '')}`,
+      clientId: effectiveClientId(s),
       cleanSession: cc.cleanSession,
       connectTimeoutMs: cc.connectTimeoutSec * 1000,
       username: creds.type === 'basic' ? creds.username : undefined,
@@ -216,8 +259,17 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       passphrase: s.secrets.privateKeyPassword || undefined,
       filters: s.integration.configuration.topicFilters.map((f) => ({ filter: f.filter, qos: f.qos as 0 | 1 | 2 })),
       heartbeatMs: this.config.INTEGRATION_HEARTBEAT_SEC * 1000,
+      maxPayloadBytes: this.maxBytes(s).bytes,
+      resolve: this.destinations.active ? (host, port) => this.destinations.resolve(host, port) : undefined,
       backoff: { minMs: this.config.INTEGRATION_RECONNECT_MIN_MS, maxMs: this.config.INTEGRATION_RECONNECT_MAX_MS },
     };
+  }
+
+  /** The integration's maxBytesInMessage, but never above the platform's INTEGRATION_MAX_MESSAGE_BYTES. */
+  private maxBytes(s: StoredIntegration): { bytes: number; name: string } {
+    const own = s.integration.configuration.clientConfiguration.maxBytesInMessage;
+    const platform = this.config.INTEGRATION_MAX_MESSAGE_BYTES;
+    return own <= platform ? { bytes: own, name: 'maxBytesInMessage' } : { bytes: platform, name: 'the platform limit INTEGRATION_MAX_MESSAGE_BYTES' };
   }
 
   private pipeline(stored: StoredIntegration): UplinkPipeline {
@@ -229,12 +281,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         name: i.name,
         converterId: i.defaultConverterId.id,
         metadata: i.configuration.metadata ?? {},
-        maxBytes: i.configuration.clientConfiguration.maxBytesInMessage,
+        maxBytes: this.maxBytes(stored).bytes,
+        maxBytesName: this.maxBytes(stored).name,
+        maxValuesPerMessage: this.config.TELEMETRY_MAX_KEYS_PER_MESSAGE,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
+        poisonAttempts: this.config.SANDBOX_POISON_ATTEMPTS,
       },
       {
         converters: this.converters,
-        findOrCreate: (t, wanted) => this.deviceCache.findOrCreate(t, wanted),
+        findOrCreate: (t, wanted) => this.findOrCreateLimited(stored, wanted),
         validate: (r) => this.telemetry.validate(r),
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
@@ -245,13 +300,36 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           c.lastMessageTime = Date.now();
           this.push(stored);
         },
-        failed: (m, metadata, error) => {
+        failed: (m, metadata, error, limit) => {
+          if (limit) this.countersOf(i.id.id).refused[limit] = (this.countersOf(i.id.id).refused[limit] ?? 0) + 1;
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
         // describePayload decodes and parses the payload: only worth it when the event is kept
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
+        },
+        quarantine: async (items) => {
+          await this.quarantine.add(
+            items.map((q) => ({
+              tenantId: i.tenantId.id,
+              integrationId: i.id.id,
+              converterId: i.defaultConverterId.id,
+              topic: q.m.topic,
+              payload: q.m.payload,
+              metadata: q.metadata,
+              error: q.error,
+              errorCode: q.code,
+              attempts: q.attempts,
+              receivedTime: Date.now(),
+            })),
+          );
+          this.countersOf(i.id.id).quarantined += items.length;
+          for (const q of items) {
+            const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
+            this.bump(stored, 'errors', error);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+          }
         },
         storageProblem: (error) => {
           if (error) this.log.warn(`Integration '${i.name}': ${error}`);
@@ -260,6 +338,23 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         },
       },
     );
+  }
+
+  /** Devices an integration's uplinks name, created within INTEGRATION_MAX_NEW_DEVICES_PER_MIN and TENANT_MAX_DEVICES. */
+  private async findOrCreateLimited(stored: StoredIntegration, wanted: { name: string; type: string }[]) {
+    const i = stored.integration;
+    let budget = this.newDevices.get(i.id.id);
+    if (!budget) this.newDevices.set(i.id.id, (budget = new PerMinuteBudget(this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN)));
+    const maxNew = budget.available();
+    const maxTotal = this.config.TENANT_MAX_DEVICES;
+    const r = await this.deviceCache.findOrCreate(i.tenantId.id, wanted, { maxNew, maxTotal });
+    budget.take(r.created.length);
+    if (wanted.every((w) => r.devices.has(w.name))) return r;
+    const perMinute = r.created.length >= maxNew;
+    const refused = perMinute
+      ? { kind: 'newDevicesPerMinute' as const, why: `integration '${i.name}' may create at most ${this.config.INTEGRATION_MAX_NEW_DEVICES_PER_MIN} new devices a minute (INTEGRATION_MAX_NEW_DEVICES_PER_MIN)` }
+      : { kind: 'devicesPerTenant' as const, why: tenantLimitText('devices', maxTotal) };
+    return { ...r, refused };
   }
 
   private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
@@ -293,7 +388,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null }));
+    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {} }));
     return c;
   }
 

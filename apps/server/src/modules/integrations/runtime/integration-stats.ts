@@ -1,7 +1,7 @@
 import type { Db } from '../../../database/db.js';
 
-/** An integration's counters as the status shows them. */
-export interface Counters {
+/** The counters kept across restarts (what the status shows as in / out / errors / last message). */
+export interface StoredCounters {
   messagesIn: number;
   messagesOut: number;
   errors: number;
@@ -26,7 +26,7 @@ export interface CounterDelta {
 export class IntegrationStatsRepository {
   constructor(private readonly db: Db) {}
 
-  async all(): Promise<Map<string, Counters>> {
+  async all(): Promise<Map<string, StoredCounters>> {
     const rows = await this.db.query<{
       integration_id: string;
       messages_in: string;

@@ -1,6 +1,9 @@
 import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { IntegrationConnectionState } from '@bridgeboard/contracts';
+import { RESERVED_TOPIC_PREFIX, type IntegrationConnectionState } from '@bridgeboard/contracts';
+import { installOversizeGuard, type OversizeGuard } from './oversize-guard.js';
+import { describeConnectFailure, describeError, unreachableText } from './connection-errors.js';
 
 const RECEIVE_MAXIMUM = 1000;
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
@@ -14,6 +17,8 @@ export interface IncomingMessage {
   qos: 0 | 1 | 2;
   /** Sends the deferred PUBACK/PUBCOMP (QoS > 0); a no-op once the connection it came on is gone. */
   ack: () => void;
+  /** set when the payload was larger than maxPayloadBytes: its size (the bytes were dropped on arrival, `payload` is empty) */
+  oversize?: number;
 }
 
 /** A publish whose acknowledgement never came: the broker may or may not have the message. */
@@ -36,6 +41,10 @@ export interface ConnectionSettings {
   filters: { filter: string; qos: 0 | 1 | 2 }[];
   /** how often to check that the broker still delivers to us (0 = off) */
   heartbeatMs: number;
+  /** larger payloads are dropped as they arrive and handed on as `oversize` (0 or absent = no limit) */
+  maxPayloadBytes?: number;
+  /** the address to connect to (destination policy); throws a sentence when refused, null when the name does not resolve */
+  resolve?: (host: string, port: number) => Promise<string | null>;
   backoff: { minMs: number; maxMs: number };
 }
 
@@ -45,21 +54,6 @@ export interface ConnectionHandlers {
   state(state: IntegrationConnectionState, error: string | null): void;
   /** a reconnect is scheduled (so the back-off shows in the log) */
   retry?(attempt: number, delayMs: number): void;
-}
-
-/** Turns client errors into a status text the user can act on. */
-export function describeError(e: Error & { code?: string | number }, s: Pick<ConnectionSettings, 'host' | 'port' | 'connectTimeoutMs'>): string {
-  const code = e.code;
-  if (code === 4 || code === 134) return 'wrong username or password (the broker refused the credentials)';
-  if (code === 5 || code === 135) return 'not authorized by the broker (check the credentials or client id)';
-  if (code === 2 || code === 133) return 'the broker rejected the client id';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `host '${s.host}' not found (check the host name)`;
-  if (code === 'ECONNREFUSED') return `connection refused by ${s.host}:${s.port} (is the broker running on that port?)`;
-  if (code === 'ETIMEDOUT' || e.message === 'connack timeout') return `no answer from ${s.host}:${s.port} within ${s.connectTimeoutMs / 1000} s`;
-  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection to ${s.host}:${s.port} was reset`;
-  const tls = typeof code === 'string' && /CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO|HOSTNAME|ALTNAME/.test(code);
-  if (tls || /ssl|tls|certificate|handshake/i.test(e.message)) return `TLS failure: ${e.message}`;
-  return e.message || String(code);
 }
 
 /**
@@ -88,14 +82,21 @@ export class MqttConnection {
   /** per client: the publishes still waiting for the broker's acknowledgement */
   private readonly unacked = new WeakMap<MqttClient, Set<(e?: Error) => void>>();
   state: IntegrationConnectionState = 'DISCONNECTED';
-  readonly heartbeatTopic: string;
+  /** random per connection object: the topic tells nobody who we are (a client id there let tenants take sessions over) */
+  readonly heartbeatTopic = `${RESERVED_TOPIC_PREFIX}heartbeat/${randomBytes(12).toString('hex')}`;
+  /** when the current attempt began, and whether the broker answered it (CONNACK) */
+  private attemptAt = 0;
+  private answered = false;
+  private pendingError: string | null = null;
+  /** since when attempts have gone unanswered (null once the broker answered), and the timer that then shows the error */
+  private unansweredSince: number | null = null;
+  private showTimer: NodeJS.Timeout | null = null;
+  private readonly guards = new WeakMap<MqttClient, OversizeGuard>();
 
   constructor(
     private readonly s: ConnectionSettings,
     private readonly h: ConnectionHandlers,
-  ) {
-    this.heartbeatTopic = `bridgeboard/heartbeat/${s.clientId}`;
-  }
+  ) {}
 
   start(): void {
     this.stopped = false;
@@ -150,6 +151,7 @@ export class MqttConnection {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.showTimer) clearTimeout(this.showTimer);
     this.stopBeat();
     const c = this.client;
     this.client = null;
@@ -199,11 +201,64 @@ export class MqttConnection {
   private connect(): void {
     if (this.stopped) return;
     if (!this.lastError) this.setState('CONNECTING', null);
-    const client = mqtt.connect(this.options());
+    const at = (this.attemptAt = Date.now());
+    this.answered = false;
+    this.pendingError = null;
+    // the previous client is closed; a retry scheduled without one (resolve failed) must find none
+    this.client = null;
+    if (!this.s.resolve) return this.open(this.s.host);
+    this.s.resolve(this.s.host, this.s.port).then(
+      (address) => {
+        if (this.stopped || at !== this.attemptAt) return;
+        if (address) this.open(address);
+        else this.failBeforeAnswer(null, unreachableText(this.s));
+      },
+      (e: Error) => {
+        if (this.stopped || at !== this.attemptAt) return;
+        this.lastError = e.message;
+        this.setState(`ERROR: ${e.message}`, e.message);
+        this.scheduleRetry(null);
+      },
+    );
+  }
+
+  /**
+   * Ends an attempt the broker never answered and retries with the usual back-off. The error is shown only
+   * once attempts have gone unanswered for the connect timeout, whatever the cause: a refused port must not
+   * show up faster than a silent one (until then the status stays CONNECTING).
+   */
+  private failBeforeAnswer(client: MqttClient | null, error: string): void {
+    const since = (this.unansweredSince ??= this.attemptAt);
+    const show = () => {
+      if (this.stopped || this.unansweredSince !== since) return;
+      this.lastError = error;
+      this.setState(`ERROR: ${error}`, error);
+    };
+    const wait = since + this.s.connectTimeoutMs - Date.now();
+    if (this.showTimer) clearTimeout(this.showTimer);
+    this.showTimer = null;
+    if (wait <= 0) show();
+    else (this.showTimer = setTimeout(show, wait)).unref();
+    this.scheduleRetry(client);
+  }
+
+  /** The broker answered (CONNACK of any kind): the streak of unanswered attempts is over. */
+  private gotAnswer(): void {
+    this.answered = true;
+    this.unansweredSince = null;
+    if (this.showTimer) clearTimeout(this.showTimer);
+    this.showTimer = null;
+  }
+
+  private open(address: string): void {
+    const client = mqtt.connect({ ...this.options(), host: address, manualConnect: true });
     this.client = client;
+    // large payloads are dropped on arrival, in front of mqtt.js's parser
+    if (this.s.maxPayloadBytes) installOversizeGuard(client, this.s.maxPayloadBytes, this.protocolVersion, (g) => this.guards.set(client, g));
     this.deferAcks(client);
     client.on('connect', () => {
       if (this.client !== client) return;
+      this.gotAnswer();
       // a broker that never answers SUBSCRIBE (or sent half a packet) must not leave us waiting forever
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<never>((_, reject) => {
@@ -226,6 +281,15 @@ export class MqttConnection {
         this.retryNow = true;
         return;
       }
+      if (!this.answered) {
+        // a CONNACK refusing us (numeric code) is an answer: said at once; anything else waits (failBeforeAnswer)
+        if (typeof e.code !== 'number') {
+          this.pendingError = describeConnectFailure(e, this.s);
+          if (!client.disconnecting) client.end(true);
+          return;
+        }
+        this.gotAnswer();
+      }
       this.lastError = describeError(e, { ...this.s });
       this.setState(`ERROR: ${this.lastError}`, this.lastError);
       // mqtt.js leaves the socket open after a malformed packet; a stream we cannot parse is unusable, so drop it and retry
@@ -236,6 +300,7 @@ export class MqttConnection {
       if (this.client !== client) return;
       this.stopBeat();
       if (this.stopped) return;
+      if (!this.answered && !this.retryNow) return this.failBeforeAnswer(client, this.pendingError ?? unreachableText(this.s));
       if (this.state === 'CONNECTED' && this.flapping()) {
         this.lastError =
           `the broker closed the connection ${this.takeovers} times in a row within ${FLAP_MS / 1000} s of connecting without giving a reason: ` +
@@ -247,6 +312,7 @@ export class MqttConnection {
       }
       this.scheduleRetry(client);
     });
+    client.connect();
   }
 
   private async subscribe(client: MqttClient): Promise<void> {
@@ -283,14 +349,14 @@ export class MqttConnection {
     client.end(true);
   }
 
-  private scheduleRetry(client: MqttClient): void {
+  private scheduleRetry(client: MqttClient | null): void {
     const { minMs, maxMs } = this.s.backoff;
     const base = Math.min(maxMs, minMs * 2 ** Math.min(this.attempt + this.takeovers, 20));
     const delay = this.retryNow ? 0 : Math.round(base / 2 + Math.random() * (base / 2));
     this.retryNow = false;
     this.attempt++;
     this.h.retry?.(this.attempt + this.takeovers, delay);
-    client.removeAllListeners('connect');
+    client?.removeAllListeners('connect');
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
@@ -337,8 +403,9 @@ export class MqttConnection {
     };
     c.handleMessage = (packet, cb) => {
       this.rxSinceBeat = true;
-      if (packet.topic === this.heartbeatTopic) {
-        this.beatPending = false;
+      // the platform's own topics (ours or another integration's heartbeat) are never a tenant's data
+      if (packet.topic.startsWith(RESERVED_TOPIC_PREFIX)) {
+        if (packet.topic === this.heartbeatTopic) this.beatPending = false;
         return cb();
       }
       const qos = packet.qos;
@@ -352,9 +419,10 @@ export class MqttConnection {
         };
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+      const oversize = this.guards.get(client)?.oversizeOf(payload) ?? null;
       let r: void | Promise<void>;
       try {
-        r = this.h.message({ topic: packet.topic, payload, qos, ack });
+        r = this.h.message(oversize === null ? { topic: packet.topic, payload, qos, ack } : { topic: packet.topic, payload: Buffer.alloc(0), qos, ack, oversize });
       } catch {
         r = undefined;
       }

@@ -14,7 +14,10 @@ export interface DecodedUplink {
   /** stored, but probably not what the device meant (e.g. a timestamp in seconds): reported as ERROR events */
   warnings?: string[];
 }
-export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string };
+export type UplinkOutcome =
+  | { ok: true; results: DecodedUplink[] }
+  /** code: the sandbox's RunErrorCode (MEMORY, CRASHED, SUSPENDED, SANDBOX...) when the script did not give a result */
+  | { ok: false; error: string; code?: string };
 
 export interface ConverterPort {
   runUplink(tenantId: string, converterId: string, inputs: UplinkInput[]): Promise<UplinkOutcome[]>;

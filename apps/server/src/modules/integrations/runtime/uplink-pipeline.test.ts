@@ -1,16 +1,18 @@
 import type { Device } from '@bridgeboard/contracts';
 import type { IncomingMessage } from './mqtt-connection.js';
-import { storageProblemText, UplinkPipeline } from './uplink-pipeline.js';
+import type { PipelineDeps, Quarantined } from './uplink-pipeline.js';
+import { PREFETCH_MIN, storageProblemText, UplinkPipeline } from './uplink-pipeline.js';
+import type { UplinkOutcome } from './ports.js';
 
 const device = (name: string): Device =>
   ({ id: { entityType: 'DEVICE', id: `id-${name}` }, name, type: 'counter' }) as unknown as Device;
 
 /** A pipeline whose converter reads {d, seq} from the payload, with every other port faked. */
-function pipeline(sequenceKey?: string) {
+function pipeline(sequenceKey?: string, over: Partial<PipelineDeps> = {}) {
   const errors: string[] = [];
   const acked: number[] = [];
   const p = new UplinkPipeline(
-    { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, sequenceKey },
+    { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, sequenceKey, poisonAttempts: 3 },
     {
       converters: {
         runUplink: async (_t, _c, inputs) =>
@@ -41,6 +43,8 @@ function pipeline(sequenceKey?: string) {
       failed: (_m, _meta, error) => void errors.push(error),
       succeeded: () => undefined,
       storageProblem: () => undefined,
+      quarantine: async () => undefined,
+      ...over,
     },
   );
   const send = async (d: string, seqs: number[]) => {
@@ -56,6 +60,109 @@ function pipeline(sequenceKey?: string) {
   };
   return { p, errors, send, acked };
 }
+
+const ok = (d: { d: string; seq: number }): UplinkOutcome => ({
+  ok: true,
+  results: [{ deviceName: d.d, deviceType: 'counter', telemetry: [{ ts: d.seq, values: { seq: d.seq } }] }],
+});
+const parse = (payload: Uint8Array) => JSON.parse(Buffer.from(payload).toString()) as { d: string; seq: number };
+const until = async (f: () => boolean) => {
+  for (let k = 0; k < 400 && !f(); k++) await new Promise((r) => setTimeout(r, 5));
+};
+
+describe('poison messages in the uplink pipeline', () => {
+  it('quarantines a message whose decoding killed a sandbox worker, acknowledges it and stores the rest', async () => {
+    const quarantined: Quarantined[] = [];
+    const stored: string[] = [];
+    const { p, send } = pipeline(undefined, {
+      converters: {
+        runUplink: async (_t, _c, inputs) =>
+          inputs.map((x) => {
+            const d = parse(x.payload);
+            return d.d === 'bomb' ? { ok: false, error: 'The decoder crashed its sandbox worker', code: 'CRASHED' } : ok(d);
+          }),
+        find: async () => null,
+      },
+      sink: () => ({ handle: async (b) => void stored.push(...b.map((m) => m.device.name)) }),
+      quarantine: async (items) => void quarantined.push(...items),
+    });
+    await send('x', [1]);
+    const acked: number[] = [];
+    for (const [d, seq] of [['a', 1], ['bomb', 2], ['b', 3]] as const)
+      void p.enqueue({ topic: 't', payload: Buffer.from(JSON.stringify({ d, seq })), qos: 1, ack: () => void acked.push(seq) } as IncomingMessage);
+    await until(() => acked.length === 3);
+    expect(acked.sort()).toEqual([1, 2, 3]);
+    expect(quarantined.map((q) => [q.code, q.error, q.m.topic])).toEqual([['CRASHED', 'The decoder crashed its sandbox worker', 't']]);
+    expect(stored).toEqual(['x', 'a', 'b']);
+    await p.stop();
+  });
+
+  it('retries a batch while the sandbox itself fails, and quarantines a message after poisonAttempts such failures', async () => {
+    const quarantined: Quarantined[] = [];
+    const calls: string[] = [];
+    const problems: (string | null)[] = [];
+    const { p, send } = pipeline(undefined, {
+      converters: {
+        runUplink: async (_t, _c, inputs) =>
+          inputs.map((x) => {
+            const d = parse(x.payload);
+            calls.push(d.d);
+            // 'flaky' fails once for the sandbox's own reasons, 'stuck' always
+            if (d.d === 'stuck' || (d.d === 'flaky' && calls.filter((c) => c === 'flaky').length === 1))
+              return { ok: false, error: 'The sandbox failed: worker unavailable', code: 'SANDBOX' };
+            return ok(d);
+          }),
+        find: async () => null,
+      },
+      quarantine: async (items) => void quarantined.push(...items),
+      storageProblem: (e) => void problems.push(e),
+    });
+    await send('flaky', [1]);
+    expect(calls).toEqual(['flaky', 'flaky']);
+    expect(quarantined).toEqual([]);
+    expect(problems[0]).toMatch(/^The sandbox could not decode messages: The sandbox failed: worker unavailable/);
+    await send('stuck', [2]);
+    expect(calls.filter((c) => c === 'stuck')).toHaveLength(3);
+    expect(quarantined.map((q) => [q.code, q.attempts, q.error])).toEqual([
+      ['SANDBOX', 3, 'The sandbox failed: worker unavailable (failed 3 times in a row)'],
+    ]);
+    await p.stop();
+  }, 15_000);
+
+  it('decodes the next batch while the previous one commits once enough messages wait, and acknowledges in order', async () => {
+    const events: string[] = [];
+    let release: () => void = () => undefined;
+    const { p, acked } = pipeline(undefined, {
+      converters: {
+        runUplink: async (_t, _c, inputs) => {
+          events.push(`decode ${inputs.map((x) => parse(x.payload).seq).join(',')}`);
+          return inputs.map((x) => ok(parse(x.payload)));
+        },
+        find: async () => null,
+      },
+      sink: () => ({
+        handle: async (b) => {
+          events.push(`commit ${b.map((m) => m.telemetry![0]!.ts).join(',')}`);
+          if (b[0]!.telemetry![0]!.ts === 1) await new Promise<void>((r) => (release = r));
+        },
+      }),
+    });
+    const msg = (seq: number) =>
+      ({ topic: 't', payload: Buffer.from(JSON.stringify({ d: 'a', seq })), qos: 1, ack: () => void acked.push(seq) }) as IncomingMessage;
+    void p.enqueue(msg(1));
+    await until(() => events.includes('commit 1'));
+    const rest = Array.from({ length: PREFETCH_MIN }, (_, k) => k + 2);
+    for (const seq of rest) void p.enqueue(msg(seq));
+    await until(() => events.includes(`decode ${rest.join(',')}`));
+    expect(events).toEqual(['decode 1', 'commit 1', `decode ${rest.join(',')}`]);
+    expect(acked).toEqual([]);
+    release();
+    await until(() => acked.length === rest.length + 1);
+    expect(acked).toEqual([1, ...rest]);
+    expect(events).toEqual(['decode 1', 'commit 1', `decode ${rest.join(',')}`, `commit ${rest.join(',')}`]);
+    await p.stop();
+  });
+});
 
 describe('stopping the uplink pipeline', () => {
   it('stores and acks what was already received before it stops, and takes nothing after', async () => {

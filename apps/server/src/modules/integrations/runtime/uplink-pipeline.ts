@@ -1,13 +1,17 @@
 import type { Device, DebugEventBody } from '@bridgeboard/contracts';
 import { AppError } from '../../../common/errors.js';
 import type { IncomingMessage } from './mqtt-connection.js';
-import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkSink } from './ports.js';
+import { SandboxBusyError } from '@bridgeboard/sandbox';
+import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkOutcome, UplinkSink } from './ports.js';
+import { checkValuesPerMessage, LimitError, type LimitKind } from './uplink-limits.js';
 
 /** Messages per converter call / commit. As large as the QoS 1 receive window (1000), so a backlog
  *  is taken in one sandbox call and one commit rather than five (docs/performance.md). */
 export const BATCH_MAX = 1000;
 /** How long the first message of a batch waits for company, ms. */
 export const BATCH_LINGER_MS = 10;
+/** Messages waiting while a batch commits before the next batch is taken and decoded alongside. */
+export const PREFETCH_MIN = 250;
 /** Queued messages before the connection stops reading (back-pressure). */
 export const HIGH_WATER = 2000;
 
@@ -18,13 +22,32 @@ export interface PipelineIntegration {
   converterId: string;
   metadata: Record<string, string>;
   maxBytes: number;
+  /** what maxBytes is called in the error text (maxBytesInMessage, or the platform's limit when that is lower) */
+  maxBytesName?: string;
+  /** most telemetry + attribute values one message may carry (0 = no limit) */
+  maxValuesPerMessage?: number;
   /** telemetry key holding a per-device message counter (configuration.metadata.sequenceKey); gaps in it are reported */
   sequenceKey?: string;
+  /** a message the sandbox itself failed on this many times in a row is quarantined (SANDBOX_POISON_ATTEMPTS) */
+  poisonAttempts?: number;
+}
+
+/** A message taken out of the stream: kept raw with its error, then acknowledged. */
+export interface Quarantined {
+  m: IncomingMessage;
+  metadata: Record<string, string>;
+  error: string;
+  code: string;
+  attempts: number;
 }
 
 export interface PipelineDeps {
   converters: ConverterPort;
-  findOrCreate(tenantId: string, wanted: { name: string; type: string }[]): Promise<{ devices: Map<string, Device>; created: Device[] }>;
+  /** devices it may not create (a limit) are missing from `devices`; `refused` says why */
+  findOrCreate(
+    tenantId: string,
+    wanted: { name: string; type: string }[],
+  ): Promise<{ devices: Map<string, Device>; created: Device[]; refused?: { kind: LimitKind; why: string } }>;
   /** throws a sentence when the values cannot be stored */
   validate(r: DecodedUplink): void;
   sink(): UplinkSink;
@@ -32,9 +55,12 @@ export interface PipelineDeps {
   deviceCreated(d: Device): void;
   /** counters + debug events */
   received(n: number): void;
-  failed(m: IncomingMessage, metadata: Record<string, string>, error: string): void;
+  /** `limit`: the message was refused by that limit (counted apart) */
+  failed(m: IncomingMessage, metadata: Record<string, string>, error: string, limit?: LimitKind): void;
   succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
   storageProblem(error: string | null): void;
+  /** stores the messages in the quarantine (one statement); resolves once they are committed */
+  quarantine(items: Quarantined[]): Promise<void>;
 }
 
 interface Accepted {
@@ -42,6 +68,29 @@ interface Accepted {
   metadata: Record<string, string>;
   results: DecodedUplink[];
 }
+
+/** One batch on its way: decoded while the previous batch commits, then stored, then acknowledged. */
+interface Job {
+  batch: IncomingMessage[];
+  /** devices created by this batch's earlier attempts (announced once) */
+  created: Set<string>;
+  /** messages already reported or quarantined: a retry of the batch does not report them twice */
+  settled: WeakSet<IncomingMessage>;
+  decoded: Promise<Decoded>;
+}
+
+interface Decoded {
+  accepted: Accepted[];
+  quarantine: Quarantined[];
+}
+
+/** Failures that say the message itself takes the sandbox down (or was never tried): kept, not dropped. */
+const POISON = new Set(['MEMORY', 'CRASHED', 'SUSPENDED']);
+/** Failures of the sandbox, not of the message: the batch is tried again, up to poisonAttempts times. */
+const TRANSIENT = new Set(['SANDBOX', 'BUSY']);
+
+/** Thrown when the sandbox could not decode part of a batch for its own reasons; the batch is retried. */
+export class SandboxUnavailable extends Error {}
 
 const MAX_NAME = 255;
 function checkResult(r: DecodedUplink): void {
@@ -59,6 +108,9 @@ export function isDataError(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   return typeof code === 'string' && /^(22|23|42)/.test(code);
 }
+
+/** A storage refusal that is a limit: the per-device key cap names its key (the rule engine passes on only the text). */
+const limitOf = (e: unknown): LimitKind | undefined => (/TELEMETRY_MAX_KEYS_PER_DEVICE/.test((e as Error).message) ? 'keysPerDevice' : undefined);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -130,6 +182,11 @@ export class UplinkPipeline {
   private stopped = false;
   /** stop() was called: what is queued is still stored, nothing new is taken */
   private closing = false;
+  /** the batch decoded while the current one commits */
+  private next: Job | null = null;
+  private prefetching = false;
+  /** how often the sandbox itself failed on a message still in the stream */
+  private readonly attempts = new WeakMap<IncomingMessage, number>();
   /** last sequence number seen per device id (only when integ.sequenceKey is set) */
   private readonly lastSeq = new Map<string, number>();
 
@@ -142,6 +199,7 @@ export class UplinkPipeline {
     if (this.closing) return; // not acked: a broker with a session sends it again
     this.deps.received(1);
     this.queue.push(m);
+    if (this.prefetching) this.prefetch();
     if (!this.running && !this.timer) {
       if (this.queue.length >= BATCH_MAX) this.kick();
       else this.timer = setTimeout(() => this.kick(), BATCH_LINGER_MS);
@@ -175,23 +233,65 @@ export class UplinkPipeline {
     });
   }
 
+  /**
+   * Batch n+1 is taken and decoded (in a sandbox worker, on the other core) while batch n
+   * commits; batches still commit and are acknowledged in order.
+   */
   private async loop(): Promise<void> {
-    while (this.queue.length && !this.stopped) {
-      const batch = this.queue.splice(0, BATCH_MAX);
-      if (this.queue.length < HIGH_WATER) this.waiters.splice(0).forEach((w) => w());
-      const created = new Set<string>();
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await this.process(batch, created);
-          if (attempt) this.deps.storageProblem(null);
-          break;
-        } catch (e) {
-          if (this.stopped) return;
-          this.deps.storageProblem(storageProblemText(e));
-          await sleep(Math.min(5000, 100 * 2 ** attempt));
+    let job = this.take();
+    while (job && !this.stopped) {
+      const done = await this.complete(job, () => {
+        this.prefetching = true;
+        this.prefetch();
+      });
+      this.prefetching = false;
+      if (!done) return;
+      for (const m of job.batch) m.ack();
+      job = this.next ?? this.take();
+      this.next = null;
+    }
+  }
+
+  /**
+   * While a batch commits: take the next one once PREFETCH_MIN messages wait (under load, so its
+   * decoding overlaps this commit); fewer are taken when this commit ends, as one larger batch.
+   */
+  private prefetch(): void {
+    if (!this.prefetching || this.next || this.queue.length < PREFETCH_MIN || this.stopped) return;
+    this.next = this.take();
+  }
+
+  private take(): Job | null {
+    if (!this.queue.length || this.stopped) return null;
+    const batch = this.queue.splice(0, BATCH_MAX);
+    if (this.queue.length < HIGH_WATER) this.waiters.splice(0).forEach((w) => w());
+    const job: Job = { batch, created: new Set(), settled: new WeakSet(), decoded: null! };
+    job.decoded = this.decode(job);
+    job.decoded.catch(() => undefined);
+    return job;
+  }
+
+  /** Decodes (once more if the first decode failed) and commits, retrying while the database or sandbox is away. */
+  private async complete(job: Job, decodedOnce: () => void): Promise<boolean> {
+    let decoded: Promise<Decoded> | null = job.decoded;
+    let told = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const d = await (decoded ?? this.decode(job));
+        decoded = null;
+        if (!told) {
+          told = true;
+          decodedOnce();
         }
+        await this.commit(job, d);
+        if (attempt) this.deps.storageProblem(null);
+        return true;
+      } catch (e) {
+        decoded = null;
+        if (this.stopped) return false;
+        this.deps.storageProblem(e instanceof SandboxUnavailable ? e.message : storageProblemText(e));
+        await sleep(Math.min(5000, 100 * 2 ** attempt));
       }
-      for (const m of batch) m.ack();
     }
   }
 
@@ -199,46 +299,97 @@ export class UplinkPipeline {
     return { ...this.integ.metadata, topic: m.topic, integrationName: this.integ.name };
   }
 
-  private async process(batch: IncomingMessage[], created: Set<string>): Promise<void> {
+  private async decode(job: Job): Promise<Decoded> {
     const i = this.integ;
     const inputs: { m: IncomingMessage; metadata: Record<string, string> }[] = [];
-    for (const m of batch) {
+    const quarantine: Quarantined[] = [];
+    for (const m of job.batch) {
+      if (job.settled.has(m)) continue;
       const metadata = this.metadataOf(m);
-      if (m.payload.length > i.maxBytes)
-        this.deps.failed(m, metadata, `Message of ${m.payload.length} bytes exceeds maxBytesInMessage (${i.maxBytes}); dropped`);
-      else inputs.push({ m, metadata });
+      // oversize: the connection dropped the payload's bytes as they arrived and kept only its size
+      const size = m.oversize ?? m.payload.length;
+      if (size > i.maxBytes) {
+        job.settled.add(m);
+        this.deps.failed(m, metadata, `Message of ${size} bytes exceeds ${i.maxBytesName ?? 'maxBytesInMessage'} (${i.maxBytes}); dropped`, 'messageSize');
+      } else inputs.push({ m, metadata });
     }
-    if (!inputs.length) return;
-    const outcomes = await this.deps.converters.runUplink(
-      i.tenantId,
-      i.converterId,
-      inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
-    );
+    if (!inputs.length) return { accepted: [], quarantine };
+    let outcomes: UplinkOutcome[];
+    try {
+      outcomes = await this.deps.converters.runUplink(
+        i.tenantId,
+        i.converterId,
+        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
+      );
+    } catch (e) {
+      if (!(e instanceof SandboxBusyError)) throw e;
+      outcomes = inputs.map(() => ({ ok: false, error: e.message, code: 'BUSY' }));
+    }
     const accepted: Accepted[] = [];
+    let unavailable: string | null = null;
     inputs.forEach((x, k) => {
       const o = outcomes[k];
-      if (!o) return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
-      if (!o.ok) return this.deps.failed(x.m, x.metadata, o.error);
+      if (!o) {
+        job.settled.add(x.m);
+        return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
+      }
+      if (!o.ok) {
+        const code = o.code ?? 'SCRIPT_ERROR';
+        if (TRANSIENT.has(code)) {
+          const n = (this.attempts.get(x.m) ?? 0) + 1;
+          this.attempts.set(x.m, n);
+          if (n < (i.poisonAttempts ?? 3)) {
+            unavailable = o.error;
+            return;
+          }
+          return quarantine.push({ ...x, error: `${o.error} (failed ${n} times in a row)`, code, attempts: n });
+        }
+        if (POISON.has(code)) return quarantine.push({ ...x, error: o.error, code, attempts: (this.attempts.get(x.m) ?? 0) + 1 });
+        job.settled.add(x.m);
+        return this.deps.failed(x.m, x.metadata, o.error);
+      }
       try {
+        checkValuesPerMessage(o.results, i.maxValuesPerMessage ?? 0);
         for (const r of o.results) {
           checkResult(r);
           this.deps.validate(r);
         }
         accepted.push({ ...x, results: o.results });
       } catch (e) {
-        this.deps.failed(x.m, x.metadata, (e as Error).message);
+        job.settled.add(x.m);
+        this.deps.failed(x.m, x.metadata, (e as Error).message, e instanceof LimitError ? e.kind : undefined);
       }
     });
-    if (!accepted.length) return;
-    await this.store(accepted, created, true);
+    if (unavailable) throw new SandboxUnavailable(`The sandbox could not decode messages: ${unavailable}; they are held by the broker and retried`);
+    return { accepted, quarantine };
+  }
+
+  private async commit(job: Job, d: Decoded): Promise<void> {
+    const fresh = d.quarantine.filter((q) => !job.settled.has(q.m));
+    if (fresh.length) {
+      await this.deps.quarantine(fresh);
+      for (const q of fresh) job.settled.add(q.m);
+    }
+    if (d.accepted.length) await this.store(d.accepted, job.created, true);
+  }
+
+  /** A device limit refused some devices: the messages that name them fail, the others go on. */
+  private withoutRefused(accepted: Accepted[], devices: Map<string, Device>, refused: { kind: LimitKind; why: string }): Accepted[] {
+    return accepted.filter((a) => {
+      const missing = a.results.find((r) => !devices.has(r.deviceName));
+      if (missing) this.deps.failed(a.m, a.metadata, `Device '${missing.deviceName}' was not created: ${refused.why}; dropped`, refused.kind);
+      return !missing;
+    });
   }
 
   /** Resolves devices and hands the batch to the sink; on a data error, retries message by message. */
   private async store(accepted: Accepted[], created: Set<string>, isolate: boolean): Promise<void> {
     const i = this.integ;
     const wanted = accepted.flatMap((a) => a.results.map((r) => ({ name: r.deviceName, type: r.deviceType })));
-    const { devices, created: fresh } = await this.deps.findOrCreate(i.tenantId, wanted);
+    const { devices, created: fresh, refused } = await this.deps.findOrCreate(i.tenantId, wanted);
     for (const d of fresh) created.add(d.id.id);
+    if (refused) accepted = this.withoutRefused(accepted, devices, refused);
+    if (!accepted.length) return;
     const announced = new Set<string>();
     const msgs: UplinkMessage[] = [];
     const sources: Accepted[] = [];
@@ -266,7 +417,8 @@ export class UplinkPipeline {
       await this.deps.sink().handle(msgs);
     } catch (e) {
       if (!isolate || !isDataError(e) || accepted.length === 1) {
-        if (accepted.length === 1 && isDataError(e)) return this.deps.failed(accepted[0]!.m, accepted[0]!.metadata, `Could not store: ${(e as Error).message}`);
+        if (accepted.length === 1 && isDataError(e))
+          return this.deps.failed(accepted[0]!.m, accepted[0]!.metadata, `Could not store: ${(e as Error).message}`, limitOf(e));
         throw e;
       }
       for (const a of accepted) await this.store([a], created, false);

@@ -17,18 +17,20 @@ export class SandboxScripts implements ScriptPort {
   constructor(private readonly sandbox: Sandbox) {}
 
   /** One compile per key at a time: concurrent first messages must not build (and drop) two isolates. */
-  private compile(key: string, kind: ReturnType<typeof plainKind>, body: string): Promise<void> {
+  private compile(tenantId: string, key: string, kind: ReturnType<typeof plainKind>, body: string): Promise<void> {
     const k = `${key}\n${body}`;
     let p = this.compiling.get(k);
     if (!p) {
-      p = this.sandbox.compile(key, kind, body).finally(() => this.compiling.delete(k));
+      p = this.sandbox
+        .compile(key, kind, body, { tenant: tenantId, label: 'The rule node script' })
+        .finally(() => this.compiling.delete(k));
       this.compiling.set(k, p);
     }
     return p;
   }
 
   async run(
-    _tenantId: string,
+    tenantId: string,
     scriptId: string,
     body: string,
     argNames: string[],
@@ -37,7 +39,7 @@ export class SandboxScripts implements ScriptPort {
     const kind = plainKind(argNames, 'rule node');
     if (!this.sandbox.has(scriptId, kind, body)) {
       try {
-        await this.compile(scriptId, kind, body);
+        await this.compile(tenantId, scriptId, kind, body);
       } catch (e) {
         if (e instanceof ScriptCompileError)
           return calls.map(() => ({ ok: false, error: `The script does not compile: ${e.message}` }));
