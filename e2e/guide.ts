@@ -12,10 +12,19 @@
  */
 import type { E2eTest, GuideContext, GuideState, Step } from './steps/common.js';
 import { rpcSteps } from './steps/rpc.js';
+import { exampleAgainStep, knobErrorStep, leaveWithChangesStep } from './steps/newcomer.js';
 import { stopSimulator, twoWaySteps } from './steps/two-way.js';
 import { uplinkSteps } from './steps/uplink.js';
 
-export const GUIDE_STEPS: Step[] = [...uplinkSteps, ...rpcSteps, ...twoWaySteps];
+export const GUIDE_STEPS: Step[] = [
+  ...uplinkSteps,
+  leaveWithChangesStep,
+  rpcSteps[0]!, // the dashboard with its knob
+  knobErrorStep, // before the Integration Downlink node exists
+  ...rpcSteps.slice(1),
+  ...twoWaySteps,
+  exampleAgainStep, // the guide's own integration is there now
+];
 
 const slug = (s: string) =>
   s

@@ -39,8 +39,8 @@ Usage: pnpm simulate -- [options]
 
 Examples:
   pnpm simulate                                   # SN-001, one reading per second, demo broker
-  pnpm simulate -- --devices 50 --rate 10         # 500 readings per second in total
-  pnpm simulate -- --names boiler-1,boiler-2 --rate 0 --echo-id
+  pnpm simulate --devices 50 --rate 10            # 500 readings per second in total
+  pnpm simulate --names boiler-1,boiler-2 --rate 0 --echo-id
 
 Stop with Ctrl-C. Exit codes: 0 stopped, 1 broker unreachable or lost, 2 wrong option.`;
 

@@ -89,7 +89,8 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
       }),
     );
     app.useGlobalFilters(new ErrorFilter());
-    app.enableShutdownHooks();
+    // no enableShutdownHooks(): the process that runs the platform owns the signals (main.ts closes
+    // it and exits 0); Nest's hooks would re-raise the signal and end the process as if killed
     setupOpenApi(app);
     serveWeb(app, config);
     await app.get(TenantService).seed();

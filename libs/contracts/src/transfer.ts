@@ -78,4 +78,9 @@ export const exampleOverridesSchema = z.object({
     .min(1, 'port must be between 1 and 65535')
     .max(65535, 'port must be between 1 and 65535')
     .optional(),
+  /** load even when an integration already subscribes to the example's broker and topics (409 otherwise) */
+  duplicate: z
+    .enum(['true', 'false'], { message: 'duplicate must be true or false' })
+    .optional()
+    .transform((v) => v === 'true'),
 });

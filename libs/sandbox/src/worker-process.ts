@@ -52,6 +52,9 @@ export class WorkerProcess {
       // BB_SANDBOX_WORKER_NODE_ARGS: for investigations, e.g. --cpu-prof --cpu-prof-dir=/tmp/prof
       execArgv: ['--no-node-snapshot', ...(process.env.BB_SANDBOX_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean)],
       serialization: 'advanced',
+      // its own process group: a Ctrl-C in the terminal reaches the server, which finishes its batches
+      // with the workers still there; a worker leaves when the server does (IPC disconnect)
+      detached: true,
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
       // nothing of the server's environment (database URL, secrets) is visible where scripts run
       env: { PATH: process.env.PATH ?? '' },

@@ -2,6 +2,12 @@ import type { LoggerService, LogLevel } from '@nestjs/common';
 
 const ORDER: LogLevel[] = ['verbose', 'debug', 'log', 'warn', 'error', 'fatal'];
 
+/**
+ * Nest's start-up inventory (every module loaded, every route and socket handler mapped: ~100
+ * lines) is for whoever debugs the wiring; at the default level it would bury the banner.
+ */
+const INVENTORY = new Set(['InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController']);
+
 /** Structured logs: one JSON object per line (or a readable line with LOG_FORMAT=pretty). */
 export class JsonLogger implements LoggerService {
   constructor(
@@ -17,7 +23,7 @@ export class JsonLogger implements LoggerService {
     if (this.format === 'pretty') out.write(`${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${ctx ?? 'app'}] ${msg}\n`);
     else out.write(JSON.stringify({ time: new Date().toISOString(), level, context: ctx, msg }) + '\n');
   }
-  log(m: unknown, c?: unknown) { this.write('log', m, c); }
+  log(m: unknown, c?: unknown) { this.write(typeof c === 'string' && INVENTORY.has(c) ? 'debug' : 'log', m, c); }
   error(m: unknown, ...rest: unknown[]) {
     const ctx = rest.length ? rest[rest.length - 1] : undefined;
     const trace = rest.length > 1 ? rest[0] : undefined;

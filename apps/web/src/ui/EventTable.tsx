@@ -1,4 +1,4 @@
-import { Box, Button, Chip, Dialog, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
+import { Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Stack, Typography } from '@mui/material';
 import { useState, type ReactNode } from 'react';
 import type { DebugEvent, EntityType, PageData } from '@bridgeboard/contracts';
 import { api } from '../app/api';
@@ -17,15 +17,31 @@ const short = (v: unknown): string => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 80 ? `${s.slice(0, 80)}…` : s;
 };
-const cell = (v: unknown) => (
-  <Typography component="span" sx={{ fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' }}>
+/**
+ * One line, cut with an ellipsis at the column's edge (the whole value is in the row's dialog and
+ * the tooltip): JSON broken in the middle of a key or a number reads as something else.
+ */
+export const eventCell = (v: unknown) => (
+  <Typography
+    component="span"
+    title={v === undefined || v === null ? undefined : typeof v === 'string' ? v : JSON.stringify(v)}
+    sx={{ display: 'block', maxWidth: 360, fontFamily: 'monospace', fontSize: 12, whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis' }}
+  >
     {short(v)}
   </Typography>
 );
+const cell = eventCell;
+
+/** What kind of event a row is; a status event says which status, so it is no blank row. */
+const kind = (e: DebugEvent) => {
+  const b = e.body as { type?: string; status?: string };
+  return b.type === 'Status' && b.status ? `Status: ${b.status}` : String(b.type ?? e.type);
+};
 
 /** The default columns: time, In, Out, Metadata, Error (converters and integrations). */
 export const defaultEventColumns: Column<DebugEvent>[] = [
   { key: 'time', label: 'Time', width: 170, render: (e) => formatTime(e.createdTime) },
+  { key: 'kind', label: 'Type', width: 150, render: (e) => kind(e) },
   { key: 'in', label: 'In', render: (e) => cell(e.body.in) },
   { key: 'out', label: 'Out', render: (e) => cell(e.body.out) },
   { key: 'metadata', label: 'Metadata', render: (e) => cell(e.body.metadata) },
@@ -38,27 +54,36 @@ export interface EventTableProps {
   columns?: Column<DebugEvent>[];
   /** what to tell the user when there are no events yet */
   emptyHint?: ReactNode;
+  /** extra query parameters of GET /api/events (e.g. msgType) */
+  query?: Record<string, string>;
+  /** controls shown beside Reload (e.g. a message type filter) */
+  filters?: ReactNode;
 }
 
 /**
  * Debug events of one entity: paged from GET /api/events/{type}/{id}, new ones arrive live
  * (socket `debugEvent` in the entity's room), a row opens its full JSON, "Clear events" deletes them.
  */
-export function EventTable({ entityType, entityId, columns = defaultEventColumns, emptyHint }: EventTableProps) {
+export function EventTable({ entityType, entityId, columns = defaultEventColumns, emptyHint, query, filters }: EventTableProps) {
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(20);
   const [open, setOpen] = useState<DebugEvent | null>(null);
   const [newCount, setNewCount] = useState(0);
   const confirm = useConfirm();
   const notify = useNotify();
-  const events = useLoad((signal) => api.get<PageData<DebugEvent>>(`/api/events/${entityType}/${entityId}`, { page, pageSize }, signal), [entityType, entityId, page, pageSize]);
+  const queryKey = JSON.stringify(query ?? {});
+  const events = useLoad(
+    (signal) => api.get<PageData<DebugEvent>>(`/api/events/${entityType}/${entityId}`, { ...query, page, pageSize }, signal),
+    [entityType, entityId, page, pageSize, queryKey],
+  );
+  const matches = (e: DebugEvent) => Object.entries(query ?? {}).every(([k, v]) => (e.body as Record<string, unknown>)[k] === v);
 
   const room = ROOM[entityType] ? `${ROOM[entityType]}:${entityId}` : null;
   useSocket(room, (ev, payload) => {
     if (ev === 'subscribed' && page === 0) return events.reload();
     if (ev !== 'debugEvent') return;
     const e = (payload as { event?: DebugEvent }).event;
-    if (!e) return;
+    if (!e || !matches(e)) return;
     if (page !== 0) return setNewCount((n) => n + 1);
     events.setData((d) => d && { ...d, data: [e, ...d.data.filter((x) => x.id !== e.id)].slice(0, pageSize), totalElements: d.totalElements + 1 });
   });
@@ -92,6 +117,7 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
             }}
           />
         )}
+        {filters}
         <Button onClick={events.reload}>Reload</Button>
         <Button color="error" onClick={clear} disabled={!events.data?.totalElements}>
           Clear events
@@ -112,6 +138,11 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
       <Dialog open={!!open} onClose={() => setOpen(null)} maxWidth="md" fullWidth>
         <DialogTitle>Event at {open && formatTime(open.createdTime)}</DialogTitle>
         <DialogContent>{open && <EventDetails event={open} />}</DialogContent>
+        <DialogActions>
+          <Button onClick={() => setOpen(null)} autoFocus>
+            Close
+          </Button>
+        </DialogActions>
       </Dialog>
     </Box>
   );

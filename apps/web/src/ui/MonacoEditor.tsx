@@ -31,6 +31,21 @@ js.setDiagnosticsOptions({
   diagnosticCodesToIgnore: [1108, 7027, 7028],
 });
 
+/**
+ * Long lines wrap at the editor's edge: the guide's scripts have lines wider than the panel, and
+ * the part the guide asks to change (the `/rx` topic) would sit out of sight.
+ */
+export const EDITOR_OPTIONS = {
+  minimap: { enabled: false },
+  fontSize: 13,
+  glyphMargin: true,
+  scrollBeyondLastLine: false,
+  automaticLayout: true,
+  tabSize: 2,
+  wordWrap: 'on',
+  wrappingIndent: 'indent',
+} as const;
+
 export default function MonacoEditor({ value, onChange, language = 'javascript', height = 420, extraLibs, errorLine, errorMessage, readOnly, ariaLabel }: CodeEditorProps) {
   const editorRef = useRef<monaco.editor.IStandaloneCodeEditor | null>(null);
   const decorations = useRef<monaco.editor.IEditorDecorationsCollection | null>(null);
@@ -75,7 +90,7 @@ export default function MonacoEditor({ value, onChange, language = 'javascript',
       value={value}
       onChange={(v) => onChange(v ?? '')}
       onMount={onMount}
-      options={{ minimap: { enabled: false }, fontSize: 13, glyphMargin: true, scrollBeyondLastLine: false, readOnly, automaticLayout: true, tabSize: 2 }}
+      options={{ ...EDITOR_OPTIONS, readOnly }}
     />
   );
 }

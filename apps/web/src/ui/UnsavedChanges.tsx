@@ -7,10 +7,28 @@ import { useBlocker } from 'react-router';
  * closing or reloading the tab gets the browser's own prompt. Needs the data router.
  *
  *   <UnsavedChangesPrompt when={dirty} what="the rule chain" />
+ *
+ * `scope`: paths under it are the same page (its tabs, e.g. /converters/<id>/events), where the
+ * edits stay on screen, so moving there asks nothing.
  */
-export function UnsavedChangesPrompt({ when, what = 'this page' }: { when: boolean; what?: string }) {
+export function UnsavedChangesPrompt({
+  when,
+  what = 'this page',
+  scope,
+}: {
+  when: boolean;
+  what?: string;
+  scope?: string;
+}) {
+  const inside = (p: string) => !!scope && (p === scope || p.startsWith(`${scope}/`));
+  // A REPLACE is the page itself moving on after a save (/converters/new → /converters/<id>),
+  // decided before the saved state has rendered; the user's own moves are PUSH (links) and POP (Back).
   const blocker = useBlocker(
-    ({ currentLocation, nextLocation }) => when && currentLocation.pathname !== nextLocation.pathname,
+    ({ currentLocation, nextLocation, historyAction }) =>
+      when &&
+      historyAction !== 'REPLACE' &&
+      currentLocation.pathname !== nextLocation.pathname &&
+      !(inside(currentLocation.pathname) && inside(nextLocation.pathname)),
   );
   useEffect(() => {
     if (!when) return;

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { api, errorMessage } from '../app/api';
 import { useSocket } from '../app/hooks';
 
@@ -22,13 +22,23 @@ async function resolveKeys(deviceId: string, keys: string[], signal: AbortSignal
   return api.get<string[]>(`${base(deviceId)}/keys/timeseries`, undefined, signal);
 }
 
-/** Calls `onData` with each live telemetry update of the device. */
-export function useLiveTelemetry(deviceId: string | null, onData: (data: TsData) => void): void {
+/**
+ * Calls `onData` with each live telemetry update of the device. The returned number grows each time
+ * the device's room is (re)joined: a widget reloads on it, so nothing sent before the join (first
+ * load, or while the socket was reconnecting) is missed.
+ */
+export function useLiveTelemetry(deviceId: string | null, onData: (data: TsData) => void): number {
+  const [joins, setJoins] = useState(0);
   useSocket(deviceId ? `device:${deviceId}` : null, (event, payload) => {
+    if (event === 'subscribed') return setJoins((n) => n + 1);
     const p = payload as TelemetryEvent;
     if (event === 'telemetry' && p?.deviceId === deviceId && p.data) onData(p.data);
   });
+  return joins;
 }
+
+/** A reload of what is already on screen shows no spinner; only the first load of a device does. */
+const loadingState = (first: boolean) => ({ loading: first, error: null });
 
 /** Latest value per key, loaded once and then kept current through socket.io. */
 export function useLatestValues(deviceId: string | null, keys: string[]) {
@@ -38,10 +48,11 @@ export function useLatestValues(deviceId: string | null, keys: string[]) {
     error: null,
   });
   const keyList = keys.join(',');
-  useEffect(() => {
-    if (!deviceId) return;
-    const ac = new AbortController();
-    setState({ loading: true, error: null });
+  const shown = useRef('');
+  const load = (deviceId: string, ac: AbortController) => {
+    const what = `${deviceId}|${keyList}`;
+    const first = shown.current !== what; // shown.current: what the last finished load showed
+    setState(loadingState(first));
     (async () => {
       const ks = await resolveKeys(deviceId, keyList ? keyList.split(',') : [], ac.signal);
       const data = ks.length
@@ -51,14 +62,20 @@ export function useLatestValues(deviceId: string | null, keys: string[]) {
             ac.signal,
           )
         : {};
-      const latest: Record<string, TsPoint> = {};
-      for (const [k, pts] of Object.entries(data)) if (pts[0]) latest[k] = pts[0];
-      setValues(latest);
+      if (ac.signal.aborted) return;
+      // a live value that arrived while this was loading may be newer than the answer
+      setValues((old) => {
+        const latest: Record<string, TsPoint> = {};
+        for (const [k, pts] of Object.entries(data)) if (pts[0]) latest[k] = pts[0];
+        if (!first)
+          for (const [k, p] of Object.entries(old)) if (!latest[k] || p.ts > latest[k].ts) latest[k] = p;
+        return latest;
+      });
+      shown.current = what;
       setState({ loading: false, error: null });
     })().catch((e: unknown) => !ac.signal.aborted && setState({ loading: false, error: errorMessage(e) }));
-    return () => ac.abort();
-  }, [deviceId, keyList]);
-  useLiveTelemetry(
+  };
+  const joins = useLiveTelemetry(
     deviceId,
     useCallback(
       (data: TsData) =>
@@ -75,6 +92,12 @@ export function useLatestValues(deviceId: string | null, keys: string[]) {
       [keyList],
     ),
   );
+  useEffect(() => {
+    if (!deviceId) return;
+    const ac = new AbortController();
+    load(deviceId, ac);
+    return () => ac.abort();
+  }, [deviceId, keyList, joins]);
   return { values, ...state };
 }
 
@@ -86,10 +109,11 @@ export function useTimeseries(deviceId: string | null, keys: string[], windowMs:
     error: null,
   });
   const keyList = keys.join(',');
-  useEffect(() => {
-    if (!deviceId) return;
-    const ac = new AbortController();
-    setState({ loading: true, error: null });
+  const shown = useRef('');
+  const load = (deviceId: string, ac: AbortController) => {
+    const what = `${deviceId}|${keyList}|${windowMs}|${limit}`;
+    const first = shown.current !== what; // shown.current: what the last finished load showed
+    setState(loadingState(first));
     (async () => {
       const ks = await resolveKeys(deviceId, keyList ? keyList.split(',') : [], ac.signal);
       const endTs = Date.now();
@@ -107,14 +131,21 @@ export function useTimeseries(deviceId: string | null, keys: string[], windowMs:
             ac.signal,
           )
         : {};
-      const sorted: TsData = {};
-      for (const [k, pts] of Object.entries(data)) sorted[k] = [...pts].sort((a, b) => a.ts - b.ts);
-      setSeries(sorted);
+      if (ac.signal.aborted) return;
+      setSeries((old) => {
+        const sorted: TsData = {};
+        for (const [k, pts] of Object.entries(data)) {
+          // points that arrived live after the answer's end are not in it
+          const later = first ? [] : (old[k] ?? []).filter((p) => p.ts >= endTs);
+          sorted[k] = [...pts, ...later].sort((a, b) => a.ts - b.ts).slice(-limit);
+        }
+        return sorted;
+      });
+      shown.current = what;
       setState({ loading: false, error: null });
     })().catch((e: unknown) => !ac.signal.aborted && setState({ loading: false, error: errorMessage(e) }));
-    return () => ac.abort();
-  }, [deviceId, keyList, windowMs, limit]);
-  useLiveTelemetry(
+  };
+  const joins = useLiveTelemetry(
     deviceId,
     useCallback(
       (data: TsData) =>
@@ -134,6 +165,12 @@ export function useTimeseries(deviceId: string | null, keys: string[], windowMs:
       [keyList, windowMs, limit],
     ),
   );
+  useEffect(() => {
+    if (!deviceId) return;
+    const ac = new AbortController();
+    load(deviceId, ac);
+    return () => ac.abort();
+  }, [deviceId, keyList, windowMs, limit, joins]);
   return { series, ...state };
 }
 

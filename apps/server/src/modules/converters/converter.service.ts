@@ -14,7 +14,13 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { entityId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
 import { staleVersion } from '../../common/versioning.js';
-import { debugUntil, DebugEventService } from '../events/debug-event.service.js';
+import { DebugEventService } from '../events/debug-event.service.js';
+import {
+  debugModeActive,
+  debugModeSinceOnSave,
+  debugModeUntil,
+  type DebugSwitch,
+} from '../events/debug-mode.js';
 import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
 import { ConverterTester } from './converter.tester.js';
@@ -25,6 +31,12 @@ import { TenantLimits } from '../../common/tenant-limits.js';
 export type ConverterUsageCheck = (tenantId: string, converterId: string) => Promise<string | null>;
 
 export const sandboxKey = (converterId: string) => `converter:${converterId}`;
+
+const debugSwitch = (r: ConverterRecord): DebugSwitch => ({
+  debugMode: r.debugMode,
+  since: r.debugModeSince,
+  pinned: r.debugModePinned,
+});
 
 @Injectable()
 export class ConverterService {
@@ -73,9 +85,7 @@ export class ConverterService {
 
   /** Whether runs are recorded now: debug mode switches itself off after DEBUG_MODE_AUTO_OFF_MIN unless pinned. */
   debugActive(r: ConverterRecord, now: number): boolean {
-    if (!r.debugMode) return false;
-    const until = debugUntil(r.debugModeSince, r.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN);
-    return until == null ? r.debugModePinned || r.debugModeSince == null : now < until;
+    return debugModeActive(debugSwitch(r), this.config.DEBUG_MODE_AUTO_OFF_MIN, now);
   }
 
   async save(tenantId: string, req: SaveConverterRequest): Promise<Converter> {
@@ -92,14 +102,17 @@ export class ConverterService {
       throw e;
     }
     const now = Date.now();
-    const keep =
-      !!existing && this.debugActive(existing, now) && existing.debugModePinned === req.debugModePinned;
     const fields = {
       name: req.name,
       type: req.type,
       debugMode: req.debugMode,
       debugModePinned: req.debugModePinned,
-      debugModeSince: req.debugMode ? (keep ? existing!.debugModeSince : now) : null,
+      debugModeSince: debugModeSinceOnSave(
+        existing && debugSwitch(existing),
+        { debugMode: req.debugMode, pinned: req.debugModePinned },
+        this.config.DEBUG_MODE_AUTO_OFF_MIN,
+        now,
+      ),
       configuration: { ...req.configuration, scriptLang: 'JS' as const },
       additionalInfo: req.additionalInfo ?? null,
       testCases: req.testCases,
@@ -197,9 +210,7 @@ export class ConverterService {
       debugMode: active,
       debugModePinned: r.debugModePinned,
       debugModeSince: active ? r.debugModeSince : null,
-      debugModeUntil: active
-        ? debugUntil(r.debugModeSince, r.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN)
-        : null,
+      debugModeUntil: debugModeUntil(debugSwitch(r), this.config.DEBUG_MODE_AUTO_OFF_MIN, now),
       configuration: r.configuration,
       additionalInfo: r.additionalInfo,
       testCases: r.testCases,

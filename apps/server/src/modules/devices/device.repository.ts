@@ -77,7 +77,8 @@ export class DeviceRepository {
    * Finds or creates devices by name in one round trip; concurrent callers for the same
    * new name get the same single device (the unique index decides). `created` lists the new ones.
    * `limits`: create at most `maxNew`, and none past `maxTotal` devices in the tenant (0 = no limit);
-   * names left over are missing from `devices`.
+   * names left over are missing from `devices`. New names go in sorted order (as TelemetryRepository's
+   * byKey): overlapping batches wait on each other's new index entries in one order, never in a cycle.
    */
   async findOrCreate(
     tenantId: string,
@@ -114,6 +115,7 @@ export class DeviceRepository {
       `INSERT INTO device (id, created_time, tenant_id, name, type, device_profile_id)
        SELECT gen_random_uuid(), $1, $2, n, t, (SELECT p.id FROM device_profile p WHERE p.tenant_id = $2 AND p.name = y.t)
        FROM (${fresh}) y
+       ORDER BY n COLLATE "C"
        ON CONFLICT (tenant_id, name) DO NOTHING RETURNING *`,
       params,
     );

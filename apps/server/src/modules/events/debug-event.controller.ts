@@ -11,6 +11,8 @@ const query = z.object({
   startTime: z.coerce.number().int().optional(),
   endTime: z.coerce.number().int().optional(),
   sortOrder: z.enum(['ASC', 'DESC', 'asc', 'desc']).transform((v) => v.toUpperCase() as 'ASC' | 'DESC').optional(),
+  /** only rule-node events of this message type (e.g. POST_TELEMETRY_REQUEST) */
+  msgType: z.string().trim().min(1).max(255).optional(),
 });
 const eventType = z.enum(tbEventTypes, { message: `eventType must be one of ${tbEventTypes.join(', ')}` });
 

@@ -59,13 +59,13 @@ export class DebugEventRepository {
     tenantId: string,
     entityType: EntityType,
     entityId: string,
-    q: { pageSize: number; page: number; startTime?: number; endTime?: number; type?: string; sortOrder?: 'ASC' | 'DESC' },
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number; type?: string; sortOrder?: 'ASC' | 'DESC'; msgType?: string },
   ): Promise<PageData<DebugEvent>> {
     const where = `tenant_id = $1 AND entity_type = $2 AND entity_id = $3 AND ($4::bigint IS NULL OR ts >= $4) AND ($5::bigint IS NULL OR ts <= $5)
-      AND ($6::text IS NULL OR type = $6)`;
-    const args = [tenantId, entityType, entityId, q.startTime ?? null, q.endTime ?? null, q.type ?? null];
+      AND ($6::text IS NULL OR type = $6) AND ($7::text IS NULL OR body->>'msgType' = $7)`;
+    const args = [tenantId, entityType, entityId, q.startTime ?? null, q.endTime ?? null, q.type ?? null, q.msgType ?? null];
     const dir = q.sortOrder === 'ASC' ? 'ASC' : 'DESC';
-    const rows = await this.db.query<Row>(`SELECT * FROM debug_event WHERE ${where} ORDER BY ts ${dir}, id ${dir} LIMIT $7 OFFSET $8`, [
+    const rows = await this.db.query<Row>(`SELECT * FROM debug_event WHERE ${where} ORDER BY ts ${dir}, id ${dir} LIMIT $8 OFFSET $9`, [
       ...args,
       q.pageSize,
       q.page * q.pageSize,

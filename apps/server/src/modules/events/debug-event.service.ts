@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -16,7 +16,7 @@ const MAX_BUFFER = 10_000;
  * is trimmed to DEBUG_EVENTS_MAX_PER_ENTITY; an hourly sweep removes events past their age.
  */
 @Injectable()
-export class DebugEventService implements OnModuleInit, OnModuleDestroy {
+export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly log = new Logger('debug-events');
   private readonly repo: DebugEventRepository;
   private buffer: NewDebugEvent[] = [];
@@ -24,6 +24,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
   private sweeper: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   dropped = 0;
+  private closed = false;
   /** 'recorded' (tenantId, event) after an event is accepted; used for live updates. */
   readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
 
@@ -45,7 +46,17 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     await this.flush();
   }
 
+  /**
+   * Once more after every module has stopped (the integrations' last status events arrive during
+   * their own onModuleDestroy) and before the database closes; nothing is recorded after this.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await this.flush();
+    this.closed = true;
+  }
+
   record(tenantId: string, entityType: EntityType, entityId: string, type: string, body: DebugEventBody): void {
+    if (this.closed) return;
     if (this.buffer.length >= MAX_BUFFER) {
       this.dropped++;
       return;
@@ -94,7 +105,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
     tenantId: string,
     entityType: EntityType,
     entityId: string,
-    q: { pageSize: number; page: number; startTime?: number; endTime?: number; type?: string; sortOrder?: 'ASC' | 'DESC' },
+    q: { pageSize: number; page: number; startTime?: number; endTime?: number; type?: string; sortOrder?: 'ASC' | 'DESC'; msgType?: string },
   ): Promise<PageData<DebugEvent>> {
     await this.flush();
     return this.repo.page(tenantId, entityType, entityId, q);
@@ -112,10 +123,4 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy {
       /* the database may be down; the next sweep tries again */
     }
   }
-}
-
-/** When a debug mode switched on at `since` switches itself off (null when pinned). */
-export function debugUntil(since: number | null, pinned: boolean, autoOffMin: number): number | null {
-  if (pinned || since == null) return null;
-  return since + autoOffMin * 60_000;
 }

@@ -126,6 +126,23 @@ export class IntegrationRepository {
     return rows.map((r) => r.host);
   }
 
+  /**
+   * The tenant's integrations connecting to this broker (any of `hosts`, compared case-insensitively)
+   * with the topic filters among `filters` that they subscribe to as well.
+   */
+  async sharingSubscription(tenantId: string, hosts: string[], port: number, filters: string[]): Promise<{ name: string; filters: string[] }[]> {
+    return this.db.query<{ name: string; filters: string[] }>(
+      `SELECT name, filters FROM (
+         SELECT name, created_time, ARRAY(SELECT f->>'filter' FROM jsonb_array_elements(configuration->'topicFilters') f
+                                          WHERE f->>'filter' = ANY($4::text[])) AS filters
+         FROM integration
+         WHERE tenant_id = $1 AND lower(configuration->'clientConfiguration'->>'host') = ANY($2::text[])
+           AND (configuration->'clientConfiguration'->>'port')::int = $3) x
+       WHERE cardinality(filters) > 0 ORDER BY created_time`,
+      [tenantId, hosts.map((h) => h.toLowerCase()), port, filters],
+    );
+  }
+
   /** Names of the tenant's integrations that use a converter. */
   async usingConverter(tenantId: string, converterId: string): Promise<string[]> {
     const rows = await this.db.query<{ name: string }>(

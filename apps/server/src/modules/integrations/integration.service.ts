@@ -4,7 +4,7 @@ import { staleVersion } from '../../common/versioning.js';
 import type { Integration, MqttConfiguration, PageData, PageQuery, SaveIntegrationRequest } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
-import { debugUntil } from '../events/debug-event.service.js';
+import { debugModeActive, debugModeSinceOnSave, debugModeUntil } from '../events/debug-mode.js';
 import { IntegrationError } from './integration.errors.js';
 import { IntegrationRepository, type IntegrationSecrets, type StoredIntegration } from './integration.repository.js';
 import type { QuarantinedMessage } from './quarantine.repository.js';
@@ -13,6 +13,9 @@ import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { DestinationPolicy } from '../../common/destinations.js';
 import { sameBroker, withGeneratedClientId } from './integration.identity.js';
+
+/** Names of this machine: an integration on localhost and one on 127.0.0.1 reach the same broker. */
+const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
 
 const SECRET_FIELDS = ['password', 'privateKey', 'privateKeyPassword'] as const;
 
@@ -54,9 +57,14 @@ export class IntegrationService {
   /** The contracts.md shape with live status; secrets are never part of it. */
   toApi(s: StoredIntegration): Integration {
     const i = s.integration;
+    const debug = { debugMode: i.debugMode, since: i.debugModeSince, pinned: i.debugModePinned };
+    const active = debugModeActive(debug, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now());
     return {
       ...i,
-      debugModeUntil: i.debugMode ? debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN) : null,
+      // as converters and rule nodes: an expired debug mode reads as off at once, not when the runtime next records
+      debugMode: active,
+      debugModeSince: active ? i.debugModeSince : null,
+      debugModeUntil: debugModeUntil(debug, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now()),
       status: this.runtime.status(i.tenantId.id, i.id.id),
     };
   }
@@ -84,6 +92,16 @@ export class IntegrationService {
     return this.runtime.quarantine.page(tenantId, id, q);
   }
 
+  /**
+   * Integrations of the tenant that would receive the same messages as `cfg`: the same broker and at
+   * least one identical topic filter. Both would store every reading (two points milliseconds apart).
+   */
+  sharingSubscription(tenantId: string, cfg: MqttConfiguration): Promise<{ name: string; filters: string[] }[]> {
+    const host = cfg.clientConfiguration.host.toLowerCase();
+    const hosts = LOCAL_HOSTS.includes(host) ? LOCAL_HOSTS : [host];
+    return this.repo.sharingSubscription(tenantId, hosts, cfg.clientConfiguration.port, cfg.topicFilters.map((f) => f.filter));
+  }
+
   usingConverter(tenantId: string, converterId: string): Promise<string[]> {
     return this.repo.usingConverter(tenantId, converterId);
   }
@@ -100,14 +118,20 @@ export class IntegrationService {
     await this.checkDestination(configuration);
     await this.checkClientId(req.id?.id ?? null, configuration.clientConfiguration.clientId || secrets.generatedClientId!, configuration.clientConfiguration.host);
     const p = prev?.integration;
-    const since = req.debugMode ? (p?.debugMode && p.debugModeSince !== null ? p.debugModeSince : Date.now()) : null;
+    const pinned = req.debugModePinned ?? p?.debugModePinned ?? false;
+    const since = debugModeSinceOnSave(
+      p ? { debugMode: p.debugMode, since: p.debugModeSince, pinned: p.debugModePinned } : null,
+      { debugMode: req.debugMode, pinned },
+      this.config.DEBUG_MODE_AUTO_OFF_MIN,
+      Date.now(),
+    );
     const w = {
       name: req.name,
       type: req.type,
       enabled: req.enabled,
       debugMode: req.debugMode,
       debugModeSince: since,
-      debugModePinned: req.debugModePinned ?? p?.debugModePinned ?? false,
+      debugModePinned: pinned,
       defaultConverterId: req.defaultConverterId.id,
       downlinkConverterId: req.downlinkConverterId?.id ?? null,
       configuration,

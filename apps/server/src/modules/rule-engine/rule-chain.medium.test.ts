@@ -209,7 +209,9 @@ describe('rule chains over REST', () => {
         ],
       });
     expect(unknownIntegration.status).toBe(400);
-    expect(unknownIntegration.body.message).toMatch(/nodes\[0\]\.configuration\.integrationId.*does not exist/);
+    expect(unknownIntegration.body.message).toMatch(
+      /nodes\[0\]\.configuration\.integrationId.*does not exist/,
+    );
   });
 
   it('tests a node script on a sample message in the sandbox, with its errors and console lines', async () => {
@@ -222,16 +224,25 @@ describe('rule chains over REST', () => {
       msgType: 'POST_TELEMETRY_REQUEST',
     });
     expect(filter.status).toBe(200);
-    expect(filter.body).toMatchObject({ output: 'true', error: '', consoleLines: [expect.stringContaining('t=25.1')] });
+    expect(filter.body).toMatchObject({
+      output: 'true',
+      error: '',
+      consoleLines: [expect.stringContaining('t=25.1')],
+    });
     const transform = await run({
-      script: 'msg.f = msg.temperature * 9 / 5 + 32; return {msg: msg, metadata: metadata, msgType: msgType};',
+      script:
+        'msg.f = msg.temperature * 9 / 5 + 32; return {msg: msg, metadata: metadata, msgType: msgType};',
       scriptType: 'update',
       msg: '{"temperature": 25}',
     });
     expect(JSON.parse(transform.body.output).msg.f).toBe(77);
-    expect((await run({ script: 'return 1;', scriptType: 'filter', msg: '{}' })).body.error).toMatch(/true or false/);
+    expect((await run({ script: 'return 1;', scriptType: 'filter', msg: '{}' })).body.error).toMatch(
+      /true or false/,
+    );
     expect((await run({ script: 'return (;', scriptType: 'json', msg: '{}' })).body.error).toMatch(/line 1/);
-    expect((await run({ script: 'while(true){}', scriptType: 'json', msg: '{}' })).body.error).toMatch(/longer than 500 ms/);
+    expect((await run({ script: 'while(true){}', scriptType: 'json', msg: '{}' })).body.error).toMatch(
+      /longer than 500 ms/,
+    );
     expect((await run({})).status).toBe(400);
   });
 
@@ -321,6 +332,15 @@ describe('rule chains over REST', () => {
         (x: { body: { type: string; msgType: string } }) =>
           x.body.type === 'IN' && x.body.msgType === 'POST_ATTRIBUTES_REQUEST',
       ),
+    ).toBe(true);
+    // the node's events filtered by message type
+    const only = await p
+      .http()
+      .get(`/api/events/RULE_NODE/${switchId}?pageSize=20&page=0&msgType=POST_TELEMETRY_REQUEST`)
+      .set(auth);
+    expect(only.body.data.length).toBeGreaterThan(0);
+    expect(
+      only.body.data.every((x: { body: { msgType: string } }) => x.body.msgType === 'POST_TELEMETRY_REQUEST'),
     ).toBe(true);
   });
 });

@@ -18,6 +18,18 @@ import { RuleChainRepository, toNode, type NewNode, type NodeRow } from './rule-
 import { RuleEngineError } from './rule-engine.errors.js';
 import { toComponentDescriptor } from './component-descriptor.js';
 import { ROOT_CHAIN_NAME, rootChainMetadata } from './root-chain.js';
+import {
+  debugModeActive,
+  debugModeSinceOnSave,
+  debugModeUntil,
+  type DebugSwitch,
+} from '../events/debug-mode.js';
+
+const nodeSwitch = (n: Pick<NodeRow, 'debug_mode' | 'debug_pinned' | 'debug_since'>): DebugSwitch => ({
+  debugMode: n.debug_mode,
+  since: n.debug_since == null ? null : Number(n.debug_since),
+  pinned: n.debug_pinned,
+});
 
 /** Rule chains and their metadata: validation against the node registry, root chain per tenant. */
 export class RuleChainService {
@@ -93,8 +105,7 @@ export class RuleChainService {
   }
 
   private debugActive(n: Pick<NodeRow, 'debug_mode' | 'debug_pinned' | 'debug_since'>): boolean {
-    if (!n.debug_mode) return false;
-    return n.debug_pinned || Number(n.debug_since ?? 0) + this.debugAutoOffMin * 60_000 > this.now();
+    return debugModeActive(nodeSwitch(n), this.debugAutoOffMin, this.now());
   }
 
   async getMetadata(tenantId: string, id: string): Promise<RuleChainMetaData> {
@@ -110,11 +121,7 @@ export class RuleChainService {
       // -1, not null, for a chain without a first node: ThingsBoard's clients cannot read a null here
       firstNodeIndex: first ?? -1,
       nodes: nodes.map((n) =>
-        toNode(
-          n,
-          this.debugActive(n),
-          n.debug_pinned ? null : Number(n.debug_since ?? 0) + this.debugAutoOffMin * 60_000,
-        ),
+        toNode(n, this.debugActive(n), debugModeUntil(nodeSwitch(n), this.debugAutoOffMin, this.now())),
       ),
       connections: conns.map((c) => ({
         fromIndex: index.get(c.from_id)!,
@@ -154,13 +161,17 @@ export class RuleChainService {
           );
       }
       const old = n.id ? existing.get(n.id.id) : undefined;
-      const keepSince = old && this.debugActive(old) && n.debugMode;
       return {
         id: old ? old.id : newId(),
         type: n.type,
         name: n.name,
         debugMode: n.debugMode,
-        debugSince: n.debugMode ? (keepSince ? Number(old.debug_since) : this.now()) : null,
+        debugSince: debugModeSinceOnSave(
+          old ? nodeSwitch(old) : null,
+          { debugMode: n.debugMode, pinned: n.debugPinned },
+          this.debugAutoOffMin,
+          this.now(),
+        ),
         debugPinned: n.debugPinned,
         configuration: cfg.data as Record<string, unknown>,
         additionalInfo: n.additionalInfo ?? null,

@@ -26,6 +26,19 @@ const TYPES = ['boolean', 'bigint', 'float8', 'text', 'jsonb'];
 const SET = COLS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
 /**
+ * Rows in primary-key order. Two batches that upsert the same rows (two integrations on one topic,
+ * several nodes) lock them in the order they are written; in one shared order neither can hold a row
+ * the other already waits for, so they queue instead of deadlocking.
+ */
+export function byKey<T extends { entityId: string; key: string; scope?: string; ts?: number }>(rows: T[]): T[] {
+  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...rows].sort(
+    (a, b) =>
+      cmp(a.entityId, b.entityId) || cmp(a.scope ?? '', b.scope ?? '') || cmp(a.key, b.key) || (a.ts ?? 0) - (b.ts ?? 0),
+  );
+}
+
+/**
  * Time series and attributes of devices. Tenant checks happen before these calls (the device
  * is looked up in the caller's tenant); rows are keyed by device id only.
  */
@@ -35,10 +48,12 @@ export class TelemetryRepository {
   /**
    * Writes history, latest values and attributes in ONE statement (data-modifying CTEs), so a
    * batch costs one round trip and commits atomically. Callers pass rows deduplicated on each
-   * primary key (ON CONFLICT cannot touch a row twice in one statement).
+   * primary key (ON CONFLICT cannot touch a row twice in one statement); rows are written in key
+   * order (byKey) and the tables always in the same order, so concurrent batches never deadlock.
    * Returns the latest values that moved (latest only moves forward in time) and attributes written.
    */
-  async saveBatch(ts: TsRow[], latest: TsRow[], attrs: AttrRow[], q: Queryable = this.db): Promise<{ latest: LatestChange[] }> {
+  async saveBatch(tsRows: TsRow[], latestRows: TsRow[], attrRows: AttrRow[], q: Queryable = this.db): Promise<{ latest: LatestChange[] }> {
+    const [ts, latest, attrs] = [byKey(tsRows), byKey(latestRows), byKey(attrRows)];
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
       p.push(v);

@@ -70,7 +70,10 @@ export class TransferController {
     return this.exampleDoc(name, {});
   }
 
-  /** Loads an example; `host` and `port` (query) say where its integration connects. */
+  /**
+   * Loads an example; `host` and `port` (query) say where its integration connects. When one of the
+   * tenant's integrations already subscribes to those topics there, 409 unless `duplicate=true`.
+   */
   @Post('import/example/:name')
   @HttpCode(200)
   importExample(
@@ -78,8 +81,8 @@ export class TransferController {
     @Param('name') name: string,
     @Query() q: unknown,
   ): Promise<ImportResult> {
-    const broker = exampleOverridesSchema.parse(q);
-    return this.transfer.import(tenantId, [this.exampleDoc(name, broker)]);
+    const { duplicate, ...broker } = exampleOverridesSchema.parse(q);
+    return this.transfer.importExample(tenantId, name, this.exampleDoc(name, broker), duplicate);
   }
 
   private exampleDoc(name: string, broker: { host?: string; port?: number }): ExportDocument {

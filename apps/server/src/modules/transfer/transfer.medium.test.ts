@@ -1,6 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import mqtt from 'mqtt';
-import { GUIDE_DECODER, GUIDE_ENCODER, UNRESOLVED_ENTITY_ID, type ExportDocument } from '@bridgeboard/contracts';
+import {
+  GUIDE_DECODER,
+  GUIDE_ENCODER,
+  UNRESOLVED_ENTITY_ID,
+  type ExportDocument,
+} from '@bridgeboard/contracts';
 import {
   bearer,
   createTenantWithAdmin,
@@ -350,5 +355,34 @@ describe('import and export', () => {
     } finally {
       await client.endAsync();
     }
+  });
+
+  it('refuses to load the tutorial example a second time on the same broker and topics, unless asked to with duplicate=true', async () => {
+    const b = await createTenantWithAdmin(p, `Twice${randomBytes(2).toString('hex')}`);
+    const port = broker.port || 1883;
+    const load = (q: string) => api(b.token).post(`/api/import/example/mqtt-tutorial?port=${port}${q}`);
+    expect((await load(`&host=${broker.hostname}`)).status).toBe(200);
+    // localhost and 127.0.0.1 are the same broker
+    const again = await load(`&host=${broker.hostname === '127.0.0.1' ? 'localhost' : broker.hostname}`);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe(
+      `The mqtt-tutorial example is already loaded: integration 'MQTT Integration' (tb/mqtt-integration-tutorial/sensors/+/temperature) ` +
+        `subscribes to the same topics on ${broker.hostname === '127.0.0.1' ? 'localhost' : broker.hostname}:${port}. ` +
+        'A second one would store every reading twice; use the existing one, or load the example anyway with ?duplicate=true.',
+    );
+    const count = async (path: string) =>
+      (await api(b.token).get(`${path}?pageSize=10&page=0`)).body.totalElements as number;
+    expect([
+      await count('/api/converters'),
+      await count('/api/integrations'),
+      await count('/api/tenant/dashboards'),
+    ]).toEqual([2, 1, 1]);
+    // another broker is another setup
+    expect((await load('&host=broker.example.com')).status).toBe(200);
+    expect((await load(`&host=${broker.hostname}&duplicate=maybe`)).body.message).toMatch(
+      /duplicate must be true or false/,
+    );
+    expect((await load(`&host=${broker.hostname}&duplicate=true`)).status).toBe(200);
+    expect(await count('/api/integrations')).toBe(3);
   });
 });

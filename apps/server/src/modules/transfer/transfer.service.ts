@@ -1,5 +1,6 @@
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
+  mqttConfigurationSchema,
   saveConverterSchema,
   saveDashboardSchema,
   saveIntegrationSchema,
@@ -179,6 +180,27 @@ export class TransferService implements OnModuleInit, OnModuleDestroy {
       throw e;
     }
     return { created, warnings };
+  }
+
+  /**
+   * An example is loaded once: when one of the tenant's integrations already subscribes to the same
+   * broker and topic filters as the example's, a second copy would store every reading twice (and
+   * make a second root chain), so it takes `duplicate` to insist.
+   */
+  async importExample(
+    tenantId: string,
+    name: string,
+    doc: ExportDocument,
+    duplicate: boolean,
+  ): Promise<ImportResult> {
+    if (!duplicate)
+      for (const i of doc.integrations) {
+        const cfg = mqttConfigurationSchema.parse(i.configuration);
+        const same = await this.integrations.sharingSubscription(tenantId, cfg);
+        const c = cfg.clientConfiguration;
+        if (same.length) throw TransferError.alreadySubscribed(name, same, `${c.host}:${c.port}`);
+      }
+    return this.import(tenantId, [doc]);
   }
 
   /** Validates the whole document against the save schemas and the tenant before anything is written. */

@@ -9,6 +9,7 @@ import { useConfirm } from '../../ui/ConfirmDialog';
 import { EventTable } from '../../ui/EventTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
 import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
+import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { convertersApi, type Converter, type ConverterTestCase, type ConverterType, type SaveConverter } from './converters.api';
 import { newConverter } from './CreateConverterDialog';
 import { DebugModeField } from '../../ui/DebugModeField';
@@ -33,6 +34,8 @@ export function ConverterPage() {
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [errLine, setErrLine] = useState<{ line: number | null; message?: string }>({ line: null });
+  /** the last test run, to warn before saving a script that just failed on it */
+  const [lastRun, setLastRun] = useState<{ script: string; error: string | null } | null>(null);
 
   useEffect(() => {
     if (loaded.loading) return;
@@ -59,6 +62,14 @@ export function ConverterPage() {
 
   /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
   const save = async (overwrite = false) => {
+    if (lastRun?.error && lastRun.script === script) {
+      const go = await confirm({
+        title: `Save a ${type === 'UPLINK' ? 'decoder' : 'encoder'} that failed its last test?`,
+        message: `The last test run of this script failed: ${lastRun.error}. Live messages will fail the same way.`,
+        confirmText: 'Save anyway',
+      });
+      if (!go) return;
+    }
     setBusy(true);
     setError(null);
     try {
@@ -92,6 +103,7 @@ export function ConverterPage() {
   const fieldError = (f: string) => (field === f ? errorMessage(error) : undefined);
   return (
     <>
+      <UnsavedChangesPrompt when={dirty} what="the converter" scope={`/converters/${id}`} />
       <Breadcrumbs sx={{ mb: 1 }}>
         <MuiLink component={Link} to="/converters">
           Data converters
@@ -159,7 +171,7 @@ export function ConverterPage() {
                 {'}'}
               </Typography>
             </Paper>
-            <TestPanel type={type} script={script} converterId={isNew ? undefined : id} onErrorLine={(line, message) => setErrLine({ line, message })} onSaveCase={addCase} />
+            <TestPanel type={type} script={script} converterId={isNew ? undefined : id} onErrorLine={(line, message) => setErrLine({ line, message })} onSaveCase={addCase} onRun={(s, error) => setLastRun({ script: s, error })} />
           </Box>
           <TestCases type={type} script={script} cases={draft.testCases ?? []} serverResults={draft.testResults} onChange={(testCases) => patch({ testCases })} />
         </>

@@ -14,6 +14,8 @@ export interface TestPanelProps {
   converterId?: string;
   /** the line the last run failed on (null when it passed), to highlight in the editor */
   onErrorLine?: (line: number | null, message?: string) => void;
+  /** each run's outcome for this script: the error it failed with at run time, or null when it ran */
+  onRun?: (script: string, error: string | null) => void;
   /** "Save as test case" is offered when given */
   onSaveCase?: (c: ConverterTestCase) => void;
 }
@@ -21,7 +23,7 @@ export interface TestPanelProps {
 const MSG_TYPES = ['RPC_CALL_FROM_SERVER_TO_DEVICE', 'ATTRIBUTES_UPDATED', 'POST_TELEMETRY_REQUEST', 'POST_ATTRIBUTES_REQUEST'];
 
 /** "Test decoder function" / "Test encoder function": run the editor's script on a sample message. */
-export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase }: TestPanelProps) {
+export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase, onRun }: TestPanelProps) {
   const uplink = type === 'UPLINK';
   const [format, setFormat] = useState<PayloadFormat>('JSON');
   const [payload, setPayload] = useState(GUIDE_PAYLOAD);
@@ -62,7 +64,12 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase }
   const run = async () => {
     const c = buildCase();
     setInputError(typeof c === 'string' ? c : null);
-    if (typeof c === 'string') return;
+    if (typeof c === 'string') {
+      // the previous run's result belongs to other input: it must not sit under this warning
+      setResult(null);
+      onErrorLine?.(null);
+      return;
+    }
     setRunning(true);
     try {
       const res = uplink
@@ -70,6 +77,7 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase }
         : await convertersApi.testDownlink({ msg: c.msg ?? '{}', msgType: c.msgType!, metadata: c.metadata!, integrationMetadata: c.integrationMetadata!, encoder: script });
       setResult(res);
       onErrorLine?.(res.error ? (res.errorLine ?? errorLineOf(res.error)) : null, res.error || undefined);
+      onRun?.(script, res.error || null);
     } catch (e) {
       setResult({ output: '', error: errorMessage(e) });
       onErrorLine?.(null);

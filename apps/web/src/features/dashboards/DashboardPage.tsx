@@ -1,4 +1,4 @@
-import { Alert, Button, TextField } from '@mui/material';
+import { Alert, Breadcrumbs, Button, Link as MuiLink, TextField, Typography } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { Link as RouterLink, useParams, useSearchParams } from 'react-router';
 import type { Dashboard, DashboardConfiguration, WidgetConfig } from '@bridgeboard/contracts';
@@ -158,6 +158,12 @@ export function DashboardPage() {
   return (
     <>
       <UnsavedChangesPrompt when={dirty} what="the dashboard" />
+      <Breadcrumbs sx={{ mb: 1 }}>
+        <MuiLink component={RouterLink} to="/dashboards">
+          Dashboards
+        </MuiLink>
+        <Typography color="text.primary">{saved.title}</Typography>
+      </Breadcrumbs>
       <PageHeader
         title={
           editing ? (
@@ -169,11 +175,6 @@ export function DashboardPage() {
           ) : (
             saved.title
           )
-        }
-        subtitle={
-          <RouterLink to="/dashboards" style={{ color: 'inherit' }}>
-            All dashboards
-          </RouterLink>
         }
         actions={
           editing ? (

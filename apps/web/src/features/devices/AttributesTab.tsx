@@ -60,6 +60,7 @@ export function AttributesTab({ deviceId }: { deviceId: string }) {
         loading={attrs.loading}
         columns={[
           { key: 'ts', label: 'Last update', width: 170, render: (a) => formatTime(a.lastUpdateTs) },
+          { key: 'scope', label: 'Scope', width: 130, render: () => SCOPE },
           { key: 'key', label: 'Key', render: (a) => a.key },
           { key: 'value', label: 'Value', render: (a) => showValue(a.value) },
         ]}

@@ -7,6 +7,7 @@ import { useNotify } from '../../app/notify';
 import { useConfirm } from '../../ui/ConfirmDialog';
 import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
 import { formatTime } from '../../ui/time';
+import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { devicesApi } from './devices.api';
 
 export function DeviceDetailsTab({ device, onSaved, onReload }: { device: Device; onSaved: (d: Device) => void; onReload?: () => void }) {
@@ -58,6 +59,7 @@ export function DeviceDetailsTab({ device, onSaved, onReload }: { device: Device
 
   return (
     <Paper variant="outlined" sx={{ p: 2, maxWidth: 640 }}>
+      <UnsavedChangesPrompt when={dirty && !busy} what="the device" />
       <Stack spacing={2}>
         {field !== 'name' && field !== 'type' && <SaveErrorAlert
             error={error}

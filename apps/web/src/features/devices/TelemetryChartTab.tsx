@@ -14,13 +14,22 @@ const RANGES = [
   { ms: 7 * 86400_000, label: 'Last 7 days' },
 ];
 
+const isNumber = (v: unknown) =>
+  typeof v === 'number' || (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)));
+
 /** History of the chosen keys over a sliding window; new points are added live. */
 export default function TelemetryChartTab({ deviceId }: { deviceId: string }) {
   const [range, setRange] = useState(RANGES[1]!.ms);
   const [selected, setSelected] = useState<string[] | null>(null);
   const [now, setNow] = useState(Date.now());
   const keys = useLoad((signal) => devicesApi.keys(deviceId, signal), [deviceId]);
-  const chosen = selected ?? keys.data ?? [];
+  // preselected: the keys whose latest value is a number (a text key such as rpcReceived draws no line)
+  const latest = useLoad(
+    (signal) => (keys.data?.length ? devicesApi.latest(deviceId, keys.data, signal) : Promise.resolve({} as TsData)),
+    [deviceId, (keys.data ?? []).join(',')],
+  );
+  const plottable = (keys.data ?? []).filter((k) => isNumber(latest.data?.[k]?.[0]?.value));
+  const chosen = selected ?? plottable;
   const startTs = now - range;
   const history = useLoad(
     (signal) => (chosen.length ? devicesApi.history(deviceId, chosen, Date.now() - range, Date.now(), 5000, signal) : Promise.resolve({} as TsData)),
@@ -33,6 +42,7 @@ export default function TelemetryChartTab({ deviceId }: { deviceId: string }) {
   }, []);
 
   useSocket(`device:${deviceId}`, (ev, p) => {
+    if (ev === 'subscribed') return history.reload(); // points sent while the socket was away
     const data = (p as { data?: TsData }).data;
     if (ev !== 'telemetry' || !data) return;
     if (Object.keys(data).some((k) => !keys.data?.includes(k))) keys.reload();

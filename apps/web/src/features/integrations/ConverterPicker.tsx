@@ -1,5 +1,5 @@
 import { Autocomplete, Button, Stack, TextField } from '@mui/material';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { EntityId } from '@bridgeboard/contracts';
 import { useLoad } from '../../app/hooks';
 import { convertersApi, type Converter, type ConverterType } from '../converters/converters.api';
@@ -13,6 +13,7 @@ export function ConverterPicker({
   label,
   required,
   error,
+  onOnlyOne,
 }: {
   type: ConverterType;
   value: EntityId<'CONVERTER'> | null | undefined;
@@ -20,11 +21,20 @@ export function ConverterPicker({
   label: string;
   required?: boolean;
   error?: string;
+  /** called once when nothing is chosen and the tenant has exactly one converter of this type */
+  onOnlyOne?: (v: EntityId<'CONVERTER'>) => void;
 }) {
   const list = useLoad((signal) => convertersApi.page({ pageSize: 200, page: 0, type, sortProperty: 'name', sortOrder: 'ASC' }, signal), [type]);
   const [creating, setCreating] = useState(false);
   const options = (list.data?.data ?? []).filter((c) => c.type === type);
   const selected = options.find((c) => c.id.id === value?.id) ?? null;
+  // once, when the list first arrives: a field the user clears afterwards stays clear
+  const offered = useRef(false);
+  useEffect(() => {
+    if (!list.data || offered.current) return;
+    offered.current = true;
+    if (options.length === 1 && !value) onOnlyOne?.(options[0]!.id);
+  }, [list.data]);
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
       <Autocomplete

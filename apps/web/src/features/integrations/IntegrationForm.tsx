@@ -33,6 +33,7 @@ export function IntegrationForm({
   onMetadata,
   existing,
   debugUntil,
+  onPreselect,
 }: {
   draft: IntegrationDraft;
   onChange: (d: IntegrationDraft) => void;
@@ -42,6 +43,8 @@ export function IntegrationForm({
   existing: boolean;
   /** when debug mode switches itself off (saved integrations) */
   debugUntil?: number | null;
+  /** new integrations: the tenant has exactly one converter of a kind and none is chosen yet */
+  onPreselect?: (field: 'defaultConverterId' | 'downlinkConverterId', v: IntegrationDraft['defaultConverterId']) => void;
 }) {
   const cfg = draft.configuration;
   const cc = cfg.clientConfiguration;
@@ -68,8 +71,8 @@ export function IntegrationForm({
           <DebugModeField debugMode={draft.debugMode} pinned={!!draft.debugModePinned} until={debugUntil} onChange={({ debugMode, pinned }) => onChange({ ...draft, debugMode, debugModePinned: pinned })} />
         </Section>
         <Section title="Converters">
-          <ConverterPicker type="UPLINK" label="Uplink data converter" required value={draft.defaultConverterId} onChange={(v) => onChange({ ...draft, defaultConverterId: v! })} error={err('defaultConverterId')} />
-          <ConverterPicker type="DOWNLINK" label="Downlink data converter" value={draft.downlinkConverterId} onChange={(v) => onChange({ ...draft, downlinkConverterId: v })} error={err('downlinkConverterId')} />
+          <ConverterPicker type="UPLINK" label="Uplink data converter" required value={draft.defaultConverterId} onChange={(v) => onChange({ ...draft, defaultConverterId: v! })} onOnlyOne={onPreselect && ((v) => onPreselect('defaultConverterId', v))} error={err('defaultConverterId')} />
+          <ConverterPicker type="DOWNLINK" label="Downlink data converter" value={draft.downlinkConverterId} onChange={(v) => onChange({ ...draft, downlinkConverterId: v })} onOnlyOne={onPreselect && ((v) => onPreselect('downlinkConverterId', v))} error={err('downlinkConverterId')} />
         </Section>
         <Section title="Connection">
           <Stack direction="row" spacing={1}>

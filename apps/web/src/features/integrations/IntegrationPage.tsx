@@ -9,6 +9,7 @@ import { EventTable } from '../../ui/EventTable';
 import { fromPairs, type Pairs } from '../../ui/KeyValueTable';
 import { ErrorAlert, Loading, PageHeader } from '../../ui/states';
 import { SaveErrorAlert } from '../../ui/SaveErrorAlert';
+import { UnsavedChangesPrompt } from '../../ui/UnsavedChanges';
 import { formatTime } from '../../ui/time';
 import { IntegrationForm, metadataPairs } from './IntegrationForm';
 import { emptyIntegration, integrationsApi, topicFilterProblem, type IntegrationDraft, type IntegrationStatus } from './integrations.api';
@@ -40,7 +41,8 @@ export function IntegrationPage() {
   const confirm = useConfirm();
   const loaded = useLoad((signal) => (isNew ? Promise.resolve(null) : integrationsApi.get(id, signal)), [id]);
   const [draft, setDraft] = useState<IntegrationDraft | null>(null);
-  const [savedJson, setSavedJson] = useState('');
+  // the integration as last loaded or saved: what "unsaved changes" are measured against
+  const [saved, setSaved] = useState<IntegrationDraft | null>(null);
   const [debugUntil, setDebugUntil] = useState<number | null>(null);
   const [metadata, setMetadata] = useState<Pairs>([]);
   // Live status (socket events and refreshes after joining the room or saving) wins over the
@@ -55,7 +57,7 @@ export function IntegrationPage() {
     const d = loaded.data ?? (isNew ? emptyIntegration() : null);
     if (!d) return;
     setDraft(d as IntegrationDraft);
-    setSavedJson(JSON.stringify(d));
+    setSaved(d as IntegrationDraft);
     setDebugUntil(loaded.data?.debugModeUntil ?? null);
     setMetadata(metadataPairs(d as IntegrationDraft));
   }, [loaded.data, loaded.loading, isNew]);
@@ -84,22 +86,30 @@ export function IntegrationPage() {
   if (loaded.error) return <ErrorAlert error={loaded.error} onRetry={loaded.reload} />;
   if (!draft) return null;
 
+  const edited: IntegrationDraft = { ...draft, configuration: { ...draft.configuration, metadata: fromPairs(metadata) } };
+  const dirty = JSON.stringify(edited) !== JSON.stringify(saved);
+  /** A converter chosen for the user (the only one there is) is where the form starts, not an edit. */
+  const preselect = (field: 'defaultConverterId' | 'downlinkConverterId', v: IntegrationDraft['defaultConverterId']) => {
+    setDraft((d) => d && { ...d, [field]: v });
+    setSaved((s) => s && { ...s, [field]: v });
+  };
+
   /** `overwrite`: without `version`, so the save replaces what someone else saved meanwhile. */
   const save = async (overwrite = false) => {
-    const body: IntegrationDraft = { ...draft, configuration: { ...draft.configuration, metadata: fromPairs(metadata) }, ...(overwrite ? { version: undefined } : {}) };
+    const body: IntegrationDraft = overwrite ? { ...edited, version: undefined } : edited;
     const local = validate(body);
     setErrors(local);
     setSaveError(null);
     if (Object.keys(local).length) return;
     setBusy(true);
     try {
-      const saved = await integrationsApi.save(body);
-      notify(`Integration ${saved.name} saved`);
-      setDraft(saved as IntegrationDraft);
-      setSavedJson(JSON.stringify(saved));
-      setDebugUntil(saved.debugModeUntil);
+      const stored = await integrationsApi.save(body);
+      notify(`Integration ${stored.name} saved`);
+      setDraft(stored as IntegrationDraft);
+      setSaved(stored as IntegrationDraft);
+      setDebugUntil(stored.debugModeUntil);
       if (!isNew) void refreshStatus(id);
-      if (isNew) void navigate(`/integrations/${saved.id.id}`, { replace: true });
+      if (isNew) void navigate(`/integrations/${stored.id.id}`, { replace: true });
     } catch (e) {
       if (e instanceof ApiError && e.field) setErrors({ [e.field]: e.message });
       setSaveError(e);
@@ -120,6 +130,7 @@ export function IntegrationPage() {
 
   return (
     <>
+      <UnsavedChangesPrompt when={dirty} what="the integration" scope={`/integrations/${id}`} />
       <Breadcrumbs sx={{ mb: 1 }}>
         <MuiLink component={Link} to="/integrations">
           Integrations
@@ -146,7 +157,7 @@ export function IntegrationPage() {
                 Delete
               </Button>
             )}
-            <Button variant="contained" onClick={() => void save()} disabled={busy}>
+            <Button variant="contained" onClick={() => void save()} disabled={busy || (!dirty && !isNew)}>
               {isNew ? 'Add' : 'Save'}
             </Button>
           </>
@@ -169,7 +180,7 @@ export function IntegrationPage() {
       {tab === 'events' && !isNew ? (
         <EventTable entityType="INTEGRATION" entityId={id} emptyHint={draft.debugMode ? 'Messages from the broker appear here as they arrive.' : 'Turn debug mode on and save to keep each message here.'} />
       ) : (
-        <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} debugUntil={JSON.stringify(draft) === savedJson ? debugUntil : null} />
+        <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} debugUntil={dirty ? null : debugUntil} onPreselect={isNew ? preselect : undefined} />
       )}
     </>
   );

@@ -22,12 +22,11 @@ describe('StatusChip', () => {
     expect(chip().className).toContain('MuiChip-colorDefault');
   });
 
-  it('shows an error in red with its reason, shortened, and the whole reason in its label', () => {
+  it('shows an error in red with its whole reason, wrapped rather than cut', () => {
     const s = 'ERROR: connect ECONNREFUSED 127.0.0.1:1884 — is the broker running on that host and port?';
     render(<StatusChip status={s} />);
     expect(chip().className).toContain('MuiChip-colorError');
-    expect(chip().textContent!.startsWith('ERROR: connect ECONNREFUSED')).toBe(true);
-    expect(chip().textContent!.endsWith('…')).toBe(true);
+    expect(chip().textContent).toBe(s);
     expect(chip().getAttribute('aria-label')).toBe(`Status: ${s}`);
   });
 

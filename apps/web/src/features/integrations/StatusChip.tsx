@@ -9,11 +9,18 @@ export function StatusChip({ status, enabled = true, lastError }: StatusChipProp
   const s = status ?? 'DISCONNECTED';
   const isError = s.startsWith('ERROR');
   const color = s === 'CONNECTED' ? 'success' : s === 'CONNECTING' ? 'info' : isError ? 'error' : 'default';
-  const label = isError && s.length > 48 ? `${s.slice(0, 48)}…` : s;
+  // the whole reason, wrapped over as many lines as it needs: the part cut off was the useful one
   const tip = isError ? s : s === 'CONNECTING' ? 'Connecting to the broker…' : s === 'DISCONNECTED' && lastError ? `Last error: ${lastError}` : s;
   return (
     <Tooltip title={tip}>
-      <Chip size="small" color={color} label={label} data-status={isError ? 'ERROR' : s} aria-label={`Status: ${s}`} />
+      <Chip
+        size="small"
+        color={color}
+        label={s}
+        data-status={isError ? 'ERROR' : s}
+        aria-label={`Status: ${s}`}
+        sx={{ height: 'auto', maxWidth: '100%', '& .MuiChip-label': { whiteSpace: 'normal', overflowWrap: 'anywhere', py: 0.25 } }}
+      />
     </Tooltip>
   );
 }

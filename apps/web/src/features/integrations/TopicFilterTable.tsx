@@ -24,7 +24,9 @@ export function TopicFilterTable({ value, onChange, errors = {} }: { value: Topi
             <TextField
               label="Topic filter"
               value={r.filter}
-              onChange={(e) => set(i, { filter: e.target.value })}
+              // wraps instead of hiding the end of a long filter; a topic has no line breaks
+              multiline
+              onChange={(e) => set(i, { filter: e.target.value.replace(/[\r\n]+/g, '') })}
               sx={{ flex: 1 }}
               error={!!problem}
               helperText={problem ?? ' '}

@@ -1,7 +1,8 @@
-import { Chip, Typography } from '@mui/material';
-import type { DebugEvent } from '@bridgeboard/contracts';
+import { Chip, MenuItem, TextField } from '@mui/material';
+import { useState } from 'react';
+import { msgTypes, type DebugEvent } from '@bridgeboard/contracts';
 import type { Column } from '../../ui/DataTable';
-import { EventTable } from '../../ui/EventTable';
+import { eventCell, EventTable } from '../../ui/EventTable';
 import { formatTime } from '../../ui/time';
 
 const short = (v: unknown) => {
@@ -9,11 +10,7 @@ const short = (v: unknown) => {
   const s = typeof v === 'string' ? v : JSON.stringify(v);
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 };
-const mono = (v: unknown) => (
-  <Typography component="span" sx={{ fontFamily: 'monospace', fontSize: 12, wordBreak: 'break-all' }}>
-    {short(v)}
-  </Typography>
-);
+const mono = eventCell;
 
 /** Columns of a rule node's debug events (body: type IN/OUT, msgType, relationType, data, metadata, error). */
 const columns: Column<DebugEvent>[] = [
@@ -43,11 +40,30 @@ const columns: Column<DebugEvent>[] = [
 
 /** A node's In/Out messages, live while its debug mode is on. */
 export function NodeEvents({ nodeId, debugMode }: { nodeId: string; debugMode: boolean }) {
+  const [msgType, setMsgType] = useState('');
   return (
     <EventTable
       entityType="RULE_NODE"
       entityId={nodeId}
       columns={columns}
+      query={msgType ? { msgType } : undefined}
+      filters={
+        <TextField
+          select
+          size="small"
+          label="Message type"
+          value={msgType}
+          onChange={(e) => setMsgType(e.target.value)}
+          sx={{ minWidth: 240 }}
+        >
+          <MenuItem value="">All message types</MenuItem>
+          {Object.values(msgTypes).map((t) => (
+            <MenuItem key={t} value={t}>
+              {t}
+            </MenuItem>
+          ))}
+        </TextField>
+      }
       emptyHint={
         debugMode
           ? 'Debug mode is on: messages through this node appear here as they pass.'

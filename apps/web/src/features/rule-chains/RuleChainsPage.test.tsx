@@ -26,7 +26,7 @@ const listCalls = (calls: { method: string; url: string }[]) =>
     .map((c) => new URL(c.url, 'http://x').searchParams);
 
 describe('RuleChainsPage', () => {
-  it('lists the chains oldest first, with no delete button on the Root Rule Chain', async () => {
+  it('lists the chains newest first, as every other list, with no delete button on the Root Rule Chain', async () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     const { calls } = fakeFetch(() => [200, page([chain(1, 'Root Rule Chain', true), chain(2, 'Alarms')])]);
     renderAt(<RuleChainsPage />, { route: '/rule-chains' });
@@ -34,7 +34,7 @@ describe('RuleChainsPage', () => {
     expect(await within(table).findByText('Alarms')).toBeTruthy();
     expect(within(table).getByRole('button', { name: 'Delete Alarms' })).toBeTruthy();
     expect(within(table).queryByRole('button', { name: 'Delete Root Rule Chain' })).toBeNull();
-    expect(listCalls(calls)[0]!.get('sortOrder')).toBe('ASC');
+    expect(listCalls(calls)[0]!.get('sortOrder')).toBe('DESC');
   });
 
   it('deletes a chain only after asking, says so and lists again', async () => {

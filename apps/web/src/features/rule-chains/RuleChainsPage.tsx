@@ -12,7 +12,8 @@ import { ImportButton } from '../transfer/ImportButton';
 
 /** Rule chains: the tenant's Root Rule Chain and any others; search and paging kept in the URL. */
 export function RuleChainsPage() {
-  const list = useList<RuleChain>({ sortProperty: 'createdTime', sortOrder: 'ASC' }, (query, signal) =>
+  // newest first, as every other list
+  const list = useList<RuleChain>({ sortProperty: 'createdTime', sortOrder: 'DESC' }, (query, signal) =>
     ruleChainsApi.page(query, signal),
   );
   const [creating, setCreating] = useState(false);

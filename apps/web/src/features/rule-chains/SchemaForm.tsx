@@ -27,6 +27,8 @@ export function humanize(key: string): string {
   );
 }
 
+const HIDDEN = new Set(['version']);
+
 const typeOf = (s: JsonSchema) => (Array.isArray(s.type) ? s.type.find((t) => t !== 'null') : s.type);
 
 /** Checks required fields and numbers; returns messages by key (the server validates again on save). */
@@ -55,7 +57,8 @@ export function SchemaForm({
   errors: Record<string, string>;
   nodeType: string;
 }) {
-  const props = Object.entries(schema.properties ?? {});
+  // `version` is ThingsBoard's configuration format number: kept in the JSON, nothing a user sets
+  const props = Object.entries(schema.properties ?? {}).filter(([key]) => !HIDDEN.has(key));
   const set = (k: string, v: unknown) => onChange({ ...value, [k]: v });
   if (!props.length) return null;
   return (

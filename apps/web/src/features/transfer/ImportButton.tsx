@@ -1,6 +1,8 @@
 import { Button, Menu, MenuItem } from '@mui/material';
 import { useRef, useState } from 'react';
+import { ApiError } from '../../app/api';
 import { useNotify } from '../../app/notify';
+import { useConfirm } from '../../ui/ConfirmDialog';
 import { describeImport, transferApi } from './transfer.api';
 
 /**
@@ -9,6 +11,7 @@ import { describeImport, transferApi } from './transfer.api';
  */
 export function ImportButton({ onImported }: { onImported: () => void }) {
   const notify = useNotify();
+  const confirm = useConfirm();
   const [menu, setMenu] = useState<HTMLElement | null>(null);
   const file = useRef<HTMLInputElement>(null);
 
@@ -21,6 +24,33 @@ export function ImportButton({ onImported }: { onImported: () => void }) {
     } catch (e) {
       notify.error(e);
     }
+  };
+
+  /** Asks first (it creates five entities and a new root chain); a second load on the same topics needs a second yes. */
+  const loadExample = async () => {
+    setMenu(null);
+    const ok = await confirm({
+      title: 'Load the tutorial example?',
+      message:
+        'This creates the MQTT Uplink and MQTT Downlink converters, the MQTT Integration on the demo broker, ' +
+        'a Root Rule Chain that becomes your root chain, and the MQTT Dashboard.',
+      confirmText: 'Load',
+    });
+    if (!ok) return;
+    await run(async () => {
+      try {
+        return await transferApi.loadExample('mqtt-tutorial');
+      } catch (e) {
+        if (!(e instanceof ApiError && e.status === 409)) throw e;
+        const again = await confirm({
+          title: 'Already loaded',
+          message: e.message,
+          confirmText: 'Load a second copy',
+        });
+        if (!again) throw e;
+        return transferApi.loadExample('mqtt-tutorial', true);
+      }
+    });
   };
 
   const fromFile = (f: File | undefined) => {
@@ -44,9 +74,7 @@ export function ImportButton({ onImported }: { onImported: () => void }) {
       </Button>
       <Menu anchorEl={menu} open={!!menu} onClose={() => setMenu(null)}>
         <MenuItem onClick={() => file.current?.click()}>Import from a file…</MenuItem>
-        <MenuItem onClick={() => void run(() => transferApi.loadExample('mqtt-tutorial'))}>
-          Load the tutorial example
-        </MenuItem>
+        <MenuItem onClick={() => void loadExample()}>Load the tutorial example</MenuItem>
       </Menu>
       <input
         ref={file}

@@ -109,6 +109,9 @@ export function Knob({ value, min, max, digits, disabled, label, onChange, onRel
         height: '100%',
         maxHeight: 220,
         touchAction: 'none',
+        // dragging across the dial must not select its number as text
+        userSelect: 'none',
+        WebkitUserSelect: 'none',
         cursor: disabled ? 'default' : 'grab',
         outline: 'none',
         opacity: disabled ? 0.6 : 1,

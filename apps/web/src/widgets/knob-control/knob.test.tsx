@@ -166,6 +166,8 @@ describe('Knob Control widget', { timeout: 20000 }, () => {
       url: '/api/plugins/rpc/twoway/dev-1',
       body: { method: 'setTemperature', params: 45, timeout: 2000 },
     });
+    // answered: nothing of this test lands in the next one
+    await vi.waitFor(() => expect(screen.getByTestId('knob-status').textContent).toContain('sent 45'));
   });
 
   it('shows the API sentence when a call fails', async () => {
@@ -196,5 +198,47 @@ describe('Knob Control widget', { timeout: 20000 }, () => {
       url: '/api/plugins/rpc/twoway/dev-1',
       body: { method: 'getValue', params: null },
     });
+  });
+  it('reopens at the last value it sent to the device, not at the initial value', async () => {
+    fakeFetch(() => [200, undefined]);
+    const first = show(settings({ initialValue: 15 }));
+    fireEvent.keyDown(await screen.findByRole('slider'), { key: 'End' });
+    await vi.waitFor(() => expect(screen.getByTestId('knob-status').textContent).toBe('SN-001: sent 45'));
+    first.unmount();
+    show(settings({ initialValue: 15 }));
+    expect((await screen.findByRole('slider')).getAttribute('aria-valuenow')).toBe('45');
+  });
+
+  it('shows that it waits for a two-way reply, then the reply beside the value sent', async () => {
+    let answer: (v: [number, unknown]) => void = () => undefined;
+    fakeFetch(() => new Promise((r) => (answer = r)));
+    show(settings({ rpcMode: 'twoway' }));
+    fireEvent.keyDown(await screen.findByRole('slider'), { key: 'ArrowUp' });
+    expect(await screen.findByRole('progressbar', { name: 'Waiting for the device' })).toBeTruthy();
+    act(() => answer([200, { rpcReceived: 'OK' }]));
+    await vi.waitFor(() =>
+      expect(screen.getByTestId('knob-status').textContent).toBe(
+        'SN-001: sent 16 · reply {"rpcReceived":"OK"}',
+      ),
+    );
+    expect(screen.queryByRole('progressbar')).toBeNull();
+  });
+
+  it("lays an error over the widget instead of taking the dial's room, and keeps the status line", async () => {
+    fakeFetch(() => [
+      409,
+      { status: 409, message: 'No rule node handles RPC Request to Device yet', errorCode: 35, timestamp: 1 },
+    ]);
+    show(settings());
+    fireEvent.keyDown(await screen.findByRole('slider'), { key: 'ArrowUp' });
+    const error = await screen.findByTestId('knob-error');
+    expect(getComputedStyle(error).position).toBe('absolute');
+    expect(screen.getByTestId('knob-status')).toBeTruthy();
+  });
+
+  it('does not select the number as text while the dial is dragged', async () => {
+    fakeFetch(() => [200, undefined]);
+    show(settings());
+    expect(getComputedStyle(await screen.findByRole('slider')).userSelect).toBe('none');
   });
 });

@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
 import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
 import { DeviceService } from '../../devices/device.service.js';
-import { DebugEventService, debugUntil } from '../../events/debug-event.service.js';
+import { DebugEventService } from '../../events/debug-event.service.js';
+import { debugModeActive } from '../../events/debug-mode.js';
 import { TelemetryService } from '../../telemetry/telemetry.service.js';
 import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
@@ -20,6 +21,7 @@ import { DestinationPolicy } from '../../../common/destinations.js';
 import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 import { tenantLimitText } from '../../../common/tenant-limits.js';
 import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
+import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -49,6 +51,8 @@ interface Running {
 }
 
 const STATUS_PUSH_MS = 250;
+/** How often counters are written to Postgres (and once more at shutdown). */
+const STATS_FLUSH_MS = 5000;
 
 /**
  * Keeps one broker connection per enabled integration, feeds its messages through the uplink
@@ -61,6 +65,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   readonly quarantine: QuarantineRepository;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
+  /** the counters as last written (or loaded): a flush writes the difference */
+  private readonly flushed = new Map<string, StoredCounters>();
+  private readonly stats: IntegrationStatsRepository;
+  private statsTimer: NodeJS.Timeout | null = null;
+  private statsFlush: Promise<void> = Promise.resolve();
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
   private readonly newDevices = new Map<string, PerMinuteBudget>();
@@ -82,6 +91,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly debug: DebugEventService,
   ) {
     this.repo = new IntegrationRepository(db);
+    this.stats = new IntegrationStatsRepository(db);
     this.quarantine = new QuarantineRepository(db);
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
     this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
@@ -104,6 +114,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    for (const [id, c] of await this.stats.all()) {
+      this.counters.set(id, { ...c, quarantined: 0, refused: {} });
+      this.flushed.set(id, c);
+    }
+    this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
+    this.statsTimer.unref();
     for (const s of await this.repo.allEnabled()) await this.apply(s);
   }
 
@@ -111,6 +127,39 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.destroyed = true;
     await Promise.all([...this.running.keys()].map((id) => this.remove(id)));
     this.pushTimers.forEach((t) => clearTimeout(t));
+    if (this.statsTimer) clearInterval(this.statsTimer);
+    await this.flushStats();
+  }
+
+  /** Writes what the counters gained since the last write; a failed write is retried with the next one. */
+  flushStats(): Promise<void> {
+    this.statsFlush = this.statsFlush.then(async () => {
+      const deltas: CounterDelta[] = [];
+      const now = new Map<string, StoredCounters>();
+      for (const [id, c] of this.counters) {
+        const f = this.flushed.get(id) ?? { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null };
+        const moved = c.lastMessageTime !== f.lastMessageTime;
+        const errMoved = c.lastError !== f.lastError;
+        if (c.messagesIn === f.messagesIn && c.messagesOut === f.messagesOut && c.errors === f.errors && !moved && !errMoved) continue;
+        const { messagesIn, messagesOut, errors, lastMessageTime, lastError } = c;
+        now.set(id, { messagesIn, messagesOut, errors, lastMessageTime, lastError });
+        deltas.push({
+          integrationId: id,
+          messagesIn: c.messagesIn - f.messagesIn,
+          messagesOut: c.messagesOut - f.messagesOut,
+          errors: c.errors - f.errors,
+          lastMessageTime: moved ? c.lastMessageTime : null,
+          lastError: errMoved ? { value: c.lastError } : null,
+        });
+      }
+      try {
+        await this.stats.add(deltas);
+        for (const [id, c] of now) this.flushed.set(id, c);
+      } catch (e) {
+        this.log.warn(`Could not save integration counters (kept, tried again in ${STATS_FLUSH_MS / 1000} s): ${(e as Error).message}`);
+      }
+    });
+    return this.statsFlush;
   }
 
   /** (Re)starts an integration after it was saved; stops it when disabled. */
@@ -310,7 +359,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private onState(stored: StoredIntegration, state: IntegrationConnectionState, error: string | null): void {
     if (error) {
-      this.countersOf(stored.integration.id.id).lastError = error;
+      // a connection error is an error like a bad message: the header's count matches the Events tab
+      const c = this.countersOf(stored.integration.id.id);
+      c.lastError = error;
+      c.errors++;
       this.log.warn(`Integration '${stored.integration.name}': ${error}`);
     }
     this.record(stored, { type: 'Status', status: state, ...(error ? { error } : {}) }, !!error);
@@ -327,8 +379,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private debugActive(stored: StoredIntegration): boolean {
     const i = stored.integration;
     if (!i.debugMode) return false;
-    const until = debugUntil(i.debugModeSince, i.debugModePinned, this.config.DEBUG_MODE_AUTO_OFF_MIN);
-    if (until === null || Date.now() < until) return true;
+    if (debugModeActive({ debugMode: true, since: i.debugModeSince, pinned: i.debugModePinned }, this.config.DEBUG_MODE_AUTO_OFF_MIN, Date.now()))
+      return true;
     i.debugMode = false;
     this.repo.debugOff(i.tenantId.id, i.id.id).catch((e: Error) => this.log.warn(`Could not switch debug mode off: ${e.message}`));
     return false;

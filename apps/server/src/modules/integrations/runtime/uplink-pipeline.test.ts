@@ -164,6 +164,24 @@ describe('poison messages in the uplink pipeline', () => {
   });
 });
 
+describe('stopping the uplink pipeline', () => {
+  it('stores and acks what was already received before it stops, and takes nothing after', async () => {
+    const { p, acked } = pipeline(undefined);
+    const msg = (seq: number) =>
+      ({
+        topic: 't',
+        payload: Buffer.from(JSON.stringify({ d: 'A', seq })),
+        qos: 1,
+        ack: () => void acked.push(seq),
+      }) as IncomingMessage;
+    for (const seq of [1, 2, 3]) void p.enqueue(msg(seq));
+    await p.stop(); // before the batch's linger time is up
+    void p.enqueue(msg(4));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(acked).toEqual([1, 2, 3]);
+  });
+});
+
 describe('sequence gap detection in the uplink pipeline', () => {
   it('reports a jump in the sequence key with the number of missing messages, per device', async () => {
     const { p, errors, send } = pipeline('seq');

@@ -180,6 +180,8 @@ export class UplinkPipeline {
   private timer: NodeJS.Timeout | null = null;
   private waiters: (() => void)[] = [];
   private stopped = false;
+  /** stop() was called: what is queued is still stored, nothing new is taken */
+  private closing = false;
   /** the batch decoded while the current one commits */
   private next: Job | null = null;
   private prefetching = false;
@@ -194,6 +196,7 @@ export class UplinkPipeline {
   ) {}
 
   enqueue(m: IncomingMessage): void | Promise<void> {
+    if (this.closing) return; // not acked: a broker with a session sends it again
     this.deps.received(1);
     this.queue.push(m);
     if (this.prefetching) this.prefetch();
@@ -204,13 +207,20 @@ export class UplinkPipeline {
     if (this.queue.length >= HIGH_WATER) return new Promise((r) => this.waiters.push(r));
   }
 
-  /** Finishes the batch in progress (so its messages are acked), gives up on the rest. */
+  /**
+   * Stores (and acks) what was already received, within `timeoutMs`, then gives up on the rest.
+   * A broker that keeps no session for us (the demo's embedded one stops with the platform) would
+   * never send those messages again, so a Ctrl-C must not drop them.
+   */
   async stop(timeoutMs = 5000): Promise<void> {
-    this.stopped = true;
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
-    this.queue = [];
+    this.timer = null;
     this.waiters.splice(0).forEach((w) => w());
+    if (!this.running && this.queue.length) this.kick();
     if (this.running) await Promise.race([this.running, sleep(timeoutMs)]);
+    this.stopped = true;
+    this.queue = [];
   }
 
   private kick(): void {

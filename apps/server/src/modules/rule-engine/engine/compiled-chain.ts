@@ -1,4 +1,5 @@
 import type { RuleNodeDefinition, RuleNodeRuntime } from '../nodes/node.types.js';
+import { debugModeEnd } from '../../events/debug-mode.js';
 
 /** A rule chain as stored, what the engine loads (ChainSource is implemented by the repository). */
 export interface ChainDefinition {
@@ -67,11 +68,10 @@ export function compileChain(
             `Configuration of rule node '${n.name}' is invalid: ${parsed.error.issues[0]?.message ?? 'invalid'}`,
           );
     }
-    const debugUntil = !n.debugMode
-      ? 0
-      : n.debugPinned
-        ? Infinity
-        : (n.debugSince ?? 0) + autoOffMin * 60_000;
+    const debugUntil = debugModeEnd(
+      { debugMode: n.debugMode, since: n.debugSince, pinned: n.debugPinned },
+      autoOffMin,
+    );
     byId.set(n.id, {
       id: n.id,
       name: n.name,

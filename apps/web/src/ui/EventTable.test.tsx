@@ -1,0 +1,61 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import type { DebugEvent } from '@bridgeboard/contracts';
+import { tokens } from '../app/api';
+import { NodeEvents } from '../features/rule-chains/NodeEvents';
+import { fakeFetch, page, renderAt } from '../test/render';
+import { EventTable } from './EventTable';
+
+const ID = '00000000-0000-4000-8000-000000000007';
+const ev = (n: number, body: Record<string, unknown>): DebugEvent => ({
+  id: `e${n}`,
+  createdTime: 1_800_000_000_000 + n,
+  entityId: { entityType: 'INTEGRATION', id: ID },
+  type: 'DEBUG_INTEGRATION',
+  body: body as DebugEvent['body'],
+});
+
+describe('EventTable', () => {
+  it('names each row: a status event shows its status instead of a blank row', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    fakeFetch(() => [
+      200,
+      page([
+        ev(2, { type: 'Status', status: 'CONNECTED' }),
+        ev(1, { type: 'Uplink', in: '{"value":27.4}', inContentType: 'JSON', status: 'OK' }),
+      ]),
+    ]);
+    renderAt(<EventTable entityType="INTEGRATION" entityId={ID} />);
+    const table = await screen.findByRole('table', { name: 'Events' });
+    expect(await within(table).findByText('Status: CONNECTED')).toBeTruthy();
+    // JSON stays on one line, cut at the edge, never broken inside a key or a number
+    const json = within(table).getByText('{"value":27.4}');
+    expect(getComputedStyle(json).whiteSpace).toBe('nowrap');
+    expect(json.getAttribute('title')).toBe('{"value":27.4}');
+  });
+
+  it('opens an event in a dialog that has a Close button', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    fakeFetch(() => [200, page([ev(1, { type: 'Uplink', in: '{"value":1}', status: 'OK' })])]);
+    renderAt(<EventTable entityType="INTEGRATION" entityId={ID} />);
+    await userEvent.click(await screen.findByText('{"value":1}'));
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it("filters a rule node's events by message type on the server", async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    const { calls } = fakeFetch(() => [200, page([])]);
+    renderAt(<NodeEvents nodeId={ID} debugMode />);
+    await screen.findByText('No events yet');
+    await userEvent.click(screen.getByRole('combobox', { name: 'Message type' }));
+    await userEvent.click(screen.getByRole('option', { name: 'RPC_CALL_FROM_SERVER_TO_DEVICE' }));
+    await waitFor(() =>
+      expect(new URL(calls.at(-1)!.url, 'http://x').searchParams.get('msgType')).toBe(
+        'RPC_CALL_FROM_SERVER_TO_DEVICE',
+      ),
+    );
+  });
+});
