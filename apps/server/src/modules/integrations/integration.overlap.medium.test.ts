@@ -50,6 +50,18 @@ return { deviceName: d.d, deviceType: 'overlap', attributes: { last: d.seq }, te
           );
         }
         await Promise.all(sends);
+        // paced by what both integrations took in: Mosquitto keeps at most 20 in flight + 1000 queued
+        // per client by default (max_inflight_messages, max_queued_messages) and drops the rest, which is
+        // not what this test is about; at most 750 are outstanding here
+        await eventually(async () => {
+          const ins = await Promise.all(
+            ids.map(async (id) => (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body.messagesIn as number),
+          );
+          return ins.every((m) => m >= i + 500 - 250);
+        }, 60000, 20).catch(async (e) => {
+          const st = await Promise.all(ids.map(async (id) => (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body));
+          throw new Error(`${(e as Error).message} at ${i}; status ${JSON.stringify(st)}`);
+        });
       }
       const count = async (key: string) =>
         Number(
@@ -60,7 +72,11 @@ return { deviceName: d.d, deviceType: 'overlap', attributes: { last: d.seq }, te
             )
           )[0]!.n,
         );
-      await eventually(async () => (await count('byA')) === n && (await count('byB')) === n, 90000, 50);
+      await eventually(async () => (await count('byA')) === n && (await count('byB')) === n, 90000, 50).catch(async (e) => {
+        const st = await Promise.all(ids.map(async (id) => (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body));
+        const ev = await p.http().get(`/api/events/INTEGRATION/${ids[0]}?pageSize=5&page=0`).set(bearer(p.tenantToken));
+        throw new Error(`${(e as Error).message}; stored byA ${await count('byA')}, byB ${await count('byB')}; status ${JSON.stringify(st)}; events ${JSON.stringify(ev.body.data?.map((x: { body: unknown }) => x.body))}`);
+      });
       expect(await count('seq')).toBe(n);
       for (const id of ids) {
         const s = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;

@@ -16,8 +16,8 @@ describe('telemetry reads at scale', () => {
     );
     // 10,000 more devices with 10 latest values each
     await p.db.query(
-      `INSERT INTO device (id, created_time, tenant_id, name, type)
-       SELECT gen_random_uuid(), 0, d.tenant_id, 'Other-' || i, 'sensor' FROM device d, generate_series(1, 10000) i WHERE d.id = $1`,
+      `INSERT INTO device (id, created_time, tenant_id, name, type, device_profile_id)
+       SELECT gen_random_uuid(), 0, d.tenant_id, 'Other-' || i, 'sensor', d.device_profile_id FROM device d, generate_series(1, 10000) i WHERE d.id = $1`,
       [deviceId],
     );
     await p.db.query(
