@@ -20,6 +20,7 @@ import { DestinationPolicy } from '../../../common/destinations.js';
 import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 import { tenantLimitText } from '../../../common/tenant-limits.js';
 import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
+import { Metrics } from '../../metrics/metrics.registry.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -31,6 +32,8 @@ export interface IntegrationRunner {
 }
 
 interface Counters {
+  /** set once the integration ran in this process (what GET /metrics labels its series with) */
+  tenantId: string | null;
   messagesIn: number;
   messagesOut: number;
   errors: number;
@@ -40,6 +43,19 @@ interface Counters {
   quarantined: number;
   /** messages refused by a limit, per limit */
   refused: Partial<Record<LimitKind, number>>;
+  /** uplink errors per kind (a limit's kind, 'converter', 'quarantined', 'unavailable'), for GET /metrics */
+  uplinkErrors: Record<string, number>;
+}
+
+/** One integration's series for GET /metrics, read at scrape time. */
+export interface IntegrationMetrics {
+  tenantId: string;
+  integrationId: string;
+  messagesIn: number;
+  messagesOut: number;
+  connected: boolean;
+  lastMessageTime: number | null;
+  uplinkErrors: Readonly<Record<string, number>>;
 }
 
 interface Running {
@@ -80,6 +96,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly deviceService: DeviceService,
     private readonly telemetry: TelemetryService,
     private readonly debug: DebugEventService,
+    private readonly metrics: Metrics,
   ) {
     this.repo = new IntegrationRepository(db);
     this.quarantine = new QuarantineRepository(db);
@@ -118,6 +135,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const id = stored.integration.id.id;
     await this.remove(id);
     if (!stored.integration.enabled || this.destroyed) return;
+    this.countersOf(id).tenantId = stored.integration.tenantId.id;
     const pipeline = this.pipeline(stored);
     const runner = new MqttConnection(this.settings(stored), {
       message: (m) => pipeline.enqueue(m),
@@ -143,10 +161,27 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     await r.runner.stop();
   }
 
+  /** Stops a deleted integration and drops its counters (and so its /metrics series: cardinality stays bounded). */
+  async forget(id: string): Promise<void> {
+    await this.remove(id);
+    this.counters.delete(id);
+    this.newDevices.delete(id);
+  }
+
   /** Stops every integration of a tenant (before the tenant is deleted). */
   async stopTenant(tenantId: string): Promise<void> {
-    const ids = [...this.running].filter(([, r]) => r.stored.integration.tenantId.id === tenantId).map(([id]) => id);
-    await Promise.all(ids.map((id) => this.remove(id)));
+    const ids = [...this.counters].filter(([, c]) => c.tenantId === tenantId).map(([id]) => id);
+    await Promise.all(ids.map((id) => this.forget(id)));
+  }
+
+  /** Every integration run in this process since start and not deleted since (GET /metrics). */
+  *metricsRows(): Generator<IntegrationMetrics> {
+    for (const [id, c] of this.counters) {
+      if (!c.tenantId) continue;
+      const { messagesIn, messagesOut, lastMessageTime, uplinkErrors } = c;
+      const connected = this.running.get(id)?.runner.state === 'CONNECTED';
+      yield { tenantId: c.tenantId, integrationId: id, messagesIn, messagesOut, connected, lastMessageTime, uplinkErrors };
+    }
   }
 
   status(_tenantId: string, id: string): IntegrationStatus {
@@ -245,6 +280,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
         deviceCreated: (d) => this.deviceService.events.emit('created', d),
+        committed: (receivedAt) => this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000),
         received: (n) => {
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
@@ -252,7 +288,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           this.push(stored);
         },
         failed: (m, metadata, error, limit) => {
-          if (limit) this.countersOf(i.id.id).refused[limit] = (this.countersOf(i.id.id).refused[limit] ?? 0) + 1;
+          const c = this.countersOf(i.id.id);
+          if (limit) c.refused[limit] = (c.refused[limit] ?? 0) + 1;
+          const kind = limit ?? 'converter';
+          c.uplinkErrors[kind] = (c.uplinkErrors[kind] ?? 0) + 1;
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
@@ -275,7 +314,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
               receivedTime: Date.now(),
             })),
           );
-          this.countersOf(i.id.id).quarantined += items.length;
+          const c = this.countersOf(i.id.id);
+          c.quarantined += items.length;
+          c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + items.length;
           for (const q of items) {
             const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
             this.bump(stored, 'errors', error);
@@ -283,8 +324,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           }
         },
         storageProblem: (error) => {
+          const c = this.countersOf(i.id.id);
+          // one per failed attempt to store or decode a batch for the platform's own reasons (database or sandbox away)
+          if (error) c.uplinkErrors.unavailable = (c.uplinkErrors.unavailable ?? 0) + 1;
           if (error) this.log.warn(`Integration '${i.name}': ${error}`);
-          this.countersOf(i.id.id).lastError = error;
+          c.lastError = error;
           this.push(stored);
         },
       },
@@ -336,7 +380,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {} }));
+    if (!c) this.counters.set(id, (c = { tenantId: null, messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {}, uplinkErrors: {} }));
     return c;
   }
 
