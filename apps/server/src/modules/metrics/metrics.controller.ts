@@ -1,7 +1,7 @@
-import { Controller, Get, Header, Inject, Req } from '@nestjs/common';
+import { Controller, Get, Inject, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
-import type { Request } from 'express';
+import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AppError } from '../../common/errors.js';
 import { Public } from '../auth/security.js';
@@ -20,11 +20,12 @@ export class MetricsController {
   @Get()
   @Public()
   @ApiExcludeEndpoint()
-  @Header('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE)
-  @Header('Cache-Control', 'no-store')
-  async scrape(@Req() req: Request): Promise<string> {
+  async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
     const refused = metricsRefusal(req, this.config.METRICS_TOKEN);
     if (refused) throw AppError.forbidden(refused);
+    // set here, not by decorator: a refusal stays the usual JSON error
+    res.setHeader('Content-Type', Registry.PROMETHEUS_CONTENT_TYPE);
+    res.setHeader('Cache-Control', 'no-store');
     return this.metrics.registry.metrics();
   }
 }
