@@ -31,7 +31,7 @@ export class MetricsService {
     });
     new Counter({
       name: 'bridgeboard_integration_uplink_errors_total',
-      help: "Uplink errors by kind: converter (script or result refused), a limit's name (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant), quarantined, unavailable (a batch attempt failed: database or sandbox away)",
+      help: "Uplink errors by kind: converter (script failed, result refused, or a warning or sequence gap), a limit's name (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant), quarantined, unavailable (a batch attempt failed: database or sandbox away)",
       labelNames: [...PER_INTEGRATION, 'kind'],
       registers,
       collect() {
@@ -74,7 +74,7 @@ export class MetricsService {
     });
     new Gauge({
       name: 'bridgeboard_sandbox_queue_depth',
-      help: "Script calls of a tenant waiting for or running in the sandbox (a tenant is refused at SANDBOX_TENANT_QUEUE)",
+      help: 'Script calls of a tenant waiting for or running in the sandbox (a tenant is refused at SANDBOX_TENANT_QUEUE)',
       labelNames: ['tenant'],
       registers,
       collect() {
