@@ -3,7 +3,17 @@ import os from 'node:os';
 import request from 'supertest';
 import { bearer, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
-import { countPoints, createConverter, createIntegration, deviceByName, publisher, publishSeq, rnd, SEQ_DECODER, waitStatus } from '../integrations/test-kit.js';
+import {
+  countPoints,
+  createConverter,
+  createIntegration,
+  deviceByName,
+  publisher,
+  publishSeq,
+  rnd,
+  SEQ_DECODER,
+  waitStatus,
+} from '../integrations/test-kit.js';
 
 const TOKEN = 'metrics-token-for-the-medium-test';
 
@@ -22,7 +32,9 @@ function parse(text: string): Sample[] {
 }
 /** The value of the one sample of `name` whose labels include `labels`; undefined when there is none. */
 function value(samples: Sample[], name: string, labels: Record<string, string> = {}): number | undefined {
-  const hit = samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const hit = samples.filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   if (hit.length > 1) throw new Error(`${hit.length} samples of ${name} ${JSON.stringify(labels)}`);
   return hit[0]?.value;
 }
@@ -43,14 +55,19 @@ describe('GET /metrics', () => {
   };
   beforeAll(async () => {
     // a low worker memory cap, so one script can make the pool replace a worker
-    p = await startTestPlatform({ METRICS_TOKEN: TOKEN, SANDBOX_WORKERS: '1', SANDBOX_WORKER_MAX_RSS_MB: '250', SANDBOX_MEMORY_MB: '1024' });
+    p = await startTestPlatform({
+      METRICS_TOKEN: TOKEN,
+      SANDBOX_WORKERS: '1',
+      SANDBOX_WORKER_MAX_RSS_MB: '250',
+      SANDBOX_MEMORY_MB: '1024',
+    });
     tenantId = (await p.http().get('/api/auth/user').set(bearer(p.tenantToken))).body.tenantId.id;
   }, 60_000);
   afterAll(async () => {
     await p.stop();
   });
 
-  it("moves every integration series with real traffic: uplinks, errors by kind, downlinks, connected, last message age, receive → commit", async () => {
+  it('moves every integration series with real traffic: uplinks, errors by kind, downlinks, connected, last message age, receive → commit', async () => {
     const before = await scrape();
     // Node's default metrics and the Postgres pool are there from the start
     expect(value(before, 'process_cpu_user_seconds_total')).toBeGreaterThan(0);
@@ -62,7 +79,11 @@ describe('GET /metrics', () => {
 
     const converterId = await createConverter(p, SEQ_DECODER);
     const prefix = `${rnd()}/metrics`;
-    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], cleanSession: true });
+    const { id } = await createIntegration(p, {
+      converterId,
+      filters: [{ filter: `${prefix}/#`, qos: 1 }],
+      cleanSession: true,
+    });
     const ids = { tenant: tenantId, integration: id };
     await waitStatus(p, id, 'CONNECTED');
     const idle = await scrape();
@@ -76,11 +97,15 @@ describe('GET /metrics', () => {
     await pub.publishAsync(`${prefix}/bad`, 'not json', { qos: 1 });
     const dev = await eventually(() => deviceByName(p, name));
     await eventually(async () => (await countPoints(p, dev.id.id)) === 20);
-    await p.app.get(IntegrationRuntime).publish(tenantId, id, `${prefix}-down/SN-001/rx`, Buffer.from('{"value":32}'));
+    await p.app
+      .get(IntegrationRuntime)
+      .publish(tenantId, id, `${prefix}-down/SN-001/rx`, Buffer.from('{"value":32}'));
 
     const after = await eventually(async () => {
       const s = await scrape();
-      return value(s, 'bridgeboard_integration_uplink_errors_total', { ...ids, kind: 'converter' }) === 1 ? s : null;
+      return value(s, 'bridgeboard_integration_uplink_errors_total', { ...ids, kind: 'converter' }) === 1
+        ? s
+        : null;
     });
     expect(value(after, 'bridgeboard_integration_uplink_messages_total', ids)).toBe(21);
     expect(value(after, 'bridgeboard_integration_downlink_messages_total', ids)).toBe(1);
@@ -91,18 +116,28 @@ describe('GET /metrics', () => {
     // one observation per committed batch, each well under a minute here
     const commits = value(after, 'bridgeboard_uplink_commit_seconds_count')! - commitsBefore;
     expect(commits).toBeGreaterThanOrEqual(1);
-    expect(value(after, 'bridgeboard_uplink_commit_seconds_bucket', { le: '60' })! - commitsBefore).toBe(commits);
+    expect(value(after, 'bridgeboard_uplink_commit_seconds_bucket', { le: '60' })! - commitsBefore).toBe(
+      commits,
+    );
     // labels are ids: the integration's name appears nowhere
-    expect(after.some((s) => Object.values(s.labels).some((v) => v.includes('MQTT Integration')))).toBe(false);
+    expect(after.some((s) => Object.values(s.labels).some((v) => v.includes('MQTT Integration')))).toBe(
+      false,
+    );
 
     // the age grows while nothing comes in
     await new Promise((r) => setTimeout(r, 1100));
-    expect(value(await scrape(), 'bridgeboard_integration_last_message_age_seconds', ids)).toBeGreaterThan(age);
+    expect(value(await scrape(), 'bridgeboard_integration_last_message_age_seconds', ids)).toBeGreaterThan(
+      age,
+    );
     await pub.endAsync();
 
     // disabled: 0; deleted: every series of it is gone (cardinality follows the integrations that exist)
     const saved = (await p.http().get(`/api/integration/${id}`).set(bearer(p.tenantToken))).body;
-    await p.http().post('/api/integration').set(bearer(p.tenantToken)).send({ ...saved, enabled: false });
+    await p
+      .http()
+      .post('/api/integration')
+      .set(bearer(p.tenantToken))
+      .send({ ...saved, enabled: false });
     expect(value(await scrape(), 'bridgeboard_integration_connected', ids)).toBe(0);
     expect((await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken))).status).toBe(200);
     const gone = await scrape();
@@ -111,17 +146,34 @@ describe('GET /metrics', () => {
 
   it("shows a tenant's sandbox queue while its script runs, and counts a worker the pool had to replace", async () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    const slow = 'var t = Date.now(); while (Date.now() - t < 400) {} return { deviceName: "d", deviceType: "t" };';
-    const running = p.http().post('/api/converter/testUpLink').set(bearer(p.tenantToken)).send({ payload: b64('{}'), metadata: {}, decoder: slow }).then((r) => r);
-    await eventually(async () => value(await scrape(), 'bridgeboard_sandbox_queue_depth', { tenant: tenantId }) === 1, 5000, 20);
+    const slow =
+      'var t = Date.now(); while (Date.now() - t < 400) {} return { deviceName: "d", deviceType: "t" };';
+    const running = p
+      .http()
+      .post('/api/converter/testUpLink')
+      .set(bearer(p.tenantToken))
+      .send({ payload: b64('{}'), metadata: {}, decoder: slow })
+      .then((r) => r);
+    await eventually(
+      async () => value(await scrape(), 'bridgeboard_sandbox_queue_depth', { tenant: tenantId }) === 1,
+      5000,
+      20,
+    );
     expect((await running).status).toBe(200);
     expect(value(await scrape(), 'bridgeboard_sandbox_queue_depth', { tenant: tenantId })).toBeUndefined();
 
     const restarts = value(await scrape(), 'bridgeboard_sandbox_worker_restarts_total')!;
     const bomb = 'var a = []; for (;;) a.push(new Array(1e6).fill(1)); return {};';
-    const boom = await p.http().post('/api/converter/testUpLink').set(bearer(p.tenantToken)).send({ payload: b64('{}'), metadata: {}, decoder: bomb });
+    const boom = await p
+      .http()
+      .post('/api/converter/testUpLink')
+      .set(bearer(p.tenantToken))
+      .send({ payload: b64('{}'), metadata: {}, decoder: bomb });
     expect(boom.body.error).toMatch(/sandbox worker grew past 250 MB of memory and was replaced/);
-    await eventually(async () => value(await scrape(), 'bridgeboard_sandbox_worker_restarts_total')! > restarts, 15_000);
+    await eventually(
+      async () => value(await scrape(), 'bridgeboard_sandbox_worker_restarts_total')! > restarts,
+      15_000,
+    );
   }, 60_000);
 
   it('answers a direct connection from this host, and one from elsewhere only with the METRICS_TOKEN bearer', async () => {
@@ -130,9 +182,20 @@ describe('GET /metrics', () => {
     const proxied = await p.http().get('/metrics').set('X-Forwarded-For', '127.0.0.1');
     expect(proxied.status).toBe(403);
     expect(proxied.body.message).toMatch(/METRICS_TOKEN/);
-    expect((await p.http().get('/metrics').set('X-Forwarded-For', '203.0.113.9').set('Authorization', `Bearer ${TOKEN}`)).status).toBe(200);
+    expect(
+      (
+        await p
+          .http()
+          .get('/metrics')
+          .set('X-Forwarded-For', '203.0.113.9')
+          .set('Authorization', `Bearer ${TOKEN}`)
+      ).status,
+    ).toBe(200);
     // a user's JWT is not the metrics token
-    expect((await p.http().get('/metrics').set('X-Forwarded-For', '203.0.113.9').set(bearer(p.tenantToken))).status).toBe(403);
+    expect(
+      (await p.http().get('/metrics').set('X-Forwarded-For', '203.0.113.9').set(bearer(p.tenantToken)))
+        .status,
+    ).toBe(403);
 
     if (!otherAddress) return; // no non-loopback interface on this machine: the small test covers the address check
     // the same app on this machine's network address: the request's socket address is not loopback
@@ -143,7 +206,9 @@ describe('GET /metrics', () => {
       const refused = await remote.get('/metrics');
       expect(refused.status).toBe(403);
       expect(refused.text).not.toContain('bridgeboard_');
-      expect((await remote.get('/metrics').set('Authorization', 'Bearer wrong-token-of-some-length')).status).toBe(403);
+      expect(
+        (await remote.get('/metrics').set('Authorization', 'Bearer wrong-token-of-some-length')).status,
+      ).toBe(403);
       const ok = await remote.get('/metrics').set('Authorization', `Bearer ${TOKEN}`);
       expect(ok.status).toBe(200);
       expect(ok.text).toContain('bridgeboard_sandbox_worker_restarts_total');

@@ -37,7 +37,8 @@ export class MetricsService {
       collect() {
         this.reset();
         for (const r of rows())
-          for (const [kind, n] of Object.entries(r.uplinkErrors)) this.inc({ tenant: r.tenantId, integration: r.integrationId, kind }, n);
+          for (const [kind, n] of Object.entries(r.uplinkErrors))
+            this.inc({ tenant: r.tenantId, integration: r.integrationId, kind }, n);
       },
     });
     new Counter({
@@ -57,7 +58,8 @@ export class MetricsService {
       registers,
       collect() {
         this.reset();
-        for (const r of rows()) this.set({ tenant: r.tenantId, integration: r.integrationId }, r.connected ? 1 : 0);
+        for (const r of rows())
+          this.set({ tenant: r.tenantId, integration: r.integrationId }, r.connected ? 1 : 0);
       },
     });
     new Gauge({
@@ -69,7 +71,8 @@ export class MetricsService {
         this.reset();
         const now = Date.now();
         for (const r of rows())
-          if (r.lastMessageTime !== null) this.set({ tenant: r.tenantId, integration: r.integrationId }, (now - r.lastMessageTime) / 1000);
+          if (r.lastMessageTime !== null)
+            this.set({ tenant: r.tenantId, integration: r.integrationId }, (now - r.lastMessageTime) / 1000);
       },
     });
     new Gauge({
@@ -94,9 +97,28 @@ export class MetricsService {
       },
     });
     const pool = (name: string, help: string, read: () => number) =>
-      new Gauge({ name, help, registers, collect() { this.set(read()); } });
-    pool('bridgeboard_db_pool_connections', 'Postgres connections open in the pool (busy and idle)', () => db.pool.totalCount);
-    pool('bridgeboard_db_pool_idle_connections', 'Postgres connections open in the pool and idle', () => db.pool.idleCount);
-    pool('bridgeboard_db_pool_waiting_requests', 'Queries waiting for a free Postgres connection (the pool is exhausted when this stays above 0)', () => db.pool.waitingCount);
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
+    pool(
+      'bridgeboard_db_pool_connections',
+      'Postgres connections open in the pool (busy and idle)',
+      () => db.pool.totalCount,
+    );
+    pool(
+      'bridgeboard_db_pool_idle_connections',
+      'Postgres connections open in the pool and idle',
+      () => db.pool.idleCount,
+    );
+    pool(
+      'bridgeboard_db_pool_waiting_requests',
+      'Queries waiting for a free Postgres connection (the pool is exhausted when this stays above 0)',
+      () => db.pool.waitingCount,
+    );
   }
 }
