@@ -21,6 +21,7 @@ import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 import { tenantLimitText } from '../../../common/tenant-limits.js';
 import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
 import { Metrics } from '../../metrics/metrics.registry.js';
+import { SilenceWatch } from './silence-watch.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -45,6 +46,8 @@ interface Counters {
   refused: Partial<Record<LimitKind, number>>;
   /** uplink errors per kind (a limit's kind, 'converter', 'quarantined', 'unavailable'), for GET /metrics */
   uplinkErrors: Record<string, number>;
+  /** while running with configuration.silenceAlertMin set (here, not in Running: the message path has the counters at hand) */
+  silence: SilenceWatch | null;
 }
 
 /** One integration's series for GET /metrics, read at scrape time. */
@@ -143,6 +146,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
     });
     this.running.set(id, { stored, runner, pipeline });
+    const c = this.countersOf(id);
+    c.silence = this.silenceWatch(stored, runner);
+    c.silence?.start();
     this.quarantine.count(stored.integration.tenantId.id, id).then(
       (n) => {
         this.countersOf(id).quarantined = n;
@@ -157,6 +163,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
+    const c = this.countersOf(id);
+    c.silence?.stop();
+    c.silence = null;
     await r.pipeline.stop();
     await r.runner.stop();
   }
@@ -188,7 +197,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const c = this.countersOf(id);
     const r = this.running.get(id);
     return {
-      status: r ? r.runner.state : 'DISCONNECTED',
+      status: r ? (c.silence?.isSilent && r.runner.state === 'CONNECTED' ? 'SILENT' : r.runner.state) : 'DISCONNECTED',
       messagesIn: c.messagesIn,
       messagesOut: c.messagesOut,
       errors: c.errors,
@@ -285,6 +294,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
           c.lastMessageTime = Date.now();
+          c.silence?.heard();
           this.push(stored);
         },
         failed: (m, metadata, error, limit) => {
@@ -335,6 +345,31 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     );
   }
 
+  /** Raises SILENT (an ERROR event) after silenceAlertMin without an uplink while connected; the next uplink clears it. */
+  private silenceWatch(stored: StoredIntegration, runner: IntegrationRunner): SilenceWatch | null {
+    const min = stored.integration.configuration.silenceAlertMin;
+    if (!min) return null;
+    const c = this.countersOf(stored.integration.id.id);
+    const since = Date.now();
+    return new SilenceWatch(
+      min * 60_000,
+      () => ({ lastMessageTime: Math.max(c.lastMessageTime ?? 0, since), connected: runner.state === 'CONNECTED' }),
+      (silent, quietMs) => {
+        const name = stored.integration.name;
+        if (silent) {
+          const error = `No uplink for ${Math.round(quietMs / 1000)} s, longer than the ${min} minute(s) this integration expects (silenceAlertMin); check the devices and the topic filters`;
+          c.lastError = error;
+          this.log.warn(`Integration '${name}': ${error}`);
+          this.record(stored, { type: 'Status', status: 'SILENT', error }, true);
+        } else {
+          this.log.log(`Integration '${name}': uplinks arrive again after a silence`);
+          this.record(stored, { type: 'Status', status: 'CONNECTED', message: 'Uplinks arrive again; no longer SILENT' }, true);
+        }
+        this.push(stored, true);
+      },
+    );
+  }
+
   /** Devices an integration's uplinks name, created within INTEGRATION_MAX_NEW_DEVICES_PER_MIN and TENANT_MAX_DEVICES. */
   private async findOrCreateLimited(stored: StoredIntegration, wanted: { name: string; type: string }[]) {
     const i = stored.integration;
@@ -380,7 +415,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { tenantId: null, messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {}, uplinkErrors: {} }));
+    if (!c) this.counters.set(id, (c = { tenantId: null, messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {}, uplinkErrors: {}, silence: null }));
     return c;
   }
 
