@@ -1,7 +1,13 @@
 import http from 'node:http';
 import os from 'node:os';
 import request from 'supertest';
-import { bearer, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import {
+  bearer,
+  createTenantWithAdmin,
+  eventually,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import {
   countPoints,
@@ -175,6 +181,27 @@ describe('GET /metrics', () => {
       15_000,
     );
   }, 60_000);
+
+  it("drops a deleted tenant's integration series", async () => {
+    const b = await createTenantWithAdmin(p, `Metrics B ${rnd()}`);
+    const converterId = await createConverter(p, SEQ_DECODER, b.token);
+    const { id } = await createIntegration(
+      p,
+      { converterId, filters: [{ filter: `${rnd()}/b/#`, qos: 0 }], cleanSession: true },
+      b.token,
+    );
+    await eventually(
+      async () =>
+        value(await scrape(), 'bridgeboard_integration_connected', {
+          tenant: b.tenantId,
+          integration: id,
+        }) === 1,
+    );
+    expect((await p.http().delete(`/api/tenant/${b.tenantId}`).set(bearer(p.sysadminToken))).status).toBe(
+      200,
+    );
+    expect((await scrape()).filter((s) => s.labels.tenant === b.tenantId)).toEqual([]);
+  });
 
   it('answers a direct connection from this host, and one from elsewhere only with the METRICS_TOKEN bearer', async () => {
     expect((await p.http().get('/metrics')).status).toBe(200);
