@@ -19,9 +19,10 @@ import { effectiveClientId } from '../integration.identity.js';
 import { DestinationPolicy } from '../../../common/destinations.js';
 import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 import { tenantLimitText } from '../../../common/tenant-limits.js';
-import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
+import { PerMinuteBudget } from './uplink-limits.js';
 import { Metrics } from '../../metrics/metrics.registry.js';
 import { SilenceWatch } from './silence-watch.js';
+import { newCounters, type Counters, type IntegrationMetrics } from './integration-counters.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -30,35 +31,6 @@ export interface IntegrationRunner {
   /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
-}
-
-interface Counters {
-  /** set once the integration ran in this process (what GET /metrics labels its series with) */
-  tenantId: string | null;
-  messagesIn: number;
-  messagesOut: number;
-  errors: number;
-  lastMessageTime: number | null;
-  lastError: string | null;
-  /** messages in the integration's quarantine */
-  quarantined: number;
-  /** messages refused by a limit, per limit */
-  refused: Partial<Record<LimitKind, number>>;
-  /** uplink errors per kind (a limit's kind, 'converter', 'quarantined', 'unavailable'), for GET /metrics */
-  uplinkErrors: Record<string, number>;
-  /** while running with configuration.silenceAlertMin set (here, not in Running: the message path has the counters at hand) */
-  silence: SilenceWatch | null;
-}
-
-/** One integration's series for GET /metrics, read at scrape time. */
-export interface IntegrationMetrics {
-  tenantId: string;
-  integrationId: string;
-  messagesIn: number;
-  messagesOut: number;
-  connected: boolean;
-  lastMessageTime: number | null;
-  uplinkErrors: Readonly<Record<string, number>>;
 }
 
 interface Running {
@@ -415,7 +387,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { tenantId: null, messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {}, uplinkErrors: {}, silence: null }));
+    if (!c) this.counters.set(id, (c = newCounters()));
     return c;
   }
 
