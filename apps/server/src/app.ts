@@ -143,7 +143,7 @@ function serveWeb(app: NestExpressApplication, config: AppConfig): void {
   app.useStaticAssets(dir, { index: false, maxAge: '1h' });
   const html = readFileSync(index, 'utf8');
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || req.path.startsWith('/swagger-ui')) return next();
+    if (req.method !== 'GET' || req.path.startsWith('/api') || req.path.startsWith('/socket.io') || req.path.startsWith('/swagger-ui') || req.path === '/metrics') return next();
     res.type('html').send(html);
   });
 }

@@ -4,6 +4,7 @@ import { Db } from './database/db.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { DeviceRepository } from './modules/devices/device.repository.js';
 import { TenantLimits } from './common/tenant-limits.js';
+import { Metrics } from './modules/metrics/metrics.registry.js';
 
 export const RUNTIME_INFO = Symbol('RUNTIME_INFO');
 export interface RuntimeInfo {
@@ -12,7 +13,7 @@ export interface RuntimeInfo {
   version: string;
 }
 
-/** What the whole app shares: configuration, the database and the repositories over it. */
+/** What the whole app shares: configuration, the database, the repositories over it and the metrics registry. */
 @Global()
 @Module({})
 export class CoreModule {
@@ -21,6 +22,8 @@ export class CoreModule {
       { provide: TenantRepository, useFactory: () => new TenantRepository(db) },
       { provide: DeviceRepository, useFactory: () => new DeviceRepository(db) },
       { provide: TenantLimits, useFactory: () => new TenantLimits(db, config) },
+      // the Prometheus registry: written by the integration runtime, read by GET /metrics
+      { provide: Metrics, useFactory: () => new Metrics() },
     ];
     return {
       module: CoreModule,

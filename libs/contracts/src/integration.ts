@@ -77,6 +77,12 @@ export const mqttConfigurationSchema = z.object({
   topicFilters: z.array(topicFilterSchema).min(1, 'at least one topic filter is required').max(100),
   downlinkTopicPattern: z.string().max(1024).default('${topic}'),
   metadata: z.record(z.string(), z.string()).default({}),
+  /** expected at least one uplink every this many minutes (decimals allowed); longer silence makes the status SILENT with an ERROR event. Absent or null: off */
+  silenceAlertMin: z.coerce
+    .number()
+    .min(0.05, 'silenceAlertMin must be at least 0.05 minutes (3 seconds)')
+    .max(43_200, 'silenceAlertMin must be at most 43200 minutes (30 days)')
+    .nullish(),
 });
 export type MqttConfiguration = z.infer<typeof mqttConfigurationSchema>;
 
@@ -99,7 +105,8 @@ export const saveIntegrationSchema = z.object({
 });
 export type SaveIntegrationRequest = z.infer<typeof saveIntegrationSchema>;
 
-export type IntegrationConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | `ERROR: ${string}`;
+/** SILENT: connected, but no uplink for longer than the integration's silenceAlertMin */
+export type IntegrationConnectionState = 'CONNECTED' | 'CONNECTING' | 'DISCONNECTED' | 'SILENT' | `ERROR: ${string}`;
 
 export interface IntegrationStatus {
   status: IntegrationConnectionState;

@@ -146,6 +146,8 @@ export const configSchema = z.object({
   PASSWORD_MIN_LENGTH: int(1, 128).default(8),
   /** Take the client address from X-Forwarded-For (on only behind a reverse proxy you trust; login throttling counts per address). */
   HTTP_TRUST_PROXY: bool.default(false),
+  /** Bearer token that lets a scraper off this host read GET /metrics; unset = loopback only. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters (it guards GET /metrics)').optional(),
   /** Live updates: rooms one socket.io connection may subscribe to at once. */
   LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
   /** Live updates: largest socket.io message from a client, KB. */

@@ -11,6 +11,7 @@ import { TenantModule } from './tenants/tenant.module.js';
 import { TelemetryModule } from './telemetry/telemetry.module.js';
 import { IntegrationModule } from './integrations/integration.module.js';
 import { LiveModule } from './live/live.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RuleEngineModule } from './rule-engine/rule-engine.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
 
@@ -26,5 +27,6 @@ export const featureModules = [
   RuleEngineModule,
   DashboardModule,
   TransferModule,
+  MetricsModule,
   TenantModule,
 ];

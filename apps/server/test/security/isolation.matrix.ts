@@ -521,6 +521,8 @@ export const unscoped: Record<string, string> = {
   'POST /api/noauth/activate': 'public; a one-time activation token, no id',
   'GET /api/health': 'public; no tenant data',
   'GET /api/openapi.json': 'public API description',
+  'GET /metrics':
+    'public but guarded: loopback connections (no proxy header) or the METRICS_TOKEN bearer only; operator series labelled with ids (metrics-access.test.ts, metrics.medium.test.ts)',
   'GET /api/components': 'rule node types, the same for every tenant',
   'POST /api/converter/testUpLink':
     'runs the script in the body on the payload in the body; reads no stored data',
@@ -530,7 +532,7 @@ export const unscoped: Record<string, string> = {
     'runs the node script in the body on the message in the body; reads no stored data',
 };
 
-/** Paths outside /api (swagger UI assets, the web app) carry no tenant data. */
-export const isApi = (path: string) => path.startsWith('/api/') && path !== '/api/openapi.json';
+/** Paths outside /api (swagger UI assets, the web app) carry no tenant data; /metrics does (ids), so it is listed. */
+export const isApi = (path: string) => (path.startsWith('/api/') && path !== '/api/openapi.json') || path === '/metrics';
 
 export const emptyChecks = { page, emptyList, emptyObject };

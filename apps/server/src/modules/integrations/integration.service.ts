@@ -154,7 +154,7 @@ export class IntegrationService {
 
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.repo.delete(tenantId, id))) throw IntegrationError.notFound(id);
-    await this.runtime.remove(id);
+    await this.runtime.forget(id);
   }
 
   /** INTEGRATION_DENY_HOSTS, checked again on every connect (a name may point elsewhere later). */

@@ -106,6 +106,16 @@ export function IntegrationForm({
             helperText={err('configuration.downlinkTopicPattern') ?? '${topic} takes metadata.topic from the downlink converter’s result.'}
           />
         </Section>
+        <Section title="Health">
+          <TextField
+            label="Expect a message at least every, minutes"
+            type="number"
+            value={cfg.silenceAlertMin ?? ''}
+            onChange={(e) => setCfg({ silenceAlertMin: e.target.value === '' ? null : Number(e.target.value) })}
+            error={!!err('configuration.silenceAlertMin')}
+            helperText={err('configuration.silenceAlertMin') ?? 'Empty: off. Longer silence while connected shows SILENT and records an error event.'}
+          />
+        </Section>
         <Section title="Metadata">
           <Typography variant="body2" color="text.secondary">
             Added to every message's metadata (the decoder sees them in metadata).

@@ -30,6 +30,12 @@ describe('StatusChip', () => {
     expect(chip().getAttribute('aria-label')).toBe(`Status: ${s}`);
   });
 
+  it('shows SILENT as a warning, with the silence in its tooltip text', () => {
+    render(<StatusChip status="SILENT" lastError="No uplink for 300 s, longer than the 5 minute(s) this integration expects (silenceAlertMin)" />);
+    expect(chip().textContent).toBe('SILENT');
+    expect(chip().className).toContain('MuiChip-colorWarning');
+  });
+
   it('shows DISABLED for an integration that is switched off, whatever its last state', () => {
     render(<StatusChip status="CONNECTED" enabled={false} />);
     expect(screen.getByText('DISABLED')).toBeTruthy();

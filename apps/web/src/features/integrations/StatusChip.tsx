@@ -3,14 +3,20 @@ import type { IntegrationStatus } from './integrations.api';
 
 export type StatusChipProps = { status: IntegrationStatus['status'] | string | null | undefined; enabled?: boolean; lastError?: string | null };
 
-/** The connection state as Node-RED shows it: CONNECTED, CONNECTING, DISCONNECTED or ERROR: <why>. */
+/** The connection state as Node-RED shows it: CONNECTED, CONNECTING, DISCONNECTED, SILENT (no uplink for longer than expected) or ERROR: <why>. */
 export function StatusChip({ status, enabled = true, lastError }: StatusChipProps) {
   if (!enabled) return <Chip size="small" label="DISABLED" variant="outlined" />;
   const s = status ?? 'DISCONNECTED';
   const isError = s.startsWith('ERROR');
-  const color = s === 'CONNECTED' ? 'success' : s === 'CONNECTING' ? 'info' : isError ? 'error' : 'default';
+  const color = s === 'CONNECTED' ? 'success' : s === 'CONNECTING' ? 'info' : s === 'SILENT' ? 'warning' : isError ? 'error' : 'default';
   // the whole reason, wrapped over as many lines as it needs: the part cut off was the useful one
-  const tip = isError ? s : s === 'CONNECTING' ? 'Connecting to the broker…' : s === 'DISCONNECTED' && lastError ? `Last error: ${lastError}` : s;
+  const tip = isError
+    ? s
+    : s === 'CONNECTING'
+      ? 'Connecting to the broker…'
+      : (s === 'DISCONNECTED' || s === 'SILENT') && lastError
+        ? `Last error: ${lastError}`
+        : s;
   return (
     <Tooltip title={tip}>
       <Chip

@@ -20,8 +20,11 @@ import { effectiveClientId } from '../integration.identity.js';
 import { DestinationPolicy } from '../../../common/destinations.js';
 import { RESERVED_TOPIC_PREFIX } from '@bridgeboard/contracts';
 import { tenantLimitText } from '../../../common/tenant-limits.js';
-import { PerMinuteBudget, type LimitKind } from './uplink-limits.js';
+import { PerMinuteBudget } from './uplink-limits.js';
 import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
+import { Metrics } from '../../metrics/metrics.registry.js';
+import { SilenceWatch } from './silence-watch.js';
+import { newCounters, type Counters, type IntegrationMetrics } from './integration-counters.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -30,18 +33,6 @@ export interface IntegrationRunner {
   /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
-}
-
-interface Counters {
-  messagesIn: number;
-  messagesOut: number;
-  errors: number;
-  lastMessageTime: number | null;
-  lastError: string | null;
-  /** messages in the integration's quarantine */
-  quarantined: number;
-  /** messages refused by a limit, per limit */
-  refused: Partial<Record<LimitKind, number>>;
 }
 
 interface Running {
@@ -89,6 +80,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly deviceService: DeviceService,
     private readonly telemetry: TelemetryService,
     private readonly debug: DebugEventService,
+    private readonly metrics: Metrics,
   ) {
     this.repo = new IntegrationRepository(db);
     this.stats = new IntegrationStatsRepository(db);
@@ -115,7 +107,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   async onApplicationBootstrap(): Promise<void> {
     for (const [id, c] of await this.stats.all()) {
-      this.counters.set(id, { ...c, quarantined: 0, refused: {} });
+      this.counters.set(id, { ...newCounters(), ...c });
       this.flushed.set(id, c);
     }
     this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
@@ -167,6 +159,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const id = stored.integration.id.id;
     await this.remove(id);
     if (!stored.integration.enabled || this.destroyed) return;
+    this.countersOf(id).tenantId = stored.integration.tenantId.id;
     const pipeline = this.pipeline(stored);
     const runner = new MqttConnection(this.settings(stored), {
       message: (m) => pipeline.enqueue(m),
@@ -174,6 +167,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
     });
     this.running.set(id, { stored, runner, pipeline });
+    const c = this.countersOf(id);
+    c.silence = this.silenceWatch(stored, runner);
+    c.silence?.start();
     this.quarantine.count(stored.integration.tenantId.id, id).then(
       (n) => {
         this.countersOf(id).quarantined = n;
@@ -188,21 +184,41 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     const r = this.running.get(id);
     if (!r) return;
     this.running.delete(id);
+    const c = this.countersOf(id);
+    c.silence?.stop();
+    c.silence = null;
     await r.pipeline.stop();
     await r.runner.stop();
   }
 
+  /** Stops a deleted integration and drops its counters (and so its /metrics series: cardinality stays bounded). */
+  async forget(id: string): Promise<void> {
+    await this.remove(id);
+    this.counters.delete(id);
+    this.newDevices.delete(id);
+  }
+
   /** Stops every integration of a tenant (before the tenant is deleted). */
   async stopTenant(tenantId: string): Promise<void> {
-    const ids = [...this.running].filter(([, r]) => r.stored.integration.tenantId.id === tenantId).map(([id]) => id);
-    await Promise.all(ids.map((id) => this.remove(id)));
+    const ids = [...this.counters].filter(([, c]) => c.tenantId === tenantId).map(([id]) => id);
+    await Promise.all(ids.map((id) => this.forget(id)));
+  }
+
+  /** Every integration run in this process since start and not deleted since (GET /metrics). */
+  *metricsRows(): Generator<IntegrationMetrics> {
+    for (const [id, c] of this.counters) {
+      if (!c.tenantId) continue;
+      const { messagesIn, messagesOut, lastMessageTime, uplinkErrors } = c;
+      const connected = this.running.get(id)?.runner.state === 'CONNECTED';
+      yield { tenantId: c.tenantId, integrationId: id, messagesIn, messagesOut, connected, lastMessageTime, uplinkErrors };
+    }
   }
 
   status(_tenantId: string, id: string): IntegrationStatus {
     const c = this.countersOf(id);
     const r = this.running.get(id);
     return {
-      status: r ? r.runner.state : 'DISCONNECTED',
+      status: r ? (c.silence?.isSilent && r.runner.state === 'CONNECTED' ? 'SILENT' : r.runner.state) : 'DISCONNECTED',
       messagesIn: c.messagesIn,
       messagesOut: c.messagesOut,
       errors: c.errors,
@@ -294,14 +310,19 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
         deviceCreated: (d) => this.deviceService.events.emit('created', d),
+        committed: (receivedAt) => this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000),
         received: (n) => {
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
           c.lastMessageTime = Date.now();
+          c.silence?.heard();
           this.push(stored);
         },
         failed: (m, metadata, error, limit) => {
-          if (limit) this.countersOf(i.id.id).refused[limit] = (this.countersOf(i.id.id).refused[limit] ?? 0) + 1;
+          const c = this.countersOf(i.id.id);
+          if (limit) c.refused[limit] = (c.refused[limit] ?? 0) + 1;
+          const kind = limit ?? 'converter';
+          c.uplinkErrors[kind] = (c.uplinkErrors[kind] ?? 0) + 1;
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
         },
@@ -324,7 +345,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
               receivedTime: Date.now(),
             })),
           );
-          this.countersOf(i.id.id).quarantined += items.length;
+          const c = this.countersOf(i.id.id);
+          c.quarantined += items.length;
+          c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + items.length;
           for (const q of items) {
             const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
             this.bump(stored, 'errors', error);
@@ -332,10 +355,38 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           }
         },
         storageProblem: (error) => {
+          const c = this.countersOf(i.id.id);
+          // one per failed attempt to store or decode a batch for the platform's own reasons (database or sandbox away)
+          if (error) c.uplinkErrors.unavailable = (c.uplinkErrors.unavailable ?? 0) + 1;
           if (error) this.log.warn(`Integration '${i.name}': ${error}`);
-          this.countersOf(i.id.id).lastError = error;
+          c.lastError = error;
           this.push(stored);
         },
+      },
+    );
+  }
+
+  /** Raises SILENT (an ERROR event) after silenceAlertMin without an uplink while connected; the next uplink clears it. */
+  private silenceWatch(stored: StoredIntegration, runner: IntegrationRunner): SilenceWatch | null {
+    const min = stored.integration.configuration.silenceAlertMin;
+    if (!min) return null;
+    const c = this.countersOf(stored.integration.id.id);
+    const since = Date.now();
+    return new SilenceWatch(
+      min * 60_000,
+      () => ({ lastMessageTime: Math.max(c.lastMessageTime ?? 0, since), connected: runner.state === 'CONNECTED' }),
+      (silent, quietMs) => {
+        const name = stored.integration.name;
+        if (silent) {
+          const error = `No uplink for ${Math.round(quietMs / 1000)} s, longer than the ${min} minute(s) this integration expects (silenceAlertMin); check the devices and the topic filters`;
+          c.lastError = error;
+          this.log.warn(`Integration '${name}': ${error}`);
+          this.record(stored, { type: 'Status', status: 'SILENT', error }, true);
+        } else {
+          this.log.log(`Integration '${name}': uplinks arrive again after a silence`);
+          this.record(stored, { type: 'Status', status: 'CONNECTED', message: 'Uplinks arrive again; no longer SILENT' }, true);
+        }
+        this.push(stored, true);
       },
     );
   }
@@ -388,7 +439,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
 
   private countersOf(id: string): Counters {
     let c = this.counters.get(id);
-    if (!c) this.counters.set(id, (c = { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null, quarantined: 0, refused: {} }));
+    if (!c) this.counters.set(id, (c = newCounters()));
     return c;
   }
 

@@ -19,6 +19,8 @@ export interface IncomingMessage {
   ack: () => void;
   /** set when the payload was larger than maxPayloadBytes: its size (the bytes were dropped on arrival, `payload` is empty) */
   oversize?: number;
+  /** arrival time, ms (GET /metrics: receive → committed) */
+  receivedAt?: number;
 }
 
 /** A publish whose acknowledgement never came: the broker may or may not have the message. */
@@ -422,7 +424,10 @@ export class MqttConnection {
       const oversize = this.guards.get(client)?.oversizeOf(payload) ?? null;
       let r: void | Promise<void>;
       try {
-        r = this.h.message(oversize === null ? { topic: packet.topic, payload, qos, ack } : { topic: packet.topic, payload: Buffer.alloc(0), qos, ack, oversize });
+        const receivedAt = Date.now();
+        r = this.h.message(
+          oversize === null ? { topic: packet.topic, payload, qos, ack, receivedAt } : { topic: packet.topic, payload: Buffer.alloc(0), qos, ack, oversize, receivedAt },
+        );
       } catch {
         r = undefined;
       }

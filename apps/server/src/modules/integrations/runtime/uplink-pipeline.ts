@@ -55,6 +55,8 @@ export interface PipelineDeps {
   deviceCreated(d: Device): void;
   /** counters + debug events */
   received(n: number): void;
+  /** a batch is committed; `receivedAt`: its oldest message's arrival (ms), for the receive → commit histogram */
+  committed?(receivedAt: number): void;
   /** `limit`: the message was refused by that limit (counted apart) */
   failed(m: IncomingMessage, metadata: Record<string, string>, error: string, limit?: LimitKind): void;
   succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
@@ -246,6 +248,8 @@ export class UplinkPipeline {
       });
       this.prefetching = false;
       if (!done) return;
+      const oldest = job.batch[0]?.receivedAt;
+      if (oldest !== undefined) this.deps.committed?.(oldest);
       for (const m of job.batch) m.ack();
       job = this.next ?? this.take();
       this.next = null;
