@@ -73,6 +73,8 @@ export const configSchema = z.object({
   SANDBOX_WORKER_MAX_RSS_MB: int(0, 1_000_000).default(1536),
   /** Sandbox: times the sandbox itself may fail on a message before it is quarantined. */
   SANDBOX_POISON_ATTEMPTS: int(1, 100).default(3),
+  /** Messages kept in one integration's quarantine; beyond it a poison message is only reported (ERROR event). */
+  QUARANTINE_MAX_PER_INTEGRATION: int(0, 10_000_000).default(1000),
   /** Debug events kept per entity. */
   DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
   /** Debug events older than this are deleted, days. */

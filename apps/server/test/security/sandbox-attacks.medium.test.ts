@@ -310,3 +310,36 @@ describe('a poison message cannot crash-loop the platform', () => {
     }
   }, 120_000);
 });
+
+describe('the quarantine has a limit per integration', () => {
+  it('keeps QUARANTINE_MAX_PER_INTEGRATION messages of a suspended converter and reports the rest', async () => {
+    const db = await createTestDatabase();
+    const clientId = `bb-qcap-${rnd()}`;
+    const prefix = `${rnd()}/qcap`;
+    // one failure suspends the converter: every message after it is refused unread and quarantined
+    const p = await startPlatformOn(db.url, { SANDBOX_MAX_ERRORS: '1', SANDBOX_SUSPEND_MS: '600000', QUARANTINE_MAX_PER_INTEGRATION: '3' });
+    try {
+      const converterId = await createConverter(p, 'throw new Error("broken decoder");');
+      const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/#`, qos: 1 }], clientId, cleanSession: false });
+      await waitStatus(p, id, 'CONNECTED');
+      const pub = await publisher(p.mqttUrl);
+      await pub.publishAsync(`${prefix}/a`, 'first', { qos: 1 });
+      await eventually(async () => (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body.errors >= 1);
+      for (let k = 0; k < 6; k++) await pub.publishAsync(`${prefix}/a`, `m${k}`, { qos: 1 });
+      const events = await eventually(async () => {
+        const r = await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=50&page=0`).set(bearer(p.tenantToken));
+        const texts = JSON.stringify(r.body);
+        return (texts.match(/Quarantine full \(3 messages, QUARANTINE_MAX_PER_INTEGRATION\); message dropped/g) ?? []).length === 3 ? texts : null;
+      }, 20_000);
+      expect(events).toContain('Message quarantined (kept, acknowledged, not decoded): The script is suspended');
+      const q = await p.http().get(`/api/integration/${id}/quarantine?pageSize=10&page=0`).set(bearer(p.tenantToken));
+      expect(q.body.totalElements).toBe(3);
+      expect((await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body.quarantined).toBe(3);
+      await pub.endAsync();
+    } finally {
+      await p.stop().catch(() => undefined);
+      await dropSession(p.mqttUrl, clientId).catch(() => undefined);
+      await db.drop();
+    }
+  }, 60_000);
+});

@@ -330,7 +330,17 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
         },
-        quarantine: async (items) => {
+        quarantine: async (all) => {
+          // a quarantine has room for QUARANTINE_MAX_PER_INTEGRATION messages: a suspended converter under a
+          // stream of large messages must not fill the shared database; beyond it a message is only reported
+          const room = Math.max(0, this.config.QUARANTINE_MAX_PER_INTEGRATION - this.countersOf(i.id.id).quarantined);
+          const items = all.slice(0, room);
+          for (const q of all.slice(room)) {
+            const error = `Quarantine full (${this.config.QUARANTINE_MAX_PER_INTEGRATION} messages, QUARANTINE_MAX_PER_INTEGRATION); message dropped: ${q.error}`;
+            this.bump(stored, 'errors', error);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+          }
+          if (!items.length) return;
           await this.quarantine.add(
             items.map((q) => ({
               tenantId: i.tenantId.id,
