@@ -8,6 +8,7 @@ import mqtt, { type IPublishPacket } from 'mqtt';
 import pg from 'pg';
 import vm from 'node:vm';
 import { resultOf, storeBatch, type Decoded } from './store-sql.js';
+import { send, serveReference } from './reference-child.js';
 
 export interface FloorConfig {
   mqttUrl: string;
@@ -151,16 +152,4 @@ async function start(c: FloorConfig): Promise<() => Promise<FromFloor>> {
   };
 }
 
-const send = (m: FromFloor, then?: () => void) => process.send!(m, undefined, {}, () => then?.());
-let stop: (() => Promise<FromFloor>) | null = null;
-process.on('message', (m: ToFloor) => {
-  if (m.type === 'start')
-    start(m.config).then(
-      (s) => {
-        stop = s;
-        send({ type: 'ready' });
-      },
-      (e: Error) => send({ type: 'error', message: e.message }, () => process.exit(1)),
-    );
-  else if (stop) void stop().then((r) => send(r, () => process.exit(0)));
-});
+serveReference(start);

@@ -16,6 +16,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import type { FromFloor } from './floor.js';
 import { COUNTERS, ENV_DB, ENV_TENANT, noderedFlow, type NodeRedFlowConfig } from './nodered-flow.js';
+import { send, serveReference } from './reference-child.js';
 
 export interface NodeRedConfig extends NodeRedFlowConfig {
   dbUrl: string;
@@ -112,16 +113,4 @@ async function start(c: NodeRedConfig): Promise<() => Promise<FromFloor>> {
 
 // the bench went away (crashed, killed): do not outlive it holding a broker session and a database connection
 process.on('disconnect', () => process.exit(1));
-const send = (m: FromFloor, then?: () => void) => process.send!(m, undefined, {}, () => then?.());
-let stop: (() => Promise<FromFloor>) | null = null;
-process.on('message', (m: ToNodeRed) => {
-  if (m.type === 'start')
-    start(m.config).then(
-      (s) => {
-        stop = s;
-        send({ type: 'ready' });
-      },
-      (e: Error) => send({ type: 'error', message: e.message }, () => process.exit(1)),
-    );
-  else if (stop) void stop().then((r) => send(r, () => process.exit(0)));
-});
+serveReference(start);
