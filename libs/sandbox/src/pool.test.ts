@@ -63,6 +63,19 @@ describe('sandbox worker pool', () => {
     sb.dispose();
   }, 60_000);
 
+  it('stops retrying a batch alone after maxErrors worker deaths in a row: a batch of bombs costs a few restarts', async () => {
+    const s = new Sandbox({ timeoutMs: 5000, memoryMb: 1024, maxErrors: 3 }, { pool: { workers: 1, workerMaxRssMb: 300 } });
+    try {
+      await s.compile('all-bombs', UPLINK_KIND, 'var m = new Map(); for (var i = 0; ; i++) m.set(i, i);');
+      const r = await s.runBatch('all-bombs', [up('a'), up('b'), up('c'), up('d'), up('e'), up('f')]);
+      expect(r.results.map((x) => (x.ok ? 'ok' : x.code))).toEqual(['MEMORY', 'MEMORY', 'MEMORY', 'SUSPENDED', 'SUSPENDED', 'SUSPENDED']);
+      expect((r.results[5] as { error: string }).error).toBe('The script was not run: it took its sandbox worker down 3 times in a row');
+      expect(s.status().restarts).toBeLessThanOrEqual(4);
+    } finally {
+      s.dispose();
+    }
+  }, 60_000);
+
   it('refuses resizable ArrayBuffers: no way to grow memory the isolate limit does not count', async () => {
     expect(await once(sb, 'var b = new ArrayBuffer(8, { maxByteLength: 1 << 30 }); return b.byteLength;')).toMatchObject({
       ok: false,

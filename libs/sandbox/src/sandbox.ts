@@ -338,9 +338,21 @@ export class Sandbox {
       const r = fail(deathText(o.dead, label, this.limits), o.dead.code);
       return { results: argsList.map(() => r), consoleLines: [] };
     }
-    const parts = await Promise.all(
-      argsList.map(async (a) => this.batchOutcome(await again([a]), [a], label, again)),
-    );
+    // One at a time on the isolation worker. A script that takes its worker down on every message stops
+    // after maxErrors deaths in a row: a batch of 1000 bombs costs three worker restarts, not a thousand.
+    const parts: BatchResult[] = [];
+    let deaths = 0;
+    for (const a of argsList) {
+      if (deaths >= this.limits.maxErrors) {
+        const error = `${label} was not run: it took its sandbox worker down ${deaths} times in a row`;
+        parts.push({ results: [fail(error, 'SUSPENDED')], consoleLines: [] });
+        continue;
+      }
+      const part = await this.batchOutcome(await again([a]), [a], label, again);
+      const r = part.results[0]!;
+      deaths = !r.ok && (r.code === 'MEMORY' || r.code === 'CRASHED') ? deaths + 1 : 0;
+      parts.push(part);
+    }
     return {
       results: parts.map((p) => p.results[0]!),
       consoleLines: parts.flatMap((p) => p.consoleLines).slice(0, this.limits.maxConsoleLines),
