@@ -50,7 +50,7 @@ export interface LoadSpec {
   maxMessages?: number;
 }
 
-const COUNT_SQL = `SELECT count(*)::int AS n FROM ts_kv t JOIN device d ON d.id = t.entity_id
+const COUNT_SQL = `SELECT count(*)::int AS n FROM ts_kv_named t JOIN device d ON d.id = t.entity_id
   WHERE d.tenant_id = $1 AND d.name LIKE $2 AND t.key = 'temperature'`;
 
 export async function countStored(ctx: Ctx, namePrefix: string): Promise<{ n: number; at: number }> {

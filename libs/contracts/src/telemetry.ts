@@ -25,6 +25,26 @@ export interface AttributeData {
 export const aggregations = ['NONE', 'AVG', 'MIN', 'MAX', 'SUM', 'COUNT'] as const;
 export type Aggregation = (typeof aggregations)[number];
 
+/** How aggregation buckets are cut: fixed `interval` ms from startTs, or calendar weeks (Sunday / ISO Monday), months, quarters in `timeZone`. */
+export const intervalTypes = ['MILLISECONDS', 'WEEK', 'WEEK_ISO', 'MONTH', 'QUARTER'] as const;
+export type IntervalType = (typeof intervalTypes)[number];
+/** The shortest bucket of each calendar interval type (ms), for the bucket-count cap. */
+const SHORTEST_BUCKET: Record<Exclude<IntervalType, 'MILLISECONDS'>, number> = {
+  WEEK: 7 * 86_400_000 - 3_600_000,
+  WEEK_ISO: 7 * 86_400_000 - 3_600_000,
+  MONTH: 28 * 86_400_000 - 3_600_000,
+  QUARTER: 89 * 86_400_000 - 3_600_000,
+};
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const csv = z
   .string()
   .optional()
@@ -47,11 +67,19 @@ export const timeseriesQuerySchema = z
     orderBy: z.enum(['ASC', 'DESC', 'asc', 'desc']).default('DESC').transform((v) => v.toUpperCase() as 'ASC' | 'DESC'),
     agg: z.enum(aggregations).default('NONE'),
     interval: z.coerce.number().int().min(1).optional(),
+    intervalType: z.enum(intervalTypes).default('MILLISECONDS'),
+    timeZone: z
+      .string()
+      .default('UTC')
+      .refine(isTimeZone, { message: 'timeZone is not a known time zone (use an IANA name such as Europe/Berlin)' }),
     useStrictDataTypes: boolish,
   })
   .refine((q) => (q.startTs === undefined) === (q.endTs === undefined), { message: 'startTs and endTs go together', path: ['endTs'] })
   .refine((q) => q.startTs === undefined || q.endTs! >= q.startTs, { message: 'endTs must not be before startTs', path: ['endTs'] })
-  .refine((q) => q.agg === 'NONE' || (q.interval ?? 0) > 0, { message: 'interval (ms) is required with agg', path: ['interval'] })
+  .refine((q) => q.agg === 'NONE' || q.intervalType !== 'MILLISECONDS' || (q.interval ?? 0) > 0, {
+    message: 'interval (ms) is required with agg',
+    path: ['interval'],
+  })
   // Resource caps (issue 10, point 16): one history call must not make the server read or hold unbounded data.
   // A query without keys is checked again once the server knows the device's keys (historyCapProblem).
   .refine((q) => q.keys.length <= MAX_KEYS_PER_QUERY, { message: `ask for at most ${MAX_KEYS_PER_QUERY} keys per query`, path: ['keys'] })
@@ -59,7 +87,12 @@ export const timeseriesQuerySchema = z
     message: `keys × limit may be at most ${MAX_POINTS_PER_QUERY} values per query; ask for fewer keys or a smaller limit`,
     path: ['limit'],
   })
-  .refine((q) => q.agg === 'NONE' || q.startTs === undefined || (q.endTs! - q.startTs) / q.interval! <= MAX_AGGREGATION_INTERVALS, {
+  .refine(
+    (q) =>
+      q.agg === 'NONE' ||
+      q.startTs === undefined ||
+      (q.endTs! - q.startTs) / (q.intervalType === 'MILLISECONDS' ? q.interval! : SHORTEST_BUCKET[q.intervalType]) <= MAX_AGGREGATION_INTERVALS,
+    {
     message: `the time range holds more than ${MAX_AGGREGATION_INTERVALS} intervals; use a shorter range or a longer interval`,
     path: ['interval'],
   });

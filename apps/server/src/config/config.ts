@@ -126,6 +126,12 @@ export const configSchema = z.object({
   TELEMETRY_MAX_KEYS_PER_MESSAGE: int(0, 10_000_000).default(10_000),
   /** Telemetry: most distinct time-series keys one device may have (0 = no limit). */
   TELEMETRY_MAX_KEYS_PER_DEVICE: int(0, 10_000_000).default(10_000),
+  /** Time series: size of ts_kv's time partitions (DAYS, WEEKS or MONTHS); applies to partitions created from now on. */
+  TS_PARTITION: z.enum(['DAYS', 'WEEKS', 'MONTHS']).default('MONTHS'),
+  /** Time series: days of history kept (0 = forever); a tenant's own value (sysadmin, tenant API: telemetryTtlDays) wins. */
+  TELEMETRY_TTL_DAYS: int(0, 100_000).default(0),
+  /** Time series: rows copied per statement when an installation's old ts_kv is moved into the partitioned layout at start-up. */
+  TS_KV_MIGRATION_BATCH: int(100, 1_000_000).default(50_000),
   /** Debug events: largest body kept per event, characters of JSON; longer fields (in, out, …) are cut to fit, with a note. */
   DEBUG_EVENT_MAX_BODY_CHARS: int(4096, 100_000_000).default(131_072),
   /** Login throttling: failed logins from one client address before its logins are refused. */

@@ -51,7 +51,9 @@ export function rangesCovering(unit: PartitionUnit, fromTs: number, toTs: number
 
 /**
  * Creates the missing partitions of `table` covering [fromTs, toTs]; returns the names created.
- * `table` is a name from our own code, never user input.
+ * Rows of the default partition that fall in a new range are moved into it in one transaction
+ * (Postgres refuses to create a partition whose rows sit in the default one): points that arrived
+ * before their partition existed end in the right place. `table` is a name from our own code, never user input.
  */
 export async function ensurePartitions(
   q: Queryable,
@@ -60,15 +62,47 @@ export async function ensurePartitions(
   fromTs: number,
   toTs: number,
 ): Promise<string[]> {
-  const existing = new Set((await listPartitions(q, table)).map((p) => p.from));
+  // A range overlapping an existing partition is covered (TS_PARTITION may have changed since it was made).
+  const existing = await listPartitions(q, table);
   const created: string[] = [];
+  let def: { name: string; column: string } | null | undefined;
   for (const r of rangesCovering(unit, fromTs, toTs)) {
-    if (existing.has(r.from)) continue;
+    if (existing.some((p) => p.from < r.to && r.from < p.to)) continue;
     const name = partitionName(table, unit, r.from);
-    await q.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} FOR VALUES FROM (${r.from}) TO (${r.to})`);
+    def ??= await defaultPartition(q, table);
+    const bound = `FOR VALUES FROM (${r.from}) TO (${r.to})`;
+    const where = def && `${def.column} >= ${r.from} AND ${def.column} < ${r.to}`;
+    if (def && (await q.query(`SELECT 1 FROM ${def.name} WHERE ${where} LIMIT 1`)).length) {
+      const d = def;
+      await inTransaction(q, async (t) => {
+        await t.query(`LOCK TABLE ${d.name} IN SHARE ROW EXCLUSIVE MODE`);
+        await t.query(`CREATE TABLE ${name} (LIKE ${table} INCLUDING DEFAULTS INCLUDING CONSTRAINTS)`);
+        await t.query(`WITH moved AS (DELETE FROM ${d.name} WHERE ${where} RETURNING *) INSERT INTO ${name} SELECT * FROM moved`);
+        await t.query(`ALTER TABLE ${table} ATTACH PARTITION ${name} ${bound}`);
+      });
+    } else await q.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${table} ${bound}`);
     created.push(name);
   }
   return created;
+}
+
+type WithTx = Queryable & { tx?: <T>(fn: (q: Queryable) => Promise<T>) => Promise<T> };
+/** Runs `fn` in a transaction of `q` when it can open one (a Db); otherwise `q` is already one. */
+function inTransaction<T>(q: WithTx, fn: (q: Queryable) => Promise<T>): Promise<T> {
+  return typeof q.tx === 'function' ? q.tx(fn) : fn(q);
+}
+
+/** The default partition of `table` and the column it is partitioned on, or null. */
+export async function defaultPartition(q: Queryable, table: string): Promise<{ name: string; column: string } | null> {
+  const [r] = await q.query<{ name: string | null; column: string }>(
+    `SELECT d.relname AS name, a.attname AS column
+       FROM pg_partitioned_table pt JOIN pg_class p ON p.oid = pt.partrelid
+       JOIN pg_attribute a ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0]
+       LEFT JOIN pg_class d ON d.oid = pt.partdefid
+      WHERE p.relname = $1 AND p.relnamespace = current_schema()::regnamespace`,
+    [table],
+  );
+  return r?.name ? { name: r.name, column: r.column } : null;
 }
 
 /** The range partitions of `table` (not its default partition), oldest first. */
@@ -96,4 +130,27 @@ export async function dropPartitionsBefore(q: Queryable, table: string, ts: numb
     dropped.push(p.name);
   }
   return dropped;
+}
+
+const TRUNC: Record<PartitionUnit, string> = { DAYS: 'day', WEEKS: 'week', MONTHS: 'month' };
+
+/**
+ * The starts of the `unit` partitions that rows of `table` (any table with a bigint ms `column`)
+ * in [fromTs, toTs] fall into: one scan, e.g. to create the partitions an old table's rows or
+ * a default partition's rows need.
+ */
+export async function partitionStartsOfRows(
+  q: Queryable,
+  table: string,
+  column: string,
+  unit: PartitionUnit,
+  fromTs: number,
+  toTs: number,
+): Promise<number[]> {
+  const rows = await q.query<{ s: string }>(
+    `SELECT DISTINCT (extract(epoch FROM date_trunc('${TRUNC[unit]}', to_timestamp(${column} / 1000.0) AT TIME ZONE 'UTC') AT TIME ZONE 'UTC') * 1000)::bigint AS s
+       FROM ${table} WHERE ${column} BETWEEN $1 AND $2 ORDER BY 1`,
+    [fromTs, toTs],
+  );
+  return rows.map((r) => Number(r.s));
 }

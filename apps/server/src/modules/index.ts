@@ -14,10 +14,12 @@ import { LiveModule } from './live/live.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { RuleEngineModule } from './rule-engine/rule-engine.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 
 export const featureModules = [
   AuthModule,
   HealthModule,
+  RetentionModule,
   DebugEventModule,
   ConverterModule,
   DeviceModule,

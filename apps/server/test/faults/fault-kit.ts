@@ -311,7 +311,7 @@ export async function missingRanges(
   const dev = await deviceByName(p as TestPlatform, device);
   if (!dev) return 'device not created';
   const rows = await p.db.query<{ v: string }>(
-    `SELECT long_v AS v FROM ts_kv WHERE entity_id = $1 AND key = 'seq'`,
+    `SELECT long_v AS v FROM ts_kv_named WHERE entity_id = $1 AND key = 'seq'`,
     [dev.id.id],
   );
   const have = new Set(rows.map((r) => Number(r.v)));

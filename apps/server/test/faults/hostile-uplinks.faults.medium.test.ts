@@ -55,7 +55,7 @@ const storedValue =
       dbl_v: number | null;
       str_v: string | null;
       json_v: unknown;
-    }>('SELECT ts, long_v, dbl_v, str_v, json_v FROM ts_kv WHERE entity_id = $1 AND key = $2', [
+    }>('SELECT ts, long_v, dbl_v, str_v, json_v FROM ts_kv_named WHERE entity_id = $1 AND key = $2', [
       dev.id.id,
       key,
     ]);

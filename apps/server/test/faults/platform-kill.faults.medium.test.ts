@@ -52,9 +52,9 @@ describe('platform killed mid-stream', () => {
       // every batch is one transaction: the latest value agrees with the history at the moment of the kill
       const dev = (await deviceByName(p, device).catch(() => null)) ?? null;
       const rows = await plat.db.query<{ hist: string | null; latest: string | null; n: string }>(
-        `SELECT (SELECT max(long_v) FROM ts_kv d JOIN device x ON x.id = d.entity_id WHERE x.name = $1 AND d.key = 'seq') AS hist,
+        `SELECT (SELECT max(long_v) FROM ts_kv_named d JOIN device x ON x.id = d.entity_id WHERE x.name = $1 AND d.key = 'seq') AS hist,
                 (SELECT long_v FROM ts_kv_latest l JOIN device x ON x.id = l.entity_id WHERE x.name = $1 AND l.key = 'seq') AS latest,
-                (SELECT count(*) FROM ts_kv d JOIN device x ON x.id = d.entity_id WHERE x.name = $1 AND d.key = 'seq') AS n`,
+                (SELECT count(*) FROM ts_kv_named d JOIN device x ON x.id = d.entity_id WHERE x.name = $1 AND d.key = 'seq') AS n`,
         [device],
       );
       const atKill = rows[0]!;

@@ -13,7 +13,7 @@ const MAX_BUFFER = 10_000;
 /**
  * Debug events of converters, integrations and rule nodes. `record` never waits for the
  * database: events are buffered and written in one statement per flush, then each entity
- * is trimmed to DEBUG_EVENTS_MAX_PER_ENTITY; an hourly sweep removes events past their age.
+ * is trimmed to DEBUG_EVENTS_MAX_PER_ENTITY; the retention job removes events past DEBUG_EVENTS_TTL_DAYS.
  */
 @Injectable()
 export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
@@ -21,7 +21,6 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   private readonly repo: DebugEventRepository;
   private buffer: NewDebugEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
-  private sweeper: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   dropped = 0;
   private closed = false;
@@ -36,13 +35,10 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   }
 
   onModuleInit(): void {
-    this.sweeper = setInterval(() => void this.sweep(), 3600_000);
-    this.sweeper.unref();
-    void this.sweep();
+    // Events past DEBUG_EVENTS_TTL_DAYS are removed by the retention job (modules/retention), once per cluster.
   }
 
   async onModuleDestroy(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper);
     await this.flush();
   }
 
@@ -114,13 +110,5 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<void> {
     await this.flush();
     await this.repo.clear(tenantId, entityType, entityId);
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      await this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000);
-    } catch {
-      /* the database may be down; the next sweep tries again */
-    }
   }
 }

@@ -46,7 +46,7 @@ describe('bad input never stops the stream', () => {
     }
     const dev = await eventually(() => deviceByName(p, name));
     await eventually(async () => (await countPoints(p, dev.id.id)) === good, 15000);
-    const seqs = (await p.db.query<{ long_v: string }>(`SELECT long_v FROM ts_kv WHERE entity_id = $1 AND key = 'seq' ORDER BY ts`, [dev.id.id])).map((r) => Number(r.long_v));
+    const seqs = (await p.db.query<{ long_v: string }>(`SELECT long_v FROM ts_kv_named WHERE entity_id = $1 AND key = 'seq' ORDER BY ts`, [dev.id.id])).map((r) => Number(r.long_v));
     expect(seqs).toEqual(Array.from({ length: good }, (_, i) => i));
     const status = await eventually(async () => {
       const s = (await p.http().get(`/api/integration/${id}/status`).set(auth)).body;

@@ -129,7 +129,7 @@ describe('uplink delivery through faults', () => {
     const auth = bearer(p.tenantToken);
     await eventually(async () => {
       const rows = await p.db.query<{ n: string }>(
-        `SELECT count(*) AS n FROM ts_kv t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1 AND t.key = 'seq'`,
+        `SELECT count(*) AS n FROM ts_kv_named t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1 AND t.key = 'seq'`,
         [`N${tag}-%`],
       );
       return Number(rows[0]!.n) === 500;

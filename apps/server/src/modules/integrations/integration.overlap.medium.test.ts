@@ -67,7 +67,7 @@ return { deviceName: d.d, deviceType: 'overlap', attributes: { last: d.seq }, te
         Number(
           (
             await p.db.query<{ n: string }>(
-              `SELECT count(*) AS n FROM ts_kv t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1 AND t.key = $2`,
+              `SELECT count(*) AS n FROM ts_kv_named t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1 AND t.key = $2`,
               [`OV${tag}-%`, key],
             )
           )[0]!.n,

@@ -29,7 +29,7 @@ describe('integration runtime', () => {
     const dev = await eventually(() => deviceByName(p, name));
     await eventually(async () => (await countPoints(p, dev.id.id)) === 50).catch(async (e) => {
       const st = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
-      const all = await p.db.query('SELECT entity_id, key, ts, long_v FROM ts_kv LIMIT 5');
+      const all = await p.db.query('SELECT entity_id, key, ts, long_v FROM ts_kv_named LIMIT 5');
       const ev = (await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=5&page=0`).set(bearer(p.tenantToken))).body;
       throw new Error(`${(e as Error).message}: ${await countPoints(p, dev.id.id)} stored; ${JSON.stringify(st)} ${JSON.stringify(all)} ${dev.id.id} ${JSON.stringify(ev)}`);
     });

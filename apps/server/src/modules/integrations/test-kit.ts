@@ -99,7 +99,7 @@ export async function deviceByName(p: TestPlatform, name: string, token = p.tena
 
 /** Number of stored points of `key` for a device. */
 export async function countPoints(p: TestPlatform, deviceId: string, key = 'seq'): Promise<number> {
-  const rows = await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE entity_id = $1 AND key = $2', [deviceId, key]);
+  const rows = await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE entity_id = $1 AND key = $2', [deviceId, key]);
   return Number(rows[0]!.n);
 }
 

@@ -1,6 +1,7 @@
-import type { Aggregation, AttributeScope } from '@bridgeboard/contracts';
+import type { Aggregation, AttributeScope, IntervalType } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
 import type { Typed, TypedRow } from './telemetry.values.js';
+import { TsKvDictionary } from './ts-kv-dictionary.js';
 
 export interface TsRow extends Typed {
   entityId: string;
@@ -43,7 +44,12 @@ export function byKey<T extends { entityId: string; key: string; scope?: string;
  * is looked up in the caller's tenant); rows are keyed by device id only.
  */
 export class TelemetryRepository {
-  constructor(private readonly db: Db) {}
+  /** key names ⇄ the integers ts_kv stores */
+  readonly dictionary: TsKvDictionary;
+
+  constructor(private readonly db: Db) {
+    this.dictionary = new TsKvDictionary(db);
+  }
 
   /**
    * Writes history, latest values and attributes in ONE statement (data-modifying CTEs), so a
@@ -54,14 +60,16 @@ export class TelemetryRepository {
    */
   async saveBatch(tsRows: TsRow[], latestRows: TsRow[], attrRows: AttrRow[], q: Queryable = this.db): Promise<{ latest: LatestChange[] }> {
     const [ts, latest, attrs] = [byKey(tsRows), byKey(latestRows), byKey(attrRows)];
+    const ids = ts.length ? await this.dictionary.idsOf(new Set(ts.map((r) => r.key))) : new Map<string, number>();
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
       p.push(v);
       return `$${p.length}::${t}[]`;
     };
     const typed = (rows: Typed[]) => COLS.map((c, i) => arr(rows.map((r) => r[c]), TYPES[i]!)).join(', ');
+    // ts_kv is partitioned on ts: Postgres routes each row to its partition (or ts_kv_default) in this one statement.
     const tsSql = `INSERT INTO ts_kv (entity_id, key, ts, ${COLS.join(', ')})
-      SELECT * FROM unnest(${arr(ts.map((r) => r.entityId), 'uuid')}, ${arr(ts.map((r) => r.key), 'text')}, ${arr(ts.map((r) => r.ts), 'bigint')}, ${typed(ts)})
+      SELECT * FROM unnest(${arr(ts.map((r) => r.entityId), 'uuid')}, ${arr(ts.map((r) => ids.get(r.key)!), 'int')}, ${arr(ts.map((r) => r.ts), 'bigint')}, ${typed(ts)})
       ON CONFLICT (entity_id, key, ts) DO UPDATE SET ${SET} RETURNING 1`;
     const latestSql = `INSERT INTO ts_kv_latest (entity_id, key, ts, ${COLS.join(', ')})
       SELECT * FROM unnest(${arr(latest.map((r) => r.entityId), 'uuid')}, ${arr(latest.map((r) => r.key), 'text')}, ${arr(latest.map((r) => r.ts), 'bigint')}, ${typed(latest)})
@@ -96,40 +104,71 @@ export class TelemetryRepository {
   }
 
   /** Raw points of each key in [startTs, endTs), newest or oldest first, `limit` per key. */
-  history(entityId: string, keys: string[], startTs: number, endTs: number, limit: number, order: 'ASC' | 'DESC'): Promise<StoredTs[]> {
+  async history(entityId: string, keys: string[], startTs: number, endTs: number, limit: number, order: 'ASC' | 'DESC'): Promise<StoredTs[]> {
+    const ids = await this.dictionary.existing(keys);
+    if (!ids.size) return [];
     return this.db.query<StoredTs>(
-      `SELECT k.key, t.ts, ${COLS.map((c) => `t.${c}`).join(', ')}
-       FROM unnest($2::text[]) AS k(key)
+      `SELECT k.name AS key, t.ts, ${COLS.map((c) => `t.${c}`).join(', ')}
+       FROM unnest($2::int[], $6::text[]) AS k(id, name)
        CROSS JOIN LATERAL (
          SELECT ts, ${COLS.join(', ')} FROM ts_kv
-         WHERE entity_id = $1 AND key = k.key AND ts >= $3 AND ts < $4
+         WHERE entity_id = $1 AND key = k.id AND ts >= $3 AND ts < $4
          ORDER BY ts ${order} LIMIT $5) t`,
-      [entityId, keys, startTs, endTs, limit],
+      [entityId, [...ids.values()], startTs, endTs, limit, [...ids.keys()]],
     );
   }
 
-  /** Aggregates each key per interval; ts of a bucket is its middle (as ThingsBoard). */
-  aggregate(
+  /**
+   * Aggregates each key per bucket, in SQL: the buckets are generated first (fixed `interval` ms
+   * from startTs, or calendar weeks/months/quarters in `timeZone`, so a month across a DST change
+   * is its true length), then each bucket is one index range scan of (entity_id, key, ts).
+   * The ts of a bucket is its middle, clipped to [startTs, endTs) (as ThingsBoard); empty buckets are left out.
+   */
+  async aggregate(
     entityId: string,
     keys: string[],
     startTs: number,
     endTs: number,
-    interval: number,
+    bucketing: { intervalType: IntervalType; interval?: number; timeZone: string },
     agg: Exclude<Aggregation, 'NONE'>,
     limit: number,
     order: 'ASC' | 'DESC',
   ): Promise<{ key: string; ts: string; v: number | string | null }[]> {
+    const ids = await this.dictionary.existing(keys);
+    if (!ids.size || endTs <= startTs) return [];
     const num = 'COALESCE(long_v::float8, dbl_v)';
     const expr = { AVG: `avg(${num})`, MIN: `min(${num})`, MAX: `max(${num})`, SUM: `sum(${num})`, COUNT: 'count(*)' }[agg];
+    const p: unknown[] = [entityId, [...ids.values()], [...ids.keys()], startTs, endTs, limit];
+    let buckets: string;
+    if (bucketing.intervalType === 'MILLISECONDS') {
+      p.push(bucketing.interval);
+      buckets = `SELECT $4::bigint + i * $7::bigint AS bs, LEAST($4::bigint + (i + 1) * $7::bigint, $5::bigint) AS be
+                 FROM generate_series(0::bigint, ($5::bigint - $4::bigint - 1) / $7::bigint) AS i`;
+    } else {
+      p.push(bucketing.timeZone);
+      const local = (ms: string) => `(to_timestamp(${ms}::bigint / 1000.0) AT TIME ZONE $7::text)`;
+      const [unit, step, shift] = {
+        WEEK: ['week', '1 week', "interval '1 day'"], // weeks start on Sunday
+        WEEK_ISO: ['week', '1 week', "interval '0'"], // on Monday
+        MONTH: ['month', '1 month', "interval '0'"],
+        QUARTER: ['quarter', '3 months', "interval '0'"],
+      }[bucketing.intervalType];
+      const epoch = (l: string) => `(extract(epoch FROM (${l}) AT TIME ZONE $7::text) * 1000)::bigint`;
+      buckets = `SELECT GREATEST(${epoch('l')}, $4::bigint) AS bs, LEAST(${epoch(`l + interval '${step}'`)}, $5::bigint) AS be
+                 FROM generate_series(date_trunc('${unit}', ${local('$4')} + ${shift}) - ${shift}, ${local('$5 - 1')}, interval '${step}') AS l`;
+    }
     return this.db.query(
-      `SELECT key, ts, v FROM (
-         SELECT key, b, $3::bigint + b * $5::bigint + LEAST($5::bigint, $4::bigint - $3::bigint - b * $5::bigint) / 2 AS ts, v,
-                row_number() OVER (PARTITION BY key ORDER BY b ${order}) AS rn
-         FROM (SELECT key, (ts - $3::bigint) / $5::bigint AS b, ${expr} AS v FROM ts_kv
-               WHERE entity_id = $1 AND key = ANY($2::text[]) AND ts >= $3 AND ts < $4
-               GROUP BY key, b) g
-       ) x WHERE rn <= $6 AND v IS NOT NULL ORDER BY key, ts ${order}`,
-      [entityId, keys, startTs, endTs, interval, limit],
+      `WITH b AS MATERIALIZED (${buckets})
+       SELECT key, ts, v FROM (
+         SELECT k.name AS key, (b.bs + b.be) / 2 AS ts, a.v, a.n,
+                row_number() OVER (PARTITION BY k.name ORDER BY b.bs ${order}) AS rn
+         FROM unnest($2::int[], $3::text[]) AS k(id, name)
+         CROSS JOIN b
+         CROSS JOIN LATERAL (SELECT ${expr} AS v, count(*) AS n FROM ts_kv
+                             WHERE entity_id = $1 AND key = k.id AND ts >= b.bs AND ts < b.be) a
+         WHERE a.n > 0 AND a.v IS NOT NULL
+       ) x WHERE rn <= $6 ORDER BY key, ts ${order}`,
+      p,
     );
   }
 
@@ -141,6 +180,7 @@ export class TelemetryRepository {
     );
   }
 
+  /** Deletes a device's history (every partition: the PK's first column is entity_id). */
   async deleteHistory(entityId: string): Promise<void> {
     await this.db.query('DELETE FROM ts_kv WHERE entity_id = $1', [entityId]);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { historyCapProblem, type AttributeData, type AttributeScope, type TimeseriesData, type TimeseriesQuery } from '@bridgeboard/contracts';
 import { Db, type Queryable } from '../../database/db.js';
@@ -10,6 +10,9 @@ import { checkKey, fromRow, toTyped } from './telemetry.values.js';
 import { TelemetryError } from './telemetry.errors.js';
 import { DeviceKeyLimit } from './telemetry.key-limit.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { runOncePerCluster } from '../../database/cluster-lock.js';
+import { RetentionService } from '../retention/retention.service.js';
+import { migrateOldTsKv } from './ts-kv-migration.js';
 
 export interface TsValues {
   ts: number;
@@ -46,27 +49,55 @@ export interface TelemetryEvents {
  * ThingsBoard-shaped reads. Emits `events` after each commit for live updates.
  */
 @Injectable()
-export class TelemetryService implements OnModuleInit {
+export class TelemetryService implements OnModuleInit, OnApplicationBootstrap {
   private readonly log = new Logger('telemetry');
   private readonly repo: TelemetryRepository;
   readonly events = new EventEmitter<TelemetryEvents>();
   private readonly keyLimit: DeviceKeyLimit;
 
+  /** the move of an old installation's ts_kv into the partitioned layout (resolved when done or not needed) */
+  migration: Promise<unknown> = Promise.resolve();
+
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly devices: DeviceRepository,
     private readonly deviceService: DeviceService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly retention: RetentionService,
   ) {
     this.repo = new TelemetryRepository(db);
     this.keyLimit = new DeviceKeyLimit(config.TELEMETRY_MAX_KEYS_PER_DEVICE, (ids) => this.repo.keysOf(ids));
   }
 
   onModuleInit(): void {
+    this.retention.addPartitionedTable({ table: 'ts_kv', unit: this.config.TS_PARTITION });
+    this.retention.addRule({
+      table: 'ts_kv',
+      tsColumn: 'ts',
+      ttlDays: () => this.config.TELEMETRY_TTL_DAYS,
+      perTenant: {
+        overrides: async () => {
+          const rows = await this.db.query<{ id: string; days: number }>(
+            'SELECT id, telemetry_ttl_days AS days FROM tenant WHERE telemetry_ttl_days IS NOT NULL AND telemetry_ttl_days <> $1',
+            [this.config.TELEMETRY_TTL_DAYS],
+          );
+          return new Map(rows.map((r) => [r.id, r.days]));
+        },
+        rowsOf: 'entity_id IN (SELECT id FROM device WHERE tenant_id = ANY($TENANTS))',
+      },
+    });
     this.deviceService.events.on('deleted', (d) => {
       this.keyLimit.forget(d.id.id);
       this.repo.deleteHistory(d.id.id).catch((e: Error) => this.log.warn(`Could not delete history of device ${d.id.id}: ${e.message}`));
     });
+  }
+
+  /** Moves an old installation's ts_kv into the partitioned layout in the background (once per cluster; resumable). */
+  onApplicationBootstrap(): void {
+    const log = (m: string) => this.log.log(m);
+    this.migration = runOncePerCluster(this.db, 'ts-kv-migration', () =>
+      migrateOldTsKv(this.db, { unit: this.config.TS_PARTITION, batch: this.config.TS_KV_MIGRATION_BATCH, log }),
+    ).catch((e: Error) => this.log.error(`ts_kv: moving the old table into time partitions stopped (continues at the next start): ${e.message}`));
   }
 
   /** Throws a TelemetryError naming the key when an item cannot be stored (checked per message before batching). */
@@ -175,7 +206,8 @@ export class TelemetryService implements OnModuleInit {
         (out[r.key] ??= []).push({ ts: Number(r.ts), value: fromRow(r, strict) });
       return out;
     }
-    const rows = await this.repo.aggregate(deviceId, keys, q.startTs, q.endTs, q.interval!, q.agg, q.limit, q.orderBy);
+    const bucketing = { intervalType: q.intervalType, interval: q.interval, timeZone: q.timeZone };
+    const rows = await this.repo.aggregate(deviceId, keys, q.startTs, q.endTs, bucketing, q.agg, q.limit, q.orderBy);
     for (const r of rows) {
       const n = Number(r.v);
       (out[r.key] ??= []).push({ ts: Number(r.ts), value: strict ? n : String(n) });

@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     const pub = await mqtt.connectAsync(mqttUrl, { clientId: `bench-pub-${prefix}` });
     const count = async (key: string) =>
       Number(
-        (await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE key = $1', [key]))[0]!.n,
+        (await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE key = $1', [key]))[0]!.n,
       );
 
     const run = async (label: string, key: string): Promise<number> => {
