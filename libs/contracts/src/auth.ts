@@ -25,6 +25,8 @@ export interface Tenant {
   createdTime: number;
   title: string;
   name: string;
+  /** days of telemetry history kept for this tenant (0 = forever); null: the platform's TELEMETRY_TTL_DAYS */
+  telemetryTtlDays: number | null;
 }
 
 /** The tenant id of system-level entities, as in ThingsBoard. */

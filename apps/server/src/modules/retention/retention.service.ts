@@ -11,7 +11,7 @@ export interface RetentionRun {
   ran: boolean;
   created: string[];
   reports: RetentionReport[];
-  /** rows in each table's default partition (points outside every partition: kept, reported) */
+  /** rows in each table's default partition before the run (points outside every partition: kept, reported) */
   outside: Record<string, number>;
 }
 
@@ -75,6 +75,13 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   runNow(now = Date.now()): Promise<RetentionRun> {
     const run = this.running.then(async (): Promise<RetentionRun> => {
       const created = await this.upkeepAll(now);
+      const outside: Record<string, number> = {};
+      for (const t of this.tables.keys()) {
+        const n = await defaultRows(this.db, t);
+        outside[t] = n;
+        this.outside.set(t, n);
+        if (n) this.log.warn(`${t}: ${n} rows have a time outside every partition (kept in its default partition)`);
+      }
       const r = await runOncePerCluster(this.db, 'retention', async () => {
         const reports: RetentionReport[] = [];
         for (const rule of this.rules.values()) {
@@ -89,13 +96,6 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
         }
         return reports;
       });
-      const outside: Record<string, number> = {};
-      for (const t of this.tables.keys()) {
-        const n = await defaultRows(this.db, t);
-        outside[t] = n;
-        this.outside.set(t, n);
-        if (n) this.log.warn(`${t}: ${n} rows have a time outside every partition (kept in its default partition)`);
-      }
       return { ran: r.ran, created, reports: r.ran ? r.result : [], outside };
     });
     this.running = run.catch(() => undefined);

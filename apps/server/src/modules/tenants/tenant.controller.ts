@@ -8,7 +8,13 @@ import { TenantService } from './tenant.service.js';
 import { TenantRepository, toUser } from './tenant.repository.js';
 import { AuthService } from '../auth/auth.service.js';
 
-const tenantBody = z.object({ title: z.string().trim().min(1, 'title is required').max(255) });
+const tenantBody = z.object({
+  /** with an id: update (ThingsBoard's save) */
+  id: z.object({ entityType: z.literal('TENANT'), id: z.string().uuid() }).optional(),
+  title: z.string().trim().min(1, 'title is required').max(255),
+  /** days of telemetry history kept for this tenant, 0 = forever; null or absent = TELEMETRY_TTL_DAYS */
+  telemetryTtlDays: z.number({ message: 'telemetryTtlDays must be a whole number of days (0 = forever) or null' }).int('telemetryTtlDays must be a whole number of days').min(0, 'telemetryTtlDays must not be negative').max(100_000).nullish(),
+});
 const userBody = z.object({
   email: z.string().email(),
   authority: z.enum(authorities),
@@ -33,7 +39,8 @@ export class TenantController {
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<Tenant> {
     const b = tenantBody.parse(body);
-    return this.tenants.createTenant(b.title);
+    if (b.id) return this.tenants.updateTenant(b.id.id, b.title, b.telemetryTtlDays ?? null);
+    return this.tenants.createTenant(b.title, b.telemetryTtlDays ?? null);
   }
 
   @Get('tenant/:id')

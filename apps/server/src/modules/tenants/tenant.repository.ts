@@ -10,6 +10,7 @@ interface TenantRow {
   id: string;
   created_time: string;
   title: string;
+  telemetry_ttl_days: number | null;
 }
 export interface UserRow {
   id: string;
@@ -29,6 +30,7 @@ export const toTenant = (r: TenantRow): Tenant => ({
   createdTime: Number(r.created_time),
   title: r.title,
   name: r.title,
+  telemetryTtlDays: r.telemetry_ttl_days,
 });
 
 export const toUser = (r: UserRow): User => ({
@@ -46,13 +48,24 @@ export const toUser = (r: UserRow): User => ({
 export class TenantRepository {
   constructor(private readonly db: Db) {}
 
-  async createTenant(title: string, q: Queryable = this.db): Promise<Tenant> {
-    const [r] = await q.query<TenantRow>('INSERT INTO tenant (id, created_time, title) VALUES ($1, $2, $3) RETURNING *', [
+  async createTenant(title: string, q: Queryable = this.db, telemetryTtlDays: number | null = null): Promise<Tenant> {
+    const [r] = await q.query<TenantRow>('INSERT INTO tenant (id, created_time, title, telemetry_ttl_days) VALUES ($1, $2, $3, $4) RETURNING *', [
       newId(),
       Date.now(),
       title,
+      telemetryTtlDays,
     ]);
     return toTenant(r!);
+  }
+
+  /** Title and telemetry TTL of a tenant; null when it does not exist. */
+  async updateTenant(id: string, title: string, telemetryTtlDays: number | null): Promise<Tenant | null> {
+    const [r] = await this.db.query<TenantRow>('UPDATE tenant SET title = $2, telemetry_ttl_days = $3 WHERE id = $1 RETURNING *', [
+      id,
+      title,
+      telemetryTtlDays,
+    ]);
+    return r ? toTenant(r) : null;
   }
 
   async findTenant(id: string): Promise<Tenant | null> {

@@ -42,9 +42,16 @@ export class TenantService {
     this.deletingHooks.push(hook);
   }
 
-  async createTenant(title: string): Promise<Tenant> {
-    const t = await this.repo.createTenant(title);
+  async createTenant(title: string, telemetryTtlDays: number | null = null): Promise<Tenant> {
+    const t = await this.repo.createTenant(title, undefined, telemetryTtlDays);
     for (const h of this.hooks) await h(t.id.id);
+    return t;
+  }
+
+  /** ThingsBoard's save with an id: renames the tenant and sets its telemetry TTL. */
+  async updateTenant(id: string, title: string, telemetryTtlDays: number | null): Promise<Tenant> {
+    const t = await this.repo.updateTenant(id, title, telemetryTtlDays);
+    if (!t) throw AppError.notFound(`Tenant with id ${id}`);
     return t;
   }
 
