@@ -146,7 +146,7 @@ export class TelemetryRepository {
                  FROM generate_series(0::bigint, ($5::bigint - $4::bigint - 1) / $7::bigint) AS i`;
     } else {
       p.push(bucketing.timeZone);
-      const local = (ms: string) => `(to_timestamp(${ms}::bigint / 1000.0) AT TIME ZONE $7::text)`;
+      const local = (ms: string) => `(to_timestamp((${ms})::bigint / 1000.0) AT TIME ZONE $7::text)`;
       const [unit, step, shift] = {
         WEEK: ['week', '1 week', "interval '1 day'"], // weeks start on Sunday
         WEEK_ISO: ['week', '1 week', "interval '0'"], // on Monday
@@ -155,7 +155,7 @@ export class TelemetryRepository {
       }[bucketing.intervalType];
       const epoch = (l: string) => `(extract(epoch FROM (${l}) AT TIME ZONE $7::text) * 1000)::bigint`;
       buckets = `SELECT GREATEST(${epoch('l')}, $4::bigint) AS bs, LEAST(${epoch(`l + interval '${step}'`)}, $5::bigint) AS be
-                 FROM generate_series(date_trunc('${unit}', ${local('$4')} + ${shift}) - ${shift}, ${local('$5 - 1')}, interval '${step}') AS l`;
+                 FROM generate_series(date_trunc('${unit}', ${local('$4::bigint')} + ${shift}) - ${shift}, ${local('$5::bigint - 1')}, interval '${step}') AS l`;
     }
     return this.db.query(
       `WITH b AS MATERIALIZED (${buckets})
