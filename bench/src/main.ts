@@ -22,7 +22,10 @@ const HELP = `pnpm bench [options]
   --database-url <url>      Postgres server (default: $DATABASE_URL, else the platform's embedded Postgres)
   --mqtt-url <url>          broker (default: $MQTT_URL, else a private Mosquitto when installed, else embedded aedes)
   --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
-  --username/--password     tenant admin (default tenant@example.com / tenant)`;
+  --username/--password     tenant admin (default tenant@example.com / tenant)
+  --storage                 the storage scenario instead (issue 18): the old and the partitioned ts_kv side by side
+  --points <n>              with --storage: points per layout (default 100000000); --devices <n> (default 10000),
+                            --iterations <n> per read (default 30), --keep to keep its database`;
 
 const { values: a } = parseArgs({
   options: {
@@ -41,11 +44,25 @@ const { values: a } = parseArgs({
     username: { type: 'string', default: 'tenant@example.com' },
     password: { type: 'string', default: 'tenant' },
     help: { type: 'boolean', default: false },
+    storage: { type: 'boolean', default: false },
+    points: { type: 'string' },
+    devices: { type: 'string' },
+    iterations: { type: 'string' },
+    keep: { type: 'boolean', default: false },
   },
 });
 if (a.help) {
   process.stdout.write(`${HELP}\n`);
   process.exit(0);
+}
+if (a.storage) {
+  // A scripted command of its own (not in CI): it uses the server's repository and migration from source.
+  const { spawnSync } = await import('node:child_process');
+  const args = ['--no-node-snapshot', '--import', path.join(ROOT, 'scripts/source-register.mjs'), 'src/modules/telemetry/bench/storage.ts'];
+  for (const k of ['points', 'devices', 'iterations', 'database-url'] as const) if (a[k]) args.push(`--${k}`, String(a[k]));
+  if (a.keep) args.push('--keep');
+  const r = spawnSync(process.execPath, args, { cwd: path.join(ROOT, 'apps/server'), stdio: 'inherit' });
+  process.exit(r.status ?? 1);
 }
 const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
 if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {

@@ -121,7 +121,7 @@ export class TelemetryRepository {
   /**
    * Aggregates each key per bucket, in SQL: the buckets are generated first (fixed `interval` ms
    * from startTs, or calendar weeks/months/quarters in `timeZone`, so a month across a DST change
-   * is its true length), then each bucket is one index range scan of (entity_id, key, ts).
+   * is its true length), then the points of the range are grouped by bucket in one scan.
    * The ts of a bucket is its middle, clipped to [startTs, endTs) (as ThingsBoard); empty buckets are left out.
    */
   async aggregate(
@@ -157,16 +157,18 @@ export class TelemetryRepository {
       buckets = `SELECT GREATEST(${epoch('l')}, $4::bigint) AS bs, LEAST(${epoch(`l + interval '${step}'`)}, $5::bigint) AS be
                  FROM generate_series(date_trunc('${unit}', ${local('$4::bigint')} + ${shift}) - ${shift}, ${local('$5::bigint - 1')}, interval '${step}') AS l`;
     }
+    // One index range scan over [startTs, endTs) (partitions outside it pruned), each row put in its
+    // bucket by a binary search over the bucket starts (width_bucket), grouped per key and bucket.
     return this.db.query(
-      `WITH b AS MATERIALIZED (${buckets})
+      `WITH b AS MATERIALIZED (SELECT bs, be, row_number() OVER (ORDER BY bs) AS i FROM (${buckets}) x WHERE be > bs),
+            g AS (SELECT key, width_bucket(ts, (SELECT array_agg(bs ORDER BY bs) FROM b)) AS i, ${expr} AS v, count(*) AS n
+                  FROM ts_kv WHERE entity_id = $1 AND key = ANY($2::int[]) AND ts >= $4::bigint AND ts < $5::bigint
+                  GROUP BY key, i)
        SELECT key, ts, v FROM (
-         SELECT k.name AS key, (b.bs + b.be) / 2 AS ts, a.v, a.n,
+         SELECT k.name AS key, (b.bs + b.be) / 2 AS ts, g.v,
                 row_number() OVER (PARTITION BY k.name ORDER BY b.bs ${order}) AS rn
-         FROM unnest($2::int[], $3::text[]) AS k(id, name)
-         CROSS JOIN b
-         CROSS JOIN LATERAL (SELECT ${expr} AS v, count(*) AS n FROM ts_kv
-                             WHERE entity_id = $1 AND key = k.id AND ts >= b.bs AND ts < b.be) a
-         WHERE a.n > 0 AND a.v IS NOT NULL
+         FROM g JOIN b ON b.i = g.i JOIN unnest($2::int[], $3::text[]) AS k(id, name) ON k.id = g.key
+         WHERE g.n > 0 AND g.v IS NOT NULL
        ) x WHERE rn <= $6 ORDER BY key, ts ${order}`,
       p,
     );
