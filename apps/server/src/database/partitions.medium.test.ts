@@ -1,7 +1,7 @@
 import { createTestDatabase } from '../../test/helpers.js';
 import { openDatabase, type Db } from './db.js';
 import { runOncePerCluster } from './cluster-lock.js';
-import { dropPartitionsBefore, ensurePartitions, listPartitions } from './partitions.js';
+import { dropPartitionsBefore, ensurePartitions, listPartitions, packClosedPartitionIndexes } from './partitions.js';
 
 describe('partitions and cluster jobs on a real Postgres', () => {
   let db: Db;
@@ -41,5 +41,23 @@ describe('partitions and cluster jobs on a real Postgres', () => {
     release();
     expect(await first).toEqual({ ran: true, result: 'first' });
     expect(await runOncePerCluster(db, 'retention', async () => 'third')).toEqual({ ran: true, result: 'third' });
+  });
+
+  it('moves rows that waited in the default partition into a new partition of their range', async () => {
+    await db.query('CREATE TABLE pts (ts bigint NOT NULL, v int, PRIMARY KEY (ts)) PARTITION BY RANGE (ts)');
+    await db.query('CREATE TABLE pts_default PARTITION OF pts DEFAULT');
+    const d = (day: number) => Date.UTC(2026, 10, day, 12);
+    await db.query('INSERT INTO pts VALUES ($1, 1), ($2, 2)', [d(1), d(20)]);
+    expect(await ensurePartitions(db, 'pts', 'MONTHS', d(1), d(1))).toEqual(['pts_2026_11']);
+    expect(await db.query('SELECT v FROM pts_2026_11 ORDER BY v')).toEqual([{ v: 1 }, { v: 2 }]);
+    expect(await db.query('SELECT v FROM pts_default')).toEqual([]);
+  });
+
+  it('packs the indexes of closed partitions once, online', async () => {
+    const d = (day: number) => Date.UTC(2026, 10, day, 12);
+    await db.query('INSERT INTO pts SELECT $1::bigint + i * 1000, i FROM generate_series(1, 1000) i', [d(2)]);
+    expect(await packClosedPartitionIndexes(db, 'pts', Date.UTC(2026, 11, 1))).toEqual(['pts_2026_11_pkey']);
+    expect(await packClosedPartitionIndexes(db, 'pts', Date.UTC(2026, 11, 1))).toEqual([]);
+    expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM pts WHERE ts > $1 AND ts <= $1 + 1000000', [d(2)]))[0]!.n).toBe('1000');
   });
 });

@@ -154,3 +154,27 @@ export async function partitionStartsOfRows(
   );
   return rows.map((r) => Number(r.s));
 }
+
+/**
+ * Packs the indexes of `table`'s partitions that ended before `ts` (closed: rows arrive there only
+ * late, if at all): fillfactor 100 and REINDEX CONCURRENTLY, which neither blocks reads nor writes.
+ * Indexes built while rows of many series arrived interleaved have pages split half full; packed,
+ * a ts_kv index entry costs its ~44 bytes and no more. Each index once (its fillfactor marks it); returns their names.
+ */
+export async function packClosedPartitionIndexes(q: Queryable, table: string, ts: number): Promise<string[]> {
+  const packed: string[] = [];
+  for (const p of await listPartitions(q, table)) {
+    if (p.to > ts) continue;
+    const idx = await q.query<{ name: string }>(
+      `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
+        WHERE x.indrelid = $1::regclass AND NOT ('fillfactor=100' = ANY(coalesce(i.reloptions, '{}')))`,
+      [p.name],
+    );
+    for (const { name } of idx) {
+      await q.query(`ALTER INDEX ${name} SET (fillfactor = 100)`);
+      await q.query(`REINDEX INDEX CONCURRENTLY ${name}`);
+      packed.push(name);
+    }
+  }
+  return packed;
+}

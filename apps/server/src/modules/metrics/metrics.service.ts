@@ -4,6 +4,7 @@ import { Sandbox } from '@bridgeboard/sandbox';
 import { Db } from '../../database/db.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { Metrics } from './metrics.registry.js';
+import { RetentionService } from '../retention/retention.service.js';
 
 const PER_INTEGRATION = ['tenant', 'integration'] as const;
 
@@ -16,7 +17,7 @@ const PER_INTEGRATION = ['tenant', 'integration'] as const;
  */
 @Injectable()
 export class MetricsService {
-  constructor(metrics: Metrics, runtime: IntegrationRuntime, sandbox: Sandbox, db: Db) {
+  constructor(metrics: Metrics, runtime: IntegrationRuntime, sandbox: Sandbox, db: Db, retention: RetentionService) {
     const registers = [metrics.registry];
     const rows = () => runtime.metricsRows();
     new Counter({
@@ -120,5 +121,15 @@ export class MetricsService {
       'Queries waiting for a free Postgres connection (the pool is exhausted when this stays above 0)',
       () => db.pool.waitingCount,
     );
+    new Gauge({
+      name: 'bridgeboard_partition_default_rows',
+      help: "Rows of a time-partitioned table (ts_kv, …) outside every partition, in its default partition (kept and readable; counted by the hourly upkeep, up to 1,000,000)",
+      labelNames: ['table'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [table, n] of retention.outside) this.set({ table }, n);
+      },
+    });
   }
 }

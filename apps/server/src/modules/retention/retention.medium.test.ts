@@ -97,6 +97,8 @@ describe('retention of time series and debug events', () => {
     expect(r.body.temp).toEqual([{ ts: 1000, value: '7' }]);
     const run = await retention.runNow(now);
     expect(run.outside.ts_kv).toBe(1);
+    const metrics = await p.http().get('/metrics');
+    expect(metrics.text).toMatch(/bridgeboard_partition_default_rows\{table="ts_kv"\} 1/);
     // …and past the TTL, so it goes too
     expect(run.reports.find((x) => x.table === 'ts_kv')!.deleted).toBe(1);
     expect((await retention.runNow(now)).outside.ts_kv).toBe(0);

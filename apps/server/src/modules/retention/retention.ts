@@ -4,6 +4,7 @@ import {
   dropPartitionsBefore,
   ensurePartitions,
   listPartitions,
+  packClosedPartitionIndexes,
   partitionStartsOfRows,
   type PartitionUnit,
 } from '../../database/partitions.js';
@@ -23,6 +24,8 @@ export interface PartitionedTable {
   unit: PartitionUnit;
   /** partitions kept ready after the current one (default 2) */
   ahead?: number;
+  /** pack the indexes of partitions once they are closed (see packClosedPartitionIndexes) */
+  packClosed?: boolean;
 }
 
 /**
@@ -138,6 +141,7 @@ export async function upkeep(db: Db, t: PartitionedTable, now = Date.now()): Pro
   if (dflt)
     for (const s of await partitionStartsOfRows(db, dflt.name, dflt.column, t.unit, now - PARTITION_HORIZON_MS.back, now + PARTITION_HORIZON_MS.ahead))
       created.push(...(await ensurePartitions(db, t.table, t.unit, s, s)));
+  if (t.packClosed) await packClosedPartitionIndexes(db, t.table, now);
   return created;
 }
 

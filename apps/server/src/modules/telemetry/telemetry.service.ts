@@ -70,7 +70,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap {
   }
 
   onModuleInit(): void {
-    this.retention.addPartitionedTable({ table: 'ts_kv', unit: this.config.TS_PARTITION });
+    this.retention.addPartitionedTable({ table: 'ts_kv', unit: this.config.TS_PARTITION, packClosed: true });
     this.retention.addRule({
       table: 'ts_kv',
       tsColumn: 'ts',

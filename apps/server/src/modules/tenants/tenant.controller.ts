@@ -9,7 +9,7 @@ import { TenantRepository, toUser } from './tenant.repository.js';
 import { AuthService } from '../auth/auth.service.js';
 
 const tenantBody = z.object({
-  /** with an id: update (ThingsBoard's save) */
+  /** with an existing tenant's id: update (ThingsBoard's save) */
   id: z.object({ entityType: z.literal('TENANT'), id: z.string().uuid() }).optional(),
   title: z.string().trim().min(1, 'title is required').max(255),
   /** days of telemetry history kept for this tenant, 0 = forever; null or absent = TELEMETRY_TTL_DAYS */
@@ -39,7 +39,8 @@ export class TenantController {
   @HttpCode(200)
   async create(@Body() body: unknown): Promise<Tenant> {
     const b = tenantBody.parse(body);
-    if (b.id) return this.tenants.updateTenant(b.id.id, b.title, b.telemetryTtlDays ?? null);
+    // ThingsBoard's save: an existing tenant's id updates it; any other id is ignored (the server picks new ids)
+    if (b.id && (await this.tenants.getTenant(b.id.id))) return this.tenants.updateTenant(b.id.id, b.title, b.telemetryTtlDays ?? null);
     return this.tenants.createTenant(b.title, b.telemetryTtlDays ?? null);
   }
 

@@ -3,7 +3,7 @@
  * Loads the same generated points into the layout before issue 18 (one ts_kv, text keys) and the
  * partitioned one (the real migration's DDL, key ids from ts_kv_dictionary, monthly partitions) in one
  * fresh database, side by side, then reports bytes per point including indexes and the p50/p99 of the
- * reads: latest values of one device, one day raw, 30 days hourly AVG, one year daily AVG, and a
+ * reads (after the upkeep packed the indexes of closed partitions): latest values of one device, one day raw, 30 days hourly AVG, one year daily AVG, and a
  * 1,000-device dashboard's latest values. The partitioned layout is read through the platform's own
  * TelemetryRepository; the old one with the SQL the repository had before (kept below).
  *
@@ -21,7 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../../../database/db.js';
-import { ensurePartitions } from '../../../database/partitions.js';
+import { ensurePartitions, packClosedPartitionIndexes, partitionRange } from '../../../database/partitions.js';
 import { TsKvPartitioned1765800000000 } from '../../../database/migrations/1765800000000-ts-kv-partitioned.js';
 import { TelemetryRepository } from '../telemetry.repository.js';
 
@@ -158,6 +158,11 @@ try {
   const newBytes = await size(newPool, `SELECT sum(pg_total_relation_size(relid)) AS b FROM pg_partition_tree('ts_kv')`);
   const oldIdx = await size(oldPool, `SELECT pg_indexes_size('ts_kv') AS b`);
   const newIdx = await size(newPool, `SELECT sum(pg_indexes_size(relid)) AS b FROM pg_partition_tree('ts_kv')`);
+  // what the hourly upkeep does to partitions once closed (all but the current month here)
+  log('packing the indexes of closed partitions (REINDEX CONCURRENTLY, fillfactor 100)');
+  await packClosedPartitionIndexes(newDb, 'ts_kv', partitionRange('MONTHS', NOW).from);
+  const packedBytes = await size(newPool, `SELECT sum(pg_total_relation_size(relid)) AS b FROM pg_partition_tree('ts_kv')`);
+  const packedIdx = await size(newPool, `SELECT sum(pg_indexes_size(relid)) AS b FROM pg_partition_tree('ts_kv')`);
 
   const repo = new TelemetryRepository(newDb);
   const [probe] = (await oldPool.query<{ id: string }>(`SELECT ${PROBE}::text AS id`)).rows.map((r) => r.id);
@@ -204,6 +209,10 @@ try {
       oldPerPoint: +(oldBytes / rows).toFixed(1),
       newPerPoint: +(newBytes / rows).toFixed(1),
       ratio: +(newBytes / oldBytes).toFixed(3),
+      newPacked: packedBytes,
+      newPackedIndexes: packedIdx,
+      newPackedPerPoint: +(packedBytes / rows).toFixed(1),
+      packedRatio: +(packedBytes / oldBytes).toFixed(3),
     },
     sameYearlyAverages: same,
     reads: results,
