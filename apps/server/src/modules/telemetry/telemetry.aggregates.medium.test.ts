@@ -1,6 +1,5 @@
 import { bearer, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
 
-const H = 3_600_000;
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0) => Date.UTC(y, mo - 1, d, h, mi);
 
 /**
