@@ -10,6 +10,8 @@ import { describeInput } from './converter.debug.js';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  /** arrival time, ms: the ts of telemetry the decoder gives none */
+  receivedAt?: number;
 }
 export interface TsValues {
   ts: number;
@@ -73,8 +75,9 @@ export class ConverterRuntime {
     const now = Date.now();
     const debug = this.converters.debugActive(ready, now);
     return batch.results.map((r, k) => {
+      // telemetry without its own ts lands at the message's receive time (a replay of it lands there too)
       const outcome: UplinkOutcome = r.ok
-        ? toUplink(checkUplink(r.value, now, r.marked === true))
+        ? toUplink(checkUplink(r.value, inputs[k]!.receivedAt ?? now, r.marked === true))
         : { ok: false, error: r.error, code: r.code };
       outcome.version = ready.version;
       if (debug) {

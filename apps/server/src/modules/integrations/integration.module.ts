@@ -2,6 +2,9 @@ import { Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from 
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
 import { RawArchiveExpiry } from './archive/raw-archive.expiry.js';
+import { LifecycleController } from './replay/lifecycle.controller.js';
+import { ReplayService } from './replay/replay.service.js';
+import { QuarantineReprocessor } from './replay/quarantine-reprocess.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { ConverterService } from '../converters/converter.service.js';
 import { TenantService } from '../tenants/tenant.service.js';
@@ -25,8 +28,8 @@ const converterPort = {
 
 @Global()
 @Module({
-  controllers: [IntegrationController],
-  providers: [converterPort, IntegrationRuntime, IntegrationService],
+  controllers: [IntegrationController, LifecycleController],
+  providers: [converterPort, IntegrationRuntime, IntegrationService, ReplayService, QuarantineReprocessor],
   exports: [IntegrationService, IntegrationRuntime],
 })
 export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
@@ -39,12 +42,14 @@ export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
     private readonly tenants: TenantService,
+    private readonly replays: ReplayService,
   ) {
     this.archiveExpiry = new RawArchiveExpiry(db, config.RAW_RETENTION_DAYS);
   }
 
   async onModuleDestroy(): Promise<void> {
     await this.archiveExpiry.stop();
+    await this.replays.drain();
   }
 
   onModuleInit(): void {

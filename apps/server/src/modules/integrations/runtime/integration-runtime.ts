@@ -13,7 +13,7 @@ import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
-import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
+import { describePayload, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
 import { effectiveClientId } from '../integration.identity.js';
@@ -293,7 +293,24 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     return own <= platform ? { bytes: own, name: 'maxBytesInMessage' } : { bytes: platform, name: 'the platform limit INTEGRATION_MAX_MESSAGE_BYTES' };
   }
 
-  private pipeline(stored: StoredIntegration): UplinkPipeline {
+  /**
+   * Issue 19: the integration's uplink path (decode in batches, devices found or created, the rule
+   * engine, acknowledged after commit) for messages stored earlier (replay, quarantine reprocessing),
+   * with the caller's hooks; null when the integration no longer exists in the tenant.
+   */
+  async pastPipeline(tenantId: string, integrationId: string, hooks: Partial<PipelineDeps>): Promise<UplinkPipeline | null> {
+    const s = await this.repo.find(tenantId, integrationId);
+    return s ? this.pipeline(s, { received: () => undefined, committed: () => undefined, archive: undefined, ...hooks }) : null;
+  }
+
+  /** Counts the integration's quarantine again (after messages left it) and pushes the status. */
+  async recountQuarantine(tenantId: string, integrationId: string): Promise<void> {
+    this.countersOf(integrationId).quarantined = await this.quarantine.count(tenantId, integrationId);
+    const r = this.running.get(integrationId);
+    if (r) this.push(r.stored, true);
+  }
+
+  private pipeline(stored: StoredIntegration, hooks: Partial<PipelineDeps> = {}): UplinkPipeline {
     const i = stored.integration;
     return new UplinkPipeline(
       {
@@ -381,6 +398,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           c.lastError = error;
           this.push(stored);
         },
+        ...hooks,
       },
     );
   }

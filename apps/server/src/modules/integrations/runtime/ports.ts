@@ -4,6 +4,8 @@ import type { Device } from '@bridgeboard/contracts';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  /** when the message arrived, ms (a replay decodes past messages: their telemetry without ts lands there) */
+  receivedAt?: number;
 }
 export interface DecodedUplink {
   deviceName: string;

@@ -331,7 +331,7 @@ export class UplinkPipeline {
       outcomes = await this.deps.converters.runUplink(
         i.tenantId,
         i.converterId,
-        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
+        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata, receivedAt: x.m.receivedAt })),
       );
     } catch (e) {
       if (!(e instanceof SandboxBusyError)) throw e;
@@ -346,8 +346,10 @@ export class UplinkPipeline {
         job.settled.add(x.m);
         return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
       }
-      if (this.deps.archive && o.version !== undefined && !(!o.ok && TRANSIENT.has(o.code ?? '')))
-        archive.push({ m: x.m, metadata: x.metadata, receivedTime: receivedTimeOf(x.m), converterVersion: o.version });
+      // archived unless it goes to the quarantine (kept there, raw, for reprocessing) or is tried again
+      const keep = () => {
+        if (this.deps.archive && o.version !== undefined) archive.push({ m: x.m, metadata: x.metadata, receivedTime: receivedTimeOf(x.m), converterVersion: o.version });
+      };
       if (!o.ok) {
         const code = o.code ?? 'SCRIPT_ERROR';
         if (TRANSIENT.has(code)) {
@@ -363,6 +365,7 @@ export class UplinkPipeline {
         job.settled.add(x.m);
         this.deps.failed(x.m, x.metadata, o.error);
         if (KEPT_FAILURES.has(code)) quarantine.push({ ...x, error: o.error, code, attempts: 1, reported: true });
+        else keep();
         return;
       }
       try {
@@ -372,11 +375,13 @@ export class UplinkPipeline {
           this.deps.validate(r);
         }
         accepted.push({ ...x, results: o.results });
+        keep();
       } catch (e) {
         job.settled.add(x.m);
         this.deps.failed(x.m, x.metadata, (e as Error).message, e instanceof LimitError ? e.kind : undefined);
         // a result the platform cannot store (a bad value, a NUL in a name): kept for a fixed converter; a limit is not
         if (!(e instanceof LimitError)) quarantine.push({ ...x, error: (e as Error).message, code: 'INVALID_OUTPUT', attempts: 1, reported: true });
+        else keep();
       }
     });
     if (unavailable) throw new SandboxUnavailable(`The sandbox could not decode messages: ${unavailable}; they are held by the broker and retried`);
