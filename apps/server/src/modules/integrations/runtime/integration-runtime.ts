@@ -381,7 +381,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           );
           const c = this.countersOf(i.id.id);
           c.quarantined += items.length;
-          c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + items.length;
+          // a script error or refused result kept here was counted as a 'converter' error already
+          const unreported = items.filter((q) => !q.reported).length;
+          if (unreported) c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + unreported;
           this.push(stored);
           for (const q of items) {
             if (q.reported) continue;
