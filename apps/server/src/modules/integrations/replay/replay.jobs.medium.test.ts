@@ -101,6 +101,31 @@ describe('replay jobs, archive retention and tenant checks (issue 19)', () => {
     expect((await p.http().post(`/api/converter/${bConverter}/replay`).set(other).send({ startTs: 0, endTs: 1, integrationId: aIntegration.id, dryRun: true })).status).toBe(404);
   });
 
+  it('reprocessing keeps what still fails, with its new error and one more attempt; DELETE discards by id, then all', async () => {
+    const converterId = await createConverter(p, 'throw new Error("still broken");');
+    const topic = `bb-test/q-${rnd()}`;
+    const integration = await createIntegration(p, { converterId, filters: [{ filter: `${topic}/#`, qos: 1 }] });
+    await waitStatus(p, integration.id, 'CONNECTED');
+    const pub = await publisher(p.mqttUrl);
+    for (const k of [1, 2, 3]) await pub.publishAsync(`${topic}/d`, `m${k}`, { qos: 1 });
+    await pub.endAsync();
+    const page = async () => (await p.http().get(`/api/integration/${integration.id}/quarantine?pageSize=10&page=0`).set(auth)).body;
+    await eventually(async () => ((await page()).data.length === 3 ? true : null), 15_000);
+    const saved = (await p.http().get(`/api/converter/${converterId}`).set(auth)).body;
+    await p.http().post('/api/converter').set(auth).send({ ...saved, configuration: { scriptLang: 'JS', decoder: 'throw new Error("broken differently");' } });
+    const first = (await page()).data[0];
+    const re = await p.http().post(`/api/integration/${integration.id}/quarantine/reprocess`).set(auth).send({ ids: [first.id] });
+    expect(re.body).toEqual({ reprocessed: 1, stored: 0, failed: 1 });
+    const after = (await page()).data.find((m: { id: string }) => m.id === first.id);
+    expect(after).toMatchObject({ attempts: 2, errorCode: 'SCRIPT_ERROR', error: expect.stringContaining('broken differently') });
+    const one = await p.http().delete(`/api/integration/${integration.id}/quarantine?ids=${first.id}`).set(auth);
+    expect(one.body).toEqual({ deleted: 1 });
+    expect((await page()).totalElements).toBe(2);
+    const all = await p.http().delete(`/api/integration/${integration.id}/quarantine`).set(auth);
+    expect(all.body).toEqual({ deleted: 2 });
+    expect((await p.http().get(`/api/integration/${integration.id}/status`).set(auth)).body.quarantined).toBe(0);
+  });
+
   it('keeps whole days for RAW_RETENTION_DAYS and drops older ones, creating the days ahead', async () => {
     const converterId = await createConverter(p, DECODER);
     const integration = await createIntegration(p, { converterId, filters: [{ filter: `bb-test/none-${rnd()}`, qos: 1 }] });
