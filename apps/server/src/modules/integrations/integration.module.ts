@@ -1,4 +1,10 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { Db } from '../../database/db.js';
+import { RawArchiveExpiry } from './archive/raw-archive.expiry.js';
+import { LifecycleController } from './replay/lifecycle.controller.js';
+import { ReplayService } from './replay/replay.service.js';
+import { QuarantineReprocessor } from './replay/quarantine-reprocess.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { ConverterService } from '../converters/converter.service.js';
 import { TenantService } from '../tenants/tenant.service.js';
@@ -22,21 +28,39 @@ const converterPort = {
 
 @Global()
 @Module({
-  controllers: [IntegrationController],
-  providers: [converterPort, IntegrationRuntime, IntegrationService],
+  controllers: [IntegrationController, LifecycleController],
+  providers: [converterPort, IntegrationRuntime, IntegrationService, ReplayService, QuarantineReprocessor],
   exports: [IntegrationService, IntegrationRuntime],
 })
-export class IntegrationModule implements OnModuleInit {
+export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
+  private readonly archiveExpiry: RawArchiveExpiry;
+
   constructor(
+    private readonly db: Db,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly converters: ConverterService,
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
     private readonly tenants: TenantService,
-  ) {}
+    private readonly replays: ReplayService,
+  ) {
+    this.archiveExpiry = new RawArchiveExpiry(db, config.RAW_RETENTION_DAYS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.archiveExpiry.stop();
+    await this.replays.drain();
+  }
 
   onModuleInit(): void {
+    // the raw archive's day partitions ahead, and its expiry (issue 19): at start and hourly, once per cluster
+    this.archiveExpiry.start();
     // a deleted tenant's integrations must not keep running (and retrying foreign-key errors)
-    this.tenants.beforeTenantDeleted((tenantId) => this.runtime.stopTenant(tenantId));
+    this.tenants.beforeTenantDeleted(async (tenantId) => {
+      await this.runtime.stopTenant(tenantId);
+      // the raw archive has no foreign key (a partitioned append-only table): a deleted tenant's messages go with it
+      await this.db.query('DELETE FROM raw_message WHERE tenant_id = $1', [tenantId]);
+    });
     this.converters.registerUsageCheck(async (tenantId, converterId) => {
       const names = await this.integrations.usingConverter(tenantId, converterId);
       return names.length ? names.map((n) => `integration '${n}'`).join(', ') : null;
