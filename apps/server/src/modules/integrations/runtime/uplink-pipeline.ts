@@ -331,7 +331,8 @@ export class UplinkPipeline {
       outcomes = await this.deps.converters.runUplink(
         i.tenantId,
         i.converterId,
-        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata, receivedAt: x.m.receivedAt })),
+        // the Buffer as it is (a Uint8Array): the sandbox copies the bytes once, into its packed batch
+        inputs.map((x) => ({ payload: x.m.payload, metadata: x.metadata, receivedAt: x.m.receivedAt })),
       );
     } catch (e) {
       if (!(e instanceof SandboxBusyError)) throw e;
