@@ -103,3 +103,47 @@ export class ProcMeter {
     };
   }
 }
+
+/**
+ * CPU seconds of the Postgres backends serving `database` on this machine (`postgres: user db …`
+ * processes in /proc), for "CPU per 1,000 messages" with the database's share. Null when the
+ * server is not local or its processes cannot be read. A backend that exits inside the window
+ * takes its time with it (pools keep theirs open).
+ */
+export function pgBackendCpuSeconds(database: string): number | null {
+  let ticks = 0;
+  let found = false;
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return null;
+  }
+  for (const p of entries) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      // a backend's title: "postgres: <user> <database> <client> <state>"
+      if (!cmd.startsWith('postgres: ') || cmd.split(' ')[2] !== database) continue;
+      const s = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+      found = true;
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return found ? ticks / TICK : null;
+}
+
+/** Postgres backend CPU of one database over a window (see pgBackendCpuSeconds). */
+export class PgMeter {
+  private readonly cpu0: number | null;
+  constructor(private readonly database: string | null) {
+    this.cpu0 = database ? pgBackendCpuSeconds(database) : null;
+  }
+  stop(): number | null {
+    const cpu1 = this.database ? pgBackendCpuSeconds(this.database) : null;
+    return cpu1 !== null && this.cpu0 !== null ? Math.round((cpu1 - this.cpu0) * 100) / 100 : null;
+  }
+}
