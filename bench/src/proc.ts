@@ -123,8 +123,8 @@ export function pgBackendCpuSeconds(database: string): number | null {
     if (!/^\d+$/.test(p)) continue;
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
-      // a backend's title: "postgres: <user> <database> <client> <state>"
-      if (!cmd.startsWith('postgres: ') || cmd.split(' ')[2] !== database) continue;
+      // a backend's title: "postgres: [<cluster name>: ]<user> <database> <client> <state>"
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
       const s = readFileSync(`/proc/${p}/stat`, 'utf8');
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
       ticks += Number(f[11]) + Number(f[12]);
