@@ -41,7 +41,7 @@ export function table(run: BenchRun): string {
           ? `${x.latencyCommitted.p50}/${x.latencyCommitted.p95}/${x.latencyCommitted.p99}`
           : '',
         x.latencyBrowser ? fmt(x.latencyBrowser.p99) : '',
-        fmt(x.cpuMsPer1k),
+        x.pgCpuMsPer1k != null ? `${fmt(x.cpuMsPer1k)} + pg ${fmt(x.pgCpuMsPer1k)}` : fmt(x.cpuMsPer1k),
         fmt(x.peakRssMb),
         label === 'platform' ? fmt(r.ratio) : label === 'node-red' ? fmt(r.noderedRatio) : '',
         label === 'platform' ? r.target : '',

@@ -4,7 +4,7 @@ import { BENCH_DECODER, filterOf, topicOf } from './decoders.js';
 import { runPublishers } from './load.js';
 import { startFloor, startNodeRed } from './load.js';
 import type { PlatformHandle } from './platform.js';
-import { ProcMeter } from './proc.js';
+import { PgMeter, ProcMeter } from './proc.js';
 import { CommitProbe, LiveProbe } from './probes.js';
 import type { PublishPlan } from './publisher.js';
 import { sleep, summarize } from './stats.js';
@@ -31,6 +31,8 @@ export interface Measure {
   windowSec: number;
   cpuSec: number | null;
   cpuMsPer1k: number | null;
+  /** the same for the Postgres backends of the bench's database (any target's writes), when local */
+  pgCpuMsPer1k?: number | null;
   peakRssMb: number | null;
   latencyCommitted?: ReturnType<typeof summarize> & { pollMs: number };
   latencyBrowser?: ReturnType<typeof summarize>;
@@ -146,6 +148,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   const names = Array.from({ length: spec.devices }, (_, i) => `${namePrefix}${i}`);
   const pipe = await pipeline(ctx, target, prefix, spec);
   const meter = new ProcMeter(pipe.pid);
+  const pgMeter = new PgMeter(databaseOf(ctx.p.dbUrl));
   let c0: Promise<{ n: number; at: number }> | null = null;
   let c1: Promise<{ n: number; at: number }> | null = null;
   let probes: Promise<{ commit: CommitProbe; live: LiveProbe | null } | null> = Promise.resolve(null);
@@ -202,6 +205,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
     last = c;
   }
   const usage = meter.stop();
+  const pgCpuSec = pgMeter.stop();
   const [a, b] = await Promise.all([c0!, c1!]);
   const pr = await probes;
   const ep = await endProbes;
@@ -217,6 +221,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
     cpuSec: usage.cpuSec,
     cpuMsPer1k:
       usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
+    pgCpuMsPer1k: pgCpuSec !== null && last.n ? Math.round(((pgCpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
   if (pr && ep) {
@@ -361,4 +366,13 @@ export async function runManyIntegrations(
       usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
+}
+
+/** The database name in a postgres:// URL (null when it has none). */
+function databaseOf(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || null;
+  } catch {
+    return null;
+  }
 }

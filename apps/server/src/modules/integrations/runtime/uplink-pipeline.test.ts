@@ -246,3 +246,59 @@ describe('the lastError while uplinks cannot be stored', () => {
     );
   });
 });
+
+describe('uplink metadata', () => {
+  it('gives the converter the integration metadata with topic and integrationName, and the sink that plus deviceName and deviceType, in that order', async () => {
+    // as read from the integration's JSON configuration: a '__proto__' key is a plain key there
+    const metadata = JSON.parse('{"site":"north","topic":"configured","__proto__":"p"}') as Record<string, string>;
+    const seenByConverter: Record<string, string>[] = [];
+    const seenBySink: Record<string, string>[] = [];
+    const p = new UplinkPipeline(
+      { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata, maxBytes: 1024 },
+      {
+        converters: {
+          runUplink: async (_t, _c, inputs) => inputs.map((x) => (seenByConverter.push(x.metadata), ok(parse(x.payload)))),
+          find: async () => null,
+        },
+        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
+        validate: () => undefined,
+        sink: () => ({ handle: async (msgs) => void seenBySink.push(...msgs.map((m) => m.metadata)) }),
+        rpc: () => null,
+        deviceCreated: () => undefined,
+        received: () => undefined,
+        failed: () => undefined,
+        succeeded: () => undefined,
+        storageProblem: () => undefined,
+        quarantine: async () => undefined,
+      },
+    );
+    void p.enqueue({ topic: 'a/SN-1', payload: Buffer.from('{"d":"SN-1","seq":1}'), qos: 0, ack: () => undefined });
+    await until(() => seenBySink.length === 1);
+    const entries = (o: Record<string, string>) => Object.entries(o);
+    expect(entries(seenByConverter[0]!)).toEqual([
+      ['site', 'north'],
+      ['topic', 'a/SN-1'],
+      ['__proto__', 'p'],
+      ['integrationName', 'I'],
+    ]);
+    expect(entries(seenBySink[0]!)).toEqual([...entries(seenByConverter[0]!), ['deviceName', 'SN-1'], ['deviceType', 'counter']]);
+    expect(Object.getPrototypeOf(seenBySink[0])).toBe(Object.prototype);
+    // the integration's own metadata is not changed
+    expect(entries(metadata)).toEqual([
+      ['site', 'north'],
+      ['topic', 'configured'],
+      ['__proto__', 'p'],
+    ]);
+    await p.stop();
+  });
+
+  it('keeps the key order of the spread it replaces for ordinary metadata', async () => {
+    const seenBySink: Record<string, string>[] = [];
+    const { p } = pipeline(undefined, { sink: () => ({ handle: async (msgs) => void seenBySink.push(...msgs.map((m) => m.metadata)) }) });
+    void p.enqueue({ topic: 'x/y', payload: Buffer.from('{"d":"D","seq":1}'), qos: 0, ack: () => undefined });
+    await until(() => seenBySink.length === 1);
+    expect(seenBySink[0]).toEqual({ topic: 'x/y', integrationName: 'I', deviceName: 'D', deviceType: 'counter' });
+    expect(Object.keys(seenBySink[0]!)).toEqual(['topic', 'integrationName', 'deviceName', 'deviceType']);
+    await p.stop();
+  });
+});
