@@ -6,6 +6,7 @@ import { useConfirm } from '../../ui/ConfirmDialog';
 import { JsonView } from '../../ui/JsonView';
 import { formatTime } from '../../ui/time';
 import { integrationsUsing } from '../integrations/quarantine.api';
+import { Counts } from './Counts';
 import { lifecycleApi, type ReplayApplied, type ReplayDryRun, type ReplayJob, type ReplayRequest } from './lifecycle.api';
 
 export interface ReplayDialogProps {
@@ -24,19 +25,6 @@ export const toLocalInput = (ms: number) => {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 };
 const fromLocalInput = (v: string) => (v ? new Date(v).getTime() : NaN);
-
-/** `[label, value]` pairs shown as "label: value" in one labelled list (what a user reads and a test finds). */
-function Counts({ label, items }: { label: string; items: [string, number][] }) {
-  return (
-    <Stack direction="row" spacing={3} component="ul" aria-label={label} sx={{ listStyle: 'none', p: 0, m: 0 }}>
-      {items.map(([k, v]) => (
-        <Typography component="li" key={k}>
-          {k}: <b>{v}</b>
-        </Typography>
-      ))}
-    </Stack>
-  );
-}
 
 const done = (j: ReplayJob | null) => !!j && j.status !== 'RUNNING';
 

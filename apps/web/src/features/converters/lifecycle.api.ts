@@ -61,8 +61,9 @@ export interface ReplayJob {
 export interface ArchiveSample {
   topic: string;
   receivedTime: number;
-  saved: UplinkOutput | null;
-  edited: UplinkOutput | null;
+  /** the saved version's results (an array when the decoder returns several devices); null when it failed */
+  saved: UplinkOutput | UplinkOutput[] | null;
+  edited: UplinkOutput | UplinkOutput[] | null;
   error?: string;
 }
 export interface ArchiveTestResult {
