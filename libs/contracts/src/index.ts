@@ -8,5 +8,6 @@ export * from './telemetry.js';
 export * from './integration.js';
 export * from './live.js';
 export * from './converter.js';
+export * from './converter-lifecycle.js';
 export * from './transfer.js';
 export * from './guide-scripts.js';

@@ -75,6 +75,8 @@ export const configSchema = z.object({
   SANDBOX_POISON_ATTEMPTS: int(1, 100).default(3),
   /** Messages kept in one integration's quarantine; beyond it a poison message is only reported (ERROR event). */
   QUARANTINE_MAX_PER_INTEGRATION: int(0, 10_000_000).default(1000),
+  /** Raw uplinks kept for replay through a fixed converter, days (whole days expire; 0 = off: nothing archived). */
+  RAW_RETENTION_DAYS: int(0, 3650).default(7),
   /** Debug events kept per entity. */
   DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
   /** Debug events older than this are deleted, days. */

@@ -22,6 +22,8 @@ export interface Fixture {
   /** B's own root rule chain, to try A's ids inside B's metadata */
   ruleChainB: string;
   converterB: string;
+  /** a finished replay job of A's converter (issue 19) */
+  replayJobA: string;
 }
 
 /** Marker in every name, key and value of tenant A: no answer to tenant B may contain it. */
@@ -247,6 +249,41 @@ export const matrix: Record<string, Case> = {
       },
     },
   ],
+  // converter lifecycle (issue 19)
+  'GET /api/converter/:id/versions': (f) => [{ method: 'GET', url: `/api/converter/${f.converterA}/versions?pageSize=100&page=0` }],
+  'GET /api/converter/:id/versions/:version': (f) => [{ method: 'GET', url: `/api/converter/${f.converterA}/versions/1` }],
+  'POST /api/converter/:id/versions/:version/restore': (f) => [
+    { method: 'POST', url: `/api/converter/${f.converterA}/versions/1/restore`, note: "restoring a version of A's converter" },
+  ],
+  'POST /api/converter/:id/replay': (f) => [
+    { method: 'POST', url: `/api/converter/${f.converterA}/replay`, body: { startTs: 0, endTs: Date.now() + 60_000, dryRun: true } },
+    { method: 'POST', url: `/api/converter/${f.converterA}/replay`, body: { startTs: 0, endTs: Date.now() + 60_000, dryRun: false }, note: "applying a replay of A's converter" },
+    {
+      method: 'POST',
+      url: `/api/converter/${f.converterB}/replay`,
+      body: { startTs: 0, endTs: Date.now() + 60_000, integrationId: f.integrationA, dryRun: true },
+      note: "B's own converter replaying A's integration's messages",
+    },
+  ],
+  'GET /api/converter/:id/replay/:jobId': (f) => [
+    { method: 'GET', url: `/api/converter/${f.converterA}/replay/${f.replayJobA}` },
+    { method: 'GET', url: `/api/converter/${f.converterB}/replay/${f.replayJobA}`, control: false, note: "A's job id under B's own converter" },
+  ],
+  'DELETE /api/converter/:id/replay/:jobId': (f) => [
+    { method: 'DELETE', url: `/api/converter/${f.converterA}/replay/${f.replayJobA}` },
+    { method: 'DELETE', url: `/api/converter/${f.converterB}/replay/${f.replayJobA}`, note: "A's job id under B's own converter" },
+  ],
+  'POST /api/converter/:id/testOnArchive': (f) => [
+    {
+      method: 'POST',
+      url: `/api/converter/${f.converterA}/testOnArchive`,
+      body: { configuration: { scriptLang: 'JS', decoder: 'return {deviceName: "x", deviceType: "y"};' }, limit: 10 },
+    },
+  ],
+  'POST /api/integration/:id/quarantine/reprocess': (f) => [
+    { method: 'POST', url: `/api/integration/${f.integrationA}/quarantine/reprocess`, body: {} },
+  ],
+  'DELETE /api/integration/:id/quarantine': (f) => [{ method: 'DELETE', url: `/api/integration/${f.integrationA}/quarantine` }],
   'GET /api/converters': () => [
     {
       method: 'GET',

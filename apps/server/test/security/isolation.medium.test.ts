@@ -196,6 +196,14 @@ async function createFixture(p: TestPlatform, tokenB: string, has: (k: string) =
     ? await converter(p.tenantToken, `${MARK}-downlink`, 'DOWNLINK')
     : none;
   f.converterB = withConverters ? await converter(tokenB, 'B-uplink', 'UPLINK') : none;
+  // a finished replay job of A's converter, as the replay service writes it (issue 19)
+  f.replayJobA = '00000000-0000-4000-8000-00000000000b';
+  if (has('GET /api/converter/:id/replay/:jobId'))
+    await p.db.query(
+      `INSERT INTO replay_job (id, tenant_id, converter_id, status, dry_run, request, total, processed, created_time, finished_time, result)
+       VALUES (gen_random_uuid(), $1, $2, 'DONE', true, '{}', 0, 0, $3, $3, '{"messages":0,"changed":0,"unchanged":0,"failed":0,"samples":[]}') RETURNING id`,
+      [f.tenantA, f.converterA, Date.now()],
+    ).then((r) => (f.replayJobA = (r[0] as { id: string }).id));
   // a debug event of A's converter, as the runtime writes it, so clearing and reading events has something to protect
   await p.db.query(
     `INSERT INTO debug_event (id, tenant_id, entity_type, entity_id, ts, type, body) VALUES (gen_random_uuid(), $1, 'CONVERTER', $2, $3, 'DEBUG_CONVERTER', $4)`,

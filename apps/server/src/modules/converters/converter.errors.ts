@@ -23,6 +23,9 @@ export class ConverterError extends AppError {
       `Converter '${name}' cannot be deleted because it is used by ${usedBy}. Remove it from there first.`,
     );
   }
+  static versionNotFound(name: string, version: number): ConverterError {
+    return new ConverterError(404, ErrorCode.ITEM_NOT_FOUND, `Converter '${name}' has no version ${version}`);
+  }
   static typeChange(): ConverterError {
     return new ConverterError(
       400,

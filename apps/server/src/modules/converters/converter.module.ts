@@ -5,6 +5,7 @@ import { ConverterController } from './converter.controller.js';
 import { ConverterRuntime } from './converter.runtime.js';
 import { ConverterService } from './converter.service.js';
 import { ConverterTester } from './converter.tester.js';
+import { ArchiveDecoder } from './converter.archive-decoder.js';
 
 /** The sandbox with the SANDBOX_* limits; the only place user JavaScript runs. */
 const sandboxProvider = {
@@ -39,8 +40,8 @@ const sandboxProvider = {
 @Global()
 @Module({
   controllers: [ConverterController],
-  providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime],
-  exports: [Sandbox, ConverterService, ConverterRuntime],
+  providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
+  exports: [Sandbox, ConverterService, ConverterRuntime, ArchiveDecoder],
 })
 export class ConverterModule implements OnModuleDestroy {
   constructor(private readonly sandbox: Sandbox) {}

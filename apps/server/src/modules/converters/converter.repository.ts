@@ -1,5 +1,5 @@
 import type { ConverterTestCase, ConverterType, PageData, PageQuery } from '@bridgeboard/contracts';
-import type { Db } from '../../database/db.js';
+import type { Db, Queryable } from '../../database/db.js';
 import { newId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 import { versionGuard } from '../../common/versioning.js';
@@ -90,8 +90,8 @@ export class ConverterRepository {
     return r ? toRecord(r) : null;
   }
 
-  async insert(tenantId: string, f: ConverterFields): Promise<ConverterRecord> {
-    const [r] = await this.db.query<Row>(
+  async insert(tenantId: string, f: ConverterFields, q: Queryable = this.db): Promise<ConverterRecord> {
+    const [r] = await q.query<Row>(
       `INSERT INTO converter (id, created_time, tenant_id, name, type, debug_mode, debug_mode_pinned, debug_mode_since, configuration, additional_info, test_cases)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
       [newId(), Date.now(), tenantId, ...params(f)],
@@ -105,8 +105,9 @@ export class ConverterRepository {
     id: string,
     f: ConverterFields,
     version?: number | null,
+    q: Queryable = this.db,
   ): Promise<ConverterRecord | null> {
-    const [r] = await this.db.query<Row>(
+    const [r] = await q.query<Row>(
       `UPDATE converter SET name = $3, type = $4, debug_mode = $5, debug_mode_pinned = $6, debug_mode_since = $7,
          configuration = $8, additional_info = $9, test_cases = $10, version = version + 1
        WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(11)} RETURNING *`,

@@ -10,6 +10,8 @@ import { describeInput } from './converter.debug.js';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  /** arrival time, ms: the ts of telemetry the decoder gives none */
+  receivedAt?: number;
 }
 export interface TsValues {
   ts: number;
@@ -26,7 +28,8 @@ export interface DecodedUplink {
   /** kept, but probably not what the device meant (e.g. a timestamp in seconds): each becomes an ERROR debug event */
   warnings?: string[];
 }
-export type UplinkOutcome = { ok: true; results: DecodedUplink[] } | { ok: false; error: string; code?: string };
+/** `version`: the converter version that decoded the message (issue 19: archived with it). */
+export type UplinkOutcome = ({ ok: true; results: DecodedUplink[] } | { ok: false; error: string; code?: string }) & { version?: number };
 export interface DownlinkInput {
   msg: unknown;
   metadata: Record<string, string>;
@@ -72,9 +75,11 @@ export class ConverterRuntime {
     const now = Date.now();
     const debug = this.converters.debugActive(ready, now);
     return batch.results.map((r, k) => {
+      // telemetry without its own ts lands at the message's receive time (a replay of it lands there too)
       const outcome: UplinkOutcome = r.ok
-        ? toUplink(checkUplink(r.value, now, r.marked === true))
+        ? toUplink(checkUplink(r.value, inputs[k]!.receivedAt ?? now, r.marked === true))
         : { ok: false, error: r.error, code: r.code };
+      outcome.version = ready.version;
       if (debug) {
         const input = inputs[k]!;
         this.record(tenantId, converterId, {
@@ -155,7 +160,7 @@ export class ConverterRuntime {
 }
 
 const toUplink = (c: ReturnType<typeof checkUplink>): UplinkOutcome =>
-  c.ok ? { ok: true, results: c.value } : { ok: false, error: c.error };
+  c.ok ? { ok: true, results: c.value } : { ok: false, error: c.error, code: 'INVALID_OUTPUT' };
 
 /** Whether any string in `v` holds a NUL (almost never: then the body is used as it is, not copied). A loop, not recursion. */
 const hasNul = (v: unknown): boolean => {

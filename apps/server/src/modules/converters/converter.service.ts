@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import { saveConverterSchema } from '@bridgeboard/contracts';
 import type {
   Converter,
   ConverterDebugIn,
@@ -26,6 +27,7 @@ import { ConverterRepository, type ConverterRecord } from './converter.repositor
 import { ConverterTester } from './converter.tester.js';
 import { describeInput, payloadOf } from './converter.debug.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
+import { ConverterVersionRepository, type ConverterVersion, type SavedBy } from './converter-version.repository.js';
 
 /** Answers whether something uses a converter: a description such as "integration 'MQTT Integration'", or null. */
 export type ConverterUsageCheck = (tenantId: string, converterId: string) => Promise<string | null>;
@@ -41,6 +43,7 @@ const debugSwitch = (r: ConverterRecord): DebugSwitch => ({
 @Injectable()
 export class ConverterService {
   private readonly repo: ConverterRepository;
+  readonly versions: ConverterVersionRepository;
   /** Saved converters by id, so live traffic does not read the database per batch. */
   private readonly cache = new Map<string, ConverterRecord>();
   private readonly usageChecks: ConverterUsageCheck[] = [];
@@ -56,6 +59,7 @@ export class ConverterService {
     private readonly limits: TenantLimits,
   ) {
     this.repo = new ConverterRepository(db);
+    this.versions = new ConverterVersionRepository(db);
   }
 
   /** The integrations module registers how to tell that a converter is in use; DELETE answers 409 then. */
@@ -88,7 +92,8 @@ export class ConverterService {
     return debugModeActive(debugSwitch(r), this.config.DEBUG_MODE_AUTO_OFF_MIN, now);
   }
 
-  async save(tenantId: string, req: SaveConverterRequest): Promise<Converter> {
+  /** Every save is a version (issue 19): `by` is the user saving, `comment` the optional versionComment. */
+  async save(tenantId: string, req: SaveConverterRequest, by: SavedBy | null = null, comment: string | null = null): Promise<Converter> {
     const existing = req.id ? await this.repo.findById(tenantId, req.id.id) : null;
     if (req.id && !existing) throw ConverterError.notFound(req.id.id);
     if (existing && existing.type !== req.type) throw ConverterError.typeChange();
@@ -118,9 +123,11 @@ export class ConverterService {
       testCases: req.testCases,
     };
     if (!existing) await this.limits.checkCreate(tenantId, 'converters');
-    const saved = existing
-      ? await this.repo.update(tenantId, existing.id, fields, req.version)
-      : await this.repo.insert(tenantId, fields);
+    const saved = await this.db.tx(async (q) => {
+      const r = existing ? await this.repo.update(tenantId, existing.id, fields, req.version, q) : await this.repo.insert(tenantId, fields, q);
+      if (r) await this.versions.add(q, r, by, comment);
+      return r;
+    });
     if (!saved)
       throw (
         (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ??
@@ -129,6 +136,39 @@ export class ConverterService {
     this.cache.set(saved.id, saved);
     this.events.emit('saved', saved);
     return { ...this.toApi(saved, now), testResults };
+  }
+
+  async versionPage(tenantId: string, id: string, q: PageQuery): Promise<PageData<ConverterVersion>> {
+    await this.mustGet(tenantId, id);
+    return this.versions.page(tenantId, id, q);
+  }
+
+  async version(tenantId: string, id: string, version: number): Promise<ConverterVersion> {
+    const r = await this.mustGet(tenantId, id);
+    const v = await this.versions.find(tenantId, id, version);
+    if (!v) throw ConverterError.versionNotFound(r.name, version);
+    return v;
+  }
+
+  /** Saves the converter again with that version's name and configuration: itself a new version. */
+  async restore(tenantId: string, id: string, version: number, by: SavedBy | null): Promise<Converter> {
+    const r = await this.mustGet(tenantId, id);
+    const v = await this.version(tenantId, id, version);
+    return this.save(
+      tenantId,
+      saveConverterSchema.parse({
+        id: { entityType: 'CONVERTER', id },
+        name: v.name,
+        type: r.type,
+        debugMode: r.debugMode,
+        debugModePinned: r.debugModePinned,
+        configuration: v.configuration,
+        additionalInfo: r.additionalInfo,
+        testCases: r.testCases,
+      }),
+      by,
+      `Restored version ${version}`,
+    );
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

@@ -1,4 +1,10 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { Db } from '../../database/db.js';
+import { RawArchiveExpiry } from './archive/raw-archive.expiry.js';
+import { LifecycleController } from './replay/lifecycle.controller.js';
+import { ReplayService } from './replay/replay.service.js';
+import { QuarantineReprocessor } from './replay/quarantine-reprocess.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { ConverterService } from '../converters/converter.service.js';
 import { TenantService } from '../tenants/tenant.service.js';
@@ -22,19 +28,33 @@ const converterPort = {
 
 @Global()
 @Module({
-  controllers: [IntegrationController],
-  providers: [converterPort, IntegrationRuntime, IntegrationService],
+  controllers: [IntegrationController, LifecycleController],
+  providers: [converterPort, IntegrationRuntime, IntegrationService, ReplayService, QuarantineReprocessor],
   exports: [IntegrationService, IntegrationRuntime],
 })
-export class IntegrationModule implements OnModuleInit {
+export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
+  private readonly archiveExpiry: RawArchiveExpiry;
+
   constructor(
+    db: Db,
+    @Inject(APP_CONFIG) config: AppConfig,
     private readonly converters: ConverterService,
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
     private readonly tenants: TenantService,
-  ) {}
+    private readonly replays: ReplayService,
+  ) {
+    this.archiveExpiry = new RawArchiveExpiry(db, config.RAW_RETENTION_DAYS);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.archiveExpiry.stop();
+    await this.replays.drain();
+  }
 
   onModuleInit(): void {
+    // the raw archive's day partitions ahead, and its expiry (issue 19): at start and hourly, once per cluster
+    this.archiveExpiry.start();
     // a deleted tenant's integrations must not keep running (and retrying foreign-key errors)
     this.tenants.beforeTenantDeleted((tenantId) => this.runtime.stopTenant(tenantId));
     this.converters.registerUsageCheck(async (tenantId, converterId) => {

@@ -78,6 +78,54 @@ export class QuarantineRepository {
     );
     return toPage(rows.map(toMessage), await this.count(tenantId, integrationId), p);
   }
+  // issue 19: reprocessing and discarding
+
+  /** The integration's messages (all, or those of `ids`), oldest first, at most `limit`, after `afterId` in that order. */
+  async take(tenantId: string, integrationId: string, ids: string[] | null, after: { receivedTime: number; id: string } | null, limit: number): Promise<QuarantinedRaw[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM quarantine WHERE tenant_id = $1 AND integration_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[]))
+          AND ($4::bigint IS NULL OR (received_time, id) > ($4::bigint, $5::uuid))
+        ORDER BY received_time, id LIMIT $6`,
+      [tenantId, integrationId, ids, after?.receivedTime ?? null, after?.id ?? null, limit],
+    );
+    return rows.map((r) => ({ id: r.id, topic: r.topic, payload: r.payload, attempts: r.attempts, receivedTime: Number(r.received_time) }));
+  }
+
+  /** Deletes the integration's messages (all, or those of `ids`); returns how many. */
+  async remove(tenantId: string, integrationId: string, ids: string[] | null): Promise<number> {
+    const r = await this.db.query('DELETE FROM quarantine WHERE tenant_id = $1 AND integration_id = $2 AND ($3::uuid[] IS NULL OR id = ANY($3::uuid[])) RETURNING 1', [
+      tenantId,
+      integrationId,
+      ids,
+    ]);
+    return r.length;
+  }
+
+  /** Deletes exactly these messages (an empty list deletes nothing). */
+  async removeIds(tenantId: string, integrationId: string, ids: string[]): Promise<void> {
+    if (ids.length) await this.remove(tenantId, integrationId, ids);
+  }
+
+  /** A reprocessing failed again: the new error, one more attempt (one statement for all). */
+  async failedAgain(tenantId: string, items: { id: string; error: string; code: string }[]): Promise<void> {
+    if (!items.length) return;
+    await this.db.query(
+      `UPDATE quarantine q SET error = f.error, error_code = f.code, attempts = q.attempts + 1
+         FROM unnest($2::uuid[], $3::text[], $4::text[]) AS f(id, error, code)
+        WHERE q.tenant_id = $1 AND q.id = f.id`,
+      [tenantId, items.map((i) => i.id), items.map((i) => i.error), items.map((i) => i.code)],
+    );
+  }
+
+}
+
+/** A quarantined message with its payload as bytes (reprocessing). */
+export interface QuarantinedRaw {
+  id: string;
+  topic: string;
+  payload: Buffer;
+  attempts: number;
+  receivedTime: number;
 }
 
 const toMessage = (r: Row): QuarantinedMessage => ({

@@ -13,7 +13,7 @@ import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
-import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
+import { describePayload, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
 import { effectiveClientId } from '../integration.identity.js';
@@ -25,6 +25,8 @@ import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } fr
 import { Metrics } from '../../metrics/metrics.registry.js';
 import { SilenceWatch } from './silence-watch.js';
 import { newCounters, type Counters, type IntegrationMetrics } from './integration-counters.js';
+import { RawArchiveRepository } from '../archive/raw-archive.repository.js';
+import { archiveRows } from './uplink-archive.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -54,6 +56,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly log = new Logger('integrations');
   private readonly repo: IntegrationRepository;
   readonly quarantine: QuarantineRepository;
+  /** issue 19: every uplink kept raw (null when RAW_RETENTION_DAYS = 0) */
+  readonly archive: RawArchiveRepository | null;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   /** the counters as last written (or loaded): a flush writes the difference */
@@ -85,6 +89,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.repo = new IntegrationRepository(db);
     this.stats = new IntegrationStatsRepository(db);
     this.quarantine = new QuarantineRepository(db);
+    this.archive = config.RAW_RETENTION_DAYS > 0 ? new RawArchiveRepository(db) : null;
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
     this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
     this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
@@ -288,7 +293,24 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     return own <= platform ? { bytes: own, name: 'maxBytesInMessage' } : { bytes: platform, name: 'the platform limit INTEGRATION_MAX_MESSAGE_BYTES' };
   }
 
-  private pipeline(stored: StoredIntegration): UplinkPipeline {
+  /**
+   * Issue 19: the integration's uplink path (decode in batches, devices found or created, the rule
+   * engine, acknowledged after commit) for messages stored earlier (replay, quarantine reprocessing),
+   * with the caller's hooks; null when the integration no longer exists in the tenant.
+   */
+  async pastPipeline(tenantId: string, integrationId: string, hooks: Partial<PipelineDeps>): Promise<UplinkPipeline | null> {
+    const s = await this.repo.find(tenantId, integrationId);
+    return s ? this.pipeline(s, { received: () => undefined, committed: () => undefined, archive: undefined, ...hooks }) : null;
+  }
+
+  /** Counts the integration's quarantine again (after messages left it) and pushes the status. */
+  async recountQuarantine(tenantId: string, integrationId: string): Promise<void> {
+    this.countersOf(integrationId).quarantined = await this.quarantine.count(tenantId, integrationId);
+    const r = this.running.get(integrationId);
+    if (r) this.push(r.stored, true);
+  }
+
+  private pipeline(stored: StoredIntegration, hooks: Partial<PipelineDeps> = {}): UplinkPipeline {
     const i = stored.integration;
     return new UplinkPipeline(
       {
@@ -330,12 +352,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
         },
+        archive: this.archive ? (items) => this.archive!.add(archiveRows(i, items)) : undefined,
         quarantine: async (all) => {
           // a quarantine has room for QUARANTINE_MAX_PER_INTEGRATION messages: a suspended converter under a
           // stream of large messages must not fill the shared database; beyond it a message is only reported
           const room = Math.max(0, this.config.QUARANTINE_MAX_PER_INTEGRATION - this.countersOf(i.id.id).quarantined);
           const items = all.slice(0, room);
           for (const q of all.slice(room)) {
+            if (q.reported) continue; // its error was reported already
             const error = `Quarantine full (${this.config.QUARANTINE_MAX_PER_INTEGRATION} messages, QUARANTINE_MAX_PER_INTEGRATION); message dropped: ${q.error}`;
             this.bump(stored, 'errors', error);
             this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
@@ -352,13 +376,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
               error: q.error,
               errorCode: q.code,
               attempts: q.attempts,
-              receivedTime: Date.now(),
+              receivedTime: q.m.receivedAt ?? Date.now(),
             })),
           );
           const c = this.countersOf(i.id.id);
           c.quarantined += items.length;
           c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + items.length;
+          this.push(stored);
           for (const q of items) {
+            if (q.reported) continue;
             const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
             this.bump(stored, 'errors', error);
             this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
@@ -372,6 +398,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           c.lastError = error;
           this.push(stored);
         },
+        ...hooks,
       },
     );
   }

@@ -4,6 +4,8 @@ import type { Device } from '@bridgeboard/contracts';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  /** when the message arrived, ms (a replay decodes past messages: their telemetry without ts lands there) */
+  receivedAt?: number;
 }
 export interface DecodedUplink {
   deviceName: string;
@@ -14,10 +16,14 @@ export interface DecodedUplink {
   /** stored, but probably not what the device meant (e.g. a timestamp in seconds): reported as ERROR events */
   warnings?: string[];
 }
-export type UplinkOutcome =
+export type UplinkOutcome = (
   | { ok: true; results: DecodedUplink[] }
-  /** code: the sandbox's RunErrorCode (MEMORY, CRASHED, SUSPENDED, SANDBOX...) when the script did not give a result */
-  | { ok: false; error: string; code?: string };
+  /** code: the sandbox's RunErrorCode (MEMORY, CRASHED, SUSPENDED, SANDBOX...) when the script did not give a result, INVALID_OUTPUT when its result was refused */
+  | { ok: false; error: string; code?: string }
+) & {
+  /** the converter version that decoded the message (kept with it in the raw archive) */
+  version?: number;
+};
 
 export interface ConverterPort {
   runUplink(tenantId: string, converterId: string, inputs: UplinkInput[]): Promise<UplinkOutcome[]>;

@@ -4,6 +4,7 @@ import type { IncomingMessage } from './mqtt-connection.js';
 import { SandboxBusyError } from '@bridgeboard/sandbox';
 import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkOutcome, UplinkSink } from './ports.js';
 import { checkValuesPerMessage, LimitError, type LimitKind } from './uplink-limits.js';
+import { KEPT_FAILURES, receivedTimeOf, type ArchiveItem } from './uplink-archive.js';
 
 /** Messages per converter call / commit. As large as the QoS 1 receive window (1000), so a backlog
  *  is taken in one sandbox call and one commit rather than five (docs/performance.md). */
@@ -39,6 +40,8 @@ export interface Quarantined {
   error: string;
   code: string;
   attempts: number;
+  /** already reported through `failed` (a script error or invalid output): only kept, not reported again */
+  reported?: boolean;
 }
 
 export interface PipelineDeps {
@@ -63,6 +66,8 @@ export interface PipelineDeps {
   storageProblem(error: string | null): void;
   /** stores the messages in the quarantine (one statement); resolves once they are committed */
   quarantine(items: Quarantined[]): Promise<void>;
+  /** issue 19: keeps the batch's messages raw (one statement), with the converter version that decoded each; absent = archive off */
+  archive?(items: ArchiveItem[]): Promise<void>;
 }
 
 interface Accepted {
@@ -79,11 +84,14 @@ interface Job {
   /** messages already reported or quarantined: a retry of the batch does not report them twice */
   settled: WeakSet<IncomingMessage>;
   decoded: Promise<Decoded>;
+  /** the batch is in the raw archive (a retry of its commit does not write it twice) */
+  archived?: boolean;
 }
 
 interface Decoded {
   accepted: Accepted[];
   quarantine: Quarantined[];
+  archive: ArchiveItem[];
 }
 
 /** Failures that say the message itself takes the sandbox down (or was never tried): kept, not dropped. */
@@ -317,19 +325,20 @@ export class UplinkPipeline {
         this.deps.failed(m, metadata, `Message of ${size} bytes exceeds ${i.maxBytesName ?? 'maxBytesInMessage'} (${i.maxBytes}); dropped`, 'messageSize');
       } else inputs.push({ m, metadata });
     }
-    if (!inputs.length) return { accepted: [], quarantine };
+    if (!inputs.length) return { accepted: [], quarantine, archive: [] };
     let outcomes: UplinkOutcome[];
     try {
       outcomes = await this.deps.converters.runUplink(
         i.tenantId,
         i.converterId,
-        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
+        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata, receivedAt: x.m.receivedAt })),
       );
     } catch (e) {
       if (!(e instanceof SandboxBusyError)) throw e;
       outcomes = inputs.map(() => ({ ok: false, error: e.message, code: 'BUSY' }));
     }
     const accepted: Accepted[] = [];
+    const archive: ArchiveItem[] = [];
     let unavailable: string | null = null;
     inputs.forEach((x, k) => {
       const o = outcomes[k];
@@ -337,6 +346,10 @@ export class UplinkPipeline {
         job.settled.add(x.m);
         return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
       }
+      // archived unless it goes to the quarantine (kept there, raw, for reprocessing) or is tried again
+      const keep = () => {
+        if (this.deps.archive && o.version !== undefined) archive.push({ m: x.m, metadata: x.metadata, receivedTime: receivedTimeOf(x.m), converterVersion: o.version });
+      };
       if (!o.ok) {
         const code = o.code ?? 'SCRIPT_ERROR';
         if (TRANSIENT.has(code)) {
@@ -350,7 +363,10 @@ export class UplinkPipeline {
         }
         if (POISON.has(code)) return quarantine.push({ ...x, error: o.error, code, attempts: (this.attempts.get(x.m) ?? 0) + 1 });
         job.settled.add(x.m);
-        return this.deps.failed(x.m, x.metadata, o.error);
+        this.deps.failed(x.m, x.metadata, o.error);
+        if (KEPT_FAILURES.has(code)) quarantine.push({ ...x, error: o.error, code, attempts: 1, reported: true });
+        else keep();
+        return;
       }
       try {
         checkValuesPerMessage(o.results, i.maxValuesPerMessage ?? 0);
@@ -359,22 +375,31 @@ export class UplinkPipeline {
           this.deps.validate(r);
         }
         accepted.push({ ...x, results: o.results });
+        keep();
       } catch (e) {
         job.settled.add(x.m);
         this.deps.failed(x.m, x.metadata, (e as Error).message, e instanceof LimitError ? e.kind : undefined);
+        // a result the platform cannot store (a bad value, a NUL in a name): kept for a fixed converter; a limit is not
+        if (!(e instanceof LimitError)) quarantine.push({ ...x, error: (e as Error).message, code: 'INVALID_OUTPUT', attempts: 1, reported: true });
+        else keep();
       }
     });
     if (unavailable) throw new SandboxUnavailable(`The sandbox could not decode messages: ${unavailable}; they are held by the broker and retried`);
-    return { accepted, quarantine };
+    return { accepted, quarantine, archive };
   }
 
   private async commit(job: Job, d: Decoded): Promise<void> {
-    const fresh = d.quarantine.filter((q) => !job.settled.has(q.m));
+    // the raw archive is written alongside the data (its own statement, on its own connection), and the
+    // batch is acknowledged only once both are committed
+    const archived = !job.archived && d.archive.length && this.deps.archive ? this.deps.archive(d.archive).then(() => void (job.archived = true)) : null;
+    archived?.catch(() => undefined);
+    const fresh = d.quarantine.filter((q) => q.reported || !job.settled.has(q.m));
     if (fresh.length) {
       await this.deps.quarantine(fresh);
       for (const q of fresh) job.settled.add(q.m);
     }
     if (d.accepted.length) await this.store(d.accepted, job.created, true);
+    await archived;
   }
 
   /** A device limit refused some devices: the messages that name them fail, the others go on. */
