@@ -19,8 +19,8 @@ const dry: ReplayDryRun = {
   unchanged: 0,
   failed: 1,
   samples: [
-    { deviceName: 'SN-001', ts: 1_700_000_000_000, before: { deviceName: 'SN-001', deviceType: 'sensor', telemetry: { temp: 25.1 } }, after: { deviceName: 'SN-001', deviceType: 'sensor', telemetry: { temperature: 25.1 } } },
-    { deviceName: null, ts: 1_700_000_060_000, before: null, after: null, error: 'TypeError: boom' },
+    { deviceName: 'SN-001', ts: 1_700_000_000_000, before: { deviceName: 'SN-001', deviceType: 'sensor', telemetry: [{ ts: 1_700_000_000_000, values: { temp: 25.1 } }] }, after: { deviceName: 'SN-001', deviceType: 'sensor', telemetry: [{ ts: 1_700_000_000_000, values: { temperature: 25.1 } }] } },
+    { deviceName: 'SN-002', ts: 1_700_000_060_000, before: null, after: null, error: 'TypeError: boom' },
   ],
 };
 const job = (p: Partial<ReplayJob>): ReplayJob => ({ id: 'j1', status: 'RUNNING', dryRun: false, total: 4, processed: 0, createdTime: 1, finishedTime: null, result: null, error: null, ...p });

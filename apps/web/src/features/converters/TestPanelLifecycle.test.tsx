@@ -69,7 +69,7 @@ describe('TestPanel on past messages', () => {
       failed: 1,
       changed: 3,
       samples: [
-        { topic: 'sensors/SN-001/temperature', receivedTime: 1_700_000_000_000, saved: [{ deviceName: 'SN-001', deviceType: 'sensor', telemetry: { temp: 21 } }], edited: [{ deviceName: 'SN-001', deviceType: 'sensor', telemetry: { temperature: 21 } }] },
+        { topic: 'sensors/SN-001/temperature', receivedTime: 1_700_000_000_000, saved: [{ deviceName: 'SN-001', deviceType: 'sensor', telemetry: [{ ts: 1, values: { temp: 21 } }] }], edited: [{ deviceName: 'SN-001', deviceType: 'sensor', telemetry: [{ ts: 1, values: { temperature: 21 } }] }] },
         { topic: 'sensors/SN-002/temperature', receivedTime: 1_700_000_001_000, saved: [{ deviceName: 'SN-002', deviceType: 'sensor' }], edited: null, error: 'TypeError: x is undefined' },
       ],
     };

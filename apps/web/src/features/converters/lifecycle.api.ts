@@ -1,78 +1,23 @@
 /** Issue 19's converter lifecycle over REST (see the contract in I19-API.md): versions, replay, test on the archive. */
-import type { Converter, PageData } from '@bridgeboard/contracts';
+import type {
+  Converter,
+  ConverterVersion,
+  PageData,
+  ReplayApplyResult,
+  ReplayDryRunResult,
+  ReplayJob,
+  ReplayRequest as ReplayBody,
+  TestOnArchiveResult,
+  UplinkOutput,
+} from '@bridgeboard/contracts';
 import { api, type Query } from '../../app/api';
 
-export interface ConverterVersion {
-  version: number;
-  createdTime: number;
-  createdBy: { id: string; email: string } | null;
-  comment: string | null;
-  name: string;
-  configuration: Converter['configuration'];
-}
-
-/** A converter's uplink output as stored: what a replay compares before and after. */
-export interface UplinkOutput {
-  deviceName?: string;
-  deviceType?: string;
-  attributes?: Record<string, unknown>;
-  telemetry?: unknown;
-  [k: string]: unknown;
-}
-
-export interface ReplayRequest {
-  startTs: number;
-  endTs: number;
-  integrationId?: string;
-  deviceName?: string;
-}
-export interface ReplaySample {
-  deviceName: string | null;
-  ts: number;
-  before: UplinkOutput | null;
-  after: UplinkOutput | null;
-  error?: string;
-}
-export interface ReplayDryRun {
-  messages: number;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  samples: ReplaySample[];
-}
-export interface ReplayApplied {
-  messages: number;
-  stored: number;
-  failed: number;
-}
-export type ReplayJobStatus = 'RUNNING' | 'DONE' | 'CANCELLED' | 'FAILED';
-export interface ReplayJob {
-  id: string;
-  status: ReplayJobStatus;
-  dryRun: boolean;
-  total: number;
-  processed: number;
-  createdTime: number;
-  finishedTime: number | null;
-  result: ReplayApplied | ReplayDryRun | null;
-  error: string | null;
-}
-
-export interface ArchiveSample {
-  topic: string;
-  receivedTime: number;
-  /** the saved version's results (an array when the decoder returns several devices); null when it failed */
-  saved: UplinkOutput | UplinkOutput[] | null;
-  edited: UplinkOutput | UplinkOutput[] | null;
-  error?: string;
-}
-export interface ArchiveTestResult {
-  messages: number;
-  decoded: number;
-  failed: number;
-  changed: number;
-  samples: ArchiveSample[];
-}
+export type { ConverterVersion, ReplayJob, UplinkOutput };
+export type ReplayDryRun = ReplayDryRunResult;
+export type ReplayApplied = ReplayApplyResult;
+export type ArchiveTestResult = TestOnArchiveResult;
+/** the window and filters; dryRun and async are set by the call */
+export type ReplayRequest = Omit<ReplayBody, 'dryRun' | 'async'>;
 
 const base = (id: string) => `/api/converter/${id}`;
 
