@@ -127,7 +127,7 @@ export function ReplayDialog({ converterId, converterName, onClose, pollMs = 100
           <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }}>
             <TextField label="Start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} disabled={lock} slotProps={{ inputLabel: { shrink: true } }} />
             <TextField label="End" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} disabled={lock} slotProps={{ inputLabel: { shrink: true } }} />
-            <TextField select label="Integration" value={integrationId} onChange={(e) => setIntegrationId(e.target.value)} disabled={lock} sx={{ minWidth: 220 }}>
+            <TextField select label="Integration" value={integrationId} onChange={(e) => setIntegrationId(e.target.value)} disabled={lock} sx={{ minWidth: 220 }} slotProps={{ select: { displayEmpty: true }, inputLabel: { shrink: true } }}>
               <MenuItem value="">All integrations</MenuItem>
               {(integrations.data ?? []).map((i) => (
                 <MenuItem key={i.id.id} value={i.id.id}>
