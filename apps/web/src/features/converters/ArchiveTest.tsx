@@ -4,6 +4,7 @@ import { errorMessage } from '../../app/api';
 import { JsonView } from '../../ui/JsonView';
 import { formatTime } from '../../ui/time';
 import { Counts } from './Counts';
+import { OutputChanges } from './OutputChanges';
 import { lifecycleApi, type ArchiveTestResult } from './lifecycle.api';
 
 /** "Run on the last N archived messages": the edited decoder on real past input, compared with what the saved version produced. */
@@ -58,8 +59,7 @@ export function ArchiveTest({ converterId, script }: { converterId: string; scri
                 <TableHead>
                   <TableRow>
                     <TableCell>Message</TableCell>
-                    <TableCell>Saved version</TableCell>
-                    <TableCell>Edited script</TableCell>
+                    <TableCell>Saved version → edited script</TableCell>
                   </TableRow>
                 </TableHead>
                 <TableBody>
@@ -71,8 +71,18 @@ export function ArchiveTest({ converterId, script }: { converterId: string; scri
                           {formatTime(s.receivedTime)}
                         </Typography>
                       </TableCell>
-                      <TableCell>{s.saved ? <JsonView value={s.saved} maxHeight={200} /> : <Failed error={s.edited ? s.error : undefined} />}</TableCell>
-                      <TableCell>{s.edited ? <JsonView value={s.edited} maxHeight={200} /> : <Failed error={s.error} />}</TableCell>
+                      <TableCell>
+                        {s.saved && s.edited ? (
+                          <OutputChanges before={s.saved} after={s.edited} label="Changes" />
+                        ) : (
+                          <>
+                            <Typography variant="body2" color="error">
+                              {s.edited ? `The saved version failed${s.error ? `: ${s.error}` : ''}; the edited script gives:` : `The edited script fails: ${s.error ?? 'no output'}`}
+                            </Typography>
+                            {s.edited && <JsonView value={s.edited} maxHeight={200} />}
+                          </>
+                        )}
+                      </TableCell>
                     </TableRow>
                   ))}
                 </TableBody>
@@ -85,10 +95,3 @@ export function ArchiveTest({ converterId, script }: { converterId: string; scri
   );
 }
 
-function Failed({ error }: { error?: string }) {
-  return (
-    <Typography variant="body2" color="error">
-      {error ?? 'failed'}
-    </Typography>
-  );
-}

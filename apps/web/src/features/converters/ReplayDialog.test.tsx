@@ -47,9 +47,12 @@ describe('ReplayDialog', () => {
     const counts = await screen.findByRole('list', { name: 'Dry run counts' });
     expect([...counts.querySelectorAll('li')].map((l) => l.textContent)).toEqual(['Messages: 4', 'Changed: 3', 'Unchanged: 0', 'Failed: 1']);
     const rows = within(screen.getByRole('table', { name: 'Samples' })).getAllByRole('row');
-    expect(rows[1]!.textContent).toContain('"temp": 25.1');
-    expect(rows[1]!.textContent).toContain('"temperature": 25.1');
-    expect(rows[2]!.textContent).toContain('TypeError: boom');
+    const changes = within(rows[1]!).getByRole('list', { name: 'Changes' });
+    expect([...changes.querySelectorAll('li')].map((l) => l.textContent)).toEqual(['telemetry[0].values.temp: 25.1 → —', 'telemetry[0].values.temperature: — → 25.1']);
+    // both outputs in full, one click away
+    expect(within(rows[1]!).getByLabelText('Before').textContent).toContain('"temp": 25.1');
+    expect(within(rows[1]!).getByLabelText('After').textContent).toContain('"temperature": 25.1');
+    expect(rows[2]!.textContent).toContain('The current version fails: TypeError: boom');
     expect(calls.find((c) => c.url.endsWith('/replay'))!.body).toEqual({
       startTs: new Date('2026-12-06T05:00').getTime(),
       endTs: new Date('2026-12-06T06:00').getTime(),

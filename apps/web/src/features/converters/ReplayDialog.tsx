@@ -7,6 +7,7 @@ import { JsonView } from '../../ui/JsonView';
 import { formatTime } from '../../ui/time';
 import { integrationsUsing } from '../integrations/quarantine.api';
 import { Counts } from './Counts';
+import { OutputChanges } from './OutputChanges';
 import { lifecycleApi, type ReplayApplied, type ReplayDryRun, type ReplayJob, type ReplayRequest } from './lifecycle.api';
 
 export interface ReplayDialogProps {
@@ -178,8 +179,7 @@ function DryRunResult({ dry }: { dry: ReplayDryRun }) {
               <TableRow>
                 <TableCell sx={{ width: 140 }}>Device</TableCell>
                 <TableCell sx={{ width: 170 }}>Received</TableCell>
-                <TableCell>Before</TableCell>
-                <TableCell>After</TableCell>
+                <TableCell>Before → after</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
@@ -187,8 +187,23 @@ function DryRunResult({ dry }: { dry: ReplayDryRun }) {
                 <TableRow key={i}>
                   <TableCell>{s.deviceName ?? '—'}</TableCell>
                   <TableCell>{formatTime(s.ts)}</TableCell>
-                  <TableCell>{s.before ? <JsonView value={s.before} maxHeight={160} /> : <Typography color="error" variant="body2">{s.error ?? 'failed'}</Typography>}</TableCell>
-                  <TableCell>{s.after ? <JsonView value={s.after} maxHeight={160} /> : <Typography color="error" variant="body2">{s.error ?? 'failed'}</Typography>}</TableCell>
+                  <TableCell>
+                    {s.before && s.after ? (
+                      <OutputChanges before={s.before} after={s.after} label="Changes" />
+                    ) : (
+                      <Typography color="error" variant="body2">
+                        {s.after ? 'The version that decoded it first failed' : 'The current version fails'}
+                        {s.error ? `: ${s.error}` : ''}
+                      </Typography>
+                    )}
+                    <Box component="details" sx={{ mt: 0.5, '& summary': { cursor: 'pointer', fontSize: 12, color: 'text.secondary' } }}>
+                      <summary>Outputs</summary>
+                      <Box sx={{ display: 'grid', gridTemplateColumns: '1fr 1fr', gap: 1 }}>
+                        <JsonView value={s.before ?? null} maxHeight={200} label="Before" />
+                        <JsonView value={s.after ?? null} maxHeight={200} label="After" />
+                      </Box>
+                    </Box>
+                  </TableCell>
                 </TableRow>
               ))}
             </TableBody>

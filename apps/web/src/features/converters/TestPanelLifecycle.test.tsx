@@ -86,9 +86,9 @@ describe('TestPanel on past messages', () => {
     const counts = await screen.findByRole('list', { name: 'Archive test counts' });
     expect([...counts.querySelectorAll('li')].map((l) => l.textContent)).toEqual(['Messages: 10', 'Decoded: 9', 'Failed: 1', 'Changed: 3']);
     const rows = within(screen.getByRole('table', { name: 'Differences saved vs edited' })).getAllByRole('row');
-    expect(rows[1]!.textContent).toContain('"temp": 21');
-    expect(rows[1]!.textContent).toContain('"temperature": 21');
-    expect(within(rows[2]!).getAllByRole('cell')[2]!.textContent).toBe('TypeError: x is undefined');
+    const changes = within(rows[1]!).getByRole('list', { name: 'Changes' });
+    expect([...changes.querySelectorAll('li')].map((l) => l.textContent)).toEqual(['telemetry[0].values.temp: 21 → —', 'telemetry[0].values.temperature: — → 21']);
+    expect(rows[2]!.textContent).toContain('The edited script fails: TypeError: x is undefined');
     expect(calls[0]!.body).toEqual({ configuration: { scriptLang: 'JS', decoder: 'return edited;' }, limit: 10 });
   });
 
