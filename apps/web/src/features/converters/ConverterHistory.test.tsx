@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Converter } from '@bridgeboard/contracts';
 import { tokens } from '../../app/api';
+import { converterFixture } from '../../test/fixtures';
 import { fakeFetch, page, renderAt } from '../../test/render';
 import { ConverterPage } from './ConverterPage';
 import { lineChanges, type ConverterVersion } from './lifecycle.api';
@@ -10,21 +10,7 @@ import { lineChanges, type ConverterVersion } from './lifecycle.api';
 const ID = '00000000-0000-4000-8000-000000000001';
 const V1 = 'var data = decodeToJson(payload);\nreturn { deviceName: "SN-001", telemetry: { temp: data.value } };';
 const V2 = 'var data = decodeToJson(payload);\nreturn { deviceName: "SN-001", telemetry: { temperature: data.value } };';
-const converter = (decoder: string, version = 2): Converter => ({
-  id: { entityType: 'CONVERTER', id: ID },
-  createdTime: 1_700_000_000_000,
-  tenantId: { entityType: 'TENANT', id: 't' },
-  name: 'MQTT Uplink',
-  type: 'UPLINK',
-  debugMode: false,
-  debugModePinned: false,
-  debugModeSince: null,
-  debugModeUntil: null,
-  version,
-  configuration: { scriptLang: 'JS', decoder },
-  additionalInfo: null,
-  testCases: [],
-});
+const converter = (decoder: string, version = 2) => converterFixture(ID, { version, configuration: { scriptLang: 'JS', decoder } });
 const version = (n: number, decoder: string, comment: string | null): ConverterVersion => ({
   version: n,
   createdTime: 1_700_000_000_000 + n * 60_000,

@@ -1,33 +1,15 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Integration } from '@bridgeboard/contracts';
 import { tokens } from '../../app/api';
+import { integrationFixture } from '../../test/fixtures';
 import { fakeFetch, page, renderAt } from '../../test/render';
-import { emptyIntegration } from './integrations.api';
 import { IntegrationPage } from './IntegrationPage';
 import type { QuarantinedMessage } from './quarantine.api';
 
 const ID = '00000000-0000-4000-8000-000000000009';
 const status = { status: 'CONNECTED' as const, messagesIn: 4, messagesOut: 0, errors: 1, lastMessageTime: null, quarantined: 2, lastError: "TypeError: Cannot read properties of undefined (reading 'value')" };
-const integration: Integration = {
-  ...emptyIntegration(),
-  id: { entityType: 'INTEGRATION', id: ID },
-  createdTime: 1,
-  tenantId: { entityType: 'TENANT', id: 't' },
-  type: 'MQTT',
-  debugMode: false,
-  debugModeSince: null,
-  debugModePinned: false,
-  debugModeUntil: null,
-  defaultConverterId: { entityType: 'CONVERTER', id: 'c1' },
-  downlinkConverterId: null,
-  additionalInfo: null,
-  version: 1,
-  routingKey: 'rk',
-  secret: null,
-  status,
-};
+const integration = integrationFixture(ID, { status });
 const msg = (n: number, payload: string, error: string, errorCode: string): QuarantinedMessage => ({
   id: `q${n}`,
   createdTime: 1_700_000_000_000 + n,
