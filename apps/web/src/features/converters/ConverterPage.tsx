@@ -173,7 +173,7 @@ export function ConverterPage() {
         <Tab value="history" label="History" disabled={isNew} />
         <Tab value="events" label="Events" disabled={isNew} />
       </Tabs>
-      {replaying && <ReplayDialog converterId={id} converterName={draft.name} onClose={() => setReplaying(false)} />}
+      {replaying && <ReplayDialog converterId={id} converterName={draft.name} dirty={dirty} onClose={() => setReplaying(false)} />}
       {tab === 'history' && !isNew ? (
         <ConverterHistory
           converterId={id}

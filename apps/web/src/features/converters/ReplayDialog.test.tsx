@@ -5,6 +5,8 @@ import type { Integration } from '@bridgeboard/contracts';
 import { tokens } from '../../app/api';
 import { fakeFetch, page, renderAt } from '../../test/render';
 import type { ReplayDryRun, ReplayJob } from './lifecycle.api';
+import { converterFixture } from '../../test/fixtures';
+import { ConverterPage } from './ConverterPage';
 import { ReplayDialog } from './ReplayDialog';
 
 const ID = '00000000-0000-4000-8000-000000000001';
@@ -118,5 +120,25 @@ describe('ReplayDialog', () => {
     expect(await screen.findByText(/Replay cancelled after 2 of 4 messages/)).toBeTruthy();
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([`/api/converter/${ID}/replay/j1`]);
     await waitFor(() => expect(screen.getByRole('button', { name: 'Dry run' })).toBeTruthy());
+  });
+
+  it('opens from the uplink converter page, warning that unsaved edits are not what it replays', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    fakeFetch((c) => (c.url === `/api/converter/${ID}` ? [200, converterFixture(ID)] : [200, page([])]));
+    renderAt(<ConverterPage />, { route: `/converters/${ID}`, path: '/converters/:id/:tab?' });
+    await userEvent.type(await screen.findByLabelText(/^Name/), ' 2');
+    await userEvent.click(screen.getByRole('button', { name: 'Replay' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Replay archived messages through MQTT Uplink 2' });
+    expect(dialog.textContent).toContain('the replay uses the saved version');
+    await userEvent.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+  });
+
+  it('is not offered on a downlink converter', async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    fakeFetch((c) => (c.url === `/api/converter/${ID}` ? [200, converterFixture(ID, { type: 'DOWNLINK', configuration: { scriptLang: 'JS', encoder: 'return {};' } })] : [200, page([])]));
+    renderAt(<ConverterPage />, { route: `/converters/${ID}`, path: '/converters/:id/:tab?' });
+    await screen.findByLabelText(/^Name/);
+    expect(screen.queryByRole('button', { name: 'Replay' })).toBeNull();
   });
 });

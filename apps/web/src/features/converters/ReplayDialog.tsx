@@ -14,6 +14,8 @@ export interface ReplayDialogProps {
   converterId: string;
   converterName: string;
   onClose: () => void;
+  /** the editor holds unsaved edits: the replay uses the saved version, not them */
+  dirty?: boolean;
   /** how often a running job is asked for its progress */
   pollMs?: number;
 }
@@ -33,7 +35,7 @@ const done = (j: ReplayJob | null) => !!j && j.status !== 'RUNNING';
  * Runs the archived messages of a time window through the converter's current version: a dry run shows
  * what would change; Apply stores the new results as a job, with progress and Cancel.
  */
-export function ReplayDialog({ converterId, converterName, onClose, pollMs = 1000 }: ReplayDialogProps) {
+export function ReplayDialog({ converterId, converterName, onClose, dirty, pollMs = 1000 }: ReplayDialogProps) {
   const confirm = useConfirm();
   const [start, setStart] = useState(() => toLocalInput(Date.now() - 24 * HOUR));
   // the end of the current minute: the window includes what arrived just now
@@ -125,6 +127,7 @@ export function ReplayDialog({ converterId, converterName, onClose, pollMs = 100
           <Typography variant="body2" color="text.secondary">
             The messages received in the window are decoded again by the converter's current version. A dry run only shows what would change.
           </Typography>
+          {dirty && <Alert severity="warning">The editor has unsaved changes: the replay uses the saved version. Save first to replay through your edits.</Alert>}
           <Stack direction="row" spacing={2} sx={{ flexWrap: 'wrap', rowGap: 2 }}>
             <TextField label="Start" type="datetime-local" value={start} onChange={(e) => setStart(e.target.value)} disabled={lock} slotProps={{ inputLabel: { shrink: true } }} />
             <TextField label="End" type="datetime-local" value={end} onChange={(e) => setEnd(e.target.value)} disabled={lock} slotProps={{ inputLabel: { shrink: true } }} />
@@ -146,9 +149,15 @@ export function ReplayDialog({ converterId, converterName, onClose, pollMs = 100
       </DialogContent>
       <DialogActions>
         {running ? (
-          <Button color="warning" onClick={() => void cancel()}>
-            Cancel replay
-          </Button>
+          <>
+            <Typography variant="body2" color="text.secondary" sx={{ flex: 1, pl: 2 }}>
+              Closing leaves the replay running on the server.
+            </Typography>
+            <Button onClick={onClose}>Close</Button>
+            <Button color="warning" onClick={() => void cancel()}>
+              Cancel replay
+            </Button>
+          </>
         ) : (
           <>
             <Button onClick={onClose} disabled={busy}>
