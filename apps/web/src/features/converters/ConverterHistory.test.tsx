@@ -63,7 +63,9 @@ describe('Converter history', () => {
     await userEvent.click(within(ask).getByRole('button', { name: 'Restore' }));
     expect(await screen.findByText('Version 1 restored')).toBeTruthy();
     expect(calls.filter((c) => c.url.endsWith('/restore'))).toHaveLength(1);
-    const table = screen.getByRole('table', { name: 'Versions' });
+    // the question closes (the page is hidden from the accessibility tree until it has)
+    await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
+    const table = await screen.findByRole('table', { name: 'Versions' });
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
     expect(within(table).getAllByRole('row')[1]!.textContent).toContain('Restored version 1');
     // the restored converter is what is saved now: nothing to save

@@ -90,7 +90,7 @@ describe('Integration quarantine', () => {
     await userEvent.click(within(await screen.findByRole('dialog', { name: 'Delete 1 selected message?' })).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText('Deleted 1 message')).toBeTruthy();
     await waitFor(() => expect(within(screen.getByRole('table', { name: 'Quarantined messages' })).getAllByRole('row')).toHaveLength(2));
-    await userEvent.click(screen.getByRole('button', { name: 'Delete all' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Delete all' }));
     await userEvent.click(within(await screen.findByRole('dialog', { name: 'Delete all 1 quarantined message?' })).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText('Nothing in quarantine')).toBeTruthy();
     expect(calls.filter((c) => c.method === 'DELETE').map((c) => c.url)).toEqual([`/api/integration/${ID}/quarantine?ids=q2`, `/api/integration/${ID}/quarantine`]);
