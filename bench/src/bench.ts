@@ -33,6 +33,8 @@ export interface BenchOptions {
   mqttUrl?: string;
   cpuProfDir?: string;
   tenant: { username: string; password: string };
+  /** extra environment of the started platform (e.g. RAW_RETENTION_DAYS for --archive) */
+  env?: Record<string, string>;
   log(m: string): void;
 }
 
@@ -146,6 +148,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
         databaseUrl: o.databaseUrl,
         mqttUrl,
         cpuProfDir: o.cpuProfDir,
+        env: o.env,
         log: o.log,
       });
     } catch (e) {

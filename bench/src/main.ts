@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { runBench } from './bench.js';
 import { ROOT } from './platform.js';
 import { table } from './report.js';
+import { archiveTable, runArchiveAB } from './archive-ab.js';
 
 const HELP = `pnpm bench [options]
   --scenarios 1,2,3,4,5,6   which scenarios (default: all; 0 is the smoke run of the test suite)
@@ -21,6 +22,8 @@ const HELP = `pnpm bench [options]
   --url <http://...>        use a running platform (with --database-url, --mqtt-url, optionally --pid)
   --database-url <url>      Postgres server (default: $DATABASE_URL, else the platform's embedded Postgres)
   --mqtt-url <url>          broker (default: $MQTT_URL, else a private Mosquitto when installed, else embedded aedes)
+  --archive on|off|both     the raw-message archive (RAW_RETENTION_DAYS 7 / 0); both: scenario 1 with it off and on,
+                            interleaved on platforms of their own, --rounds times each (default 2)
   --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
   --username/--password     tenant admin (default tenant@example.com / tenant)`;
 
@@ -38,6 +41,8 @@ const { values: a } = parseArgs({
     'database-url': { type: 'string' },
     'mqtt-url': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    archive: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
     username: { type: 'string', default: 'tenant@example.com' },
     password: { type: 'string', default: 'tenant' },
     help: { type: 'boolean', default: false },
@@ -62,12 +67,20 @@ if (platform !== 'dist' && platform !== 'source') {
   process.stderr.write(`--platform is dist or source, not '${a.platform}'\n`);
   process.exit(2);
 }
+if (a.archive !== undefined && !['on', 'off', 'both'].includes(a.archive)) {
+  process.stderr.write(`--archive is on, off or both, not '${a.archive}'\n`);
+  process.exit(2);
+}
+if (a.archive === 'both' && a.url) {
+  process.stderr.write('--archive both starts platforms of its own; it cannot use --url\n');
+  process.exit(2);
+}
 const resultsDir = path.join(ROOT, 'bench/results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const cpuProfDir = a['cpu-prof'] ? path.join(resultsDir, 'profiles', stamp) : undefined;
 const log = (m: string) => process.stdout.write(`[${new Date().toISOString().slice(11, 19)}] ${m}\n`);
 
-const run = await runBench({
+const options = {
   scenarios,
   durationSec: a.duration ? Number(a.duration) : undefined,
   warmupSec: Number(a.warmup),
@@ -81,8 +94,18 @@ const run = await runBench({
   mqttUrl: a['mqtt-url'] ?? (process.env.MQTT_URL || undefined),
   cpuProfDir,
   tenant: { username: a.username!, password: a.password! },
+  env: a.archive === 'on' || a.archive === 'off' ? { RAW_RETENTION_DAYS: a.archive === 'on' ? '7' : '0' } : undefined,
   log,
-});
+};
+if (a.archive === 'both') {
+  const ab = await runArchiveAB(options, Math.max(1, Number(a.rounds) || 2));
+  mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${stamp}-archive.json`);
+  writeFileSync(file, `${JSON.stringify(ab, null, 2)}\n`);
+  process.stdout.write(`\n${archiveTable(ab)}\nwritten ${path.relative(ROOT, file)}\n`);
+  process.exit(0);
+}
+const run = await runBench(options);
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `${stamp}.json`);
 writeFileSync(file, `${JSON.stringify(run, null, 2)}\n`);

@@ -33,9 +33,11 @@ export class ConverterLifecycle1765900000000 implements MigrationInterface {
         converter_version bigint NOT NULL,
         topic text NOT NULL,
         payload bytea NOT NULL,
-        metadata jsonb NOT NULL
+        -- the integration's own metadata; topic and integrationName are added back when read
+        metadata jsonb
       ) PARTITION BY RANGE (received_time);
-      CREATE INDEX raw_message_converter_idx ON raw_message (converter_id, received_time);
+      -- appended in time order: a BRIN index finds a window for almost no write cost
+      CREATE INDEX raw_message_time_idx ON raw_message USING brin (received_time);
 
       CREATE TABLE replay_job (
         id uuid PRIMARY KEY,

@@ -1,17 +1,9 @@
-import type { PageData, PageQuery } from '@bridgeboard/contracts';
+import type { ConverterVersion, PageData, PageQuery } from '@bridgeboard/contracts';
+
+export type { ConverterVersion };
 import type { Db, Queryable } from '../../database/db.js';
 import { toPage } from '../../common/paging.js';
 import type { ConverterRecord } from './converter.repository.js';
-
-/** One save of a converter, as GET /api/converter/{id}/versions shows it. */
-export interface ConverterVersion {
-  version: number;
-  createdTime: number;
-  createdBy: { id: string; email: string } | null;
-  comment: string | null;
-  name: string;
-  configuration: ConverterRecord['configuration'];
-}
 
 /** Who saved: the caller of the REST API (null for saves made by the platform itself, e.g. imports at start). */
 export interface SavedBy {

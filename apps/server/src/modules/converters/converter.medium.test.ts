@@ -407,6 +407,8 @@ describe('converters over REST', () => {
             telemetry: [{ ts: expect.any(Number), values: { temperature: 25.1 } }],
           },
         ],
+        // the converter version that decoded it (kept with the message in the raw archive)
+        version: 1,
       });
       expect(out[1]).toMatchObject({ ok: false, error: expect.stringMatching(/SyntaxError/) });
       expect(out[2]).toMatchObject({ ok: false });

@@ -36,7 +36,7 @@ export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
   private readonly archiveExpiry: RawArchiveExpiry;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly converters: ConverterService,
     private readonly integrations: IntegrationService,
@@ -56,7 +56,11 @@ export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
     // the raw archive's day partitions ahead, and its expiry (issue 19): at start and hourly, once per cluster
     this.archiveExpiry.start();
     // a deleted tenant's integrations must not keep running (and retrying foreign-key errors)
-    this.tenants.beforeTenantDeleted((tenantId) => this.runtime.stopTenant(tenantId));
+    this.tenants.beforeTenantDeleted(async (tenantId) => {
+      await this.runtime.stopTenant(tenantId);
+      // the raw archive has no foreign key (a partitioned append-only table): a deleted tenant's messages go with it
+      await this.db.query('DELETE FROM raw_message WHERE tenant_id = $1', [tenantId]);
+    });
     this.converters.registerUsageCheck(async (tenantId, converterId) => {
       const names = await this.integrations.usingConverter(tenantId, converterId);
       return names.length ? names.map((n) => `integration '${n}'`).join(', ') : null;

@@ -14,11 +14,14 @@ export interface RawMessage {
   converterVersion: number;
   topic: string;
   payload: Buffer;
-  metadata: Record<string, string>;
+  /** the integration's own metadata (configuration.metadata), without topic and integrationName; null when empty */
+  metadata: Record<string, string> | null;
 }
 
 /** A stored row: its position in the archive (receive time + ctid order) is its identity for paging. */
-export interface ArchivedMessage extends RawMessage {
+export interface ArchivedMessage extends Omit<RawMessage, 'metadata'> {
+  /** the metadata the converter saw: the integration's own, topic and integrationName (the integration's current name) */
+  metadata: Record<string, string>;
   /** opaque cursor to continue after this row */
   cursor: string;
 }
@@ -46,6 +49,10 @@ const toMessage = (r: Row): ArchivedMessage => ({
   metadata: r.metadata,
   cursor: r.cursor,
 });
+
+/** What the converter saw as metadata: the integration's own, then topic and integrationName (as the pipeline builds it). */
+const COLS = `r.received_time, r.tenant_id, r.integration_id, r.converter_id, r.converter_version, r.topic, r.payload,
+  coalesce(r.metadata, '{}'::jsonb) || jsonb_build_object('topic', r.topic, 'integrationName', coalesce(i.name, '')) AS metadata`;
 
 /** Postgres: "no partition of relation … found for row" */
 const NO_PARTITION = '23514';
@@ -82,21 +89,33 @@ export class RawArchiveRepository {
     }
   }
 
+  /** A batch comes from one integration: its ids and metadata are sent once, the rest as arrays (one statement per integration). */
   private async insert(rows: RawMessage[], q: Queryable): Promise<void> {
-    await q.query(
-      `INSERT INTO raw_message (received_time, tenant_id, integration_id, converter_id, converter_version, topic, payload, metadata)
-       SELECT * FROM unnest($1::bigint[], $2::uuid[], $3::uuid[], $4::uuid[], $5::bigint[], $6::text[], $7::bytea[], $8::jsonb[])`,
-      [
-        rows.map((r) => r.receivedTime),
-        rows.map((r) => r.tenantId),
-        rows.map((r) => r.integrationId),
-        rows.map((r) => r.converterId),
-        rows.map((r) => r.converterVersion),
-        rows.map((r) => r.topic),
-        rows.map((r) => r.payload),
-        rows.map((r) => JSON.stringify(r.metadata)),
-      ],
-    );
+    const groups = new Map<string, RawMessage[]>();
+    for (const r of rows) {
+      const k = `${r.tenantId}/${r.integrationId}/${r.converterId}`;
+      const g = groups.get(k);
+      if (g && g[0]!.metadata === r.metadata) g.push(r);
+      else if (!g) groups.set(k, [r]);
+      else groups.set(`${k}/${groups.size}`, [r]);
+    }
+    for (const g of groups.values()) {
+      const first = g[0]!;
+      await q.query(
+        `INSERT INTO raw_message (received_time, tenant_id, integration_id, converter_id, converter_version, topic, payload, metadata)
+         SELECT t.ts, $2, $3, $4, t.v, t.topic, t.payload, $8::jsonb FROM unnest($1::bigint[], $5::bigint[], $6::text[], $7::bytea[]) AS t(ts, v, topic, payload)`,
+        [
+          g.map((r) => r.receivedTime),
+          first.tenantId,
+          first.integrationId,
+          first.converterId,
+          g.map((r) => r.converterVersion),
+          g.map((r) => r.topic),
+          g.map((r) => r.payload),
+          first.metadata && Object.keys(first.metadata).length ? JSON.stringify(first.metadata) : null,
+        ],
+      );
+    }
   }
 
   /** How many archived messages a window holds (a replay job's total). */
@@ -116,26 +135,32 @@ export class RawArchiveRepository {
   async next(tenantId: string, w: ArchiveWindow, cursor: string | null, limit: number): Promise<ArchivedMessage[]> {
     const [ts, tableoid, ctid] = cursor ? cursor.split('/') : [null, null, null];
     const rows = await this.db.query<Row>(
-      `SELECT received_time, tenant_id, integration_id, converter_id, converter_version, topic, payload, metadata,
-              received_time || '/' || tableoid::int || '/' || ctid::text AS cursor
-         FROM raw_message
-        WHERE tenant_id = $1 AND converter_id = $2 AND received_time BETWEEN $3 AND $4 AND ($5::uuid IS NULL OR integration_id = $5)
-          AND ($6::bigint IS NULL OR (received_time, tableoid::int, ctid) > ($6::bigint, $7::int, $8::tid))
-        ORDER BY received_time, tableoid::int, ctid
+      `SELECT ${COLS}, r.received_time || '/' || r.tableoid::int || '/' || r.ctid::text AS cursor
+         FROM raw_message r LEFT JOIN integration i ON i.id = r.integration_id
+        WHERE r.tenant_id = $1 AND r.converter_id = $2 AND r.received_time BETWEEN $3 AND $4 AND ($5::uuid IS NULL OR r.integration_id = $5)
+          AND ($6::bigint IS NULL OR (r.received_time, r.tableoid::int, r.ctid) > ($6::bigint, $7::int, $8::tid))
+        ORDER BY r.received_time, r.tableoid::int, r.ctid
         LIMIT $9`,
       [tenantId, w.converterId, w.startTs, w.endTs, w.integrationId ?? null, ts, tableoid, ctid, limit],
     );
     return rows.map(toMessage);
   }
 
-  /** The newest `limit` messages a converter decoded, oldest of them first. */
-  async latest(tenantId: string, converterId: string, limit: number): Promise<ArchivedMessage[]> {
-    const rows = await this.db.query<Row>(
-      `SELECT received_time, tenant_id, integration_id, converter_id, converter_version, topic, payload, metadata, '' AS cursor
-         FROM raw_message WHERE tenant_id = $1 AND converter_id = $2
-        ORDER BY received_time DESC LIMIT $3`,
-      [tenantId, converterId, limit],
-    );
+  /**
+   * The newest `limit` messages a converter decoded, oldest of them first. The archive is indexed by time
+   * only (BRIN: nearly free to write), so the last hour is looked at first, then the last day, then all.
+   */
+  async latest(tenantId: string, converterId: string, limit: number, now = Date.now()): Promise<ArchivedMessage[]> {
+    let rows: Row[] = [];
+    for (const since of [now - 3_600_000, now - 86_400_000, 0]) {
+      rows = await this.db.query<Row>(
+        `SELECT ${COLS}, '' AS cursor FROM raw_message r LEFT JOIN integration i ON i.id = r.integration_id
+          WHERE r.tenant_id = $1 AND r.converter_id = $2 AND r.received_time >= $4
+          ORDER BY r.received_time DESC LIMIT $3`,
+        [tenantId, converterId, limit, since],
+      );
+      if (rows.length >= limit) break;
+    }
     return rows.map(toMessage).reverse();
   }
 }

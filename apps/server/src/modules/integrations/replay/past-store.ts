@@ -61,6 +61,8 @@ export async function storePast(
   try {
     for (const m of incoming) await pipeline.enqueue(m);
     await done;
+    // the last ack comes from inside the pipeline's loop: let it end, so stop() has nothing to wait for
+    await new Promise((r) => setImmediate(r));
   } finally {
     await pipeline.stop();
   }

@@ -13,7 +13,7 @@ import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
 import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
-import { describePayload, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
+import { describePayload, isDataError, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
 import { effectiveClientId } from '../integration.identity.js';
@@ -352,7 +352,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
         },
-        archive: this.archive ? (items) => this.archive!.add(archiveRows(i, items)) : undefined,
+        // a batch the archive refuses (a data error) is still stored and acknowledged: the archive must not stall uplinks
+        archive: this.archive
+          ? (items) =>
+              this.archive!.add(archiveRows(i, items)).catch((e: unknown) => {
+                if (!isDataError(e)) throw e;
+                this.log.warn(`Integration '${i.name}': ${items.length} message(s) not archived: ${(e as Error).message}`);
+              })
+          : undefined,
         quarantine: async (all) => {
           // a quarantine has room for QUARANTINE_MAX_PER_INTEGRATION messages: a suspended converter under a
           // stream of large messages must not fill the shared database; beyond it a message is only reported
@@ -381,7 +388,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           );
           const c = this.countersOf(i.id.id);
           c.quarantined += items.length;
-          c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + items.length;
+          // a script error or refused result kept here was counted as a 'converter' error already
+          const unreported = items.filter((q) => !q.reported).length;
+          if (unreported) c.uplinkErrors.quarantined = (c.uplinkErrors.quarantined ?? 0) + unreported;
           this.push(stored);
           for (const q of items) {
             if (q.reported) continue;

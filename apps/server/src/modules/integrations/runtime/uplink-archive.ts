@@ -24,9 +24,11 @@ export function receivedTimeOf(m: IncomingMessage): number {
 
 /** The archive rows of a batch of one integration. */
 export function archiveRows(
-  i: { tenantId: { id: string }; id: { id: string }; defaultConverterId: { id: string } },
+  i: { tenantId: { id: string }; id: { id: string }; defaultConverterId: { id: string }; configuration: { metadata?: Record<string, string> } },
   items: ArchiveItem[],
 ): RawMessage[] {
+  // topic and integrationName are not repeated per row: the archive adds them back when it is read
+  const metadata = i.configuration.metadata && Object.keys(i.configuration.metadata).length ? i.configuration.metadata : null;
   return items.map((x) => ({
     receivedTime: x.receivedTime,
     tenantId: i.tenantId.id,
@@ -35,6 +37,6 @@ export function archiveRows(
     converterVersion: x.converterVersion,
     topic: x.m.topic,
     payload: x.m.payload,
-    metadata: x.metadata,
+    metadata,
   }));
 }
