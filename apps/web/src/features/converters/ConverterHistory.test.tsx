@@ -7,6 +7,9 @@ import { fakeFetch, page, renderAt } from '../../test/render';
 import { ConverterPage } from './ConverterPage';
 import { lineChanges, type ConverterVersion } from './lifecycle.api';
 
+/** the first render of a file takes seconds on a loaded machine */
+const SLOW = { timeout: 15_000 };
+
 const ID = '00000000-0000-4000-8000-000000000001';
 const V1 = 'var data = decodeToJson(payload);\nreturn { deviceName: "SN-001", telemetry: { temp: data.value } };';
 const V2 = 'var data = decodeToJson(payload);\nreturn { deviceName: "SN-001", telemetry: { temperature: data.value } };';
@@ -29,7 +32,7 @@ describe('Converter history', () => {
       return [200, {}];
     });
     renderAt(<ConverterPage />, { route: `/converters/${ID}/history`, path: '/converters/:id/:tab?' });
-    const table = await screen.findByRole('table', { name: 'Versions' });
+    const table = await screen.findByRole('table', { name: 'Versions' }, SLOW);
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(3));
     const [, newest, oldest] = within(table).getAllByRole('row');
     expect(newest!.textContent).toContain('Current');
@@ -57,7 +60,7 @@ describe('Converter history', () => {
       return [200, {}];
     });
     renderAt(<ConverterPage />, { route: `/converters/${ID}/history`, path: '/converters/:id/:tab?' });
-    await userEvent.click(await screen.findByRole('button', { name: 'Restore version 1' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Restore version 1' }, SLOW));
     const ask = await screen.findByRole('dialog', { name: 'Restore version 1?' });
     expect(ask.textContent).toContain('saved as a new version');
     await userEvent.click(within(ask).getByRole('button', { name: 'Restore' }));
@@ -65,7 +68,7 @@ describe('Converter history', () => {
     expect(calls.filter((c) => c.url.endsWith('/restore'))).toHaveLength(1);
     // the question closes (the page is hidden from the accessibility tree until it has)
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
-    const table = await screen.findByRole('table', { name: 'Versions' });
+    const table = await screen.findByRole('table', { name: 'Versions' }, SLOW);
     await waitFor(() => expect(within(table).getAllByRole('row')).toHaveLength(4));
     expect(within(table).getAllByRole('row')[1]!.textContent).toContain('Restored version 1');
     // the restored converter is what is saved now: nothing to save
@@ -82,7 +85,7 @@ describe('Converter history', () => {
       return [200, page([])];
     });
     renderAt(<ConverterPage />, { route: `/converters/${ID}`, path: '/converters/:id/:tab?' });
-    await userEvent.type(await screen.findByLabelText(/^Name/), ' 2');
+    await userEvent.type(await screen.findByLabelText(/^Name/, {}, SLOW), ' 2');
     await userEvent.type(screen.getByLabelText('Version comment'), 'renamed');
     await userEvent.click(screen.getByRole('button', { name: 'Save' }));
     await screen.findByText('Converter MQTT Uplink 2 saved');

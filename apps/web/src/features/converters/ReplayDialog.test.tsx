@@ -9,6 +9,9 @@ import { converterFixture } from '../../test/fixtures';
 import { ConverterPage } from './ConverterPage';
 import { ReplayDialog } from './ReplayDialog';
 
+/** the first render of a file takes seconds on a loaded machine */
+const SLOW = { timeout: 15_000 };
+
 const ID = '00000000-0000-4000-8000-000000000001';
 const OTHER = '00000000-0000-4000-8000-000000000002';
 const integration = (n: number, name: string, converterId: string) =>
@@ -46,7 +49,7 @@ describe('ReplayDialog', () => {
     await userEvent.type(screen.getByLabelText('Device name'), 'SN-001');
     await userEvent.click(screen.getByRole('button', { name: 'Dry run' }));
 
-    const counts = await screen.findByRole('list', { name: 'Dry run counts' });
+    const counts = await screen.findByRole('list', { name: 'Dry run counts' }, SLOW);
     expect([...counts.querySelectorAll('li')].map((l) => l.textContent)).toEqual(['Messages: 4', 'Changed: 3', 'Unchanged: 0', 'Failed: 1']);
     const rows = within(screen.getByRole('table', { name: 'Samples' })).getAllByRole('row');
     const changes = within(rows[1]!).getByRole('list', { name: 'Changes' });
@@ -126,7 +129,7 @@ describe('ReplayDialog', () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     fakeFetch((c) => (c.url === `/api/converter/${ID}` ? [200, converterFixture(ID)] : [200, page([])]));
     renderAt(<ConverterPage />, { route: `/converters/${ID}`, path: '/converters/:id/:tab?' });
-    await userEvent.type(await screen.findByLabelText(/^Name/), ' 2');
+    await userEvent.type(await screen.findByLabelText(/^Name/, {}, SLOW), ' 2');
     await userEvent.click(screen.getByRole('button', { name: 'Replay' }));
     const dialog = await screen.findByRole('dialog', { name: 'Replay archived messages through MQTT Uplink 2' });
     expect(dialog.textContent).toContain('the replay uses the saved version');

@@ -8,6 +8,9 @@ import type { QuarantinedMessage } from '../integrations/quarantine.api';
 import type { ArchiveTestResult } from './lifecycle.api';
 import { TestPanel } from './TestPanel';
 
+/** the first render of a file takes seconds on a loaded machine */
+const SLOW = { timeout: 15_000 };
+
 const CID = '00000000-0000-4000-8000-000000000001';
 const integration = (n: number, name: string, converterId: string) =>
   ({ id: { entityType: 'INTEGRATION', id: `i-${n}` }, name, defaultConverterId: { entityType: 'CONVERTER', id: converterId } }) as unknown as Integration;
@@ -36,8 +39,8 @@ describe('TestPanel on past messages', () => {
     });
     renderAt(<TestPanel type="UPLINK" script="return {}" converterId={CID} />);
     await userEvent.click(screen.getByRole('button', { name: 'Load a quarantined message' }));
-    const dialog = await screen.findByRole('dialog', { name: 'Load a quarantined message' });
-    await within(dialog).findByText(/Sensors · sensors\/SN-007\/temperature/);
+    const dialog = await screen.findByRole('dialog', { name: 'Load a quarantined message' }, SLOW);
+    await within(dialog).findByText(/Sensors · sensors\/SN-007\/temperature/, {}, SLOW);
     expect(dialog.textContent).toContain('telemetry value is not a number');
     // only the integration that uses this converter was asked
     expect(calls.filter((c) => c.url.includes('/quarantine')).map((c) => c.url.split('?')[0])).toEqual(['/api/integration/i-1/quarantine']);

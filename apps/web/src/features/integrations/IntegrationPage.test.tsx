@@ -35,9 +35,8 @@ describe('IntegrationPage', () => {
       route: '/integrations/new',
       path: '/integrations/:id/:tab?',
     });
-    await waitFor(() =>
-      expect((screen.getByLabelText(/Uplink data converter/) as HTMLInputElement).value).toBe('MQTT Uplink'),
-    );
+    // the first render of the file's first test takes seconds on a loaded machine
+    await waitFor(() => expect((screen.getByLabelText(/Uplink data converter/) as HTMLInputElement).value).toBe('MQTT Uplink'), { timeout: 15_000 });
     await waitFor(() =>
       expect((screen.getByLabelText(/Downlink data converter/) as HTMLInputElement).value).toBe(
         'MQTT Downlink',

@@ -7,6 +7,9 @@ import { fakeFetch, page, renderAt } from '../../test/render';
 import { IntegrationPage } from './IntegrationPage';
 import type { QuarantinedMessage } from './quarantine.api';
 
+/** the first render of a file takes seconds on a loaded machine */
+const SLOW = { timeout: 15_000 };
+
 const ID = '00000000-0000-4000-8000-000000000009';
 const status = { status: 'CONNECTED' as const, messagesIn: 4, messagesOut: 0, errors: 1, lastMessageTime: null, quarantined: 2, lastError: "TypeError: Cannot read properties of undefined (reading 'value')" };
 const integration = integrationFixture(ID, { status });
@@ -51,7 +54,7 @@ describe('Integration quarantine', () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     backend();
     renderAt(<IntegrationPage />, { route: `/integrations/${ID}/quarantine`, path: '/integrations/:id/:tab?' });
-    expect(await screen.findByRole('tab', { name: 'Quarantine (2)' })).toBeTruthy();
+    expect(await screen.findByRole('tab', { name: 'Quarantine (2)' }, SLOW)).toBeTruthy();
     expect(screen.getByText(/2 quarantined/)).toBeTruthy();
     expect(screen.getByLabelText('Last error').textContent).toContain("Cannot read properties of undefined (reading 'value')");
     const table = screen.getByRole('table', { name: 'Quarantined messages' });
@@ -69,7 +72,7 @@ describe('Integration quarantine', () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     const { calls } = backend();
     renderAt(<IntegrationPage />, { route: `/integrations/${ID}/quarantine`, path: '/integrations/:id/:tab?' });
-    await userEvent.click(await screen.findByRole('checkbox', { name: /on sensors\/SN-001\/temperature/ }));
+    await userEvent.click(await screen.findByRole('checkbox', { name: /on sensors\/SN-001\/temperature/ }, SLOW));
     expect(screen.getByText('1 selected of 2')).toBeTruthy();
     await userEvent.click(screen.getByRole('button', { name: 'Reprocess selected' }));
     expect(await screen.findByText('Reprocessed 1 message: 1 stored, 0 failed again')).toBeTruthy();
@@ -85,7 +88,7 @@ describe('Integration quarantine', () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     const { calls } = backend();
     renderAt(<IntegrationPage />, { route: `/integrations/${ID}/quarantine`, path: '/integrations/:id/:tab?' });
-    await userEvent.click(await screen.findByRole('checkbox', { name: /on sensors\/SN-002\/temperature/ }));
+    await userEvent.click(await screen.findByRole('checkbox', { name: /on sensors\/SN-002\/temperature/ }, SLOW));
     await userEvent.click(screen.getByRole('button', { name: 'Delete selected' }));
     await userEvent.click(within(await screen.findByRole('dialog', { name: 'Delete 1 selected message?' })).getByRole('button', { name: 'Delete' }));
     expect(await screen.findByText('Deleted 1 message')).toBeTruthy();
