@@ -1,7 +1,7 @@
 import type { ConverterVersion, PageData, PageQuery } from '@bridgeboard/contracts';
 
 export type { ConverterVersion };
-import type { Db, Queryable } from '../../database/db.js';
+import type { Db } from '../../database/db.js';
 import { toPage } from '../../common/paging.js';
 import type { ConverterRecord } from './converter.repository.js';
 
@@ -10,6 +10,8 @@ export interface SavedBy {
   id: string;
   email: string;
 }
+
+/** Versions are written by ConverterRepository with the save itself (one statement); this reads them. */
 
 interface Row {
   version: string;
@@ -36,15 +38,6 @@ const toVersion = (r: Row): ConverterVersion => ({
  */
 export class ConverterVersionRepository {
   constructor(private readonly db: Db) {}
-
-  /** Called in the transaction of the save itself. */
-  async add(q: Queryable, c: ConverterRecord, by: SavedBy | null, comment: string | null): Promise<void> {
-    await q.query(
-      `INSERT INTO converter_version (converter_id, version, tenant_id, created_time, created_by, created_by_email, comment, name, configuration)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [c.id, c.version, c.tenantId, Date.now(), by?.id ?? null, by?.email ?? null, comment, c.name, JSON.stringify(c.configuration)],
-    );
-  }
 
   /** Newest first. */
   async page(tenantId: string, converterId: string, p: PageQuery): Promise<PageData<ConverterVersion>> {

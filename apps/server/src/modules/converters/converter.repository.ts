@@ -1,5 +1,5 @@
 import type { ConverterTestCase, ConverterType, PageData, PageQuery } from '@bridgeboard/contracts';
-import type { Db, Queryable } from '../../database/db.js';
+import type { Db } from '../../database/db.js';
 import { newId } from '../../common/ids.js';
 import { likePattern, orderBy, sortColumns, toPage } from '../../common/paging.js';
 import { versionGuard } from '../../common/versioning.js';
@@ -63,6 +63,19 @@ const params = (f: ConverterFields) => [
   JSON.stringify(f.testCases),
 ];
 
+/** Who saved a converter and why: kept with the version the save makes. */
+export interface VersionNote {
+  by: { id: string; email: string } | null;
+  comment: string | null;
+}
+const noteParams = (n: VersionNote) => [Date.now(), n.by?.id ?? null, n.by?.email ?? null, n.comment];
+
+/** Wraps a statement RETURNING the converter row so that the same statement also writes its version (params from `$base`). */
+const withVersion = (sql: string, base: number) => `WITH c AS (${sql}),
+  v AS (INSERT INTO converter_version (converter_id, version, tenant_id, created_time, created_by, created_by_email, comment, name, configuration)
+        SELECT id, version, tenant_id, $${base}::bigint, $${base + 1}::uuid, $${base + 2}::text, $${base + 3}::text, name, configuration FROM c)
+  SELECT * FROM c`;
+
 /** Converters; every method takes the tenant first. */
 export class ConverterRepository {
   constructor(private readonly db: Db) {}
@@ -90,28 +103,38 @@ export class ConverterRepository {
     return r ? toRecord(r) : null;
   }
 
-  async insert(tenantId: string, f: ConverterFields, q: Queryable = this.db): Promise<ConverterRecord> {
-    const [r] = await q.query<Row>(
-      `INSERT INTO converter (id, created_time, tenant_id, name, type, debug_mode, debug_mode_pinned, debug_mode_since, configuration, additional_info, test_cases)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
-      [newId(), Date.now(), tenantId, ...params(f)],
+  /** Creates the converter and its version 1 (issue 19), in one statement. */
+  async insert(tenantId: string, f: ConverterFields, saved: VersionNote): Promise<ConverterRecord> {
+    const [r] = await this.db.query<Row>(
+      withVersion(
+        `INSERT INTO converter (id, created_time, tenant_id, name, type, debug_mode, debug_mode_pinned, debug_mode_since, configuration, additional_info, test_cases)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING *`,
+        12,
+      ),
+      [newId(), Date.now(), tenantId, ...params(f), ...noteParams(saved)],
     );
     return toRecord(r!);
   }
 
-  /** null when there is no such converter, or (with `version`) when it is at another version. */
+  /**
+   * null when there is no such converter, or (with `version`) when it is at another version. The save is
+   * kept as a new version (issue 19) in the same statement.
+   */
   async update(
     tenantId: string,
     id: string,
     f: ConverterFields,
-    version?: number | null,
-    q: Queryable = this.db,
+    version: number | null | undefined,
+    saved: VersionNote,
   ): Promise<ConverterRecord | null> {
-    const [r] = await q.query<Row>(
-      `UPDATE converter SET name = $3, type = $4, debug_mode = $5, debug_mode_pinned = $6, debug_mode_since = $7,
-         configuration = $8, additional_info = $9, test_cases = $10, version = version + 1
-       WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(11)} RETURNING *`,
-      [tenantId, id, ...params(f), version ?? null],
+    const [r] = await this.db.query<Row>(
+      withVersion(
+        `UPDATE converter SET name = $3, type = $4, debug_mode = $5, debug_mode_pinned = $6, debug_mode_since = $7,
+           configuration = $8, additional_info = $9, test_cases = $10, version = version + 1
+         WHERE tenant_id = $1 AND id = $2 AND ${versionGuard(11)} RETURNING *`,
+        12,
+      ),
+      [tenantId, id, ...params(f), version ?? null, ...noteParams(saved)],
     );
     return r ? toRecord(r) : null;
   }

@@ -123,11 +123,9 @@ export class ConverterService {
       testCases: req.testCases,
     };
     if (!existing) await this.limits.checkCreate(tenantId, 'converters');
-    const saved = await this.db.tx(async (q) => {
-      const r = existing ? await this.repo.update(tenantId, existing.id, fields, req.version, q) : await this.repo.insert(tenantId, fields, q);
-      if (r) await this.versions.add(q, r, by, comment);
-      return r;
-    });
+    // the save and its version in one statement
+    const note = { by, comment };
+    const saved = existing ? await this.repo.update(tenantId, existing.id, fields, req.version, note) : await this.repo.insert(tenantId, fields, note);
     if (!saved)
       throw (
         (await staleVersion(this.db, 'converter', tenantId, existing!.id, req.version, 'Converter')) ??
