@@ -200,6 +200,17 @@ export const matrix: Record<string, Case> = {
       emptyOk: page,
     },
   ],
+  // a trace: A's persistent RPC's trace id is its id; B gets an empty journey, A its steps
+  'GET /api/events/trace/:traceId': (f) => [
+    {
+      method: 'GET',
+      url: `/api/events/trace/${f.rpcA}`,
+      refused: [404],
+      emptyOk: (b) => Array.isArray((b as { events?: unknown[] })?.events) && (b as { events: unknown[] }).events.length === 0,
+      controlHas: (b) => ((b as { events?: unknown[] })?.events?.length ?? 0) > 0,
+      note: "the trace of A's persistent RPC",
+    },
+  ],
   'DELETE /api/events/:entityType/:id': (f) => [
     {
       method: 'DELETE',

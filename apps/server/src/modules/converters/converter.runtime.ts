@@ -10,6 +10,8 @@ import { describeInput } from './converter.debug.js';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  /** the uplink's trace id, carried by the debug event */
+  traceId?: string;
 }
 export interface TsValues {
   ts: number;
@@ -32,6 +34,8 @@ export interface DownlinkInput {
   metadata: Record<string, string>;
   msgType: string;
   integrationMetadata: Record<string, string>;
+  /** the RPC's (or rule message's) trace id, carried by the debug event */
+  traceId?: string;
 }
 export interface DownlinkResult {
   contentType: 'JSON' | 'TEXT' | 'BINARY';
@@ -82,7 +86,7 @@ export class ConverterRuntime {
           out: r.ok ? showOutput(r.value) : '',
           metadata: input.metadata,
           error: outcome.ok ? '' : outcome.error,
-        });
+        }, input.traceId);
       }
       return outcome;
     });
@@ -117,7 +121,7 @@ export class ConverterRuntime {
         out: r.ok ? showOutput(r.value) : '',
         metadata: { ...input.metadata, msgType: input.msgType },
         error: outcome.ok ? '' : outcome.error,
-      });
+      }, input.traceId);
     return outcome;
   }
 
@@ -147,10 +151,10 @@ export class ConverterRuntime {
     return c;
   }
 
-  private record(tenantId: string, converterId: string, body: DebugEventBody): void {
+  private record(tenantId: string, converterId: string, body: DebugEventBody, traceId?: string): void {
     // Postgres jsonb refuses NUL characters (they appear in errors quoting binary input); show them escaped.
     const clean = hasNul(body) ? (withoutNul(body) as DebugEventBody) : body;
-    this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean);
+    this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean, traceId);
   }
 }
 

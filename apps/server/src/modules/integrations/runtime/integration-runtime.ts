@@ -229,7 +229,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
-  async publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean } = {}): Promise<void> {
+  /** `traceId`: the RPC's (or rule message's) trace, carried by the Downlink debug event. */
+  async publish(
+    tenantId: string,
+    integrationId: string,
+    topic: string,
+    payload: Buffer,
+    opts: { qos?: 0 | 1 | 2; retain?: boolean; traceId?: string } = {},
+  ): Promise<void> {
     const r = this.running.get(integrationId);
     if (!r || r.stored.integration.tenantId.id !== tenantId) {
       const s = await this.repo.find(tenantId, integrationId);
@@ -246,14 +253,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     } catch (e) {
       const error = (e as Error).message;
       this.bump(r.stored, 'errors', error);
-      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error }, true);
+      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error }, true, opts.traceId);
       // 409 either way: a persistent RPC goes back to QUEUED and is sent again (at least once)
       if (e instanceof UnacknowledgedPublish)
         throw new IntegrationError(409, ErrorCode.CONFLICT, `Integration '${r.stored.integration.name}' could not confirm the message: ${error} (it may or may not reach the device)`);
       throw IntegrationError.notConnected(r.stored.integration.name, `ERROR: ${error}`);
     }
     this.bump(r.stored, 'messagesOut');
-    this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false);
+    this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false, opts.traceId);
   }
 
   private settings(s: StoredIntegration): ConnectionSettings {
@@ -302,6 +309,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         maxValuesPerMessage: this.config.TELEMETRY_MAX_KEYS_PER_MESSAGE,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
         poisonAttempts: this.config.SANDBOX_POISON_ATTEMPTS,
+        trace: this.config.TRACE_MESSAGES,
       },
       {
         converters: this.converters,
@@ -310,7 +318,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
         deviceCreated: (d) => this.deviceService.events.emit('created', d),
-        committed: (receivedAt) => this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000),
+        committed: (receivedAt) => {
+          if (this.metrics.enabled) this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000);
+        },
         received: (n) => {
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
@@ -324,11 +334,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           const kind = limit ?? 'converter';
           c.uplinkErrors[kind] = (c.uplinkErrors[kind] ?? 0) + 1;
           this.bump(stored, 'errors', error);
-          this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
+          this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true, m.traceId);
         },
         // describePayload decodes and parses the payload: only worth it when the event is kept
         succeeded: (m, metadata) => {
-          if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
+          if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false, m.traceId);
         },
         quarantine: async (all) => {
           // a quarantine has room for QUARANTINE_MAX_PER_INTEGRATION messages: a suspended converter under a
@@ -338,7 +348,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           for (const q of all.slice(room)) {
             const error = `Quarantine full (${this.config.QUARANTINE_MAX_PER_INTEGRATION} messages, QUARANTINE_MAX_PER_INTEGRATION); message dropped: ${q.error}`;
             this.bump(stored, 'errors', error);
-            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true, q.m.traceId);
           }
           if (!items.length) return;
           await this.quarantine.add(
@@ -361,7 +371,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           for (const q of items) {
             const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
             this.bump(stored, 'errors', error);
-            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true, q.m.traceId);
           }
         },
         storageProblem: (error) => {
@@ -431,10 +441,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Records a DEBUG_INTEGRATION event while debug mode is on; errors always. */
-  private record(stored: StoredIntegration, body: DebugEventBody, isError: boolean): void {
+  private record(stored: StoredIntegration, body: DebugEventBody, isError: boolean, traceId?: string): void {
     const i = stored.integration;
     if (!isError && !this.debugActive(stored)) return;
-    this.debug.record(i.tenantId.id, 'INTEGRATION', i.id.id, 'DEBUG_INTEGRATION', body);
+    this.debug.record(i.tenantId.id, 'INTEGRATION', i.id.id, 'DEBUG_INTEGRATION', body, traceId);
   }
 
   private debugActive(stored: StoredIntegration): boolean {

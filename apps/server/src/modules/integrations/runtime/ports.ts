@@ -4,6 +4,7 @@ import type { Device } from '@bridgeboard/contracts';
 export interface UplinkInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
+  traceId?: string;
 }
 export interface DecodedUplink {
   deviceName: string;
@@ -37,9 +38,12 @@ export interface UplinkMessage {
   telemetry?: { ts: number; values: Record<string, unknown> }[];
   /** message metadata incl. topic, integrationName */
   metadata: Record<string, string>;
+  /** the uplink's trace id (every rule message and debug event of it carries it) */
+  traceId?: string;
 }
 /** Where decoded uplinks go; resolves only after the data is committed. */
 export interface UplinkSink {
   handle(batch: UplinkMessage[]): Promise<void>;
 }
-export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }) => void;
+/** `traceId`: the reply uplink's own trace (the RPC's trace links to it). */
+export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string) => void;

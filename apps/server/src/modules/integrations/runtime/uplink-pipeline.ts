@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Device, DebugEventBody } from '@bridgeboard/contracts';
 import { AppError } from '../../../common/errors.js';
 import type { IncomingMessage } from './mqtt-connection.js';
@@ -30,6 +31,8 @@ export interface PipelineIntegration {
   sequenceKey?: string;
   /** a message the sandbox itself failed on this many times in a row is quarantined (SANDBOX_POISON_ATTEMPTS) */
   poisonAttempts?: number;
+  /** give each message a trace id on receipt (TRACE_MESSAGES) */
+  trace?: boolean;
 }
 
 /** A message taken out of the stream: kept raw with its error, then acknowledged. */
@@ -199,6 +202,7 @@ export class UplinkPipeline {
 
   enqueue(m: IncomingMessage): void | Promise<void> {
     if (this.closing) return; // not acked: a broker with a session sends it again
+    if (this.integ.trace) m.traceId = randomUUID();
     this.deps.received(1);
     this.queue.push(m);
     if (this.prefetching) this.prefetch();
@@ -323,7 +327,7 @@ export class UplinkPipeline {
       outcomes = await this.deps.converters.runUplink(
         i.tenantId,
         i.converterId,
-        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata })),
+        inputs.map((x) => ({ payload: new Uint8Array(x.m.payload), metadata: x.metadata, traceId: x.m.traceId })),
       );
     } catch (e) {
       if (!(e instanceof SandboxBusyError)) throw e;
@@ -397,13 +401,13 @@ export class UplinkPipeline {
     const announced = new Set<string>();
     const msgs: UplinkMessage[] = [];
     const sources: Accepted[] = [];
-    const rpc: { deviceId: string; r: NonNullable<DecodedUplink['rpcResponse']> }[] = [];
+    const rpc: { deviceId: string; r: NonNullable<DecodedUplink['rpcResponse']>; traceId?: string }[] = [];
     for (const a of accepted) {
       for (const r of a.results) {
         const device = devices.get(r.deviceName)!;
         const isNew = created.has(device.id.id) && !announced.has(device.id.id);
         if (isNew) announced.add(device.id.id);
-        if (r.rpcResponse) rpc.push({ deviceId: device.id.id, r: r.rpcResponse });
+        if (r.rpcResponse) rpc.push({ deviceId: device.id.id, r: r.rpcResponse, traceId: a.m.traceId });
         sources.push(a);
         msgs.push({
           tenantId: i.tenantId,
@@ -414,6 +418,7 @@ export class UplinkPipeline {
           attributes: r.attributes,
           telemetry: r.telemetry,
           metadata: { ...a.metadata, deviceName: device.name, deviceType: device.type },
+          traceId: a.m.traceId,
         });
       }
     }
@@ -430,7 +435,7 @@ export class UplinkPipeline {
     }
     for (const d of devices.values()) if (announced.has(d.id.id)) this.deps.deviceCreated(d);
     const h = this.deps.rpc();
-    if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r);
+    if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r, x.traceId);
     for (const a of accepted) this.deps.succeeded(a.m, a.metadata);
     // kept, but the user should hear about it (a timestamp in seconds, far in the future)
     for (const a of accepted)
