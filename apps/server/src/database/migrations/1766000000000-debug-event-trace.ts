@@ -14,6 +14,8 @@ export class DebugEventTrace1766000000000 implements MigrationInterface {
     `);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP INDEX debug_event_trace_idx; ALTER TABLE debug_event DROP COLUMN trace_id, DROP COLUMN seq');
+    await q.query(
+      'DROP INDEX debug_event_trace_idx; ALTER TABLE debug_event DROP COLUMN trace_id, DROP COLUMN seq',
+    );
   }
 }

@@ -106,6 +106,15 @@ export class DebugEventRepository {
     return rows.map(toEvent);
   }
 
+  /** The tenant's newest events that carry an error (the home page's "recent errors"). */
+  async recentErrors(tenantId: string, limit: number): Promise<DebugEvent[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM debug_event WHERE tenant_id = $1 AND coalesce(body->>'error', '') <> '' ORDER BY ts DESC, id DESC LIMIT $2`,
+      [tenantId, limit],
+    );
+    return rows.map(toEvent);
+  }
+
   async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<number> {
     const r = await this.db.query('DELETE FROM debug_event WHERE tenant_id = $1 AND entity_type = $2 AND entity_id = $3 RETURNING 1', [
       tenantId,

@@ -135,6 +135,11 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
     return this.repo.trace(tenantId, traceId, MAX_TRACE_EVENTS);
   }
 
+  async recentErrors(tenantId: string, limit: number): Promise<DebugEvent[]> {
+    await this.flush();
+    return this.repo.recentErrors(tenantId, limit);
+  }
+
   async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<void> {
     await this.flush();
     await this.repo.clear(tenantId, entityType, entityId);

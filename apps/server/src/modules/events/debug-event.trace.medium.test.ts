@@ -1,15 +1,49 @@
-import { GUIDE_DECODER, GUIDE_DECODER_TWOWAY, GUIDE_ENCODER, GUIDE_ENCODER_TWOWAY, type DebugEvent } from '@bridgeboard/contracts';
-import { bearer, createTenantWithAdmin, eventually, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
-import { createConverter, createIntegration, deviceByName, publisher, rnd } from '../integrations/test-kit.js';
-import { addDownlinkNode, createDevice, createDownlinkIntegration, subscriber, waitConnected } from '../rpc/rpc-kit.js';
+import {
+  GUIDE_DECODER,
+  GUIDE_DECODER_TWOWAY,
+  GUIDE_ENCODER,
+  GUIDE_ENCODER_TWOWAY,
+  type DebugEvent,
+} from '@bridgeboard/contracts';
+import {
+  bearer,
+  createTenantWithAdmin,
+  eventually,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
+import {
+  createConverter,
+  createIntegration,
+  deviceByName,
+  publisher,
+  rnd,
+} from '../integrations/test-kit.js';
+import {
+  addDownlinkNode,
+  createDevice,
+  createDownlinkIntegration,
+  subscriber,
+  waitConnected,
+} from '../rpc/rpc-kit.js';
 
 type Trace = { traceId: string; events: DebugEvent[] };
 
 /** Switches debug mode on for a converter or an integration (GET, then save it back). */
-async function debugOn(p: TestPlatform, token: string, kind: 'converter' | 'integration', id: string): Promise<void> {
+async function debugOn(
+  p: TestPlatform,
+  token: string,
+  kind: 'converter' | 'integration',
+  id: string,
+): Promise<void> {
   const auth = bearer(token);
   const cur = await p.http().get(`/api/${kind}/${id}`).set(auth).expect(200);
-  await p.http().post(`/api/${kind}`).set(auth).send({ ...cur.body, debugMode: true }).expect(200);
+  await p
+    .http()
+    .post(`/api/${kind}`)
+    .set(auth)
+    .send({ ...cur.body, debugMode: true })
+    .expect(200);
 }
 
 /** Every node of the tenant's Root Rule Chain in debug mode. */
@@ -41,7 +75,17 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
     const converterId = await createConverter(p, GUIDE_DECODER, t.token);
     await debugOn(p, t.token, 'converter', converterId);
-    const { id } = await createIntegration(p, { name: 'MQTT Integration', converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }], cleanSession: true, debugMode: true }, t.token);
+    const { id } = await createIntegration(
+      p,
+      {
+        name: 'MQTT Integration',
+        converterId,
+        filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }],
+        cleanSession: true,
+        debugMode: true,
+      },
+      t.token,
+    );
     await chainDebugOn(p, t.token);
     await waitConnected(p, id, t.token);
     const pub = await publisher(p.mqttUrl);
@@ -52,22 +96,37 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
 
     const uplink = await eventually(async () => {
       const r = await p.http().get(`/api/events/INTEGRATION/${id}?pageSize=50&page=0`).set(bearer(t.token));
-      return (r.body.data as DebugEvent[]).find((e) => e.body.type === 'Uplink' && e.body.in === '{"value":25.1}');
+      return (r.body.data as DebugEvent[]).find(
+        (e) => e.body.type === 'Uplink' && e.body.in === '{"value":25.1}',
+      );
     });
     expect(uplink.traceId).toMatch(/^[0-9a-f-]{36}$/);
     const tr = await eventually(async () => {
       const x = await trace(p, t.token, uplink.traceId!);
-      return x.events.some((e) => e.entityId.entityType === 'RULE_NODE' && e.body.relationType === 'Success') ? x : null;
+      return x.events.some((e) => e.entityId.entityType === 'RULE_NODE' && e.body.relationType === 'Success')
+        ? x
+        : null;
     });
     expect(tr.traceId).toBe(uplink.traceId);
     expect(new Set(kinds(tr))).toEqual(new Set(['INTEGRATION', 'CONVERTER', 'RULE_NODE']));
     // the converter decoded this message, the rule nodes saw this message's data, nothing of 26.3 is in it
-    expect(tr.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body).toMatchObject({ in: '{"value":25.1}' });
-    const nodeData = tr.events.filter((e) => e.entityId.entityType === 'RULE_NODE').map((e) => String(e.body.data));
+    expect(tr.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body).toMatchObject({
+      in: '{"value":25.1}',
+    });
+    const nodeData = tr.events
+      .filter((e) => e.entityId.entityType === 'RULE_NODE')
+      .map((e) => String(e.body.data));
     expect(nodeData.some((d) => d.includes('25.1'))).toBe(true);
     expect(JSON.stringify(tr.events)).not.toContain('26.3');
     // the Save Timeseries node reported Success: the save is part of the journey
-    expect(tr.events.some((e) => e.body.msgType === 'POST_TELEMETRY_REQUEST' && e.body.type === 'OUT' && e.body.relationType === 'Success')).toBe(true);
+    expect(
+      tr.events.some(
+        (e) =>
+          e.body.msgType === 'POST_TELEMETRY_REQUEST' &&
+          e.body.type === 'OUT' &&
+          e.body.relationType === 'Success',
+      ),
+    ).toBe(true);
     // time order, the converter before any rule node
     const times = tr.events.map((e) => e.createdTime);
     expect(times).toEqual([...times].sort((a, b) => a - b));
@@ -94,7 +153,12 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     await addDownlinkNode(p, integ.id, t.token, true);
     await chainDebugOn(p, t.token);
     await waitConnected(p, integ.id, t.token);
-    await p.http().post(`/api/plugins/rpc/oneway/${deviceId}`).set(bearer(t.token)).send({ method: 'setValue', params: 32 }).expect(200);
+    await p
+      .http()
+      .post(`/api/plugins/rpc/oneway/${deviceId}`)
+      .set(bearer(t.token))
+      .send({ method: 'setValue', params: 32 })
+      .expect(200);
 
     // the call's own steps are events of the device; their trace id is the call's requestUUID
     const request = await eventually(async () => {
@@ -116,11 +180,22 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     );
     expect(steps[0]).toBe('rpc:REQUEST');
     expect(steps[steps.length - 1]).toBe('rpc:DELIVERED');
-    expect(steps).toEqual(expect.arrayContaining(['node:IN', 'node:OUT', 'converter', 'integration:Downlink:OK']));
+    expect(steps).toEqual(
+      expect.arrayContaining(['node:IN', 'node:OUT', 'converter', 'integration:Downlink:OK']),
+    );
     expect(steps.indexOf('converter')).toBeLessThan(steps.indexOf('integration:Downlink:OK'));
-    expect(tr.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body.out).toContain('{\\"value\\":32}');
-    expect(tr.events.find((e) => e.entityId.entityType === 'INTEGRATION')!.body).toMatchObject({ out: '{"value":32}', topic: 'tb/mqtt-integration-tutorial/sensors/SN-001/rx' });
-    expect(tr.events.filter((e) => e.entityId.entityType === 'RULE_NODE').every((e) => e.body.msgType === 'RPC_CALL_FROM_SERVER_TO_DEVICE')).toBe(true);
+    expect(tr.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body.out).toContain(
+      '{\\"value\\":32}',
+    );
+    expect(tr.events.find((e) => e.entityId.entityType === 'INTEGRATION')!.body).toMatchObject({
+      out: '{"value":32}',
+      topic: 'tb/mqtt-integration-tutorial/sensors/SN-001/rx',
+    });
+    expect(
+      tr.events
+        .filter((e) => e.entityId.entityType === 'RULE_NODE')
+        .every((e) => e.body.msgType === 'RPC_CALL_FROM_SERVER_TO_DEVICE'),
+    ).toBe(true);
   });
 
   it("a two-way call's trace ends with the device's reply, which names the reply uplink's own trace", async () => {
@@ -143,19 +218,33 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     // the guide's advanced simulator, answering on our own prefix (its encoder publishes to the guide's topic)
     const sim = await subscriber(p.mqttUrl, 'tb/mqtt-integration-tutorial/sensors/SN-001/rx/twoway');
     const pub = await publisher(p.mqttUrl);
-    sim.client.on('message', () => void pub.publishAsync(`${base}/SN-001/rx/response`, '{"rpcReceived":"OK"}'));
-    const r = await p.http().post(`/api/plugins/rpc/twoway/${deviceId}`).set(bearer(t.token)).send({ method: 'setValue', params: 37, timeout: 10000 });
+    sim.client.on(
+      'message',
+      () => void pub.publishAsync(`${base}/SN-001/rx/response`, '{"rpcReceived":"OK"}'),
+    );
+    const r = await p
+      .http()
+      .post(`/api/plugins/rpc/twoway/${deviceId}`)
+      .set(bearer(t.token))
+      .send({ method: 'setValue', params: 37, timeout: 10000 });
     expect(r.status).toBe(200);
     await sim.client.endAsync();
     await pub.endAsync();
 
     const ev = await p.http().get(`/api/events/DEVICE/${deviceId}?pageSize=50&page=0`).set(bearer(t.token));
     const reply = (ev.body.data as DebugEvent[]).find((e) => e.body.stage === 'REPLY')!;
-    expect(reply.body).toMatchObject({ type: 'RPC', method: 'setValue', data: { rpcReceived: 'OK' }, replyTraceId: expect.any(String) });
+    expect(reply.body).toMatchObject({
+      type: 'RPC',
+      method: 'setValue',
+      data: { rpcReceived: 'OK' },
+      replyTraceId: expect.any(String),
+    });
     const tr = await trace(p, t.token, reply.traceId!);
     expect(tr.events.map((e) => e.body.stage).filter(Boolean)).toEqual(['REQUEST', 'DELIVERED', 'REPLY']);
     // the reply's own journey: the uplink converter decoded the device's answer
     const back = await trace(p, t.token, String(reply.body.replyTraceId));
-    expect(back.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body).toMatchObject({ in: '{"rpcReceived":"OK"}' });
+    expect(back.events.find((e) => e.entityId.entityType === 'CONVERTER')!.body).toMatchObject({
+      in: '{"rpcReceived":"OK"}',
+    });
   });
 });

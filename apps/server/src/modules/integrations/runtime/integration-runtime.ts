@@ -12,7 +12,7 @@ import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
-import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
+import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkMessage, type UplinkSink } from './ports.js';
 import { describePayload, UplinkPipeline } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
@@ -24,7 +24,7 @@ import { PerMinuteBudget } from './uplink-limits.js';
 import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
 import { Metrics } from '../../metrics/metrics.registry.js';
 import { SilenceWatch } from './silence-watch.js';
-import { newCounters, type Counters, type IntegrationMetrics } from './integration-counters.js';
+import { newCounters, ratesOf, type Counters, type IntegrationMetrics } from './integration-counters.js';
 
 /** What the runtime runs for one integration; a later clustered runner ($share groups) implements the same. */
 export interface IntegrationRunner {
@@ -70,7 +70,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private destroyed = false;
   private readonly destinations: DestinationPolicy;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
-  readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
+  readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus]; uplinks: [UplinkMessage[]] }>();
 
   constructor(
     db: Db,
@@ -226,6 +226,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       lastError: c.lastError,
       quarantined: c.quarantined,
       ...(Object.keys(c.refused).length ? { refused: { ...c.refused } } : {}),
+      rates: ratesOf(c, Date.now()),
     };
   }
 
@@ -318,6 +319,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
         deviceCreated: (d) => this.deviceService.events.emit('created', d),
+        stored: (msgs) => this.events.emit('uplinks', msgs),
         committed: (receivedAt) => {
           if (this.metrics.enabled) this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000);
         },
@@ -325,6 +327,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
           c.lastMessageTime = Date.now();
+          c.rateIn.add(n, c.lastMessageTime);
           c.silence?.heard();
           this.push(stored);
         },
@@ -434,6 +437,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       const c = this.countersOf(stored.integration.id.id);
       c.lastError = error;
       c.errors++;
+      c.rateErrors.add(1, Date.now());
       this.log.warn(`Integration '${stored.integration.name}': ${error}`);
     }
     this.record(stored, { type: 'Status', status: state, ...(error ? { error } : {}) }, !!error);
@@ -466,6 +470,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private bump(stored: StoredIntegration, k: 'messagesOut' | 'errors', error?: string): void {
     const c = this.countersOf(stored.integration.id.id);
     c[k]++;
+    if (k === 'errors') c.rateErrors.add(1, Date.now());
     if (error) c.lastError = error;
     this.push(stored);
   }

@@ -63,6 +63,8 @@ export interface PipelineDeps {
   /** `limit`: the message was refused by that limit (counted apart) */
   failed(m: IncomingMessage, metadata: Record<string, string>, error: string, limit?: LimitKind): void;
   succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
+  /** a batch's results are committed (device activity) */
+  stored?(msgs: UplinkMessage[]): void;
   storageProblem(error: string | null): void;
   /** stores the messages in the quarantine (one statement); resolves once they are committed */
   quarantine(items: Quarantined[]): Promise<void>;
@@ -433,6 +435,7 @@ export class UplinkPipeline {
       for (const a of accepted) await this.store([a], created, false);
       return;
     }
+    this.deps.stored?.(msgs);
     for (const d of devices.values()) if (announced.has(d.id.id)) this.deps.deviceCreated(d);
     const h = this.deps.rpc();
     if (h) for (const x of rpc) h(i.tenantId, x.deviceId, x.r, x.traceId);
