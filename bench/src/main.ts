@@ -21,6 +21,9 @@ const HELP = `pnpm bench [options]
   --url <http://...>        use a running platform (with --database-url, --mqtt-url, optionally --pid)
   --database-url <url>      Postgres server (default: $DATABASE_URL, else the platform's embedded Postgres)
   --mqtt-url <url>          broker (default: $MQTT_URL, else a private Mosquitto when installed, else embedded aedes)
+  --ops on|off|both         metrics and message traces on the platform (default on); both: scenario 1 with
+                            them on and off in the same run, interleaved (--ops-rounds, default 2)
+  --ops-rounds <n>          rounds of the on/off comparison
   --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
   --username/--password     tenant admin (default tenant@example.com / tenant)`;
 
@@ -38,6 +41,8 @@ const { values: a } = parseArgs({
     'database-url': { type: 'string' },
     'mqtt-url': { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    ops: { type: 'string', default: 'on' },
+    'ops-rounds': { type: 'string', default: '2' },
     username: { type: 'string', default: 'tenant@example.com' },
     password: { type: 'string', default: 'tenant' },
     help: { type: 'boolean', default: false },
@@ -62,6 +67,19 @@ if (platform !== 'dist' && platform !== 'source') {
   process.stderr.write(`--platform is dist or source, not '${a.platform}'\n`);
   process.exit(2);
 }
+if (!['on', 'off', 'both'].includes(a.ops!)) {
+  process.stderr.write(`--ops is on, off or both, not '${a.ops}'\n`);
+  process.exit(2);
+}
+const opsRounds = Number(a['ops-rounds']);
+if (!Number.isInteger(opsRounds) || opsRounds < 1) {
+  process.stderr.write(`--ops-rounds takes a whole number of at least 1, not '${a['ops-rounds']}'\n`);
+  process.exit(2);
+}
+if (a.ops === 'both' && a.url) {
+  process.stderr.write('--ops both starts its own platforms (one per mode and round); it cannot use --url\n');
+  process.exit(2);
+}
 const resultsDir = path.join(ROOT, 'bench/results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const cpuProfDir = a['cpu-prof'] ? path.join(resultsDir, 'profiles', stamp) : undefined;
@@ -80,6 +98,8 @@ const run = await runBench({
   databaseUrl: a['database-url'] ?? (process.env.DATABASE_URL || undefined),
   mqttUrl: a['mqtt-url'] ?? (process.env.MQTT_URL || undefined),
   cpuProfDir,
+  ops: a.ops as 'on' | 'off' | 'both',
+  opsRounds,
   tenant: { username: a.username!, password: a.password! },
   log,
 });
