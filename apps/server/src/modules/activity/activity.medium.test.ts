@@ -9,6 +9,7 @@ import {
 import {
   createConverter,
   createIntegration,
+  deviceByName,
   GUIDE_DECODER,
   publisher,
   rnd,
@@ -24,17 +25,20 @@ describe("device activity (ThingsBoard's active / lastActivityTime), home page c
     await p.stop();
   });
 
-  it('an uplink makes SN-001 active with its lastActivityTime; silent past its inactivityTimeout it turns inactive; the home page and the sysadmin count it', async () => {
-    const t = await createTenantWithAdmin(p, `Activity ${rnd()}`);
-    const auth = bearer(t.token);
+  /** A tenant with the guide's converter and an integration on a private prefix, connected. */
+  async function guideTenant(title: string) {
+    const t = await createTenantWithAdmin(p, title);
     const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
     const converterId = await createConverter(p, GUIDE_DECODER, t.token);
-    const { id } = await createIntegration(
-      p,
-      { converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }], cleanSession: true },
-      t.token,
-    );
+    const filters = [{ filter: `${prefix}/+/temperature`, qos: 1 as const }];
+    const { id } = await createIntegration(p, { converterId, filters, cleanSession: true }, t.token);
     await waitConnected(p, id, t.token);
+    return { t, prefix, id };
+  }
+
+  it('an uplink makes SN-001 active with its lastActivityTime; silent past its inactivityTimeout it turns inactive; the home page and the sysadmin count it', async () => {
+    const { t, prefix } = await guideTenant(`Activity ${rnd()}`);
+    const auth = bearer(t.token);
     await p.http().post('/api/device').set(auth).send({ name: 'SN-002', type: 'sensor' }).expect(200);
     const before = Date.now();
     const pub = await publisher(p.mqttUrl);
@@ -107,16 +111,23 @@ describe("device activity (ThingsBoard's active / lastActivityTime), home page c
     expect((await p.http().get('/api/admin/usage').set(auth)).status).toBe(403);
   });
 
+  it("a tenant deleted while its device's activity waits to be written does not stop other tenants' activity", async () => {
+    const gone = await guideTenant(`Gone ${rnd()}`);
+    const kept = await guideTenant(`Kept ${rnd()}`);
+    const pub = await publisher(p.mqttUrl);
+    await pub.publishAsync(`${gone.prefix}/SN-9/temperature`, '{"value":1}', { qos: 1 });
+    await eventually(() => deviceByName(p, 'SN-9', gone.t.token));
+    await p.http().delete(`/api/tenant/${gone.t.tenantId}`).set(bearer(p.sysadminToken)).expect(200);
+    await pub.publishAsync(`${kept.prefix}/SN-1/temperature`, '{"value":2}', { qos: 1 });
+    await pub.endAsync();
+    await eventually(async () => {
+      const r = await p.http().get('/api/tenant/deviceInfos?pageSize=10&page=0').set(bearer(kept.t.token));
+      return (r.body as PageData<DeviceInfo>).data.find((d) => d.name === 'SN-1')?.active;
+    }, 20_000);
+  });
+
   it('the home page lists recent errors, newest first', async () => {
-    const t = await createTenantWithAdmin(p, `Errors ${rnd()}`);
-    const prefix = `${rnd()}/tb/mqtt-integration-tutorial/sensors`;
-    const converterId = await createConverter(p, GUIDE_DECODER, t.token);
-    const { id } = await createIntegration(
-      p,
-      { converterId, filters: [{ filter: `${prefix}/+/temperature`, qos: 1 }], cleanSession: true },
-      t.token,
-    );
-    await waitConnected(p, id, t.token);
+    const { t, prefix, id } = await guideTenant(`Errors ${rnd()}`);
     const pub = await publisher(p.mqttUrl);
     await pub.publishAsync(`${prefix}/SN-001/temperature`, 'not json', { qos: 1 });
     await pub.endAsync();

@@ -18,6 +18,14 @@ export class ActivityRepository {
     return new Map(rows.filter((r) => r.v !== null).map((r) => [r.entity_id, Number(r.v)]));
   }
 
+  /** Which of these devices still exist. */
+  async existing(deviceIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM device WHERE id = ANY($1::uuid[])', [
+      deviceIds,
+    ]);
+    return new Set(rows.map((r) => r.id));
+  }
+
   /** Devices whose `active` attribute is true, with their lastActivityTime (restored at start). */
   async activeDevices(): Promise<{ tenantId: string; deviceId: string; lastActivityTime: number }[]> {
     const rows = await this.db.query<{ tenant_id: string; entity_id: string; last: string | null }>(

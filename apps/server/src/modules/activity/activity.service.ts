@@ -43,7 +43,17 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
     this.repo = new ActivityRepository(db);
     this.activity = new DeviceActivity(
       {
-        save: (items) => telemetry.saveBatch(items),
+        save: async (items) => {
+          try {
+            await telemetry.saveBatch(items);
+          } catch (e) {
+            // a device deleted meanwhile (with its tenant, say): forget it, write the others
+            if ((e as { code?: string }).code !== '23503') throw e;
+            const alive = await this.repo.existing(items.map((i) => i.deviceId));
+            for (const i of items) if (!alive.has(i.deviceId)) this.activity.forget(i.deviceId);
+            await telemetry.saveBatch(items.filter((i) => alive.has(i.deviceId)));
+          }
+        },
         timeouts: (ids) => this.repo.timeouts(ids),
       },
       config.DEVICE_INACTIVITY_TIMEOUT_SEC * 1000,
