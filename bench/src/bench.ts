@@ -40,6 +40,8 @@ export interface BenchOptions {
    */
   ops?: 'on' | 'off' | 'both';
   opsRounds?: number;
+  /** what the 'off' arm of --ops both switches off: both (default), only metrics, or only traces */
+  opsVary?: 'both' | 'metrics' | 'traces';
   log(m: string): void;
 }
 
@@ -158,9 +160,9 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
 }
 
 /** Environment of a platform the bench starts: operations features on (as deployed) or off. */
-const opsEnv = (on: boolean): Record<string, string> => ({
-  METRICS_ENABLED: on ? 'on' : 'off',
-  TRACE_MESSAGES: on ? 'on' : 'off',
+const opsEnv = (on: boolean, vary: BenchOptions['opsVary'] = 'both'): Record<string, string> => ({
+  METRICS_ENABLED: on || vary === 'traces' ? 'on' : 'off',
+  TRACE_MESSAGES: on || vary === 'metrics' ? 'on' : 'off',
 });
 
 /** A platform (started here, or the one at --url) with the tenant logged in: what the scenarios run against. */
@@ -243,7 +245,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let r = 0; r < rounds; r++) {
     for (const mode of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      const opened = await openPlatform(o, opsEnv(mode === 'on'));
+      const opened = await openPlatform(o, opsEnv(mode === 'on', o.opsVary));
       run.setup ||= opened.how;
       let scrapes = 0;
       const scraper =
@@ -273,7 +275,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   const slower = off ? Math.round((1 - on / off) * 1000) / 10 : null;
   out.push({
     id: 1,
-    name: `${NAMES[1]}: metrics and traces on vs off`,
+    name: `${NAMES[1]}: ${o.opsVary === 'metrics' ? 'metrics' : o.opsVary === 'traces' ? 'traces' : 'metrics and traces'} on vs off`,
     target: '<= 3% slower with them on',
     platform: [...out].reverse().find((x) => x.name.includes('ops on'))!.platform,
     ratio: ratioOf(on, off),

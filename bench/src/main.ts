@@ -24,6 +24,7 @@ const HELP = `pnpm bench [options]
   --ops on|off|both         metrics and message traces on the platform (default on); both: scenario 1 with
                             them on and off in the same run, interleaved (--ops-rounds, default 2)
   --ops-rounds <n>          rounds of the on/off comparison
+  --ops-vary both|metrics|traces   what the off arm switches off (default both)
   --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
   --username/--password     tenant admin (default tenant@example.com / tenant)`;
 
@@ -43,6 +44,7 @@ const { values: a } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     ops: { type: 'string', default: 'on' },
     'ops-rounds': { type: 'string', default: '2' },
+    'ops-vary': { type: 'string', default: 'both' },
     username: { type: 'string', default: 'tenant@example.com' },
     password: { type: 'string', default: 'tenant' },
     help: { type: 'boolean', default: false },
@@ -69,6 +71,10 @@ if (platform !== 'dist' && platform !== 'source') {
 }
 if (!['on', 'off', 'both'].includes(a.ops!)) {
   process.stderr.write(`--ops is on, off or both, not '${a.ops}'\n`);
+  process.exit(2);
+}
+if (!['both', 'metrics', 'traces'].includes(a['ops-vary']!)) {
+  process.stderr.write(`--ops-vary is both, metrics or traces, not '${a['ops-vary']}'\n`);
   process.exit(2);
 }
 const opsRounds = Number(a['ops-rounds']);
@@ -100,6 +106,7 @@ const run = await runBench({
   cpuProfDir,
   ops: a.ops as 'on' | 'off' | 'both',
   opsRounds,
+  opsVary: a['ops-vary'] as 'both' | 'metrics' | 'traces',
   tenant: { username: a.username!, password: a.password! },
   log,
 });
