@@ -11,3 +11,4 @@ export * from './converter.js';
 export * from './converter-lifecycle.js';
 export * from './transfer.js';
 export * from './guide-scripts.js';
+export * from './home.js';

@@ -120,6 +120,15 @@ export interface IntegrationStatus {
   quarantined?: number;
   /** messages refused by a platform limit since start, per limit (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant); absent when none */
   refused?: Record<string, number>;
+  /** uplinks per second over the last 1 and 15 minutes, errors per second over 15 minutes, uplinks per minute of the last 15 (oldest first) */
+  rates?: IntegrationRates;
+}
+
+export interface IntegrationRates {
+  in1m: number;
+  in15m: number;
+  errors15m: number;
+  perMinute: number[];
 }
 
 export interface Integration {

@@ -158,6 +158,12 @@ export const configSchema = z.object({
   HTTP_TRUST_PROXY: bool.default(false),
   /** Bearer token that lets a scraper off this host read GET /metrics; unset = loopback only. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters (it guards GET /metrics)').optional(),
+  /** GET /metrics and what feeds it (Node's process series, the receive → commit histogram); off answers 404 there. */
+  METRICS_ENABLED: bool.default(true),
+  /** A device with no uplink for this long becomes inactive (server attribute active=false), seconds; a device's own inactivityTimeout server attribute (ms) wins. ThingsBoard's default. */
+  DEVICE_INACTIVITY_TIMEOUT_SEC: int(1, 86400 * 365).default(600),
+  /** Give each uplink and RPC a trace id that its debug events carry (GET /api/events/trace/{traceId}, the web app's timeline). */
+  TRACE_MESSAGES: bool.default(true),
   /** Live updates: rooms one socket.io connection may subscribe to at once. */
   LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
   /** Live updates: largest socket.io message from a client, KB. */

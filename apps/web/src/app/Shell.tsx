@@ -7,6 +7,7 @@ import { connectLive } from './socket';
 import { Loading } from '../ui/states';
 
 export const NAV = [
+  { to: '/', label: 'Home', end: true },
   { to: '/devices', label: 'Devices' },
   { to: '/converters', label: 'Data converters' },
   { to: '/integrations', label: 'Integrations' },
@@ -40,7 +41,7 @@ export function Shell() {
         <Toolbar variant="dense" />
         <List component="nav" aria-label="Main">
           {NAV.map((n) => (
-            <ListItemButton key={n.to} component={NavLink} to={n.to} sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}>
+            <ListItemButton key={n.to} component={NavLink} to={n.to} end={'end' in n} sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}>
               <ListItemText primary={n.label} />
             </ListItemButton>
           ))}

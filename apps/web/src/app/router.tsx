@@ -1,5 +1,5 @@
 import { lazy, type ComponentType } from 'react';
-import { createBrowserRouter, Navigate, Outlet, type RouteObject } from 'react-router';
+import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 import { Providers } from './providers';
 import { RequireAuth } from './auth';
 import { Shell } from './Shell';
@@ -14,6 +14,7 @@ const page = (load: () => Promise<Mod>, name: string) =>
     return { default: (m[name] ?? m.default) as ComponentType };
   });
 
+const HomePage = page(() => import('../features/home/HomePage'), 'HomePage');
 const DevicesPage = page(() => import('../features/devices/DevicesPage'), 'DevicesPage');
 const DevicePage = page(() => import('../features/devices/DevicePage'), 'DevicePage');
 const ConvertersPage = page(() => import('../features/converters/ConvertersPage'), 'ConvertersPage');
@@ -41,7 +42,7 @@ export const routes: RouteObject[] = [
           </RequireAuth>
         ),
         children: [
-          { path: '/', element: <Navigate to="/devices" replace /> },
+          { path: '/', element: <HomePage /> },
           { path: '/devices', element: <DevicesPage /> },
           { path: '/devices/:id/:tab?', element: <DevicePage /> },
           { path: '/converters', element: <ConvertersPage /> },

@@ -6,7 +6,9 @@ import { TenantService } from '../tenants/tenant.service.js';
 import { RuleEngine } from '../rule-engine/engine/rule-engine.js';
 import { RpcController } from './rpc.controller.js';
 import { RpcRepository } from './rpc.repository.js';
-import { RpcService } from './rpc.service.js';
+import { RPC_DEBUG_EVENT, RpcService } from './rpc.service.js';
+import { DebugEventService } from '../events/debug-event.service.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 
 /** Starts and stops the persistent-RPC housekeeping with the app; two-way replies come from the integrations. */
 @Injectable()
@@ -16,7 +18,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     runtime: IntegrationRuntime,
     tenants: TenantService,
   ) {
-    runtime.setRpcResponseHandler((tenantId, deviceId, r) => this.rpc.onResponse(tenantId, deviceId, r));
+    runtime.setRpcResponseHandler((tenantId, deviceId, r, traceId) => this.rpc.onResponse(tenantId, deviceId, r, traceId));
     tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
   }
 
@@ -34,9 +36,17 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime) =>
-        new RpcService({ engine, devices, repo: new RpcRepository(db), integrations: runtime }),
+      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG],
+      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig) =>
+        new RpcService({
+          engine,
+          devices,
+          repo: new RpcRepository(db),
+          integrations: runtime,
+          trace: config.TRACE_MESSAGES
+            ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }
+            : undefined,
+        }),
     },
     RpcLifecycle,
   ],

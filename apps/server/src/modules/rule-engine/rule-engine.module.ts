@@ -44,7 +44,7 @@ function enginePorts(
     },
     downlink,
     scripts: new SandboxScripts(sandbox),
-    debug: { record: (t, type, id, kind, body) => debug.record(t, type, id, kind, body) },
+    debug: { record: (t, type, id, kind, body, traceId) => debug.record(t, type, id, kind, body, traceId) },
     debugAutoOffMin: config.DEBUG_MODE_AUTO_OFF_MIN,
   };
 }

@@ -21,6 +21,8 @@ export interface IncomingMessage {
   oversize?: number;
   /** arrival time, ms (GET /metrics: receive → committed) */
   receivedAt?: number;
+  /** given by the pipeline on receipt: every debug event this message causes carries it */
+  traceId?: string;
 }
 
 const noLog = (): void => undefined;

@@ -6,6 +6,7 @@ export interface UplinkInput {
   metadata: Record<string, string>;
   /** when the message arrived, ms (a replay decodes past messages: their telemetry without ts lands there) */
   receivedAt?: number;
+  traceId?: string;
 }
 export interface DecodedUplink {
   deviceName: string;
@@ -43,9 +44,12 @@ export interface UplinkMessage {
   telemetry?: { ts: number; values: Record<string, unknown> }[];
   /** message metadata incl. topic, integrationName */
   metadata: Record<string, string>;
+  /** the uplink's trace id (every rule message and debug event of it carries it) */
+  traceId?: string;
 }
 /** Where decoded uplinks go; resolves only after the data is committed. */
 export interface UplinkSink {
   handle(batch: UplinkMessage[]): Promise<void>;
 }
-export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }) => void;
+/** `traceId`: the reply uplink's own trace (the RPC's trace links to it). */
+export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string) => void;

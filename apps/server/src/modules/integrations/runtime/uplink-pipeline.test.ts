@@ -302,3 +302,50 @@ describe('uplink metadata', () => {
     await p.stop();
   });
 });
+
+describe('trace ids in the uplink pipeline', () => {
+  const run = async (trace: boolean) => {
+    const inputs: (string | undefined)[] = [];
+    const sunk: (string | undefined)[] = [];
+    const p = new UplinkPipeline(
+      { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, trace },
+      {
+        converters: {
+          runUplink: async (_t, _c, xs) =>
+            xs.map((x) => {
+              inputs.push(x.traceId);
+              return ok(parse(x.payload));
+            }),
+          find: async () => null,
+        },
+        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
+        validate: () => undefined,
+        sink: () => ({ handle: async (msgs) => void sunk.push(...msgs.map((m) => m.traceId)) }),
+        rpc: () => null,
+        deviceCreated: () => undefined,
+        received: () => undefined,
+        failed: () => undefined,
+        succeeded: () => undefined,
+        storageProblem: () => undefined,
+        quarantine: async () => undefined,
+      },
+    );
+    for (let seq = 0; seq < 3; seq++)
+      void p.enqueue({ topic: 't', payload: Buffer.from(JSON.stringify({ d: 'SN-001', seq })), qos: 0, ack: () => undefined });
+    await until(() => sunk.length === 3);
+    await p.stop();
+    return { inputs, sunk };
+  };
+
+  it('gives every message its own UUID-shaped trace id on receipt, carried to the converter and the sink', async () => {
+    const { inputs, sunk } = await run(true);
+    expect(inputs).toEqual(sunk);
+    expect(new Set(sunk).size).toBe(3);
+    for (const id of sunk) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('gives none with traces off (TRACE_MESSAGES=off)', async () => {
+    const { sunk } = await run(false);
+    expect(sunk).toEqual([undefined, undefined, undefined]);
+  });
+});

@@ -115,7 +115,7 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
       ...(relation ? { relationType: relation } : {}),
       ...(error ? { error } : {}),
     };
-    this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
+    this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body, msg.traceId);
   }
 
   /** Runs a node on a message; a synchronous node costs no promise. An exception becomes its Failure. */
