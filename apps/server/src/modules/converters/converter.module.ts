@@ -5,6 +5,7 @@ import { ConverterController } from './converter.controller.js';
 import { ConverterRuntime } from './converter.runtime.js';
 import { ConverterService } from './converter.service.js';
 import { ConverterTester } from './converter.tester.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
 
 /** The sandbox with the SANDBOX_* limits; the only place user JavaScript runs. */
 const sandboxProvider = {
@@ -38,6 +39,7 @@ const sandboxProvider = {
 
 @Global()
 @Module({
+  imports: [ClusterModule],
   controllers: [ConverterController],
   providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime],
   exports: [Sandbox, ConverterService, ConverterRuntime],

@@ -7,6 +7,9 @@ import { RuleEngine } from '../rule-engine/engine/rule-engine.js';
 import { RpcController } from './rpc.controller.js';
 import { RpcRepository } from './rpc.repository.js';
 import { RpcService } from './rpc.service.js';
+import { ClusterBus } from '../cluster/cluster-bus.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 
 /** Starts and stops the persistent-RPC housekeeping with the app; two-way replies come from the integrations. */
 @Injectable()
@@ -15,8 +18,15 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly rpc: RpcService,
     runtime: IntegrationRuntime,
     tenants: TenantService,
+    bus: ClusterBus,
+    node: ClusterNode,
   ) {
-    runtime.setRpcResponseHandler((tenantId, deviceId, r) => this.rpc.onResponse(tenantId, deviceId, r));
+    // a two-way call may wait on another node (its REST call arrived there): a reply nobody here waits for goes to the others
+    runtime.setRpcResponseHandler((tenantId, deviceId, r) => {
+      if (!this.rpc.onResponse(tenantId, deviceId, r) && node.alive.length > 1)
+        void bus.send({ type: 'rpcResponse', tenantId, deviceId, r }).catch(() => undefined);
+    });
+    bus.on('rpcResponse', (m) => void this.rpc.onResponse(String(m.tenantId), String(m.deviceId), m.r as { requestId?: string | number; data: unknown }));
     tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
   }
 
@@ -30,6 +40,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
+  imports: [ClusterModule],
   controllers: [RpcController],
   providers: [
     {

@@ -120,15 +120,16 @@ export class RpcService {
     return r.data;
   }
 
-  /** From an uplink converter result carrying rpcResponse. */
-  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): void {
-    if (this.pending.reply(tenantId, deviceId, r)) return;
+  /** From an uplink converter result carrying rpcResponse; false when no call waits for it here (it may wait on another node). */
+  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): boolean {
+    if (this.pending.reply(tenantId, deviceId, r)) return true;
     // a reply the broker kept while the platform was down may arrive before start() is done
     if (this.early) {
       if (this.early.length < 10_000) this.early.push([tenantId, deviceId, r]);
-      return;
+      return true;
     }
     this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+    return false;
   }
 
   async get(tenantId: string, rpcId: string): Promise<Rpc> {

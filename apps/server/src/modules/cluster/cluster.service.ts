@@ -1,0 +1,59 @@
+import { Injectable } from '@nestjs/common';
+import { Db } from '../../database/db.js';
+import { ClusterNode, type NodeLoad } from './cluster-node.js';
+
+export interface ClusterView {
+  /** the node that answered */
+  self: string;
+  heartbeatMs: number;
+  /** a node without a heartbeat for this long is gone and its integrations are taken over */
+  nodeTimeoutMs: number;
+  nodes: {
+    id: string;
+    host: string;
+    pid: number;
+    port: number;
+    version: string;
+    startedTime: number;
+    lastHeartbeat: number;
+    status: 'ALIVE' | 'STOPPING' | 'GONE';
+    load: NodeLoad;
+    integrations: { id: string; tenantId: string; name: string; state: string; since: number }[];
+  }[];
+  /** enabled integrations no alive node runs at the moment (being taken over) */
+  unassigned: { id: string; tenantId: string; name: string }[];
+}
+
+/** GET /api/cluster: every node known in the last hour, its load and what it runs. */
+@Injectable()
+export class ClusterService {
+  constructor(
+    private readonly db: Db,
+    private readonly node: ClusterNode,
+  ) {}
+
+  async view(): Promise<ClusterView> {
+    await this.node.beatOnce();
+    const leases = await this.db.query<{ id: string; tenant_id: string; name: string; enabled: boolean; node_id: string | null; state: string | null; since: string | null }>(
+      `SELECT i.id, i.tenant_id, i.name, i.enabled, l.node_id, l.state, (extract(epoch FROM l.acquired_at) * 1000)::bigint AS since
+       FROM integration i LEFT JOIN integration_lease l ON l.integration_id = i.id
+       WHERE i.enabled OR l.node_id IS NOT NULL ORDER BY i.name`,
+    );
+    const alive = new Set(this.node.alive);
+    return {
+      self: this.node.id,
+      heartbeatMs: this.node.heartbeatMs,
+      nodeTimeoutMs: this.node.timeoutMs,
+      nodes: this.node.nodes.map((n) => ({
+        ...n,
+        alive: undefined,
+        stopping: undefined,
+        status: n.stopping ? ('STOPPING' as const) : n.alive ? ('ALIVE' as const) : ('GONE' as const),
+        integrations: leases
+          .filter((l) => l.node_id === n.id)
+          .map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name, state: l.state ?? 'CONNECTING', since: Number(l.since) })),
+      })),
+      unassigned: leases.filter((l) => l.enabled && (!l.node_id || !alive.has(l.node_id))).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
+    };
+  }
+}
