@@ -164,9 +164,9 @@ export const configSchema = z.object({
     .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1 to 64 letters, digits, dots, dashes or underscores')
     .optional(),
   /** Cluster: how often a node writes its heartbeat and checks which integrations it runs, ms. */
-  CLUSTER_HEARTBEAT_MS: int(200, 60_000).default(2000),
+  CLUSTER_HEARTBEAT_MS: int(200, 60_000).default(1000),
   /** Cluster: heartbeats a node may miss before the others count it gone and take its integrations over. */
-  CLUSTER_NODE_TIMEOUT_BEATS: int(2, 100).default(3),
+  CLUSTER_NODE_TIMEOUT_BEATS: int(2, 100).default(5),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -27,6 +27,12 @@ export class Cluster1765700000000 implements MigrationInterface {
         state text NOT NULL DEFAULT 'CONNECTING'
       );
       CREATE INDEX integration_lease_node ON integration_lease (node_id);
+      -- @socket.io/postgres-adapter: live events larger than a NOTIFY payload
+      CREATE TABLE socket_io_attachments (
+        id bigserial UNIQUE,
+        created_at timestamptz DEFAULT now(),
+        payload bytea
+      );
       CREATE TABLE cluster_message (
         id uuid PRIMARY KEY,
         created_at timestamptz NOT NULL DEFAULT now(),
@@ -35,6 +41,6 @@ export class Cluster1765700000000 implements MigrationInterface {
     `);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE cluster_message; DROP TABLE integration_lease; DROP TABLE cluster_node;');
+    await q.query('DROP TABLE socket_io_attachments; DROP TABLE cluster_message; DROP TABLE integration_lease; DROP TABLE cluster_node;');
   }
 }

@@ -64,6 +64,11 @@ export class ClusterNode {
     return this.heartbeatMs * this.timeoutBeats;
   }
 
+  /** Whether another alive node has live sockets open (as of its last heartbeat). */
+  othersHaveSockets(): boolean {
+    return this.nodes.some((n) => n.id !== this.id && n.alive && (n.load.sockets ?? 0) > 0);
+  }
+
   /** True while the last heartbeat written is older than the timeout: other nodes count this one gone. */
   get fenced(): boolean {
     return Date.now() - this.lastOk > this.timeoutMs;

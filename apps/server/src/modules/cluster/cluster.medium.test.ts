@@ -1,7 +1,16 @@
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import { createConverter, createIntegration, publisher, rnd, SEQ_DECODER, deviceByName, countPoints } from '../integrations/test-kit.js';
 import { addDownlinkNode, createDevice, createDownlinkIntegration, replyDecoder, requestEncoder, subscriber } from '../rpc/rpc-kit.js';
+import { io, type Socket } from 'socket.io-client';
 import { clusterView, owners, startNode, waitOwner } from './cluster-kit.js';
+
+function connect(p: TestPlatform): Promise<Socket> {
+  const s = io(p.url, { path: '/socket.io', transports: ['websocket'], auth: { token: p.tenantToken }, reconnection: false });
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', (e) => reject(e));
+  });
+}
 
 describe('two nodes on one database', () => {
   let db: { url: string; drop(): Promise<void> };
@@ -128,6 +137,32 @@ describe('two nodes on one database', () => {
       await pub.endAsync();
     }
     await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
+  it('a socket on one node receives the telemetry the other node ingests', async () => {
+    const o = await owners(a);
+    const id = o['node-a']![0]!;
+    const topic = ((await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body.configuration.topicFilters[0].filter as string).replace('#', 'live');
+    const device = `LIVE-${rnd()}`;
+    const pub = await publisher(a.mqttUrl);
+    const s = await connect(b!);
+    const got: { deviceId: string; data: Record<string, unknown> }[] = [];
+    s.on('telemetry', (x) => got.push(x));
+    try {
+      await pub.publishAsync(topic, JSON.stringify({ d: device, seq: 0, ts: Date.now() }), { qos: 1 });
+      const dev = await eventually(() => deviceByName(a, device), 10000, 100);
+      expect(await s.emitWithAck('subscribe', { room: `device:${dev.id.id}` })).toEqual({ ok: true });
+      let seq = 1;
+      await eventually(async () => {
+        await pub.publishAsync(topic, JSON.stringify({ d: device, seq: seq++, ts: Date.now() }), { qos: 1 });
+        await new Promise((r) => setTimeout(r, 200));
+        return got.length > 0;
+      }, 15000, 100);
+      expect(got[0]).toMatchObject({ deviceId: dev.id.id, data: { seq: [expect.objectContaining({ value: expect.any(Number) })] } });
+    } finally {
+      s.disconnect();
+      await pub.endAsync();
+    }
   });
 
   it('a graceful stop hands every integration of the stopping node to the other within seconds', async () => {

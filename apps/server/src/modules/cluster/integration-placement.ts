@@ -28,6 +28,7 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   private stopped = false;
   /** the state last written to each lease this node holds */
   private readonly written = new Map<string, string>();
+  private stateWrites: Promise<void> = Promise.resolve();
 
   constructor(
     db: Db,
@@ -177,6 +178,15 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       claimed.push(id);
     }
     const byId = new Map(rows.map((r) => [r.integrationId, r]));
+    // the lease shows the state this node has (a write lost to a database hiccup is made good here)
+    for (const r of rows)
+      if (r.owner === me && this.runtime.runningIds().includes(r.integrationId)) {
+        const now = this.runtime.status(r.tenantId, r.integrationId).status;
+        if (now !== r.state) {
+          this.written.delete(r.integrationId);
+          this.noteState(r.integrationId, now);
+        }
+      }
     for (const id of [...p.start, ...claimed]) {
       const s = await this.repo.find(byId.get(id)!.tenantId, id);
       if (!s?.integration.enabled) continue;
@@ -197,7 +207,12 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   private noteState(id: string, state: string): void {
     if (this.written.get(id) === state || !this.runtime.runningIds().includes(id)) return;
     this.written.set(id, state);
-    this.leases.setState(id, this.node.id, state).catch((e: Error) => this.log.warn(`Could not record the state of integration ${id}: ${e.message}`));
+    // one write at a time, each with the latest state: two writes racing could leave the older one
+    this.stateWrites = this.stateWrites.then(() => {
+      const latest = this.written.get(id);
+      if (!latest) return;
+      return this.leases.setState(id, this.node.id, latest).catch((e: Error) => this.log.warn(`Could not record the state of integration ${id}: ${e.message}`));
+    });
     if (this.node.alive.length > 1) void this.bus.send({ type: 'state', id, state }).catch(() => undefined);
   }
 }
