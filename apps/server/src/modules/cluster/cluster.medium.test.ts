@@ -1,5 +1,5 @@
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
-import { createConverter, createIntegration, publisher, rnd, SEQ_DECODER, deviceByName, countPoints } from '../integrations/test-kit.js';
+import { createConverter, createIntegration, integrationBody, publisher, rnd, SEQ_DECODER, deviceByName, countPoints } from '../integrations/test-kit.js';
 import { addDownlinkNode, createDevice, createDownlinkIntegration, replyDecoder, requestEncoder, subscriber } from '../rpc/rpc-kit.js';
 import { io, type Socket } from 'socket.io-client';
 import { clusterView, owners, startNode, waitOwner } from './cluster-kit.js';
@@ -163,6 +163,37 @@ describe('two nodes on one database', () => {
       s.disconnect();
       await pub.endAsync();
     }
+  });
+
+  it('an integration with a shared subscription runs on both nodes, and the broker shares its messages between them', async () => {
+    const sp = `${prefix}/shared`;
+    const r = await a
+      .http()
+      .post('/api/integration')
+      .set(bearer(a.tenantToken))
+      .send({ ...integrationBody(a, { converterId, filters: [{ filter: `${sp}/#`, qos: 1 }], name: 'Shared' }), configuration: { ...(integrationBody(a, { converterId, filters: [{ filter: `${sp}/#`, qos: 1 }] }).configuration as object), sharedSubscription: true } });
+    expect(r.status).toBe(200);
+    const id = r.body.id.id as string;
+    const { IntegrationRuntime } = await import('../integrations/runtime/integration-runtime.js');
+    const ra = a.app.get(IntegrationRuntime);
+    const rb = b!.app.get(IntegrationRuntime);
+    await eventually(async () => ra.status('', id).status === 'CONNECTED' && rb.status('', id).status === 'CONNECTED', 15000, 100);
+    expect((await clusterView(a)).shared.map((x) => x.id)).toEqual([id]);
+    const pub = await publisher(a.mqttUrl);
+    const device = `SH-${rnd()}`;
+    try {
+      for (let i = 0; i < 40; i++) await pub.publishAsync(`${sp}/x`, JSON.stringify({ d: device, seq: i, ts: Date.now() - 1000 + i }), { qos: 1 });
+      const dev = await eventually(() => deviceByName(a, device), 10000, 100);
+      await eventually(async () => (await countPoints(a, dev.id.id)) === 40, 15000, 200);
+      // both nodes took part
+      expect(ra.status('', id).messagesIn).toBeGreaterThan(0);
+      expect(rb.status('', id).messagesIn).toBeGreaterThan(0);
+      expect(ra.status('', id).messagesIn + rb.status('', id).messagesIn).toBe(40);
+    } finally {
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${id}`).set(bearer(a.tenantToken)).expect(200);
+    await eventually(async () => !ra.runningIds().includes(id) && !rb.runningIds().includes(id), 10000, 100);
   });
 
   it('a graceful stop hands every integration of the stopping node to the other within seconds', async () => {

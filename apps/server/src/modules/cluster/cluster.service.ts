@@ -20,6 +20,8 @@ export interface ClusterView {
     load: NodeLoad;
     integrations: { id: string; tenantId: string; name: string; state: string; since: number }[];
   }[];
+  /** enabled integrations with a shared subscription: every alive node runs them */
+  shared: { id: string; tenantId: string; name: string }[];
   /** enabled integrations no alive node runs at the moment (being taken over) */
   unassigned: { id: string; tenantId: string; name: string }[];
 }
@@ -34,8 +36,9 @@ export class ClusterService {
 
   async view(): Promise<ClusterView> {
     await this.node.beatOnce();
-    const leases = await this.db.query<{ id: string; tenant_id: string; name: string; enabled: boolean; node_id: string | null; state: string | null; since: string | null }>(
-      `SELECT i.id, i.tenant_id, i.name, i.enabled, l.node_id, l.state, (extract(epoch FROM l.acquired_at) * 1000)::bigint AS since
+    const leases = await this.db.query<{ id: string; tenant_id: string; name: string; enabled: boolean; node_id: string | null; state: string | null; since: string | null; shared: boolean }>(
+      `SELECT i.id, i.tenant_id, i.name, i.enabled, l.node_id, l.state, (extract(epoch FROM l.acquired_at) * 1000)::bigint AS since,
+              coalesce((i.configuration->>'sharedSubscription')::boolean, false) AS shared
        FROM integration i LEFT JOIN integration_lease l ON l.integration_id = i.id
        WHERE i.enabled OR l.node_id IS NOT NULL ORDER BY i.name`,
     );
@@ -53,7 +56,8 @@ export class ClusterService {
           .filter((l) => l.node_id === n.id)
           .map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name, state: l.state ?? 'CONNECTING', since: Number(l.since) })),
       })),
-      unassigned: leases.filter((l) => l.enabled && (!l.node_id || !alive.has(l.node_id))).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
+      shared: leases.filter((l) => l.enabled && l.shared).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
+      unassigned: leases.filter((l) => l.enabled && !l.shared && (!l.node_id || !alive.has(l.node_id))).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
     };
   }
 }

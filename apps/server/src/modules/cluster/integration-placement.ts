@@ -11,6 +11,9 @@ import { ClusterDirectory, type RemoteIntegration } from './cluster-directory.js
 import { ClusterNode } from './cluster-node.js';
 import { LeaseRepository } from './lease.repository.js';
 import { plan } from './placement.js';
+import { effectiveClientId } from '../integrations/integration.identity.js';
+
+const isShared = (s: StoredIntegration) => s.integration.configuration.sharedSubscription === true;
 
 /**
  * Runs on this node the integrations it holds a lease for (placement.ts decides on every heartbeat),
@@ -86,6 +89,13 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     return this.serial(async () => {
       const id = s.integration.id.id;
       const owner = await this.leases.owner(id, this.node.timeoutMs);
+      if (isShared(s)) {
+        // every node runs it: here at once, and on the others when they hear of it
+        if (owner) await this.leases.release(id, owner.node);
+        await this.runtime.apply(this.sharedCopy(s));
+        await this.bus.send({ type: 'integration', tenantId: s.integration.tenantId.id, id });
+        return;
+      }
       if (owner?.alive && owner.node !== this.node.id) return this.tell(owner.node, s);
       if (!s.integration.enabled) {
         await this.runtime.apply(s); // stops it
@@ -116,6 +126,7 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     if (this.stopped) return;
     const s = await this.repo.find(tenantId, id);
     if (!s) return this.runtime.forget(id);
+    if (isShared(s)) return this.runtime.apply(this.sharedCopy(s));
     const owner = await this.leases.owner(id, this.node.timeoutMs);
     if (owner?.node !== this.node.id) return this.tickLater();
     if (!s.integration.enabled) {
@@ -155,9 +166,20 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       await Promise.all(ids.map((id) => this.runtime.remove(id)));
       return;
     }
-    const rows = await this.leases.rows();
+    const all = await this.leases.rows();
     const me = this.node.id;
-    const p = plan(me, this.node.alive, rows, new Set(this.runtime.runningIds()));
+    const rows = all.filter((r) => !r.shared);
+    const shared = all.filter((r) => r.shared && r.enabled);
+    const sharedIds = new Set(shared.map((r) => r.integrationId));
+    const running = this.runtime.runningIds();
+    const p = plan(me, this.node.alive, rows, new Set(running.filter((id) => !sharedIds.has(id))));
+    // shared subscriptions: every node runs every one (the broker shares the messages out)
+    for (const r of shared) {
+      if (r.owner === me) await this.leases.release(r.integrationId, me);
+      if (running.includes(r.integrationId)) continue;
+      const s = await this.repo.find(r.tenantId, r.integrationId);
+      if (s && isShared(s) && s.integration.enabled) await this.runtime.adopt(this.sharedCopy(s));
+    }
     for (const id of p.stop) await this.runtime.remove(id);
     for (const r of rows) if (!r.enabled && r.owner === me) await this.leases.release(r.integrationId, me);
     for (const id of p.release) {
@@ -201,6 +223,27 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     const m = new Map<string, RemoteIntegration>();
     for (const r of remote) m.set(r.integrationId, { node: r.owner!, state: r.state ?? 'CONNECTING', counters: counters.get(r.integrationId) ?? null });
     this.directory.set(m);
+  }
+
+  /**
+   * The integration as this node runs it with a shared subscription: each filter as $share/<group>/<filter>
+   * (one group per integration) and a client id of its own per node (each node keeps its own session).
+   */
+  private sharedCopy(s: StoredIntegration): StoredIntegration {
+    const i = s.integration;
+    const cfg = i.configuration;
+    const group = `bridgeboard-${i.id.id.slice(0, 8)}`;
+    return {
+      ...s,
+      integration: {
+        ...i,
+        configuration: {
+          ...cfg,
+          clientConfiguration: { ...cfg.clientConfiguration, clientId: `${effectiveClientId(s)}-${this.node.id}`.slice(0, 256) },
+          topicFilters: cfg.topicFilters.map((f) => ({ ...f, filter: `$share/${group}/${f.filter}` })),
+        },
+      },
+    };
   }
 
   /** The owner keeps the lease's state current, and tells the others at once. */

@@ -29,7 +29,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.repo = new DebugEventRepository(db);
@@ -118,7 +118,8 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
 
   private async sweep(): Promise<void> {
     try {
-      await this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000);
+      // once per cluster: a node that finds another sweeping leaves it to that one
+      await this.db.exclusive('debug-event-sweep', () => this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000), { wait: false });
     } catch {
       /* the database may be down; the next sweep tries again */
     }

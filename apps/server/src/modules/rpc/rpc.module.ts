@@ -47,7 +47,13 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       provide: RpcService,
       inject: [Db, RuleEngine, DeviceService, IntegrationRuntime],
       useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime) =>
-        new RpcService({ engine, devices, repo: new RpcRepository(db), integrations: runtime }),
+        new RpcService({
+          engine,
+          devices,
+          repo: new RpcRepository(db),
+          integrations: runtime,
+          once: (name, fn) => db.exclusive(name, fn, { wait: false }),
+        }),
     },
     RpcLifecycle,
   ],

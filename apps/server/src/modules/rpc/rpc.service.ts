@@ -27,6 +27,8 @@ export interface RpcDeps {
   defaultTimeoutMs?: number;
   /** How often queued persistent calls are retried and expired ones closed. */
   tickMs?: number;
+  /** Runs the housekeeping unless another node of the cluster is running it right now (an advisory lock). */
+  once?: (name: string, fn: () => Promise<void>) => Promise<unknown>;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -171,7 +173,7 @@ export class RpcService {
       // a tick waiting for acknowledgements is not joined by more ticks piling up behind it
       if (this.tickBusy) return;
       this.tickBusy = true;
-      this.ticking = this.tick()
+      this.ticking = (this.d.once ? this.d.once('rpc-housekeeping', () => this.tick()) : this.tick())
         .then(
           () => {
             if (this.tickError) this.log.log('RPC housekeeping works again');
