@@ -10,3 +10,4 @@ export * from './live.js';
 export * from './converter.js';
 export * from './transfer.js';
 export * from './guide-scripts.js';
+export * from './cluster.js';

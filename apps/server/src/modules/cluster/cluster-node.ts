@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { ClusterNodeLoad } from '@bridgeboard/contracts';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
@@ -16,13 +17,7 @@ export interface NodeRow {
   stopping: boolean;
   load: NodeLoad;
 }
-export interface NodeLoad {
-  integrations?: number;
-  rssMb?: number;
-  /** process CPU time used since the previous heartbeat, % of one core */
-  cpuPercent?: number;
-  sockets?: number;
-}
+export type NodeLoad = ClusterNodeLoad;
 
 /** A generated node id: the host, the process and a few random characters (a restart is a new node). */
 export const generatedNodeId = () => `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;

@@ -1,30 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db.js';
-import { ClusterNode, type NodeLoad } from './cluster-node.js';
+import type { ClusterView } from '@bridgeboard/contracts';
+import { ClusterNode } from './cluster-node.js';
 
-export interface ClusterView {
-  /** the node that answered */
-  self: string;
-  heartbeatMs: number;
-  /** a node without a heartbeat for this long is gone and its integrations are taken over */
-  nodeTimeoutMs: number;
-  nodes: {
-    id: string;
-    host: string;
-    pid: number;
-    port: number;
-    version: string;
-    startedTime: number;
-    lastHeartbeat: number;
-    status: 'ALIVE' | 'STOPPING' | 'GONE';
-    load: NodeLoad;
-    integrations: { id: string; tenantId: string; name: string; state: string; since: number }[];
-  }[];
-  /** enabled integrations with a shared subscription: every alive node runs them */
-  shared: { id: string; tenantId: string; name: string }[];
-  /** enabled integrations no alive node runs at the moment (being taken over) */
-  unassigned: { id: string; tenantId: string; name: string }[];
-}
+export type { ClusterView };
 
 /** GET /api/cluster: every node known in the last hour, its load and what it runs. */
 @Injectable()
