@@ -85,4 +85,58 @@ describe('a cluster of two nodes loses one', () => {
       await broker.close();
     }
   }, 300_000);
+
+  it('hands the integration over without losing a message when the node running it stops gracefully (SIGTERM) mid-stream', async () => {
+    const db = await createTestDatabase();
+    const broker = await OwnMosquitto.start({ maxQueued: 1_000_000 });
+    const a = new ChildPlatform(db.url, { NODE_ID: 'node-a' });
+    const b = new ChildPlatform(db.url, { NODE_ID: 'node-b' });
+    const pa = a as unknown as TestPlatform;
+    const total = 1200;
+    try {
+      await a.start();
+      const converterId = await createConverter(pa, SEQ_DECODER);
+      const prefix = `${rnd()}/seq`;
+      const { id } = await createIntegration(pa, {
+        converterId,
+        filters: [{ filter: `${prefix}/#`, qos: 1 }],
+        clientId: `bb-cluster-${rnd()}`,
+        cleanSession: false,
+        host: '127.0.0.1',
+        port: broker.port,
+      });
+      const adminA = await sysadmin(a);
+      await eventually(async () => (await ownerOf(a, adminA, id))?.state === 'CONNECTED', 20000, 200);
+      await b.start();
+      const adminB = await sysadmin(b);
+      const device = `CG-${rnd()}`;
+      const stream = await SeqStream.start(broker.url, `${prefix}/x`, device, RATE, { max: total });
+      await sleep(5000);
+      const stopAt = Date.now();
+      const stopping = a.stop();
+      let takeoverMs = -1;
+      await eventually(
+        async () => {
+          if ((await ownerOf(b, adminB, id))?.state !== 'CONNECTED') return false;
+          takeoverMs = Date.now() - stopAt;
+          return true;
+        },
+        30_000,
+        50,
+      );
+      await stopping;
+      await eventually(async () => stream.published >= total, 120_000, 200);
+      const sent = await stream.stop();
+      const stored = await waitStored(b as unknown as TestPlatform, device, sent, 60_000);
+      report('cluster: node running the integration stopped gracefully mid-stream', { published: sent, stored, lost: sent - stored, takeoverMs });
+      expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      // the other node connects as soon as it hears of the hand-over, not after a heartbeat timeout
+      expect(takeoverMs).toBeLessThan(5_000);
+    } finally {
+      await a.close();
+      await b.close();
+      await db.drop();
+      await broker.close();
+    }
+  }, 300_000);
 });
