@@ -11,7 +11,8 @@ import { ROOT } from './platform.js';
 import { table } from './report.js';
 
 const HELP = `pnpm bench [options]
-  --scenarios 1,2,3,4,5,6   which scenarios (default: all; 0 is the smoke run of the test suite)
+  --scenarios 1,2,3,4,5,6   which scenarios (default: 1-6; 0 is the smoke run of the test suite; 7, two nodes
+                            with a shared subscription vs one, needs Mosquitto and runs only when named)
   --duration <s>            steady measuring window per scenario (default 20; scenario 3: 60)
   --warmup <s>              warm-up before the window (default 5)
   --publishers <n>          publisher processes (default 2)

@@ -64,9 +64,13 @@ export class ClusterNode {
     return this.nodes.some((n) => n.id !== this.id && n.alive && (n.load.sockets ?? 0) > 0);
   }
 
-  /** True while the last heartbeat written is older than the timeout: other nodes count this one gone. */
+  /**
+   * True while the last heartbeat written is older than the timeout and other nodes were alive then: they
+   * count this one gone and may take its integrations over. A node that was alone keeps going (a database
+   * outage then holds its batches, as without a cluster: nobody else could take over anyway).
+   */
   get fenced(): boolean {
-    return Date.now() - this.lastOk > this.timeoutMs;
+    return Date.now() - this.lastOk > this.timeoutMs && this.alive.some((n) => n !== this.id);
   }
 
   async start(): Promise<void> {

@@ -32,6 +32,7 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   /** the state last written to each lease this node holds */
   private readonly written = new Map<string, string>();
   private stateWrites: Promise<void> = Promise.resolve();
+  private failing: string | null = null;
 
   constructor(
     db: Db,
@@ -153,7 +154,17 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   /** One step at a time: ticks and changes never interleave. */
   private serial(fn: () => Promise<void>): Promise<void> {
     const next = this.queue.then(fn);
-    this.queue = next.catch((e: Error) => this.log.warn(`Integration placement: ${e.message}`));
+    this.queue = next.then(
+      () => {
+        if (this.failing) this.log.log('Integration placement works again');
+        this.failing = null;
+      },
+      (e: Error) => {
+        // once per distinct error, not every heartbeat of a database outage
+        if (e.message !== this.failing) this.log.warn(`Integration placement: ${e.message}; trying again every heartbeat`);
+        this.failing = e.message;
+      },
+    );
     return next;
   }
 

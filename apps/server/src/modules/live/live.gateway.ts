@@ -68,8 +68,28 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
 
   afterInit(server: Server): void {
     // a socket on any node gets what any node emits (socket.io's Postgres adapter, LISTEN/NOTIFY on the shared database)
+    const pool = this.db.pool;
+    // the adapter keeps one pooled connection for LISTEN and does not handle its 'error' event: a lost database
+    // connection would be an unhandled error; it reconnects by itself on 'end'
+    const guarded = {
+      query: pool.query.bind(pool),
+      connect: async () => {
+        const c = await pool.connect();
+        // nor does it give back a connection that died: the pool would wait for it forever when it closes
+        const release = c.release.bind(c);
+        let released = false;
+        c.release = ((err?: Error | boolean) => {
+          if (released) return;
+          released = true;
+          release(err);
+        }) as typeof c.release;
+        c.on('error', (e: Error) => this.log.warn(`Live updates between nodes: ${e.message}`));
+        c.on('end', () => c.release(true));
+        return c;
+      },
+    } as unknown as typeof pool;
     server.adapter(
-      createAdapter(this.db.pool, {
+      createAdapter(guarded, {
         errorHandler: (e) => this.log.warn(`Live updates between nodes: ${e.message}`),
       }),
     );
