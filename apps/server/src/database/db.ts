@@ -43,11 +43,11 @@ export class Db implements Queryable {
 
   /**
    * Runs `fn` while holding a Postgres advisory lock named `name` (on a connection of its own): nodes
-   * sharing the database take turns (first start, migrations). `wait: false` gives up at once and
-   * returns null when another node holds it (a job that must run once per cluster).
+   * sharing the database take turns (first start). A job that must run once per cluster and not wait
+   * uses runOncePerCluster (cluster-lock.ts).
    */
-  exclusive<T>(name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | null> {
-    return exclusive(this.pool, name, fn, opts);
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return exclusive(this.pool, name, fn);
   }
 
   async ping(): Promise<boolean> {
@@ -86,12 +86,10 @@ export async function openDatabase(url: string, poolSize = 20): Promise<Db> {
   return new Db(dataSource);
 }
 
-async function exclusive<T>(pool: pg.Pool, name: string, fn: () => Promise<T>, opts: { wait?: boolean } = {}): Promise<T | null> {
+async function exclusive<T>(pool: pg.Pool, name: string, fn: () => Promise<T>): Promise<T> {
   const client = await pool.connect();
   try {
-    const lock = opts.wait === false ? 'pg_try_advisory_lock' : 'pg_advisory_lock';
-    const r = await client.query<{ ok: boolean | null }>(`SELECT ${lock}(hashtext($1)::bigint) AS ok`, [`bridgeboard:${name}`]);
-    if (opts.wait === false && !r.rows[0]!.ok) return null;
+    await client.query('SELECT pg_advisory_lock(hashtext($1)::bigint)', [`bridgeboard:${name}`]);
     try {
       return await fn();
     } finally {

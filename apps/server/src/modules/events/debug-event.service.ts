@@ -4,6 +4,7 @@ import type { DebugEvent, DebugEventBody, EntityType, PageData } from '@bridgebo
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { newId } from '../../common/ids.js';
 import { Db } from '../../database/db.js';
+import { runOncePerCluster } from '../../database/cluster-lock.js';
 import { DebugEventRepository, type NewDebugEvent } from './debug-event.repository.js';
 import { fitBody } from './debug-event.fit.js';
 
@@ -119,7 +120,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   private async sweep(): Promise<void> {
     try {
       // once per cluster: a node that finds another sweeping leaves it to that one
-      await this.db.exclusive('debug-event-sweep', () => this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000), { wait: false });
+      await runOncePerCluster(this.db, 'debug-event-sweep', () => this.repo.deleteOlderThan(Date.now() - this.config.DEBUG_EVENTS_TTL_DAYS * 86400_000));
     } catch {
       /* the database may be down; the next sweep tries again */
     }

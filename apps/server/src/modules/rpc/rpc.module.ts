@@ -1,5 +1,6 @@
 import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Db } from '../../database/db.js';
+import { runOncePerCluster } from '../../database/cluster-lock.js';
 import { DeviceService } from '../devices/device.service.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TenantService } from '../tenants/tenant.service.js';
@@ -52,7 +53,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           devices,
           repo: new RpcRepository(db),
           integrations: runtime,
-          once: (name, fn) => db.exclusive(name, fn, { wait: false }),
+          once: (name, fn) => runOncePerCluster(db, name, fn),
         }),
     },
     RpcLifecycle,
