@@ -49,9 +49,9 @@ if (a.help) {
   process.exit(0);
 }
 const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
-if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {
+if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 7)) {
   process.stderr.write(
-    `--scenarios takes numbers 1 to 6 (0: smoke) separated by commas, not '${a.scenarios}'\n`,
+    `--scenarios takes numbers 1 to 7 (0: smoke, 7: cluster) separated by commas, not '${a.scenarios}'\n`,
   );
   process.exit(2);
 }
