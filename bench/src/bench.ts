@@ -369,9 +369,21 @@ async function scenario(
       const rate = Number(process.env.BENCH_CLUSTER_RATE ?? 3000);
       const spec = { key: 's7', qos: 1 as const, devices: 200, rate, warmupMs, windowMs: win(20) };
       if (!ctx.p.pid || /aedes/.test(ctx.p.how) || !ctx.p.mqttUrl)
-        return { ...base, target: 'needs a started platform and Mosquitto', platform: await runLoad(ctx, 'platform', spec), pass: null, verdict: 'skipped: shared subscriptions need Mosquitto (aedes has none)' };
+        return {
+          ...base,
+          target: 'needs a started platform and Mosquitto',
+          platform: await runLoad(ctx, 'platform', spec),
+          pass: null,
+          verdict: 'skipped: shared subscriptions need Mosquitto (aedes has none)',
+        };
       const one = await runLoad(ctx, 'platform', spec);
-      const second = await startPlatform({ from: o.platform, sharedDatabaseUrl: ctx.p.dbUrl, mqttUrl: ctx.p.mqttUrl, env: { NODE_ID: 'bench-node-2' }, log: o.log });
+      const second = await startPlatform({
+        from: o.platform,
+        sharedDatabaseUrl: ctx.p.dbUrl,
+        mqttUrl: ctx.p.mqttUrl,
+        env: { NODE_ID: 'bench-node-2' },
+        log: o.log,
+      });
       try {
         const api = new Api(second.url);
         await api.login(o.tenant.username, o.tenant.password);

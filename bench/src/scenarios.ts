@@ -172,13 +172,19 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   const prefix = `bench${ctx.tag}/${spec.key}${t}`;
   const namePrefix = `${ctx.tag}${spec.key}${t}-`;
   const names = Array.from({ length: spec.devices }, (_, i) => `${namePrefix}${i}`);
-  const pipe: { pid: number | null; pids?: (number | null)[]; received(): Promise<number>; stop(): Promise<void> } = await pipeline(ctx, target, prefix, spec);
+  const pipe: {
+    pid: number | null;
+    pids?: (number | null)[];
+    received(): Promise<number>;
+    stop(): Promise<void>;
+  } = await pipeline(ctx, target, prefix, spec);
   // every process of the pipeline (two nodes in a cluster): CPU and RSS are their sums
   const meters = (pipe.pids ?? [pipe.pid]).map((pid) => new ProcMeter(pid));
   const meter = {
     stop: () => {
       const u = meters.map((m) => m.stop());
-      const sum = (k: 'cpuSec' | 'peakRssMb') => (u.some((x) => x[k] === null) ? null : Math.round(u.reduce((s, x) => s + x[k]!, 0) * 100) / 100);
+      const sum = (k: 'cpuSec' | 'peakRssMb') =>
+        u.some((x) => x[k] === null) ? null : Math.round(u.reduce((s, x) => s + x[k]!, 0) * 100) / 100;
       return { cpuSec: sum('cpuSec'), peakRssMb: sum('peakRssMb') };
     },
   };

@@ -1,13 +1,34 @@
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../helpers.js';
-import { createConverter, createIntegration, rnd, SEQ_DECODER } from '../../src/modules/integrations/test-kit.js';
-import { ChildPlatform, missingRanges, OwnMosquitto, report, SeqStream, sleep, waitStored } from './fault-kit.js';
+import {
+  createConverter,
+  createIntegration,
+  rnd,
+  SEQ_DECODER,
+} from '../../src/modules/integrations/test-kit.js';
+import {
+  ChildPlatform,
+  missingRanges,
+  OwnMosquitto,
+  report,
+  SeqStream,
+  sleep,
+  waitStored,
+} from './fault-kit.js';
 
 const TOTAL = 3000;
 const RATE = 80;
 
-async function ownerOf(p: ChildPlatform, sysadminToken: string, id: string): Promise<{ node: string; state: string } | null> {
+async function ownerOf(
+  p: ChildPlatform,
+  sysadminToken: string,
+  id: string,
+): Promise<{ node: string; state: string } | null> {
   const r = await p.http().get('/api/cluster').set(bearer(sysadminToken));
-  for (const n of (r.body.nodes ?? []) as { id: string; status: string; integrations: { id: string; state: string }[] }[]) {
+  for (const n of (r.body.nodes ?? []) as {
+    id: string;
+    status: string;
+    integrations: { id: string; state: string }[];
+  }[]) {
     const i = n.integrations.find((x) => x.id === id);
     if (i && n.status === 'ALIVE') return { node: n.id, state: i.state };
   }
@@ -15,7 +36,10 @@ async function ownerOf(p: ChildPlatform, sysadminToken: string, id: string): Pro
 }
 
 async function sysadmin(p: ChildPlatform): Promise<string> {
-  const r = await p.http().post('/api/auth/login').send({ username: 'sysadmin@example.com', password: 'sysadmin' });
+  const r = await p
+    .http()
+    .post('/api/auth/login')
+    .send({ username: 'sysadmin@example.com', password: 'sysadmin' });
   return r.body.token as string;
 }
 
@@ -56,7 +80,8 @@ describe('a cluster of two nodes loses one', () => {
       await eventually(
         async () => {
           const r = await b.http().get(`/api/integration/${id}/status`).set(bearer(b.tenantToken));
-          if (r.body.status !== 'CONNECTED' || (await ownerOf(b, adminB, id))?.node !== 'node-b') return false;
+          if (r.body.status !== 'CONNECTED' || (await ownerOf(b, adminB, id))?.node !== 'node-b')
+            return false;
           takeoverMs = Date.now() - killedAt;
           return true;
         },
@@ -75,7 +100,10 @@ describe('a cluster of two nodes loses one', () => {
         // counters are written every 5 s: what the killed node counted since its last write is not in messagesIn
         messagesInCounted: status.messagesIn,
       });
-      expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({
+        stored: sent,
+        missing: 'none',
+      });
       expect(sent).toBe(TOTAL);
       expect(takeoverMs).toBeLessThan(10_000);
     } finally {
@@ -128,8 +156,16 @@ describe('a cluster of two nodes loses one', () => {
       await eventually(async () => stream.published >= total, 120_000, 200);
       const sent = await stream.stop();
       const stored = await waitStored(b as unknown as TestPlatform, device, sent, 60_000);
-      report('cluster: node running the integration stopped gracefully mid-stream', { published: sent, stored, lost: sent - stored, takeoverMs });
-      expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({ stored: sent, missing: 'none' });
+      report('cluster: node running the integration stopped gracefully mid-stream', {
+        published: sent,
+        stored,
+        lost: sent - stored,
+        takeoverMs,
+      });
+      expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({
+        stored: sent,
+        missing: 'none',
+      });
       // the other node connects as soon as it hears of the hand-over, not after a heartbeat timeout
       expect(takeoverMs).toBeLessThan(5_000);
     } finally {

@@ -41,6 +41,8 @@ export class Cluster1765700000000 implements MigrationInterface {
     `);
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE socket_io_attachments; DROP TABLE cluster_message; DROP TABLE integration_lease; DROP TABLE cluster_node;');
+    await q.query(
+      'DROP TABLE socket_io_attachments; DROP TABLE cluster_message; DROP TABLE integration_lease; DROP TABLE cluster_node;',
+    );
   }
 }

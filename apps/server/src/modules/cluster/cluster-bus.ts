@@ -33,7 +33,10 @@ export class ClusterBus {
   private client: pg.Client | null = null;
   private readonly handlers = new Map<string, Set<Handler>>();
   private readonly servers = new Map<string, Server>();
-  private readonly calls = new Map<string, { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }>();
+  private readonly calls = new Map<
+    string,
+    { resolve(v: unknown): void; reject(e: Error): void; timer: NodeJS.Timeout }
+  >();
   private closed = false;
   private retryMs = 200;
 
@@ -70,12 +73,19 @@ export class ClusterBus {
   }
 
   /** Calls `method` on node `to`; resolves with its result, rejects with its error or after 10 s. */
-  call<T>(to: string, method: string, body: Record<string, unknown>, timeoutMs = CALL_TIMEOUT_MS): Promise<T> {
+  call<T>(
+    to: string,
+    method: string,
+    body: Record<string, unknown>,
+    timeoutMs = CALL_TIMEOUT_MS,
+  ): Promise<T> {
     const callId = randomUUID();
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.calls.delete(callId);
-        reject(new AppError(504, ErrorCode.TIMEOUT, `Node '${to}' did not answer within ${timeoutMs / 1000} s`));
+        reject(
+          new AppError(504, ErrorCode.TIMEOUT, `Node '${to}' did not answer within ${timeoutMs / 1000} s`),
+        );
       }, timeoutMs);
       this.calls.set(callId, { resolve: resolve as (v: unknown) => void, reject, timer });
       this.send({ type: 'call', to, method, callId, body }).catch((e: Error) => {
@@ -140,7 +150,10 @@ export class ClusterBus {
       m = JSON.parse(payload) as BusMessage;
       if (m.from === this.nodeId || (m.to && m.to !== this.nodeId)) return;
       if (typeof m.ref === 'string') {
-        const [row] = await this.db.query<{ body: string }>('SELECT body FROM cluster_message WHERE id = $1', [m.ref]);
+        const [row] = await this.db.query<{ body: string }>(
+          'SELECT body FROM cluster_message WHERE id = $1',
+          [m.ref],
+        );
         if (!row) return;
         m = JSON.parse(row.body) as BusMessage;
       }
@@ -167,14 +180,27 @@ export class ClusterBus {
     const s = this.servers.get(String(m.method));
     let reply: BusMessage;
     try {
-      if (!s) throw new AppError(501, ErrorCode.GENERAL, `Node '${this.nodeId}' does not serve '${String(m.method)}'`);
+      if (!s)
+        throw new AppError(
+          501,
+          ErrorCode.GENERAL,
+          `Node '${this.nodeId}' does not serve '${String(m.method)}'`,
+        );
       const result = await s((m.body ?? {}) as Record<string, unknown>, String(m.from));
       reply = { type: 'reply', to: m.from, callId: m.callId, ok: true, result: result ?? null };
     } catch (e) {
       const err = e instanceof AppError ? e : new AppError(500, ErrorCode.GENERAL, (e as Error).message);
-      reply = { type: 'reply', to: m.from, callId: m.callId, ok: false, error: { status: err.status, code: err.errorCode, message: err.message } };
+      reply = {
+        type: 'reply',
+        to: m.from,
+        callId: m.callId,
+        ok: false,
+        error: { status: err.status, code: err.errorCode, message: err.message },
+      };
     }
-    await this.send(reply).catch((e: Error) => this.log.warn(`Could not answer node '${String(m.from)}': ${e.message}`));
+    await this.send(reply).catch((e: Error) =>
+      this.log.warn(`Could not answer node '${String(m.from)}': ${e.message}`),
+    );
   }
 
   private settle(m: BusMessage): void {

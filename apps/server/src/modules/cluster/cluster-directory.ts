@@ -55,11 +55,23 @@ export class ClusterDirectory implements IntegrationElsewhere {
     };
   }
 
-  publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void> | null {
+  publish(
+    tenantId: string,
+    integrationId: string,
+    topic: string,
+    payload: Buffer,
+    opts: { qos?: 0 | 1 | 2; retain?: boolean },
+  ): Promise<void> | null {
     const r = this.remote.get(integrationId);
     if (!r || !this.node.alive.includes(r.node)) return null;
     return this.bus
-      .call<null>(r.node, 'integration.publish', { tenantId, integrationId, topic, payload: payload.toString('base64'), opts })
+      .call<null>(r.node, 'integration.publish', {
+        tenantId,
+        integrationId,
+        topic,
+        payload: payload.toString('base64'),
+        opts,
+      })
       .then(
         () => undefined,
         (e: { status?: number; message?: string }) => {

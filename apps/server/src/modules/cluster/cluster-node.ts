@@ -20,7 +20,11 @@ export interface NodeRow {
 export type NodeLoad = ClusterNodeLoad;
 
 /** A generated node id: the host, the process and a few random characters (a restart is a new node). */
-export const generatedNodeId = () => `${os.hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
+export const generatedNodeId = () =>
+  `${os
+    .hostname()
+    .replace(/[^A-Za-z0-9._-]/g, '-')
+    .slice(0, 40)}-${process.pid}-${randomBytes(2).toString('hex')}`;
 
 /**
  * This node in the cluster_node table: registers on start, writes a heartbeat every
@@ -79,7 +83,9 @@ export class ClusterNode {
       [this.id, this.timeoutMs],
     );
     if (prev?.alive && (prev.pid !== process.pid || prev.host !== os.hostname()))
-      this.log.warn(`Another process (${prev.host}, pid ${prev.pid}) heartbeats as node '${this.id}': give every node its own NODE_ID`);
+      this.log.warn(
+        `Another process (${prev.host}, pid ${prev.pid}) heartbeats as node '${this.id}': give every node its own NODE_ID`,
+      );
     await this.beat();
     this.timer = setInterval(() => void this.beatOnce(), this.heartbeatMs);
     this.timer.unref();
@@ -135,7 +141,16 @@ export class ClusterNode {
          SELECT $1, $2, $3, $4, $5, (extract(epoch FROM now()) * 1000)::bigint, (extract(epoch FROM now()) * 1000)::bigint, true, $7, $6::jsonb
          FROM me
          ORDER BY id`,
-        [this.id, os.hostname(), process.pid, this.info.port(), this.info.version, JSON.stringify(load), this.stopping, this.timeoutMs],
+        [
+          this.id,
+          os.hostname(),
+          process.pid,
+          this.info.port(),
+          this.info.version,
+          JSON.stringify(load),
+          this.stopping,
+          this.timeoutMs,
+        ],
       );
       this.lastOk = Date.now();
       this.nodes = rows.map((r) => ({
@@ -156,7 +171,10 @@ export class ClusterNode {
       if (++this.beats % 30 === 0) await this.cleanup();
     } catch (e) {
       const text = (e as Error).message;
-      if (text !== this.failing) this.log.warn(`Could not write this node's heartbeat: ${text}${this.fenced ? ' (other nodes may take its integrations over)' : ''}`);
+      if (text !== this.failing)
+        this.log.warn(
+          `Could not write this node's heartbeat: ${text}${this.fenced ? ' (other nodes may take its integrations over)' : ''}`,
+        );
       this.failing = text;
     }
     this.events.emit('beat');
@@ -171,7 +189,8 @@ export class ClusterNode {
   private load(): NodeLoad {
     const now = Date.now();
     const used = process.cpuUsage(this.cpu);
-    const cpuPercent = Math.round(((used.user + used.system) / 1000 / Math.max(1, now - this.cpuAt)) * 1000) / 10;
+    const cpuPercent =
+      Math.round(((used.user + used.system) / 1000 / Math.max(1, now - this.cpuAt)) * 1000) / 10;
     this.cpu = process.cpuUsage();
     this.cpuAt = now;
     const out: NodeLoad = { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), cpuPercent };

@@ -42,13 +42,32 @@ class ClusterLifecycle implements OnModuleInit, OnApplicationShutdown {
       provide: ClusterNode,
       inject: [Db, APP_CONFIG, RUNTIME_INFO, HttpAdapterHost],
       useFactory: (db: Db, config: AppConfig, info: RuntimeInfo, http: HttpAdapterHost) =>
-        new ClusterNode(db, config.NODE_ID ?? generatedNodeId(), config.CLUSTER_HEARTBEAT_MS, config.CLUSTER_NODE_TIMEOUT_BEATS, {
-          version: info.version,
-          port: () => ((http.httpAdapter?.getHttpServer() as import('node:http').Server | undefined)?.address() as AddressInfo | null)?.port ?? config.PORT,
-        }),
+        new ClusterNode(
+          db,
+          config.NODE_ID ?? generatedNodeId(),
+          config.CLUSTER_HEARTBEAT_MS,
+          config.CLUSTER_NODE_TIMEOUT_BEATS,
+          {
+            version: info.version,
+            port: () =>
+              (
+                (
+                  http.httpAdapter?.getHttpServer() as import('node:http').Server | undefined
+                )?.address() as AddressInfo | null
+              )?.port ?? config.PORT,
+          },
+        ),
     },
-    { provide: ClusterBus, inject: [Db, ClusterNode], useFactory: (db: Db, node: ClusterNode) => new ClusterBus(db, node.id) },
-    { provide: ClusterDirectory, inject: [ClusterNode, ClusterBus], useFactory: (node: ClusterNode, bus: ClusterBus) => new ClusterDirectory(node, bus) },
+    {
+      provide: ClusterBus,
+      inject: [Db, ClusterNode],
+      useFactory: (db: Db, node: ClusterNode) => new ClusterBus(db, node.id),
+    },
+    {
+      provide: ClusterDirectory,
+      inject: [ClusterNode, ClusterBus],
+      useFactory: (node: ClusterNode, bus: ClusterBus) => new ClusterDirectory(node, bus),
+    },
     { provide: ClusterCaches, inject: [ClusterBus], useFactory: (bus: ClusterBus) => new ClusterCaches(bus) },
     ClusterService,
     ClusterLifecycle,

@@ -15,7 +15,16 @@ export class ClusterService {
 
   async view(): Promise<ClusterView> {
     await this.node.beatOnce();
-    const leases = await this.db.query<{ id: string; tenant_id: string; name: string; enabled: boolean; node_id: string | null; state: string | null; since: string | null; shared: boolean }>(
+    const leases = await this.db.query<{
+      id: string;
+      tenant_id: string;
+      name: string;
+      enabled: boolean;
+      node_id: string | null;
+      state: string | null;
+      since: string | null;
+      shared: boolean;
+    }>(
       `SELECT i.id, i.tenant_id, i.name, i.enabled, l.node_id, l.state, (extract(epoch FROM l.acquired_at) * 1000)::bigint AS since,
               coalesce((i.configuration->>'sharedSubscription')::boolean, false) AS shared
        FROM integration i LEFT JOIN integration_lease l ON l.integration_id = i.id
@@ -33,10 +42,20 @@ export class ClusterService {
         status: n.stopping ? ('STOPPING' as const) : n.alive ? ('ALIVE' as const) : ('GONE' as const),
         integrations: leases
           .filter((l) => l.node_id === n.id)
-          .map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name, state: l.state ?? 'CONNECTING', since: Number(l.since) })),
+          .map((l) => ({
+            id: l.id,
+            tenantId: l.tenant_id,
+            name: l.name,
+            state: l.state ?? 'CONNECTING',
+            since: Number(l.since),
+          })),
       })),
-      shared: leases.filter((l) => l.enabled && l.shared).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
-      unassigned: leases.filter((l) => l.enabled && !l.shared && (!l.node_id || !alive.has(l.node_id))).map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
+      shared: leases
+        .filter((l) => l.enabled && l.shared)
+        .map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
+      unassigned: leases
+        .filter((l) => l.enabled && !l.shared && (!l.node_id || !alive.has(l.node_id)))
+        .map((l) => ({ id: l.id, tenantId: l.tenant_id, name: l.name })),
     };
   }
 }

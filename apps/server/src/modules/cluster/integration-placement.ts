@@ -53,10 +53,19 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     this.node.loadOf.set('integrations', () => this.runtime.runningIds().length);
     this.node.events.on('beat', () => this.kick());
     for (const t of ['released', 'joined', 'resync']) this.bus.on(t, () => this.kick());
-    this.bus.on('integration', (m) => void this.serial(() => this.changedElsewhere(String(m.tenantId), String(m.id))));
+    this.bus.on(
+      'integration',
+      (m) => void this.serial(() => this.changedElsewhere(String(m.tenantId), String(m.id))),
+    );
     this.bus.serve('integration.publish', async (b) => {
       const opts = (b.opts ?? {}) as { qos?: 0 | 1 | 2; retain?: boolean };
-      await this.runtime.publish(String(b.tenantId), String(b.integrationId), String(b.topic), Buffer.from(String(b.payload), 'base64'), opts);
+      await this.runtime.publish(
+        String(b.tenantId),
+        String(b.integrationId),
+        String(b.topic),
+        Buffer.from(String(b.payload), 'base64'),
+        opts,
+      );
       return null;
     });
     this.runtime.events.on('status', (_t, id, s) => this.noteState(id, s.status));
@@ -107,7 +116,8 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       // nobody alive runs it: this node takes it while under its share, else a node with room does
       const { enabled, mine } = await this.leases.counts(this.node.id);
       const share = Math.ceil(enabled / Math.max(1, this.node.alive.length));
-      if (mine < share && (await this.leases.claim(id, this.node.id, this.node.timeoutMs)) !== null) return this.runtime.adopt(s);
+      if (mine < share && (await this.leases.claim(id, this.node.id, this.node.timeoutMs)) !== null)
+        return this.runtime.adopt(s);
       await this.bus.send({ type: 'released' });
     });
   }
@@ -115,11 +125,18 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   /** After an integration was deleted on this node: stopped here and on its node. */
   async deleted(tenantId: string, id: string): Promise<void> {
     await this.serial(() => this.runtime.forget(id));
-    await this.bus.send({ type: 'integration', tenantId, id }).catch((e: Error) => this.log.warn(`Could not tell the other nodes: ${e.message}`));
+    await this.bus
+      .send({ type: 'integration', tenantId, id })
+      .catch((e: Error) => this.log.warn(`Could not tell the other nodes: ${e.message}`));
   }
 
   private async tell(node: string, s: StoredIntegration): Promise<void> {
-    await this.bus.send({ type: 'integration', to: node, tenantId: s.integration.tenantId.id, id: s.integration.id.id });
+    await this.bus.send({
+      type: 'integration',
+      to: node,
+      tenantId: s.integration.tenantId.id,
+      id: s.integration.id.id,
+    });
   }
 
   /** Another node changed or deleted an integration. */
@@ -161,7 +178,8 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       },
       (e: Error) => {
         // once per distinct error, not every heartbeat of a database outage
-        if (e.message !== this.failing) this.log.warn(`Integration placement: ${e.message}; trying again every heartbeat`);
+        if (e.message !== this.failing)
+          this.log.warn(`Integration placement: ${e.message}; trying again every heartbeat`);
         this.failing = e.message;
       },
     );
@@ -173,7 +191,10 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     if (this.node.fenced) {
       // the others count this node gone and may run its integrations: stop, so no two connections fight
       const ids = this.runtime.runningIds();
-      if (ids.length) this.log.warn(`No heartbeat written for ${this.node.timeoutMs} ms: stopping ${ids.length} integration(s) until it is`);
+      if (ids.length)
+        this.log.warn(
+          `No heartbeat written for ${this.node.timeoutMs} ms: stopping ${ids.length} integration(s) until it is`,
+        );
       await Promise.all(ids.map((id) => this.runtime.remove(id)));
       return;
     }
@@ -223,16 +244,26 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     for (const id of [...p.start, ...claimed]) {
       const s = await this.repo.find(byId.get(id)!.tenantId, id);
       if (!s?.integration.enabled) continue;
-      if (claimed.includes(id) && byId.get(id)!.owner) this.log.log(`Taking over integration '${s.integration.name}' from node '${byId.get(id)!.owner}'`);
+      if (claimed.includes(id) && byId.get(id)!.owner)
+        this.log.log(`Taking over integration '${s.integration.name}' from node '${byId.get(id)!.owner}'`);
       await this.runtime.adopt(s);
     }
-    await this.refreshDirectory(rows.filter((r) => r.enabled && r.owner && r.owner !== me && !claimed.includes(r.integrationId)));
+    await this.refreshDirectory(
+      rows.filter((r) => r.enabled && r.owner && r.owner !== me && !claimed.includes(r.integrationId)),
+    );
   }
 
-  private async refreshDirectory(remote: { integrationId: string; owner: string | null; state: string | null }[]): Promise<void> {
+  private async refreshDirectory(
+    remote: { integrationId: string; owner: string | null; state: string | null }[],
+  ): Promise<void> {
     const counters = remote.length ? await this.stats.all(remote.map((r) => r.integrationId)) : new Map();
     const m = new Map<string, RemoteIntegration>();
-    for (const r of remote) m.set(r.integrationId, { node: r.owner!, state: r.state ?? 'CONNECTING', counters: counters.get(r.integrationId) ?? null });
+    for (const r of remote)
+      m.set(r.integrationId, {
+        node: r.owner!,
+        state: r.state ?? 'CONNECTING',
+        counters: counters.get(r.integrationId) ?? null,
+      });
     this.directory.set(m);
   }
 
@@ -250,7 +281,10 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
         ...i,
         configuration: {
           ...cfg,
-          clientConfiguration: { ...cfg.clientConfiguration, clientId: `${effectiveClientId(s)}-${this.node.id}`.slice(0, 256) },
+          clientConfiguration: {
+            ...cfg.clientConfiguration,
+            clientId: `${effectiveClientId(s)}-${this.node.id}`.slice(0, 256),
+          },
           topicFilters: cfg.topicFilters.map((f) => ({ ...f, filter: `$share/${group}/${f.filter}` })),
         },
       },
@@ -265,7 +299,9 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     this.stateWrites = this.stateWrites.then(() => {
       const latest = this.written.get(id);
       if (!latest) return;
-      return this.leases.setState(id, this.node.id, latest).catch((e: Error) => this.log.warn(`Could not record the state of integration ${id}: ${e.message}`));
+      return this.leases
+        .setState(id, this.node.id, latest)
+        .catch((e: Error) => this.log.warn(`Could not record the state of integration ${id}: ${e.message}`));
     });
     if (this.node.alive.length > 1) void this.bus.send({ type: 'state', id, state }).catch(() => undefined);
   }

@@ -16,12 +16,26 @@ export class LeaseRepository {
 
   /** Enabled integrations and every leased one (a disabled one may still be leased for a moment). */
   async rows(): Promise<LeaseRow[]> {
-    const rows = await this.db.query<{ id: string; tenant_id: string; enabled: boolean; node_id: string | null; state: string | null; shared: boolean }>(
+    const rows = await this.db.query<{
+      id: string;
+      tenant_id: string;
+      enabled: boolean;
+      node_id: string | null;
+      state: string | null;
+      shared: boolean;
+    }>(
       `SELECT i.id, i.tenant_id, i.enabled, l.node_id, l.state, coalesce((i.configuration->>'sharedSubscription')::boolean, false) AS shared
        FROM integration i LEFT JOIN integration_lease l ON l.integration_id = i.id
        WHERE i.enabled OR l.node_id IS NOT NULL ORDER BY i.created_time`,
     );
-    return rows.map((r) => ({ integrationId: r.id, tenantId: r.tenant_id, enabled: r.enabled, owner: r.node_id, state: r.state, shared: r.shared }));
+    return rows.map((r) => ({
+      integrationId: r.id,
+      tenantId: r.tenant_id,
+      enabled: r.enabled,
+      owner: r.node_id,
+      state: r.state,
+      shared: r.shared,
+    }));
   }
 
   /** The lease of one integration: its node and whether that node is alive. */
@@ -53,11 +67,17 @@ export class LeaseRepository {
   }
 
   async release(integrationId: string, node: string): Promise<void> {
-    await this.db.query('DELETE FROM integration_lease WHERE integration_id = $1 AND node_id = $2', [integrationId, node]);
+    await this.db.query('DELETE FROM integration_lease WHERE integration_id = $1 AND node_id = $2', [
+      integrationId,
+      node,
+    ]);
   }
 
   async setState(integrationId: string, node: string, state: string): Promise<void> {
-    await this.db.query('UPDATE integration_lease SET state = $3 WHERE integration_id = $1 AND node_id = $2', [integrationId, node, state]);
+    await this.db.query(
+      'UPDATE integration_lease SET state = $3 WHERE integration_id = $1 AND node_id = $2',
+      [integrationId, node, state],
+    );
   }
 
   /** Enabled integrations (that take a lease), and how many of them this node holds. */

@@ -1,6 +1,7 @@
 import { plan, preferredNode, type PlacementRow } from './placement.js';
 
-const ids = (n: number) => Array.from({ length: n }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
+const ids = (n: number) =>
+  Array.from({ length: n }, (_, i) => `00000000-0000-0000-0000-${String(i).padStart(12, '0')}`);
 const rows = (owners: (string | null)[], enabled = true): PlacementRow[] =>
   ids(owners.length).map((integrationId, i) => ({ integrationId, enabled, owner: owners[i]! }));
 
@@ -50,6 +51,7 @@ describe('placement', () => {
   });
 
   it('prefers the same node for an integration whatever order the nodes are listed in', () => {
-    for (const id of ids(20)) expect(preferredNode(id, ['a', 'b', 'c'])).toBe(preferredNode(id, ['c', 'a', 'b']));
+    for (const id of ids(20))
+      expect(preferredNode(id, ['a', 'b', 'c'])).toBe(preferredNode(id, ['c', 'a', 'b']));
   });
 });

@@ -27,7 +27,15 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
       if (!this.rpc.onResponse(tenantId, deviceId, r) && node.alive.length > 1)
         void bus.send({ type: 'rpcResponse', tenantId, deviceId, r }).catch(() => undefined);
     });
-    bus.on('rpcResponse', (m) => void this.rpc.onResponse(String(m.tenantId), String(m.deviceId), m.r as { requestId?: string | number; data: unknown }));
+    bus.on(
+      'rpcResponse',
+      (m) =>
+        void this.rpc.onResponse(
+          String(m.tenantId),
+          String(m.deviceId),
+          m.r as { requestId?: string | number; data: unknown },
+        ),
+    );
     tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
   }
 

@@ -10,8 +10,30 @@ const view: ClusterView = {
   heartbeatMs: 1000,
   nodeTimeoutMs: 5000,
   nodes: [
-    { id: 'node-a', host: 'h1', pid: 11, port: 8080, version: '0.1.0', startedTime: now - 60_000, lastHeartbeat: now, status: 'ALIVE', load: { integrations: 1, cpuPercent: 12.5, rssMb: 300, sockets: 2 }, integrations: [{ id: 'i1', tenantId: 't', name: 'Sensors', state: 'CONNECTED', since: now }] },
-    { id: 'node-b', host: 'h2', pid: 12, port: 8080, version: '0.1.0', startedTime: now - 60_000, lastHeartbeat: now - 9000, status: 'GONE', load: {}, integrations: [] },
+    {
+      id: 'node-a',
+      host: 'h1',
+      pid: 11,
+      port: 8080,
+      version: '0.1.0',
+      startedTime: now - 60_000,
+      lastHeartbeat: now,
+      status: 'ALIVE',
+      load: { integrations: 1, cpuPercent: 12.5, rssMb: 300, sockets: 2 },
+      integrations: [{ id: 'i1', tenantId: 't', name: 'Sensors', state: 'CONNECTED', since: now }],
+    },
+    {
+      id: 'node-b',
+      host: 'h2',
+      pid: 12,
+      port: 8080,
+      version: '0.1.0',
+      startedTime: now - 60_000,
+      lastHeartbeat: now - 9000,
+      status: 'GONE',
+      load: {},
+      integrations: [],
+    },
   ],
   shared: [{ id: 'i2', tenantId: 't', name: 'Firehose' }],
   unassigned: [{ id: 'i3', tenantId: 't', name: 'Meters' }],
@@ -31,7 +53,10 @@ describe('ClusterPage', () => {
   });
 
   it("shows the API's sentence when the caller may not see the cluster", async () => {
-    fakeFetch(() => [403, { status: 403, message: 'You do not have permission to perform this operation', errorCode: 20 }]);
+    fakeFetch(() => [
+      403,
+      { status: 403, message: 'You do not have permission to perform this operation', errorCode: 20 },
+    ]);
     renderAt(<ClusterPage />, { route: '/cluster' });
     expect(await screen.findByText(/do not have permission/)).toBeTruthy();
   });

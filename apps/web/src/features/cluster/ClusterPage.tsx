@@ -1,4 +1,14 @@
-import { Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import {
+  Chip,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
 import { useEffect } from 'react';
 import type { ClusterView } from '@bridgeboard/contracts';
 import { api } from '../../app/api';
@@ -11,7 +21,10 @@ const STATUS_COLOR = { ALIVE: 'success', STOPPING: 'warning', GONE: 'default' } 
 
 /** The nodes sharing this database (system administrator): their load and the integrations each runs. Refreshes every 2 s. */
 export function ClusterPage() {
-  const { data, error, reload } = useLoad((signal) => api.get<ClusterView>('/api/cluster', undefined, signal), []);
+  const { data, error, reload } = useLoad(
+    (signal) => api.get<ClusterView>('/api/cluster', undefined, signal),
+    [],
+  );
   useEffect(() => {
     const t = setInterval(reload, REFRESH_MS);
     return () => clearInterval(t);
@@ -23,8 +36,9 @@ export function ClusterPage() {
       <Typography variant="h5">Cluster</Typography>
       <ErrorAlert error={error} onRetry={reload} />
       <Typography color="text.secondary">
-        {alive} node{alive === 1 ? '' : 's'} alive; this page is served by <b>{data.self}</b>. A node without a heartbeat for{' '}
-        {formatDuration(data.nodeTimeoutMs)} is gone, and the others take its integrations over.
+        {alive} node{alive === 1 ? '' : 's'} alive; this page is served by <b>{data.self}</b>. A node without
+        a heartbeat for {formatDuration(data.nodeTimeoutMs)} is gone, and the others take its integrations
+        over.
       </Typography>
       <Paper variant="outlined">
         <Table size="small" aria-label="Nodes">
@@ -62,7 +76,16 @@ export function ClusterPage() {
                 <TableCell>
                   {n.integrations.length === 0
                     ? '—'
-                    : n.integrations.map((i) => <Chip key={i.id} size="small" variant="outlined" label={`${i.name} · ${i.state}`} sx={{ mr: 0.5, mb: 0.5 }} color={i.state === 'CONNECTED' ? 'success' : 'default'} />)}
+                    : n.integrations.map((i) => (
+                        <Chip
+                          key={i.id}
+                          size="small"
+                          variant="outlined"
+                          label={`${i.name} · ${i.state}`}
+                          sx={{ mr: 0.5, mb: 0.5 }}
+                          color={i.state === 'CONNECTED' ? 'success' : 'default'}
+                        />
+                      ))}
                 </TableCell>
               </TableRow>
             ))}
@@ -76,7 +99,8 @@ export function ClusterPage() {
       )}
       {data.unassigned.length > 0 && (
         <Typography color="warning.main">
-          <b>Being taken over</b> (no alive node runs them yet): {data.unassigned.map((i) => i.name).join(', ')}
+          <b>Being taken over</b> (no alive node runs them yet):{' '}
+          {data.unassigned.map((i) => i.name).join(', ')}
         </Typography>
       )}
     </Stack>

@@ -35,7 +35,9 @@ export class IntegrationStatsRepository {
       errors: string;
       last_message_time: string | null;
       last_error: string | null;
-    }>('SELECT * FROM integration_stats WHERE $1::uuid[] IS NULL OR integration_id = ANY($1::uuid[])', [ids ?? null]);
+    }>('SELECT * FROM integration_stats WHERE $1::uuid[] IS NULL OR integration_id = ANY($1::uuid[])', [
+      ids ?? null,
+    ]);
     return new Map(
       rows.map((r) => [
         r.integration_id,

@@ -66,7 +66,11 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
   /** Forgets every tenant's cached chains (another node may have changed some while this one could not hear it). */
   invalidateAll(): void {
     this.roots.clear();
-    for (const p of this.chains.values()) void p.then((c) => c && this.invalidate(c.tenantId), () => undefined);
+    for (const p of this.chains.values())
+      void p.then(
+        (c) => c && this.invalidate(c.tenantId),
+        () => undefined,
+      );
   }
 
   invalidate(tenantId: string): void {
