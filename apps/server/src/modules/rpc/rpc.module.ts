@@ -54,14 +54,21 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime) =>
+      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, ClusterNode],
+      useFactory: (
+        db: Db,
+        engine: RuleEngine,
+        devices: DeviceService,
+        runtime: IntegrationRuntime,
+        node: ClusterNode,
+      ) =>
         new RpcService({
           engine,
           devices,
           repo: new RpcRepository(db),
           integrations: runtime,
-          once: (name, fn) => runOncePerCluster(db, name, fn),
+          // alone, the lock would cost a pooled connection every second for nothing
+          once: (name, fn) => (node.alive.length > 1 ? runOncePerCluster(db, name, fn) : fn()),
         }),
     },
     RpcLifecycle,
