@@ -53,6 +53,8 @@ export interface ScenarioResult {
   target: string;
   platform: Measure | NewDevices | (Measure & { integrations: number });
   floor?: Measure | NewDevices;
+  /** scenario 7: the same load on one node (platform is then the two-node cluster) */
+  single?: Measure;
   /** the Node-RED 4 reference on the same load (--nodered; scenarios 0 and 1) */
   nodered?: Measure;
   /** headline figure / the floor's */
@@ -106,6 +108,7 @@ export const NAMES: Record<number, string> = {
   4: '10,000 new devices',
   5: 'scenario 1, converter debug on',
   6: '100 integrations x 100 msgs/s',
+  7: 'cluster: 2 nodes, shared subscription vs 1 node, QoS 1 fixed rate',
 };
 
 export async function runBench(o: BenchOptions): Promise<BenchRun> {
@@ -457,7 +460,46 @@ async function scenario(
         verdict: `${p.committedRate} msgs/s committed of ${p.publishedRate} published, lost ${p.lost}, peak RSS ${p.peakRssMb} MB`,
       };
     }
+    case 7: {
+      // the same fixed QoS 1 load on one node, then on two nodes sharing one integration ($share/…);
+      // the machine's cores are shared by both nodes, Postgres, the broker and the publishers
+      const rate = Number(process.env.BENCH_CLUSTER_RATE ?? 3000);
+      const spec = { key: 's7', qos: 1 as const, devices: 200, rate, warmupMs, windowMs: win(20) };
+      if (!ctx.p.pid || /aedes/.test(ctx.p.how) || !ctx.p.mqttUrl)
+        return {
+          ...base,
+          target: 'needs a started platform and Mosquitto',
+          platform: await runLoad(ctx, 'platform', spec),
+          pass: null,
+          verdict: 'skipped: shared subscriptions need Mosquitto (aedes has none)',
+        };
+      const one = await runLoad(ctx, 'platform', spec);
+      const second = await startPlatform({
+        from: o.platform,
+        sharedDatabaseUrl: ctx.p.dbUrl,
+        mqttUrl: ctx.p.mqttUrl,
+        env: { NODE_ID: 'bench-node-2' },
+        log: o.log,
+      });
+      try {
+        const api = new Api(second.url);
+        await api.login(o.tenant.username, o.tenant.password);
+        const two = await runLoad({ ...ctx, second: { p: second, api } }, 'cluster', { ...spec, key: 's7c' });
+        const cpu = ratioOf(two.cpuMsPer1k, one.cpuMsPer1k);
+        return {
+          ...base,
+          target: 'report only: nothing lost; CPU per 1,000 messages on 2 nodes vs 1',
+          platform: two,
+          single: one,
+          ratio: ratioOf(two.committedRate, one.committedRate),
+          pass: two.lost === 0 && one.lost === 0,
+          verdict: `${rate} msgs/s offered: 1 node ${one.committedRate} msgs/s at ${one.cpuMsPer1k ?? '-'} CPU ms/1k; 2 nodes ${two.committedRate} msgs/s at ${two.cpuMsPer1k ?? '-'} CPU ms/1k (both nodes, ${cpu ?? '-'} x); lost ${one.lost}/${two.lost}`,
+        };
+      } finally {
+        await second.stop();
+      }
+    }
     default:
-      throw new Error(`no scenario ${id} (there are 1-6, and 0 for the smoke run)`);
+      throw new Error(`no scenario ${id} (there are 1-7, and 0 for the smoke run)`);
   }
 }

@@ -24,6 +24,7 @@ export function table(run: BenchRun): string {
   for (const r of run.results) {
     for (const [label, m] of [
       ['platform', r.platform],
+      ['one node', r.single],
       ['floor', r.floor],
       ['node-red', r.nodered],
     ] as const) {
@@ -33,7 +34,7 @@ export function table(run: BenchRun): string {
       rows.push([
         String(r.id),
         label === 'platform' ? r.name : '',
-        label,
+        label === 'platform' && r.single ? 'platform, 2 nodes' : label,
         isNew ? `all ${fmt(x.existing)} in ${fmt(x.allExistMs)} ms` : fmt(x.committedRate),
         isNew ? `${fmt(x.published)} msgs` : fmt(x.publishedRate),
         isNew ? `dup ${x.duplicateRows}/${fmt(x.duplicateCreatedEvents)}` : fmt(x.lost),

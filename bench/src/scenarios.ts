@@ -16,10 +16,12 @@ export interface Ctx {
   tenantId: string;
   tag: string;
   publishers: number;
+  /** a second node of a cluster on the same database (scenario 7) */
+  second?: { p: PlatformHandle; api: Api };
   log(m: string): void;
 }
 /** the platform, or a reference doing the same job: the floor (hand-written) or Node-RED 4 */
-export type Target = 'platform' | 'floor' | 'nodered';
+export type Target = 'platform' | 'floor' | 'nodered' | 'cluster';
 
 export interface Measure {
   published: number;
@@ -115,6 +117,32 @@ export async function pipeline(
     });
     return { pid: n.pid, received: async () => n.received(), stop: async () => void (await n.stop()) };
   }
+  if (target === 'cluster') {
+    // two nodes, one integration with a shared subscription: the broker splits the messages between them
+    const second = ctx.second!;
+    const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
+    const id = await ctx.api.createIntegration({
+      name: `MQTT Integration ${prefix}`,
+      converterId,
+      mqttUrl: ctx.p.mqttUrl,
+      filter: filterOf(prefix),
+      qos: spec.qos,
+      clientId: `bb-bench-shared-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+      shared: true,
+    });
+    // each node answers for its own connection of a shared integration
+    await ctx.api.waitConnected(id);
+    await second.api.waitConnected(id);
+    return {
+      pid: ctx.p.pid,
+      pids: [ctx.p.pid, second.p.pid],
+      received: async () => 0,
+      stop: async () => {
+        await ctx.api.deleteIntegration(id);
+        await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+      },
+    };
+  }
   const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
   const id = await ctx.api.createIntegration({
     name: `MQTT Integration ${prefix}`,
@@ -146,8 +174,22 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   const prefix = `bench${ctx.tag}/${spec.key}${t}`;
   const namePrefix = `${ctx.tag}${spec.key}${t}-`;
   const names = Array.from({ length: spec.devices }, (_, i) => `${namePrefix}${i}`);
-  const pipe = await pipeline(ctx, target, prefix, spec);
-  const meter = new ProcMeter(pipe.pid);
+  const pipe: {
+    pid: number | null;
+    pids?: (number | null)[];
+    received(): Promise<number>;
+    stop(): Promise<void>;
+  } = await pipeline(ctx, target, prefix, spec);
+  // every process of the pipeline (two nodes in a cluster): CPU and RSS are their sums
+  const meters = (pipe.pids ?? [pipe.pid]).map((pid) => new ProcMeter(pid));
+  const meter = {
+    stop: () => {
+      const u = meters.map((m) => m.stop());
+      const sum = (k: 'cpuSec' | 'peakRssMb') =>
+        u.some((x) => x[k] === null) ? null : Math.round(u.reduce((s, x) => s + x[k]!, 0) * 100) / 100;
+      return { cpuSec: sum('cpuSec'), peakRssMb: sum('peakRssMb') };
+    },
+  };
   const pgMeter = new PgMeter(databaseOf(ctx.p.dbUrl));
   let c0: Promise<{ n: number; at: number }> | null = null;
   let c1: Promise<{ n: number; at: number }> | null = null;

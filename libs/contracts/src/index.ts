@@ -12,3 +12,4 @@ export * from './converter-lifecycle.js';
 export * from './transfer.js';
 export * from './guide-scripts.js';
 export * from './home.js';
+export * from './cluster.js';

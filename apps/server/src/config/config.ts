@@ -172,6 +172,15 @@ export const configSchema = z.object({
   LIVE_RATE_LIMIT: rateLimit.default('200:1,3000:60'),
   /** Live updates: how often open connections check that their user still exists and is enabled, seconds. */
   LIVE_RECHECK_SEC: int(1, 86400).default(60),
+  /** Cluster: this node's name among the nodes sharing DATABASE_URL (letters, digits, . _ -); empty = generated (host-pid-random). */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  /** Cluster: how often a node writes its heartbeat and checks which integrations it runs, ms. */
+  CLUSTER_HEARTBEAT_MS: int(200, 60_000).default(1000),
+  /** Cluster: heartbeats a node may miss before the others count it gone and take its integrations over. */
+  CLUSTER_NODE_TIMEOUT_BEATS: int(2, 100).default(5),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -564,6 +564,8 @@ export const matrix: Record<string, Case> = {
   'GET /api/tenant/:id': (f) => [{ method: 'GET', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'DELETE /api/tenant/:id': (f) => [{ method: 'DELETE', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'GET /api/tenants': () => [{ method: 'GET', url: '/api/tenants?pageSize=100&page=0', refused: [403] }],
+  // the nodes and what each runs (integration names of every tenant): the system administrator's only
+  'GET /api/cluster': () => [{ method: 'GET', url: '/api/cluster', refused: [403] }],
   'POST /api/tenant': () => [
     { method: 'POST', url: '/api/tenant', body: { title: 'B-made-tenant' }, refused: [403] },
   ],

@@ -14,6 +14,8 @@ export const NAV = [
   { to: '/rule-chains', label: 'Rule chains' },
   { to: '/dashboards', label: 'Dashboards' },
 ];
+/** Pages only the system administrator sees. */
+export const SYSADMIN_NAV = [{ to: '/cluster', label: 'Cluster' }];
 const WIDTH = 200;
 
 /** Top bar, navigation on the left, the page on the right. */
@@ -40,7 +42,7 @@ export function Shell() {
       <Drawer variant="permanent" sx={{ width: WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: WIDTH, boxSizing: 'border-box' } }}>
         <Toolbar variant="dense" />
         <List component="nav" aria-label="Main">
-          {NAV.map((n) => (
+          {[...NAV, ...(user?.authority === 'SYS_ADMIN' ? SYSADMIN_NAV : [])].map((n) => (
             <ListItemButton key={n.to} component={NavLink} to={n.to} end={'end' in n} sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}>
               <ListItemText primary={n.label} />
             </ListItemButton>

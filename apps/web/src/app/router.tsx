@@ -25,6 +25,7 @@ const RuleChainsPage = page(() => import('../features/rule-chains'), 'RuleChains
 const RuleChainPage = page(() => import('../features/rule-chains'), 'RuleChainPage');
 const DashboardsPage = page(() => import('../features/dashboards'), 'DashboardsPage');
 const DashboardPage = page(() => import('../features/dashboards'), 'DashboardPage');
+const ClusterPage = page(() => import('../features/cluster/ClusterPage'), 'ClusterPage');
 
 export const routes: RouteObject[] = [
   {
@@ -53,6 +54,7 @@ export const routes: RouteObject[] = [
           { path: '/rule-chains/:id', element: <RuleChainPage /> },
           { path: '/dashboards', element: <DashboardsPage /> },
           { path: '/dashboards/:id', element: <DashboardPage /> },
+          { path: '/cluster', element: <ClusterPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

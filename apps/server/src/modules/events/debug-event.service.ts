@@ -38,7 +38,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.repo = new DebugEventRepository(db);

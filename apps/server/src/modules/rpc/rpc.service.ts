@@ -32,6 +32,8 @@ export interface RpcDeps {
   defaultTimeoutMs?: number;
   /** How often queued persistent calls are retried and expired ones closed. */
   tickMs?: number;
+  /** Runs the housekeeping unless another node of the cluster is running it right now (an advisory lock). */
+  once?: (name: string, fn: () => Promise<void>) => Promise<unknown>;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -137,15 +139,16 @@ export class RpcService {
     return r.data;
   }
 
-  /** From an uplink converter result carrying rpcResponse. */
-  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string): void {
-    if (this.pending.reply(tenantId, deviceId, r, traceId)) return;
+  /** From an uplink converter result carrying rpcResponse; false when no call waits for it here (it may wait on another node). */
+  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string): boolean {
+    if (this.pending.reply(tenantId, deviceId, r, traceId)) return true;
     // a reply the broker kept while the platform was down may arrive before start() is done
     if (this.early) {
       if (this.early.length < 10_000) this.early.push([tenantId, deviceId, r]);
-      return;
+      return true;
     }
     this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+    return false;
   }
 
   async get(tenantId: string, rpcId: string): Promise<Rpc> {
@@ -187,7 +190,7 @@ export class RpcService {
       // a tick waiting for acknowledgements is not joined by more ticks piling up behind it
       if (this.tickBusy) return;
       this.tickBusy = true;
-      this.ticking = this.tick()
+      this.ticking = (this.d.once ? this.d.once('rpc-housekeeping', () => this.tick()) : this.tick())
         .then(
           () => {
             if (this.tickError) this.log.log('RPC housekeeping works again');

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { DebugEventBody, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
+import type { DebugEventBody, Device, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
 import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
@@ -12,7 +12,7 @@ import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
-import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkMessage, type UplinkSink } from './ports.js';
+import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort, type IntegrationElsewhere, type RpcResponseHandler, type UplinkMessage, type UplinkSink } from './ports.js';
 import { describePayload, isDataError, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
@@ -85,6 +85,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly telemetry: TelemetryService,
     private readonly debug: DebugEventService,
     private readonly metrics: Metrics,
+    @Optional() @Inject(INTEGRATION_ELSEWHERE) private readonly elsewhere: IntegrationElsewhere | null = null,
   ) {
     this.repo = new IntegrationRepository(db);
     this.stats = new IntegrationStatsRepository(db);
@@ -102,6 +103,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
+  /** A device renamed or deleted (on any node): found again by name on its next uplink. */
+  forgetDevice(d: Device): void {
+    this.deviceCache.forget(d);
+  }
+
+  forgetAllDevices(): void {
+    this.deviceCache.clear();
+  }
+
   setUplinkSink(sink: UplinkSink): void {
     this.sink = sink;
   }
@@ -110,14 +120,44 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.rpcHandler = h;
   }
 
+  /** Which integrations run here is the cluster's decision (cluster/integration-placement.ts); with one node, all. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const [id, c] of await this.stats.all()) {
-      this.counters.set(id, { ...newCounters(), ...c });
+    await this.ready();
+  }
+
+  private loading: Promise<void> | null = null;
+  /** The counters kept in Postgres are loaded (once) and written every STATS_FLUSH_MS from then on. */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      for (const [id, c] of await this.stats.all()) {
+        this.counters.set(id, { ...newCounters(), ...c });
+        this.flushed.set(id, c);
+      }
+      this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
+      this.statsTimer.unref();
+    })();
+    return this.loading;
+  }
+
+  /** Integrations running in this process. */
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /**
+   * Starts an integration another node ran until now: its counters are read again first (that node
+   * added to them in Postgres), so the status goes on from the cluster's figures.
+   */
+  async adopt(stored: StoredIntegration): Promise<void> {
+    const id = stored.integration.id.id;
+    await this.flushStats();
+    const c = (await this.stats.all([id])).get(id);
+    if (c) {
+      const mine = this.countersOf(id);
+      Object.assign(mine, c);
       this.flushed.set(id, c);
     }
-    this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
-    this.statsTimer.unref();
-    for (const s of await this.repo.allEnabled()) await this.apply(s);
+    await this.apply(stored);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -220,8 +260,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   status(_tenantId: string, id: string): IntegrationStatus {
-    const c = this.countersOf(id);
     const r = this.running.get(id);
+    if (!r) {
+      const remote = this.elsewhere?.status(id);
+      if (remote) return remote;
+    }
+    const c = this.countersOf(id);
     return {
       status: r ? (c.silence?.isSilent && r.runner.state === 'CONNECTED' ? 'SILENT' : r.runner.state) : 'DISCONNECTED',
       messagesIn: c.messagesIn,
@@ -244,6 +288,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     opts: { qos?: 0 | 1 | 2; retain?: boolean; traceId?: string } = {},
   ): Promise<void> {
     const r = this.running.get(integrationId);
+    if (!r) {
+      // another node of the cluster runs it: that node publishes, counts and records
+      const remote = this.elsewhere?.publish(tenantId, integrationId, topic, payload, opts);
+      if (remote) return remote;
+    }
     if (!r || r.stored.integration.tenantId.id !== tenantId) {
       const s = await this.repo.find(tenantId, integrationId);
       if (!s) throw IntegrationError.notFound(integrationId);

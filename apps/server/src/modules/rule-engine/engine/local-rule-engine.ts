@@ -63,6 +63,16 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
     return { results, writeErrors: run.writeErrors.map(toWriteError) };
   }
 
+  /** Forgets every tenant's cached chains (another node may have changed some while this one could not hear it). */
+  invalidateAll(): void {
+    this.roots.clear();
+    for (const p of this.chains.values())
+      void p.then(
+        (c) => c && this.invalidate(c.tenantId),
+        () => undefined,
+      );
+  }
+
   invalidate(tenantId: string): void {
     this.roots.delete(tenantId);
     for (const [id, p] of this.chains) {
