@@ -114,6 +114,13 @@ const otherRoutes: Record<string, string> = {
   'POST /api/import':
     'each entry goes through its save schema; own test (transfer.medium.test.ts): tenantId, createdTime and ids ignored',
   'POST /api/import/example/:name': 'no body; the document is built in (host and port from the query)',
+  'POST /api/converter/:id/versions/:version/restore':
+    'no body; the version is read from the converter of the caller’s tenant (isolation matrix)',
+  'POST /api/converter/:id/replay':
+    'a request, parsed by replayRequestSchema (window, integration, device name, dryRun, async); the job row takes the tenant from the token',
+  'POST /api/converter/:id/testOnArchive': 'runs the edited script on archived messages of the caller’s tenant; stores nothing',
+  'POST /api/integration/:id/quarantine/reprocess':
+    'a list of quarantine ids of the caller’s integration (reprocessRequestSchema); stores through the live path',
 };
 
 describe('mass assignment', () => {

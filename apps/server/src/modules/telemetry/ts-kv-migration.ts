@@ -35,7 +35,8 @@ export async function migrateOldTsKv(
     const [c] = await db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_old');
     await db.query('INSERT INTO ts_kv_migration (id, started_at, total) VALUES (1, $1, $2) ON CONFLICT (id) DO NOTHING', [Date.now(), c!.n]);
     [state] = await db.query<State>('SELECT total, copied, last_entity_id, last_key, last_ts FROM ts_kv_migration WHERE id = 1');
-    opts.log(`ts_kv: moving ${c!.n} points of the old table into time partitions (batches of ${opts.batch})`);
+    // a new installation's migration leaves an empty old table: dropped without a word
+    if (Number(c!.n) > 0) opts.log(`ts_kv: moving ${c!.n} points of the old table into time partitions (batches of ${opts.batch})`);
   } else opts.log(`ts_kv: resuming the move into time partitions at ${state.copied} of ${state.total} points`);
   const total = Number(state!.total);
 
@@ -86,6 +87,6 @@ export async function migrateOldTsKv(
     await q.query('DROP TABLE ts_kv_old');
     await q.query('DELETE FROM ts_kv_migration');
   });
-  opts.log(`ts_kv: all ${copied} points are in the partitioned layout; the old table is dropped`);
+  if (total > 0) opts.log(`ts_kv: all ${copied} points are in the partitioned layout; the old table is dropped`);
   return { copied, total, done: true };
 }
