@@ -10,6 +10,11 @@ export const ROLLUP_MARGIN_MS = 15 * 60_000;
  * most now − ROLLUP_MARGIN_MS, so this leaves 10 minutes for clock skew between nodes and a batch's queueing.
  */
 export const LATE_AFTER_MS = 5 * 60_000;
+/**
+ * Hours with fewer points than this get no rollup row (readers take them raw): a row costs about what
+ * a few points do, so sparse series (a point every 10 minutes or rarer) would double in size for nothing.
+ */
+export const ROLLUP_MIN_POINTS = 6;
 /** hours rolled up per statement while catching up */
 const CHUNK_HOURS = 24;
 /** dirty (device, key, hour) rows recomputed per transaction */
@@ -64,7 +69,7 @@ async function oldestTs(db: Db): Promise<number | null> {
 async function rollRange(db: Db, from: number, to: number): Promise<void> {
   await db.query(
     `INSERT INTO ts_kv_rollup_hour (hour, entity_id, key, cnt, num_cnt, sum_v, min_v, max_v)
-     SELECT ts - ts % ${HOUR}, entity_id, key, ${AGGS} FROM ts_kv WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3
+     SELECT ts - ts % ${HOUR}, entity_id, key, ${AGGS} FROM ts_kv WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3 HAVING count(*) >= ${ROLLUP_MIN_POINTS}
      ON CONFLICT (entity_id, key, hour) DO UPDATE SET ${SET}`,
     [from, to],
   );
@@ -125,7 +130,7 @@ export async function rollupOnce(db: Db, now = Date.now()): Promise<RollupRun> {
          SELECT d.h, d.e, d.k, a.cnt, a.num_cnt, a.sum_v, a.min_v, a.max_v
          FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS d(e, k, h)
          CROSS JOIN LATERAL (SELECT ${AGGS} FROM ts_kv WHERE entity_id = d.e AND key = d.k AND ts >= d.h AND ts < d.h + ${HOUR}) a
-         WHERE a.cnt > 0`,
+         WHERE a.cnt >= ${ROLLUP_MIN_POINTS}`,
         p,
       );
       return d.length;
