@@ -172,7 +172,7 @@ export class TelemetryRepository {
       this.opts.readRollup !== false &&
       endTs - startTs >= HOUR &&
       (bucketing.intervalType === 'MILLISECONDS'
-        ? bucketing.interval! % HOUR === 0 && startTs % HOUR === 0
+        ? bucketing.interval! % HOUR === 0 && (startTs % HOUR === 0 || bucketing.interval! > HOUR) // daily from "now − 30 d": 23 of 24 hours
         : wholeHourOffset(bucketing.timeZone, startTs) && wholeHourOffset(bucketing.timeZone, endTs - 1));
     const select = `SELECT key, ts, v FROM (
          SELECT k.name AS key, (b.bs + b.be) / 2 AS ts, g.v,

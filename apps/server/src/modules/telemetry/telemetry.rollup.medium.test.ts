@@ -37,6 +37,7 @@ describe('aggregates read from the hourly rollup', () => {
     { start: from, end: to, intervalType: 'MILLISECONDS', interval: HOUR, timeZone: 'UTC' },
     { start: from, end: to, intervalType: 'MILLISECONDS', interval: 24 * HOUR, timeZone: 'UTC' },
     { start: from, end: to, intervalType: 'MILLISECONDS', interval: 7 * HOUR, timeZone: 'UTC' },
+    { start: from + 20 * 60_000, end: to - 10 * 60_000, intervalType: 'MILLISECONDS', interval: 24 * HOUR, timeZone: 'UTC' },
     { start: from + 20 * 60_000, end: to - 10 * 60_000, intervalType: 'MONTH', timeZone: 'Europe/Berlin' },
     { start: from, end: to, intervalType: 'WEEK', timeZone: 'Europe/Berlin' },
     { start: from, end: to, intervalType: 'WEEK_ISO', timeZone: 'Europe/Berlin' },
