@@ -4,6 +4,9 @@ import type { Typed, TypedRow } from './telemetry.values.js';
 import { TsKvDictionary } from './ts-kv-dictionary.js';
 import { HOUR, LATE_AFTER_MS, markDirtySql, wholeHourOffset } from './ts-kv-rollup.js';
 
+/** Longest range read through the rollup: the query lists its hours (26,000 per key for 3 years); longer ones (startTs = 0 …) stay raw. */
+const ROLLUP_MAX_SPAN_MS = 3 * 366 * 24 * HOUR;
+
 export interface TsRow extends Typed {
   entityId: string;
   key: string;
@@ -171,6 +174,7 @@ export class TelemetryRepository {
     const hourly =
       this.opts.readRollup !== false &&
       endTs - startTs >= HOUR &&
+      endTs - startTs <= ROLLUP_MAX_SPAN_MS &&
       (bucketing.intervalType === 'MILLISECONDS'
         ? bucketing.interval! % HOUR === 0 && (startTs % HOUR === 0 || bucketing.interval! > HOUR) // daily from "now − 30 d": 23 of 24 hours
         : wholeHourOffset(bucketing.timeZone, startTs) && wholeHourOffset(bucketing.timeZone, endTs - 1));
