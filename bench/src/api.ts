@@ -42,6 +42,8 @@ export class Api {
     filter: string;
     qos: 0 | 1;
     clientId: string;
+    /** cluster: every node runs it, subscribed as $share/<group>/<filter> */
+    shared?: boolean;
   }): Promise<string> {
     const u = new URL(o.mqttUrl);
     const r = (await this.call('POST', '/api/integration', {
@@ -66,6 +68,7 @@ export class Api {
         topicFilters: [{ filter: o.filter, qos: o.qos }],
         downlinkTopicPattern: '${topic}',
         metadata: {},
+        ...(o.shared ? { sharedSubscription: true } : {}),
       },
     })) as { id: { id: string } };
     return r.id.id;

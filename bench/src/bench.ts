@@ -35,6 +35,15 @@ export interface BenchOptions {
   tenant: { username: string; password: string };
   /** extra environment of the started platform (e.g. RAW_RETENTION_DAYS for --archive) */
   env?: Record<string, string>;
+  /**
+   * GET /metrics and message traces on the platform (METRICS_ENABLED, TRACE_MESSAGES): 'on' (the
+   * default, as deployed), 'off', or 'both': scenario 1 in `opsRounds` rounds, each starting one
+   * platform with them on and one with them off (the order alternating), so the two are compared in the same run.
+   */
+  ops?: 'on' | 'off' | 'both';
+  opsRounds?: number;
+  /** what the 'off' arm of --ops both switches off: both (default), only metrics, or only traces */
+  opsVary?: 'both' | 'metrics' | 'traces';
   log(m: string): void;
 }
 
@@ -44,6 +53,8 @@ export interface ScenarioResult {
   target: string;
   platform: Measure | NewDevices | (Measure & { integrations: number });
   floor?: Measure | NewDevices;
+  /** scenario 7: the same load on one node (platform is then the two-node cluster) */
+  single?: Measure;
   /** the Node-RED 4 reference on the same load (--nodered; scenarios 0 and 1) */
   nodered?: Measure;
   /** headline figure / the floor's */
@@ -97,6 +108,7 @@ export const NAMES: Record<number, string> = {
   4: '10,000 new devices',
   5: 'scenario 1, converter debug on',
   6: '100 integrations x 100 msgs/s',
+  7: 'cluster: 2 nodes, shared subscription vs 1 node, QoS 1 fixed rate',
 };
 
 export async function runBench(o: BenchOptions): Promise<BenchRun> {
@@ -122,6 +134,44 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
     } as unknown as BenchRun['options'],
     results: [],
   };
+  if (o.ops === 'both') {
+    run.results.push(...(await runOpsAB(o, run)));
+  } else {
+    const opened = await openPlatform(o, opsEnv(o.ops !== 'off'));
+    run.setup = opened.how;
+    try {
+      const { ctx } = opened;
+      const warmupMs = o.warmupSec * 1000;
+      const win = (def: number) => (o.durationSec ?? def) * 1000;
+      const both = async <T>(f: (target: 'platform' | 'floor') => Promise<T>): Promise<[T, T | undefined]> => {
+        const p = await f('platform');
+        const fl = o.floor ? await f('floor') : undefined;
+        return [p, fl];
+      };
+      const s1rate: { v: number | null } = { v: null };
+      for (const id of o.scenarios) {
+        o.log(`scenario ${id}: ${NAMES[id]}…`);
+        const r = await scenario(id, ctx, o, warmupMs, win, both, s1rate);
+        run.results.push(r);
+        o.log(`  ${r.verdict}`);
+      }
+    } finally {
+      await opened.close();
+    }
+  }
+  run.machine.uptimeAfter = sh('uptime');
+  run.machine.loadavgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  return run;
+}
+
+/** Environment of a platform the bench starts: operations features on (as deployed) or off. */
+const opsEnv = (on: boolean, vary: BenchOptions['opsVary'] = 'both'): Record<string, string> => ({
+  METRICS_ENABLED: on || vary === 'traces' ? 'on' : 'off',
+  TRACE_MESSAGES: on || vary === 'metrics' ? 'on' : 'off',
+});
+
+/** A platform (started here, or the one at --url) with the tenant logged in: what the scenarios run against. */
+async function openPlatform(o: BenchOptions, env: Record<string, string>): Promise<{ ctx: Ctx; how: string; close(): Promise<void> }> {
   let broker: Awaited<ReturnType<typeof startMosquitto>> = null;
   let platform: PlatformHandle;
   if (o.url) {
@@ -141,14 +191,14 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       broker = await startMosquitto();
       mqttUrl = broker?.url;
     }
-    o.log(`starting the platform (${o.platform})…`);
+    o.log(`starting the platform (${o.platform}; ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
     try {
       platform = await startPlatform({
         from: o.platform,
         databaseUrl: o.databaseUrl,
         mqttUrl,
         cpuProfDir: o.cpuProfDir,
-        env: o.env,
+        env: { ...o.env, ...env },
         log: o.log,
       });
     } catch (e) {
@@ -157,11 +207,15 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
     }
     if (broker) platform.how = platform.how.replace(broker.url, `${broker.url} (private Mosquitto)`);
   }
-  run.setup = platform.how;
   o.log(`platform: ${platform.how}`);
   const pool = new pg.Pool({ connectionString: platform.dbUrl, max: 3 });
   // an idle client dropped by the server (shutdown, DROP … WITH (FORCE)) must not crash the run; queries still reject
   pool.on('error', (e) => o.log(`database connection closed: ${e.message}`));
+  const close = async () => {
+    await pool.end();
+    await platform.stop();
+    await broker?.stop();
+  };
   try {
     const api = new Api(platform.url);
     await api.login(o.tenant.username, o.tenant.password);
@@ -177,28 +231,71 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
       publishers: o.publishers,
       log: o.log,
     };
-    const warmupMs = o.warmupSec * 1000;
-    const win = (def: number) => (o.durationSec ?? def) * 1000;
-    const both = async <T>(f: (target: 'platform' | 'floor') => Promise<T>): Promise<[T, T | undefined]> => {
-      const p = await f('platform');
-      const fl = o.floor ? await f('floor') : undefined;
-      return [p, fl];
-    };
-    const s1rate: { v: number | null } = { v: null };
-    for (const id of o.scenarios) {
-      o.log(`scenario ${id}: ${NAMES[id]}…`);
-      const r = await scenario(id, ctx, o, warmupMs, win, both, s1rate);
-      run.results.push(r);
-      o.log(`  ${r.verdict}`);
-    }
-  } finally {
-    await pool.end();
-    await platform.stop();
-    await broker?.stop();
+    return { ctx, how: platform.how, close };
+  } catch (e) {
+    await close();
+    throw e;
   }
-  run.machine.uptimeAfter = sh('uptime');
-  run.machine.loadavgAfter = os.loadavg().map((x) => Math.round(x * 100) / 100);
-  return run;
+}
+
+/**
+ * Scenario 1 with operations on and off, interleaved: each round starts a platform with metrics and
+ * traces on and one with them off (which goes first alternates), so machine noise spreads over both.
+ * While on, GET /metrics is scraped every 10 s as Prometheus would. The last result compares medians.
+ */
+async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[]> {
+  const rounds = Math.max(1, o.opsRounds ?? 2);
+  const spec: LoadSpec = { key: 's1', qos: 0, devices: 1000, rate: 0, warmupMs: o.warmupSec * 1000, windowMs: (o.durationSec ?? 20) * 1000 };
+  const out: ScenarioResult[] = [];
+  const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  for (let r = 0; r < rounds; r++) {
+    for (const mode of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
+      const opened = await openPlatform(o, opsEnv(mode === 'on', o.opsVary));
+      run.setup ||= opened.how;
+      let scrapes = 0;
+      const scraper =
+        mode === 'on'
+          ? setInterval(() => {
+              void fetch(`${opened.ctx.p.url}/metrics`).then(
+                (res) => (res.ok ? (scrapes++, res.text()) : undefined),
+                () => undefined,
+              );
+            }, 10_000)
+          : null;
+      try {
+        o.log(`scenario 1 with ops ${mode} (round ${r + 1} of ${rounds})…`);
+        const p = await runLoad(opened.ctx, 'platform', spec);
+        rates[mode].push(p.committedRate);
+        const verdict = `${p.committedRate} msgs/s committed, lost ${p.lost}, CPU ${p.cpuMsPer1k ?? '-'} ms per 1,000${mode === 'on' ? `, /metrics scraped ${scrapes} times` : ''}`;
+        o.log(`  ${verdict}`);
+        out.push({ id: 1, name: `${NAMES[1]}, ops ${mode}, round ${r + 1}`, target: 'measured for the comparison', platform: p, pass: null, verdict });
+      } finally {
+        if (scraper) clearInterval(scraper);
+        await opened.close();
+      }
+    }
+  }
+  const on = median(rates.on);
+  const off = median(rates.off);
+  const slower = off ? Math.round((1 - on / off) * 1000) / 10 : null;
+  out.push({
+    id: 1,
+    name: `${NAMES[1]}: ${o.opsVary === 'metrics' ? 'metrics' : o.opsVary === 'traces' ? 'traces' : 'metrics and traces'} on vs off`,
+    target: '<= 3% slower with them on',
+    platform: [...out].reverse().find((x) => x.name.includes('ops on'))!.platform,
+    ratio: ratioOf(on, off),
+    pass: slower === null ? null : slower <= 3,
+    verdict: `median on ${on} msgs/s (${rates.on.join(', ')}), off ${off} msgs/s (${rates.off.join(', ')}): ${slower ?? '?'}% slower with them on`,
+  });
+  o.log(`  ${out.at(-1)!.verdict}`);
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return 0;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
 
 type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;
@@ -363,7 +460,46 @@ async function scenario(
         verdict: `${p.committedRate} msgs/s committed of ${p.publishedRate} published, lost ${p.lost}, peak RSS ${p.peakRssMb} MB`,
       };
     }
+    case 7: {
+      // the same fixed QoS 1 load on one node, then on two nodes sharing one integration ($share/…);
+      // the machine's cores are shared by both nodes, Postgres, the broker and the publishers
+      const rate = Number(process.env.BENCH_CLUSTER_RATE ?? 3000);
+      const spec = { key: 's7', qos: 1 as const, devices: 200, rate, warmupMs, windowMs: win(20) };
+      if (!ctx.p.pid || /aedes/.test(ctx.p.how) || !ctx.p.mqttUrl)
+        return {
+          ...base,
+          target: 'needs a started platform and Mosquitto',
+          platform: await runLoad(ctx, 'platform', spec),
+          pass: null,
+          verdict: 'skipped: shared subscriptions need Mosquitto (aedes has none)',
+        };
+      const one = await runLoad(ctx, 'platform', spec);
+      const second = await startPlatform({
+        from: o.platform,
+        sharedDatabaseUrl: ctx.p.dbUrl,
+        mqttUrl: ctx.p.mqttUrl,
+        env: { NODE_ID: 'bench-node-2' },
+        log: o.log,
+      });
+      try {
+        const api = new Api(second.url);
+        await api.login(o.tenant.username, o.tenant.password);
+        const two = await runLoad({ ...ctx, second: { p: second, api } }, 'cluster', { ...spec, key: 's7c' });
+        const cpu = ratioOf(two.cpuMsPer1k, one.cpuMsPer1k);
+        return {
+          ...base,
+          target: 'report only: nothing lost; CPU per 1,000 messages on 2 nodes vs 1',
+          platform: two,
+          single: one,
+          ratio: ratioOf(two.committedRate, one.committedRate),
+          pass: two.lost === 0 && one.lost === 0,
+          verdict: `${rate} msgs/s offered: 1 node ${one.committedRate} msgs/s at ${one.cpuMsPer1k ?? '-'} CPU ms/1k; 2 nodes ${two.committedRate} msgs/s at ${two.cpuMsPer1k ?? '-'} CPU ms/1k (both nodes, ${cpu ?? '-'} x); lost ${one.lost}/${two.lost}`,
+        };
+      } finally {
+        await second.stop();
+      }
+    }
     default:
-      throw new Error(`no scenario ${id} (there are 1-6, and 0 for the smoke run)`);
+      throw new Error(`no scenario ${id} (there are 1-7, and 0 for the smoke run)`);
   }
 }

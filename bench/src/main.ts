@@ -12,7 +12,8 @@ import { table } from './report.js';
 import { archiveTable, runArchiveAB } from './archive-ab.js';
 
 const HELP = `pnpm bench [options]
-  --scenarios 1,2,3,4,5,6   which scenarios (default: all; 0 is the smoke run of the test suite)
+  --scenarios 1,2,3,4,5,6   which scenarios (default: 1-6; 0 is the smoke run of the test suite; 7, two nodes
+                            with a shared subscription vs one, needs Mosquitto and runs only when named)
   --duration <s>            steady measuring window per scenario (default 20; scenario 3: 60)
   --warmup <s>              warm-up before the window (default 5)
   --publishers <n>          publisher processes (default 2)
@@ -24,6 +25,10 @@ const HELP = `pnpm bench [options]
   --mqtt-url <url>          broker (default: $MQTT_URL, else a private Mosquitto when installed, else embedded aedes)
   --archive on|off|both     the raw-message archive (RAW_RETENTION_DAYS 7 / 0); both: scenario 1 with it off and on,
                             interleaved on platforms of their own, --rounds times each (default 2)
+  --ops on|off|both         metrics and message traces on the platform (default on); both: scenario 1 with
+                            them on and off in the same run, interleaved (--ops-rounds, default 2)
+  --ops-rounds <n>          rounds of the on/off comparison
+  --ops-vary both|metrics|traces   what the off arm switches off (default both)
   --cpu-prof                write a CPU profile of the platform under bench/results/profiles/
   --username/--password     tenant admin (default tenant@example.com / tenant)
   --storage                 the storage scenario instead (issue 18): the old and the partitioned ts_kv side by side
@@ -46,6 +51,9 @@ const { values: a } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     archive: { type: 'string' },
     rounds: { type: 'string', default: '2' },
+    ops: { type: 'string', default: 'on' },
+    'ops-rounds': { type: 'string', default: '2' },
+    'ops-vary': { type: 'string', default: 'both' },
     username: { type: 'string', default: 'tenant@example.com' },
     password: { type: 'string', default: 'tenant' },
     help: { type: 'boolean', default: false },
@@ -70,9 +78,9 @@ if (a.storage) {
   process.exit(r.status ?? 1);
 }
 const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
-if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 6)) {
+if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 7)) {
   process.stderr.write(
-    `--scenarios takes numbers 1 to 6 (0: smoke) separated by commas, not '${a.scenarios}'\n`,
+    `--scenarios takes numbers 1 to 7 (0: smoke, 7: cluster) separated by commas, not '${a.scenarios}'\n`,
   );
   process.exit(2);
 }
@@ -90,6 +98,23 @@ if (a.archive !== undefined && !['on', 'off', 'both'].includes(a.archive)) {
 }
 if (a.archive === 'both' && a.url) {
   process.stderr.write('--archive both starts platforms of its own; it cannot use --url\n');
+  process.exit(2);
+}
+if (!['on', 'off', 'both'].includes(a.ops!)) {
+  process.stderr.write(`--ops is on, off or both, not '${a.ops}'\n`);
+  process.exit(2);
+}
+if (!['both', 'metrics', 'traces'].includes(a['ops-vary']!)) {
+  process.stderr.write(`--ops-vary is both, metrics or traces, not '${a['ops-vary']}'\n`);
+  process.exit(2);
+}
+const opsRounds = Number(a['ops-rounds']);
+if (!Number.isInteger(opsRounds) || opsRounds < 1) {
+  process.stderr.write(`--ops-rounds takes a whole number of at least 1, not '${a['ops-rounds']}'\n`);
+  process.exit(2);
+}
+if (a.ops === 'both' && a.url) {
+  process.stderr.write('--ops both starts its own platforms (one per mode and round); it cannot use --url\n');
   process.exit(2);
 }
 const resultsDir = path.join(ROOT, 'bench/results');
@@ -110,6 +135,9 @@ const options = {
   databaseUrl: a['database-url'] ?? (process.env.DATABASE_URL || undefined),
   mqttUrl: a['mqtt-url'] ?? (process.env.MQTT_URL || undefined),
   cpuProfDir,
+  ops: a.ops as 'on' | 'off' | 'both',
+  opsRounds,
+  opsVary: a['ops-vary'] as 'both' | 'metrics' | 'traces',
   tenant: { username: a.username!, password: a.password! },
   env: a.archive === 'on' || a.archive === 'off' ? { RAW_RETENTION_DAYS: a.archive === 'on' ? '7' : '0' } : undefined,
   log,

@@ -25,6 +25,8 @@ export interface StartOptions {
   from: 'dist' | 'source';
   /** a Postgres server; a fresh database is created on it and dropped afterwards. Embedded when absent. */
   databaseUrl?: string;
+  /** a database another node already uses (a second node of a cluster): neither created nor dropped */
+  sharedDatabaseUrl?: string;
   /** a broker; the platform's embedded aedes broker when absent */
   mqttUrl?: string;
   cpuProfDir?: string;
@@ -87,7 +89,10 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
   };
   let dbUrl: string;
   let dropDb: (() => Promise<void>) | null = null;
-  if (o.databaseUrl) {
+  if (o.sharedDatabaseUrl) {
+    dbUrl = o.sharedDatabaseUrl;
+    env.DATABASE_URL = dbUrl;
+  } else if (o.databaseUrl) {
     const name = `bb_bench_${randomBytes(5).toString('hex')}`;
     await adminQuery(o.databaseUrl, `CREATE DATABASE ${name}`);
     const u = new URL(o.databaseUrl);
@@ -147,7 +152,7 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
   };
   try {
     const url = await waitForStart(child, exited, o.log);
-    if (!o.databaseUrl) {
+    if (!o.databaseUrl && !o.sharedDatabaseUrl) {
       const pw = readFileSync(path.join(tmp, 'pg.password'), 'utf8').trim();
       dbUrl = `postgres://postgres:${encodeURIComponent(pw)}@127.0.0.1:${env.EMBEDDED_PG_PORT}/bridgeboard`;
     }

@@ -103,3 +103,58 @@ export class ProcMeter {
     };
   }
 }
+
+/**
+ * CPU seconds, per process, of the Postgres backends serving `database` on this machine
+ * (`postgres: [cluster: ]user db …` processes in /proc). Empty when the server is not local.
+ */
+export function pgBackendCpu(database: string): Map<number, number> {
+  const out = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const p of entries) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8');
+      if (!cmd.startsWith('postgres: ') || !cmd.includes(` ${database} `)) continue;
+      const s = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(p), (Number(f[11]) + Number(f[12])) / TICK);
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return out;
+}
+
+/**
+ * Postgres backend CPU of one database over a window, for "CPU per 1,000 messages" with the
+ * database's share. Sampled every second, so a backend that ends inside the window (a pool closing
+ * an idle connection) keeps what it used up to its last sample; one that starts inside it counts whole.
+ */
+export class PgMeter {
+  private readonly first = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private readonly timer: NodeJS.Timeout | null = null;
+  constructor(private readonly database: string | null) {
+    if (!database) return;
+    for (const [pid, cpu] of pgBackendCpu(database)) this.first.set(pid, cpu);
+    this.sample();
+    this.timer = setInterval(() => this.sample(), 1000);
+  }
+  private sample(): void {
+    if (this.database) for (const [pid, cpu] of pgBackendCpu(this.database)) this.last.set(pid, cpu);
+  }
+  stop(): number | null {
+    if (this.timer) clearInterval(this.timer);
+    this.sample();
+    if (!this.last.size) return null;
+    let sec = 0;
+    for (const [pid, cpu] of this.last) sec += cpu - (this.first.get(pid) ?? 0);
+    return Math.round(sec * 100) / 100;
+  }
+}

@@ -24,6 +24,7 @@ export function table(run: BenchRun): string {
   for (const r of run.results) {
     for (const [label, m] of [
       ['platform', r.platform],
+      ['one node', r.single],
       ['floor', r.floor],
       ['node-red', r.nodered],
     ] as const) {
@@ -33,7 +34,7 @@ export function table(run: BenchRun): string {
       rows.push([
         String(r.id),
         label === 'platform' ? r.name : '',
-        label,
+        label === 'platform' && r.single ? 'platform, 2 nodes' : label,
         isNew ? `all ${fmt(x.existing)} in ${fmt(x.allExistMs)} ms` : fmt(x.committedRate),
         isNew ? `${fmt(x.published)} msgs` : fmt(x.publishedRate),
         isNew ? `dup ${x.duplicateRows}/${fmt(x.duplicateCreatedEvents)}` : fmt(x.lost),
@@ -41,7 +42,7 @@ export function table(run: BenchRun): string {
           ? `${x.latencyCommitted.p50}/${x.latencyCommitted.p95}/${x.latencyCommitted.p99}`
           : '',
         x.latencyBrowser ? fmt(x.latencyBrowser.p99) : '',
-        fmt(x.cpuMsPer1k),
+        x.pgCpuMsPer1k != null ? `${fmt(x.cpuMsPer1k)} + pg ${fmt(x.pgCpuMsPer1k)}` : fmt(x.cpuMsPer1k),
         fmt(x.peakRssMb),
         label === 'platform' ? fmt(r.ratio) : label === 'node-red' ? fmt(r.noderedRatio) : '',
         label === 'platform' ? r.target : '',

@@ -4,7 +4,7 @@ import { BENCH_DECODER, filterOf, topicOf } from './decoders.js';
 import { runPublishers } from './load.js';
 import { startFloor, startNodeRed } from './load.js';
 import type { PlatformHandle } from './platform.js';
-import { ProcMeter } from './proc.js';
+import { PgMeter, ProcMeter } from './proc.js';
 import { CommitProbe, LiveProbe } from './probes.js';
 import type { PublishPlan } from './publisher.js';
 import { sleep, summarize } from './stats.js';
@@ -16,10 +16,12 @@ export interface Ctx {
   tenantId: string;
   tag: string;
   publishers: number;
+  /** a second node of a cluster on the same database (scenario 7) */
+  second?: { p: PlatformHandle; api: Api };
   log(m: string): void;
 }
 /** the platform, or a reference doing the same job: the floor (hand-written) or Node-RED 4 */
-export type Target = 'platform' | 'floor' | 'nodered';
+export type Target = 'platform' | 'floor' | 'nodered' | 'cluster';
 
 export interface Measure {
   published: number;
@@ -31,6 +33,8 @@ export interface Measure {
   windowSec: number;
   cpuSec: number | null;
   cpuMsPer1k: number | null;
+  /** the same for the Postgres backends of the bench's database (any target's writes), when local */
+  pgCpuMsPer1k?: number | null;
   peakRssMb: number | null;
   latencyCommitted?: ReturnType<typeof summarize> & { pollMs: number };
   latencyBrowser?: ReturnType<typeof summarize>;
@@ -113,6 +117,32 @@ export async function pipeline(
     });
     return { pid: n.pid, received: async () => n.received(), stop: async () => void (await n.stop()) };
   }
+  if (target === 'cluster') {
+    // two nodes, one integration with a shared subscription: the broker splits the messages between them
+    const second = ctx.second!;
+    const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
+    const id = await ctx.api.createIntegration({
+      name: `MQTT Integration ${prefix}`,
+      converterId,
+      mqttUrl: ctx.p.mqttUrl,
+      filter: filterOf(prefix),
+      qos: spec.qos,
+      clientId: `bb-bench-shared-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+      shared: true,
+    });
+    // each node answers for its own connection of a shared integration
+    await ctx.api.waitConnected(id);
+    await second.api.waitConnected(id);
+    return {
+      pid: ctx.p.pid,
+      pids: [ctx.p.pid, second.p.pid],
+      received: async () => 0,
+      stop: async () => {
+        await ctx.api.deleteIntegration(id);
+        await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+      },
+    };
+  }
   const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
   const id = await ctx.api.createIntegration({
     name: `MQTT Integration ${prefix}`,
@@ -144,8 +174,23 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   const prefix = `bench${ctx.tag}/${spec.key}${t}`;
   const namePrefix = `${ctx.tag}${spec.key}${t}-`;
   const names = Array.from({ length: spec.devices }, (_, i) => `${namePrefix}${i}`);
-  const pipe = await pipeline(ctx, target, prefix, spec);
-  const meter = new ProcMeter(pipe.pid);
+  const pipe: {
+    pid: number | null;
+    pids?: (number | null)[];
+    received(): Promise<number>;
+    stop(): Promise<void>;
+  } = await pipeline(ctx, target, prefix, spec);
+  // every process of the pipeline (two nodes in a cluster): CPU and RSS are their sums
+  const meters = (pipe.pids ?? [pipe.pid]).map((pid) => new ProcMeter(pid));
+  const meter = {
+    stop: () => {
+      const u = meters.map((m) => m.stop());
+      const sum = (k: 'cpuSec' | 'peakRssMb') =>
+        u.some((x) => x[k] === null) ? null : Math.round(u.reduce((s, x) => s + x[k]!, 0) * 100) / 100;
+      return { cpuSec: sum('cpuSec'), peakRssMb: sum('peakRssMb') };
+    },
+  };
+  const pgMeter = new PgMeter(databaseOf(ctx.p.dbUrl));
   let c0: Promise<{ n: number; at: number }> | null = null;
   let c1: Promise<{ n: number; at: number }> | null = null;
   let probes: Promise<{ commit: CommitProbe; live: LiveProbe | null } | null> = Promise.resolve(null);
@@ -202,6 +247,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
     last = c;
   }
   const usage = meter.stop();
+  const pgCpuSec = pgMeter.stop();
   const [a, b] = await Promise.all([c0!, c1!]);
   const pr = await probes;
   const ep = await endProbes;
@@ -217,6 +263,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
     cpuSec: usage.cpuSec,
     cpuMsPer1k:
       usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
+    pgCpuMsPer1k: pgCpuSec !== null && last.n ? Math.round(((pgCpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
   if (pr && ep) {
@@ -361,4 +408,13 @@ export async function runManyIntegrations(
       usage.cpuSec !== null && last.n ? Math.round(((usage.cpuSec * 1000) / last.n) * 1000 * 10) / 10 : null,
     peakRssMb: usage.peakRssMb,
   };
+}
+
+/** The database name in a postgres:// URL (null when it has none). */
+function databaseOf(url: string): string | null {
+  try {
+    return decodeURIComponent(new URL(url).pathname.slice(1)) || null;
+  } catch {
+    return null;
+  }
 }

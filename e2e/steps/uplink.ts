@@ -44,7 +44,7 @@ export async function fillIntegrationForm(
 
 export const uplinkSteps: Step[] = [
   {
-    name: 'logs in with the tenant account and lands on Devices',
+    name: 'logs in with the tenant account, lands on Home (nothing connected yet) and opens Devices',
     run: async ({ page, baseUrl, screenshot }, state) => {
       page.on('request', (r) => state.requested.push(r.url()));
       await page.goto(baseUrl);
@@ -53,6 +53,10 @@ export const uplinkSteps: Step[] = [
       await page.getByLabel('Password').fill('tenant');
       await screenshot('01-login');
       await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Home', exact: true }).waitFor();
+      await page.getByText('No integrations yet').waitFor();
+      await screenshot('02-home-empty');
+      await mainNav(page, 'Devices');
       await page.waitForURL(/\/devices$/);
       await page.getByRole('heading', { name: 'Devices', exact: true }).waitFor();
       await page.getByText('No devices yet').waitFor();

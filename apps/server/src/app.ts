@@ -93,7 +93,8 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
     // it and exits 0); Nest's hooks would re-raise the signal and end the process as if killed
     setupOpenApi(app);
     serveWeb(app, config);
-    await app.get(TenantService).seed();
+    // nodes of a cluster starting together on a fresh database: one creates the first accounts
+    await db.exclusive('first-start', () => app.get(TenantService).seed());
     await app.listen(config.PORT, config.HOST);
     const server = app.getHttpServer() as import('node:http').Server;
     const port = (server.address() as import('node:net').AddressInfo).port;

@@ -23,7 +23,7 @@ export class CoreModule {
       { provide: DeviceRepository, useFactory: () => new DeviceRepository(db) },
       { provide: TenantLimits, useFactory: () => new TenantLimits(db, config) },
       // the Prometheus registry: written by the integration runtime, read by GET /metrics
-      { provide: Metrics, useFactory: () => new Metrics() },
+      { provide: Metrics, useFactory: () => new Metrics(config.METRICS_ENABLED) },
     ];
     return {
       module: CoreModule,

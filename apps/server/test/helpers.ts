@@ -39,6 +39,19 @@ export async function createTestDatabase(): Promise<{ url: string; drop(): Promi
 
 export async function startTestPlatform(env: Record<string, string> = {}): Promise<TestPlatform> {
   const db = await createTestDatabase();
+  const p = await startTestNode(db.url, env);
+  return {
+    ...p,
+    stop: async () => {
+      await p.stop();
+      await db.drop();
+    },
+  };
+}
+
+/** A platform on an existing database (a second node of a cluster); stop() leaves the database. */
+export async function startTestNode(url: string, env: Record<string, string> = {}): Promise<TestPlatform> {
+  const db = { url, drop: async () => undefined };
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

@@ -71,6 +71,8 @@ export interface DebugEvent {
   /** e.g. DEBUG_CONVERTER, DEBUG_INTEGRATION, DEBUG_RULE_NODE */
   type: string;
   body: DebugEventBody;
+  /** the message this event belongs to: every event one uplink or one RPC causes shares it (GET /api/events/trace/{traceId}) */
+  traceId?: string;
 }
 export interface DebugEventBody {
   /** converters / integrations: the input (payload text, or base64 for binary) */

@@ -11,3 +11,5 @@ export * from './converter.js';
 export * from './converter-lifecycle.js';
 export * from './transfer.js';
 export * from './guide-scripts.js';
+export * from './home.js';
+export * from './cluster.js';

@@ -77,6 +77,12 @@ export const mqttConfigurationSchema = z.object({
   topicFilters: z.array(topicFilterSchema).min(1, 'at least one topic filter is required').max(100),
   downlinkTopicPattern: z.string().max(1024).default('${topic}'),
   metadata: z.record(z.string(), z.string()).default({}),
+  /**
+   * Cluster: run on every node at once, each node subscribed as $share/<group>/<filter> (shared subscriptions:
+   * MQTT 5 brokers such as Mosquitto 2, EMQX, HiveMQ; not the embedded aedes) with its own client id and session.
+   * More throughput, but one device's messages may be stored out of order across nodes. Absent or false: one node.
+   */
+  sharedSubscription: z.boolean().optional(),
   /** expected at least one uplink every this many minutes (decimals allowed); longer silence makes the status SILENT with an ERROR event. Absent or null: off */
   silenceAlertMin: z.coerce
     .number()
@@ -120,6 +126,15 @@ export interface IntegrationStatus {
   quarantined?: number;
   /** messages refused by a platform limit since start, per limit (messageSize, keysPerMessage, keysPerDevice, newDevicesPerMinute, devicesPerTenant); absent when none */
   refused?: Record<string, number>;
+  /** uplinks per second over the last 1 and 15 minutes, errors per second over 15 minutes, uplinks per minute of the last 15 (oldest first) */
+  rates?: IntegrationRates;
+}
+
+export interface IntegrationRates {
+  in1m: number;
+  in15m: number;
+  errors15m: number;
+  perMinute: number[];
 }
 
 export interface Integration {

@@ -22,6 +22,8 @@ export interface RuleMsg {
   data: string;
   metadata: Record<string, string>;
   ts: number;
+  /** the uplink or RPC this message came from; carried to every debug event it causes (absent: not traced) */
+  traceId?: string;
 }
 
 export const ruleNodeCategories = [

@@ -158,6 +158,12 @@ export const configSchema = z.object({
   HTTP_TRUST_PROXY: bool.default(false),
   /** Bearer token that lets a scraper off this host read GET /metrics; unset = loopback only. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 random characters (it guards GET /metrics)').optional(),
+  /** GET /metrics and what feeds it (Node's process series, the receive → commit histogram); off answers 404 there. */
+  METRICS_ENABLED: bool.default(true),
+  /** A device with no uplink for this long becomes inactive (server attribute active=false), seconds; a device's own inactivityTimeout server attribute (ms) wins. ThingsBoard's default. */
+  DEVICE_INACTIVITY_TIMEOUT_SEC: int(1, 86400 * 365).default(600),
+  /** Give each uplink and RPC a trace id that its debug events carry (GET /api/events/trace/{traceId}, the web app's timeline). */
+  TRACE_MESSAGES: bool.default(true),
   /** Live updates: rooms one socket.io connection may subscribe to at once. */
   LIVE_MAX_SUBSCRIPTIONS: int(1, 100_000).default(500),
   /** Live updates: largest socket.io message from a client, KB. */
@@ -166,6 +172,15 @@ export const configSchema = z.object({
   LIVE_RATE_LIMIT: rateLimit.default('200:1,3000:60'),
   /** Live updates: how often open connections check that their user still exists and is enabled, seconds. */
   LIVE_RECHECK_SEC: int(1, 86400).default(60),
+  /** Cluster: this node's name among the nodes sharing DATABASE_URL (letters, digits, . _ -); empty = generated (host-pid-random). */
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, 'use 1 to 64 letters, digits, dots, dashes or underscores')
+    .optional(),
+  /** Cluster: how often a node writes its heartbeat and checks which integrations it runs, ms. */
+  CLUSTER_HEARTBEAT_MS: int(200, 60_000).default(1000),
+  /** Cluster: heartbeats a node may miss before the others count it gone and take its integrations over. */
+  CLUSTER_NODE_TIMEOUT_BEATS: int(2, 100).default(5),
 });
 
 export type AppConfig = z.infer<typeof configSchema>;

@@ -41,6 +41,15 @@ export class Db implements Queryable {
     }
   }
 
+  /**
+   * Runs `fn` while holding a Postgres advisory lock named `name` (on a connection of its own): nodes
+   * sharing the database take turns (first start). A job that must run once per cluster and not wait
+   * uses runOncePerCluster (cluster-lock.ts).
+   */
+  exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return exclusive(this.pool, name, fn);
+  }
+
   async ping(): Promise<boolean> {
     try {
       await this.pool.query('SELECT 1');
@@ -70,6 +79,23 @@ export async function openDatabase(url: string, poolSize = 20): Promise<Db> {
   await dataSource.initialize();
   // A pool error (e.g. the server restarted) must not crash the process.
   (dataSource.driver as unknown as { master: pg.Pool }).master.on('error', () => undefined);
-  await dataSource.runMigrations({ transaction: 'each' });
+  // nodes of a cluster may start together on a fresh database: one migrates, the others wait
+  await exclusive((dataSource.driver as unknown as { master: pg.Pool }).master, 'migrations', () =>
+    dataSource.runMigrations({ transaction: 'each' }),
+  );
   return new Db(dataSource);
+}
+
+async function exclusive<T>(pool: pg.Pool, name: string, fn: () => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock(hashtext($1)::bigint)', [`bridgeboard:${name}`]);
+    try {
+      return await fn();
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(hashtext($1)::bigint)', [`bridgeboard:${name}`]).catch(() => undefined);
+    }
+  } finally {
+    client.release();
+  }
 }

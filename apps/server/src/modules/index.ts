@@ -1,6 +1,7 @@
 // Every feature module, one line each. A module that is not listed here does not exist.
 // Order matters for routes that share a prefix: literal paths (GET /api/tenant/devices)
 // must be registered before parameter paths (GET /api/tenant/:id), so TenantModule is last.
+import { ActivityModule } from './activity/activity.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { ConverterModule } from './converters/converter.module.js';
 import { DashboardModule } from './dashboards/dashboard.module.js';
@@ -30,5 +31,6 @@ export const featureModules = [
   DashboardModule,
   TransferModule,
   MetricsModule,
+  ActivityModule,
   TenantModule,
 ];

@@ -210,6 +210,8 @@ export class SeqStream {
     readonly topic: string,
     readonly device: string,
     rate: number,
+    /** publishes at most this many messages, then waits for stop() */
+    readonly max = Infinity,
   ) {
     this.done = this.run(rate);
   }
@@ -219,7 +221,7 @@ export class SeqStream {
     topic: string,
     device: string,
     rate: number,
-    opts: mqtt.IClientOptions = {},
+    opts: mqtt.IClientOptions & { max?: number } = {},
   ): Promise<SeqStream> {
     const client = await mqtt.connectAsync(url, {
       clientId: `bb-fpub-${rnd()}`,
@@ -229,7 +231,7 @@ export class SeqStream {
       ...opts,
     });
     client.on('error', () => undefined);
-    return new SeqStream(client, topic, device, rate);
+    return new SeqStream(client, topic, device, rate, opts.max ?? Infinity);
   }
 
   private async run(rate: number): Promise<void> {
@@ -238,7 +240,7 @@ export class SeqStream {
     const inflight = new Set<Promise<unknown>>();
     while (!this.stopped) {
       const t0 = Date.now();
-      for (let k = 0; k < perTick; k++) {
+      for (let k = 0; k < perTick && this.sent < this.max; k++) {
         const seq = this.sent++;
         const p: Promise<unknown> = this.client
           .publishAsync(this.topic, JSON.stringify({ d: this.device, seq, ts: this.base + seq }), { qos: 1 })

@@ -202,6 +202,17 @@ export const matrix: Record<string, Case> = {
       emptyOk: page,
     },
   ],
+  // a trace: A's persistent RPC's trace id is its id; B gets an empty journey, A its steps
+  'GET /api/events/trace/:traceId': (f) => [
+    {
+      method: 'GET',
+      url: `/api/events/trace/${f.rpcA}`,
+      refused: [404],
+      emptyOk: (b) => Array.isArray((b as { events?: unknown[] })?.events) && (b as { events: unknown[] }).events.length === 0,
+      controlHas: (b) => ((b as { events?: unknown[] })?.events?.length ?? 0) > 0,
+      note: "the trace of A's persistent RPC",
+    },
+  ],
   'DELETE /api/events/:entityType/:id': (f) => [
     {
       method: 'DELETE',
@@ -332,6 +343,27 @@ export const matrix: Record<string, Case> = {
       note: "new integration of B encoding with A's downlink converter",
     },
   ],
+  // the device list with activity (ThingsBoard's deviceInfos) and the home page's counts
+  'GET /api/tenant/deviceInfos': () => [
+    {
+      method: 'GET',
+      url: `/api/tenant/deviceInfos?pageSize=100&page=0&textSearch=${MARK}`,
+      refused: [],
+      emptyOk: page,
+      control: true,
+      controlHas: found,
+    },
+  ],
+  'GET /api/home': (f) => [
+    {
+      method: 'GET',
+      url: '/api/home',
+      refused: [],
+      emptyOk: (b) => ![f.integrationA, f.converterA, f.deviceA, f.ruleNodeA].some((id) => JSON.stringify(b).includes(id)),
+      note: "B's counts and recent errors hold none of A's entities",
+    },
+  ],
+  'GET /api/admin/usage': () => [{ method: 'GET', url: '/api/admin/usage', refused: [403] }],
   'GET /api/integrations': () => [
     {
       method: 'GET',
@@ -532,6 +564,8 @@ export const matrix: Record<string, Case> = {
   'GET /api/tenant/:id': (f) => [{ method: 'GET', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'DELETE /api/tenant/:id': (f) => [{ method: 'DELETE', url: `/api/tenant/${f.tenantA}`, refused: [403] }],
   'GET /api/tenants': () => [{ method: 'GET', url: '/api/tenants?pageSize=100&page=0', refused: [403] }],
+  // the nodes and what each runs (integration names of every tenant): the system administrator's only
+  'GET /api/cluster': () => [{ method: 'GET', url: '/api/cluster', refused: [403] }],
   'POST /api/tenant': () => [
     { method: 'POST', url: '/api/tenant', body: { title: 'B-made-tenant' }, refused: [403] },
   ],

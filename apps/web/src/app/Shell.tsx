@@ -7,12 +7,15 @@ import { connectLive } from './socket';
 import { Loading } from '../ui/states';
 
 export const NAV = [
+  { to: '/', label: 'Home', end: true },
   { to: '/devices', label: 'Devices' },
   { to: '/converters', label: 'Data converters' },
   { to: '/integrations', label: 'Integrations' },
   { to: '/rule-chains', label: 'Rule chains' },
   { to: '/dashboards', label: 'Dashboards' },
 ];
+/** Pages only the system administrator sees. */
+export const SYSADMIN_NAV = [{ to: '/cluster', label: 'Cluster' }];
 const WIDTH = 200;
 
 /** Top bar, navigation on the left, the page on the right. */
@@ -39,8 +42,8 @@ export function Shell() {
       <Drawer variant="permanent" sx={{ width: WIDTH, flexShrink: 0, '& .MuiDrawer-paper': { width: WIDTH, boxSizing: 'border-box' } }}>
         <Toolbar variant="dense" />
         <List component="nav" aria-label="Main">
-          {NAV.map((n) => (
-            <ListItemButton key={n.to} component={NavLink} to={n.to} sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}>
+          {[...NAV, ...(user?.authority === 'SYS_ADMIN' ? SYSADMIN_NAV : [])].map((n) => (
+            <ListItemButton key={n.to} component={NavLink} to={n.to} end={'end' in n} sx={{ '&.active': { bgcolor: 'action.selected', fontWeight: 600 } }}>
               <ListItemText primary={n.label} />
             </ListItemButton>
           ))}

@@ -1,5 +1,5 @@
 import { lazy, type ComponentType } from 'react';
-import { createBrowserRouter, Navigate, Outlet, type RouteObject } from 'react-router';
+import { createBrowserRouter, Outlet, type RouteObject } from 'react-router';
 import { Providers } from './providers';
 import { RequireAuth } from './auth';
 import { Shell } from './Shell';
@@ -14,6 +14,7 @@ const page = (load: () => Promise<Mod>, name: string) =>
     return { default: (m[name] ?? m.default) as ComponentType };
   });
 
+const HomePage = page(() => import('../features/home/HomePage'), 'HomePage');
 const DevicesPage = page(() => import('../features/devices/DevicesPage'), 'DevicesPage');
 const DevicePage = page(() => import('../features/devices/DevicePage'), 'DevicePage');
 const ConvertersPage = page(() => import('../features/converters/ConvertersPage'), 'ConvertersPage');
@@ -24,6 +25,7 @@ const RuleChainsPage = page(() => import('../features/rule-chains'), 'RuleChains
 const RuleChainPage = page(() => import('../features/rule-chains'), 'RuleChainPage');
 const DashboardsPage = page(() => import('../features/dashboards'), 'DashboardsPage');
 const DashboardPage = page(() => import('../features/dashboards'), 'DashboardPage');
+const ClusterPage = page(() => import('../features/cluster/ClusterPage'), 'ClusterPage');
 
 export const routes: RouteObject[] = [
   {
@@ -41,7 +43,7 @@ export const routes: RouteObject[] = [
           </RequireAuth>
         ),
         children: [
-          { path: '/', element: <Navigate to="/devices" replace /> },
+          { path: '/', element: <HomePage /> },
           { path: '/devices', element: <DevicesPage /> },
           { path: '/devices/:id/:tab?', element: <DevicePage /> },
           { path: '/converters', element: <ConvertersPage /> },
@@ -52,6 +54,7 @@ export const routes: RouteObject[] = [
           { path: '/rule-chains/:id', element: <RuleChainPage /> },
           { path: '/dashboards', element: <DashboardsPage /> },
           { path: '/dashboards/:id', element: <DashboardPage /> },
+          { path: '/cluster', element: <ClusterPage /> },
           { path: '*', element: <NotFoundPage /> },
         ],
       },

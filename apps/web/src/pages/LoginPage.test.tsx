@@ -12,7 +12,7 @@ const fill = async (email: string, password: string) => {
 };
 
 describe('LoginPage', () => {
-  it('stores the tokens and opens the devices page when the credentials are right', async () => {
+  it('stores the tokens and opens the home page when the credentials are right', async () => {
     const { calls } = fakeFetch((c) =>
       c.url === '/api/auth/login'
         ? [200, { token: 'T1', refreshToken: 'R1' }]
@@ -20,7 +20,7 @@ describe('LoginPage', () => {
     );
     renderAt(<LoginPage />, { route: '/login' });
     await fill('tenant@example.com', 'tenant');
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/devices'));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/'));
     expect(calls[0]).toMatchObject({
       method: 'POST',
       url: '/api/auth/login',
@@ -54,10 +54,10 @@ describe('LoginPage', () => {
     renderAt(<LoginPage />, { route: '/login', state: { message: SESSION_EXPIRED } });
     expect(screen.getByText(SESSION_EXPIRED)).toBeTruthy();
   });
-  it('sends a signed-in user on to the devices page instead of showing the form again', async () => {
+  it('sends a signed-in user on to the home page instead of showing the form again', async () => {
     tokens.set({ token: 'T1', refreshToken: 'R1' });
     fakeFetch(() => [200, {}]);
     renderAt(<LoginPage />, { route: '/login' });
-    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/devices'));
+    await waitFor(() => expect(screen.getByTestId('location').textContent).toBe('/'));
   });
 });

@@ -21,7 +21,7 @@ export function LoginPage() {
     setError(null);
     try {
       await login(username, password);
-      void navigate(state.from && state.from !== '/login' ? state.from : '/devices', { replace: true });
+      void navigate(state.from && state.from !== '/login' ? state.from : '/', { replace: true });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
@@ -30,7 +30,7 @@ export function LoginPage() {
   };
 
   // already signed in (a bookmark, Back after logging in): the form has nothing to do
-  if (user && !busy) return <Navigate to={state.from && state.from !== '/login' ? state.from : '/devices'} replace />;
+  if (user && !busy) return <Navigate to={state.from && state.from !== '/login' ? state.from : '/'} replace />;
   return (
     <Box sx={{ minHeight: '100vh', display: 'grid', placeItems: 'center', bgcolor: 'background.default' }}>
       <Paper component="form" onSubmit={submit} sx={{ p: 4, width: 380 }} aria-label="Log in" noValidate>

@@ -45,6 +45,23 @@ describe('EventTable', () => {
     await waitFor(() => expect(screen.queryByRole('dialog')).toBeNull());
   });
 
+  it("opens the message's journey from an event that carries a trace", async () => {
+    tokens.set({ token: 't', refreshToken: 'r' });
+    const TRACE = '00000000-0000-4000-8000-0000000000aa';
+    const traced = { ...ev(1, { type: 'Uplink', in: '{"value":25.1}', status: 'OK' }), traceId: TRACE };
+    fakeFetch((c) =>
+      c.url === `/api/events/trace/${TRACE}`
+        ? [200, { traceId: TRACE, events: [traced, { ...traced, id: 'r1', entityId: { entityType: 'RULE_NODE', id: ID }, body: { type: 'OUT', relationType: 'Success', msgType: 'POST_TELEMETRY_REQUEST' } }] }]
+        : [200, page([traced])],
+    );
+    renderAt(<EventTable entityType="INTEGRATION" entityId={ID} />);
+    await userEvent.click(await screen.findByText('{"value":25.1}'));
+    await userEvent.click(within(await screen.findByRole('dialog')).getByRole('button', { name: 'Show message journey' }));
+    const journey = await screen.findByRole('list', { name: 'Message journey' });
+    expect(within(journey).getByText('Rule node')).toBeTruthy();
+    expect(within(journey).getByText('out → Success · POST_TELEMETRY_REQUEST')).toBeTruthy();
+  });
+
   it("filters a rule node's events by message type on the server", async () => {
     tokens.set({ token: 't', refreshToken: 'r' });
     const { calls } = fakeFetch(() => [200, page([])]);

@@ -8,6 +8,7 @@ import { useConfirm } from './ConfirmDialog';
 import { DataTable, type Column } from './DataTable';
 import { JsonView } from './JsonView';
 import { EmptyState, ErrorAlert } from './states';
+import { TraceDialog } from './TraceTimeline';
 import { formatTime } from './time';
 
 const ROOM: Partial<Record<EntityType, string>> = { CONVERTER: 'converter', INTEGRATION: 'integration', RULE_NODE: 'rulenode', DEVICE: 'device' };
@@ -68,6 +69,7 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
   const [page, setPage] = useState(0);
   const [pageSize, setPageSize] = useState(20);
   const [open, setOpen] = useState<DebugEvent | null>(null);
+  const [trace, setTrace] = useState<string | null>(null);
   const [newCount, setNewCount] = useState(0);
   const confirm = useConfirm();
   const notify = useNotify();
@@ -139,11 +141,22 @@ export function EventTable({ entityType, entityId, columns = defaultEventColumns
         <DialogTitle>Event at {open && formatTime(open.createdTime)}</DialogTitle>
         <DialogContent>{open && <EventDetails event={open} />}</DialogContent>
         <DialogActions>
+          {open?.traceId && (
+            <Button
+              onClick={() => {
+                setTrace(open.traceId!);
+                setOpen(null);
+              }}
+            >
+              Show message journey
+            </Button>
+          )}
           <Button onClick={() => setOpen(null)} autoFocus>
             Close
           </Button>
         </DialogActions>
       </Dialog>
+      <TraceDialog traceId={trace} onClose={() => setTrace(null)} />
     </Box>
   );
 }

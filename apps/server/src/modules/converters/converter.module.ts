@@ -6,6 +6,7 @@ import { ConverterRuntime } from './converter.runtime.js';
 import { ConverterService } from './converter.service.js';
 import { ConverterTester } from './converter.tester.js';
 import { ArchiveDecoder } from './converter.archive-decoder.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
 
 /** The sandbox with the SANDBOX_* limits; the only place user JavaScript runs. */
 const sandboxProvider = {
@@ -39,6 +40,7 @@ const sandboxProvider = {
 
 @Global()
 @Module({
+  imports: [ClusterModule],
   controllers: [ConverterController],
   providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
   exports: [Sandbox, ConverterService, ConverterRuntime, ArchiveDecoder],

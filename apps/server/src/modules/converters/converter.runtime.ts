@@ -12,6 +12,8 @@ export interface UplinkInput {
   metadata: Record<string, string>;
   /** arrival time, ms: the ts of telemetry the decoder gives none */
   receivedAt?: number;
+  /** the uplink's trace id, carried by the debug event */
+  traceId?: string;
 }
 export interface TsValues {
   ts: number;
@@ -35,6 +37,8 @@ export interface DownlinkInput {
   metadata: Record<string, string>;
   msgType: string;
   integrationMetadata: Record<string, string>;
+  /** the RPC's (or rule message's) trace id, carried by the debug event */
+  traceId?: string;
 }
 export interface DownlinkResult {
   contentType: 'JSON' | 'TEXT' | 'BINARY';
@@ -87,7 +91,7 @@ export class ConverterRuntime {
           out: r.ok ? showOutput(r.value) : '',
           metadata: input.metadata,
           error: outcome.ok ? '' : outcome.error,
-        });
+        }, input.traceId);
       }
       return outcome;
     });
@@ -122,7 +126,7 @@ export class ConverterRuntime {
         out: r.ok ? showOutput(r.value) : '',
         metadata: { ...input.metadata, msgType: input.msgType },
         error: outcome.ok ? '' : outcome.error,
-      });
+      }, input.traceId);
     return outcome;
   }
 
@@ -152,10 +156,10 @@ export class ConverterRuntime {
     return c;
   }
 
-  private record(tenantId: string, converterId: string, body: DebugEventBody): void {
+  private record(tenantId: string, converterId: string, body: DebugEventBody, traceId?: string): void {
     // Postgres jsonb refuses NUL characters (they appear in errors quoting binary input); show them escaped.
     const clean = hasNul(body) ? (withoutNul(body) as DebugEventBody) : body;
-    this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean);
+    this.debugEvents.record(tenantId, 'CONVERTER', converterId, 'DEBUG_CONVERTER', clean, traceId);
   }
 }
 

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { z } from 'zod';
-import { entityTypes, MAX_PAGE_SIZE, type PageData } from '@bridgeboard/contracts';
+import { entityTypes, MAX_PAGE_SIZE, type DebugEvent, type PageData } from '@bridgeboard/contracts';
 import { TenantId } from '../auth/security.js';
 import { DebugEventService } from './debug-event.service.js';
 import { tbEventTypes, toTbEvent, type TbEvent } from './tb-event.js';
@@ -19,6 +19,12 @@ const eventType = z.enum(tbEventTypes, { message: `eventType must be one of ${tb
 @Controller('api/events')
 export class DebugEventController {
   constructor(private readonly events: DebugEventService) {}
+
+  /** Every debug event of one message (an uplink or an RPC), in the order they happened: its journey. */
+  @Get('trace/:traceId')
+  async trace(@TenantId() tenantId: string, @Param('traceId', ParseUUIDPipe) traceId: string): Promise<{ traceId: string; events: DebugEvent[] }> {
+    return { traceId, events: await this.events.trace(tenantId, traceId) };
+  }
 
   /** Debug events of one entity, newest first (our shape, every type; the web app's Events tabs). */
   @Get(':entityType/:id')

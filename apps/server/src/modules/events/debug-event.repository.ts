@@ -8,7 +8,17 @@ interface Row {
   ts: string;
   type: string;
   body: DebugEventBody;
+  trace_id: string | null;
 }
+
+const toEvent = (r: Row): DebugEvent => ({
+  id: r.id,
+  createdTime: Number(r.ts),
+  entityId: { entityType: r.entity_type, id: r.entity_id },
+  type: r.type,
+  body: r.body,
+  ...(r.trace_id ? { traceId: r.trace_id } : {}),
+});
 
 export interface NewDebugEvent {
   id: string;
@@ -19,6 +29,10 @@ export interface NewDebugEvent {
   type: string;
   /** The body as JSON text (`jsonText`), made when the event is recorded: no object graph waits for the write. */
   bodyText: string;
+  /** the uplink's or RPC's trace id (null: not traced) */
+  traceId: string | null;
+  /** recording order, microseconds (orders a trace) */
+  seq: number;
 }
 
 /** Postgres jsonb cannot hold U+0000: it becomes U+FFFD (the event still shows where it was). */
@@ -40,9 +54,10 @@ export class DebugEventRepository {
   async insertMany(events: NewDebugEvent[]): Promise<void> {
     if (!events.length) return;
     await this.db.query(
-      `INSERT INTO debug_event (id, tenant_id, entity_type, entity_id, ts, type, body)
+      `INSERT INTO debug_event (id, tenant_id, entity_type, entity_id, ts, type, body, trace_id, seq)
        SELECT * FROM ROWS FROM (unnest($1::uuid[]), unnest($2::uuid[]), unnest($3::text[]), unnest($4::uuid[]),
-                                unnest($5::bigint[]), unnest($6::text[]), jsonb_array_elements($7::jsonb))`,
+                                unnest($5::bigint[]), unnest($6::text[]), jsonb_array_elements($7::jsonb), unnest($8::uuid[]),
+                                unnest($9::bigint[]))`,
       [
         events.map((e) => e.id),
         events.map((e) => e.tenantId),
@@ -51,6 +66,8 @@ export class DebugEventRepository {
         events.map((e) => e.ts),
         events.map((e) => e.type),
         `[${events.map((e) => e.bodyText).join(',')}]`,
+        events.map((e) => e.traceId),
+        events.map((e) => e.seq),
       ],
     );
   }
@@ -73,17 +90,29 @@ export class DebugEventRepository {
     const [c] = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM debug_event WHERE ${where}`, args);
     const total = Number(c!.n);
     return {
-      data: rows.map((r) => ({
-        id: r.id,
-        createdTime: Number(r.ts),
-        entityId: { entityType: r.entity_type, id: r.entity_id },
-        type: r.type,
-        body: r.body,
-      })),
+      data: rows.map(toEvent),
       totalElements: total,
       totalPages: Math.ceil(total / q.pageSize),
       hasNext: (q.page + 1) * q.pageSize < total,
     };
+  }
+
+  /** Every event of one trace in the tenant, in time order (a message's journey); at most `limit`. */
+  async trace(tenantId: string, traceId: string, limit: number): Promise<DebugEvent[]> {
+    const rows = await this.db.query<Row>(
+      'SELECT * FROM debug_event WHERE tenant_id = $1 AND trace_id = $2 ORDER BY seq, ts LIMIT $3',
+      [tenantId, traceId, limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** The tenant's newest events that carry an error (the home page's "recent errors"). */
+  async recentErrors(tenantId: string, limit: number): Promise<DebugEvent[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT * FROM debug_event WHERE tenant_id = $1 AND coalesce(body->>'error', '') <> '' ORDER BY ts DESC, id DESC LIMIT $2`,
+      [tenantId, limit],
+    );
+    return rows.map(toEvent);
   }
 
   async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<number> {

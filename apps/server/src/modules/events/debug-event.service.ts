@@ -9,6 +9,16 @@ import { fitBody } from './debug-event.fit.js';
 
 const FLUSH_MS = 100;
 const MAX_BUFFER = 10_000;
+/** A trace longer than this (a rule chain looping a message) is cut: the timeline shows its start. */
+const MAX_TRACE_EVENTS = 1000;
+
+let lastSeq = 0;
+/** Microseconds since the epoch, strictly increasing in this process: orders the events of a trace. */
+function nextSeq(): number {
+  const us = Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  lastSeq = us > lastSeq ? us : lastSeq + 1;
+  return lastSeq;
+}
 
 /**
  * Debug events of converters, integrations and rule nodes. `record` never waits for the
@@ -28,7 +38,7 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   readonly events = new EventEmitter<{ recorded: [string, DebugEvent] }>();
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.repo = new DebugEventRepository(db);
@@ -51,7 +61,8 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
     this.closed = true;
   }
 
-  record(tenantId: string, entityType: EntityType, entityId: string, type: string, body: DebugEventBody): void {
+  /** `traceId`: the uplink or RPC the event belongs to (GET /api/events/trace/{traceId}). */
+  record(tenantId: string, entityType: EntityType, entityId: string, type: string, body: DebugEventBody, traceId?: string): void {
     if (this.closed) return;
     if (this.buffer.length >= MAX_BUFFER) {
       this.dropped++;
@@ -65,9 +76,16 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
       this.log.warn(`Could not store 1 debug event: ${(err as Error).message}`);
       return;
     }
-    const e: NewDebugEvent = { id: newId(), tenantId, entityType, entityId, ts: Date.now(), type, bodyText };
+    const e: NewDebugEvent = { id: newId(), tenantId, entityType, entityId, ts: Date.now(), type, bodyText, traceId: traceId ?? null, seq: nextSeq() };
     this.buffer.push(e);
-    this.events.emit('recorded', tenantId, { id: e.id, createdTime: e.ts, entityId: { entityType, id: entityId }, type, body });
+    this.events.emit('recorded', tenantId, {
+      id: e.id,
+      createdTime: e.ts,
+      entityId: { entityType, id: entityId },
+      type,
+      body,
+      ...(traceId ? { traceId } : {}),
+    });
     if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), FLUSH_MS);
       this.timer.unref();
@@ -105,6 +123,17 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
   ): Promise<PageData<DebugEvent>> {
     await this.flush();
     return this.repo.page(tenantId, entityType, entityId, q);
+  }
+
+  /** The events of one message's journey, in the order they were recorded. */
+  async trace(tenantId: string, traceId: string): Promise<DebugEvent[]> {
+    await this.flush();
+    return this.repo.trace(tenantId, traceId, MAX_TRACE_EVENTS);
+  }
+
+  async recentErrors(tenantId: string, limit: number): Promise<DebugEvent[]> {
+    await this.flush();
+    return this.repo.recentErrors(tenantId, limit);
   }
 
   async clear(tenantId: string, entityType: EntityType, entityId: string): Promise<void> {

@@ -11,7 +11,10 @@ import { TenantService } from '../tenants/tenant.service.js';
 import { IntegrationController } from './integration.controller.js';
 import { IntegrationService } from './integration.service.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
-import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
+import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort } from './runtime/ports.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
+import { ClusterDirectory } from '../cluster/cluster-directory.js';
+import { IntegrationPlacement } from '../cluster/integration-placement.js';
 
 /** The converters module as the runtime sees it (runs decoders, tells a converter's type). */
 const converterPort = {
@@ -28,8 +31,18 @@ const converterPort = {
 
 @Global()
 @Module({
+  imports: [ClusterModule],
   controllers: [IntegrationController, LifecycleController],
-  providers: [converterPort, IntegrationRuntime, IntegrationService, ReplayService, QuarantineReprocessor],
+  providers: [
+    converterPort,
+    // integrations other nodes run: their status, and publishing through them
+    { provide: INTEGRATION_ELSEWHERE, useExisting: ClusterDirectory },
+    IntegrationRuntime,
+    IntegrationPlacement,
+    IntegrationService,
+    ReplayService,
+    QuarantineReprocessor,
+  ],
   exports: [IntegrationService, IntegrationRuntime],
 })
 export class IntegrationModule implements OnModuleInit, OnModuleDestroy {

@@ -45,6 +45,50 @@ describe('integration runtime', () => {
     await dropSession(p.mqttUrl, clientId);
   }, 40000);
 
+  it('acknowledges stored QoS 1 and QoS 2 uplinks to the broker: after a restart of the persistent session nothing is sent again', async () => {
+    const clientId = `bb-acks-${rnd()}`;
+    const prefix = `${rnd()}/acks`;
+    const name = `A-${rnd()}`;
+    const { id, body } = await createIntegration(p, {
+      converterId,
+      filters: [
+        { filter: `${prefix}/one/#`, qos: 1 },
+        { filter: `${prefix}/two/#`, qos: 2 },
+      ],
+      clientId,
+    });
+    await waitStatus(p, id, 'CONNECTED');
+    const pub = await publisher(p.mqttUrl);
+    const base = Date.now() - 10_000;
+    // several batches, in steps of 200 (the shared broker queues at most 1000 per client and takes 20 QoS 2
+    // publishes at a time, so 10 of each step are QoS 2): the acks of a batch leave together
+    const n = 1200;
+    let dev: { id: { id: string } } | null = null;
+    for (let from = 0; from < n; from += 200) {
+      await Promise.all(
+        Array.from({ length: 200 }, (_, i) => from + i).map((k) =>
+          pub.publishAsync(`${prefix}/${k % 20 ? 'one' : 'two'}/${k}`, JSON.stringify({ d: name, seq: k, ts: base + k }), { qos: k % 20 ? 1 : 2 }),
+        ),
+      );
+      dev ??= await eventually(() => deviceByName(p, name));
+      await eventually(async () => (await countPoints(p, dev!.id.id)) === from + 200, 20000);
+    }
+    const status = (await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken))).body;
+    expect(status).toMatchObject({ messagesIn: n, errors: 0 });
+    // the integration lets go of its session; whatever the broker still holds unacknowledged would come now
+    await p.http().post('/api/integration').set(bearer(p.tenantToken)).send({ ...body, enabled: false, status: undefined });
+    await waitStatus(p, id, 'DISCONNECTED');
+    const again = await mqtt.connectAsync(p.mqttUrl, { clientId, clean: false, reconnectPeriod: 0, protocolVersion: 5, properties: { sessionExpiryInterval: 0 } });
+    const redelivered: string[] = [];
+    again.on('message', (t) => redelivered.push(t));
+    await new Promise((r) => setTimeout(r, 1000));
+    await again.endAsync();
+    expect(redelivered).toEqual([]);
+    expect(await countPoints(p, dev!.id.id)).toBe(n);
+    await pub.endAsync();
+    await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
+  }, 60000);
+
   it('publishes downlinks while connected (counted, with a debug event) and refuses them with 409 when not', async () => {
     const prefix = `${rnd()}/down`;
     const { id, body } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/up/#`, qos: 0 }], cleanSession: true, debugMode: true });

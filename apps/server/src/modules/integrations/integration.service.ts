@@ -13,6 +13,7 @@ import { CONVERTER_PORT, type ConverterPort } from './runtime/ports.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { DestinationPolicy } from '../../common/destinations.js';
 import { sameBroker, withGeneratedClientId } from './integration.identity.js';
+import { IntegrationPlacement } from '../cluster/integration-placement.js';
 
 /** Names of this machine: an integration on localhost and one on 127.0.0.1 reach the same broker. */
 const LOCAL_HOSTS = ['localhost', '127.0.0.1', '::1'];
@@ -49,6 +50,7 @@ export class IntegrationService {
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly runtime: IntegrationRuntime,
     private readonly limits: TenantLimits,
+    private readonly placement: IntegrationPlacement,
   ) {
     this.repo = new IntegrationRepository(db);
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
@@ -148,13 +150,14 @@ export class IntegrationService {
       throw e;
     }
     if (!saved) throw (await staleVersion(this.db, 'integration', tenantId, req.id!.id, req.version, 'Integration')) ?? IntegrationError.notFound(req.id!.id);
-    await this.runtime.apply(saved);
+    // started, changed or stopped on the node that runs it (this one, with a single node)
+    await this.placement.saved(saved);
     return this.toApi(saved);
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.repo.delete(tenantId, id))) throw IntegrationError.notFound(id);
-    await this.runtime.forget(id);
+    await this.placement.deleted(tenantId, id);
   }
 
   /** INTEGRATION_DENY_HOSTS, checked again on every connect (a name may point elsewhere later). */

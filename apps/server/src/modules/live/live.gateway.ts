@@ -15,6 +15,9 @@ import { AuthService } from '../auth/auth.service.js';
 import type { SecurityUser } from '../auth/security.js';
 import { DeviceRepository } from '../devices/device.repository.js';
 import { TenantService } from '../tenants/tenant.service.js';
+import { createAdapter } from '@socket.io/postgres-adapter';
+import { Db } from '../../database/db.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 
 /** Who a connection acts for, and until when (its access token's expiry, ms). */
 interface LiveSession {
@@ -51,6 +54,8 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     devices: DeviceRepository,
     tenants: TenantService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly db: Db,
+    private readonly node: ClusterNode,
   ) {
     this.checkers.set('device', async (t, id) => !!(await devices.findById(t, id)));
     tenants.events.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
@@ -62,6 +67,33 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   }
 
   afterInit(server: Server): void {
+    // a socket on any node gets what any node emits (socket.io's Postgres adapter, LISTEN/NOTIFY on the shared database)
+    const pool = this.db.pool;
+    // the adapter keeps one pooled connection for LISTEN and does not handle its 'error' event: a lost database
+    // connection would be an unhandled error; it reconnects by itself on 'end'
+    const guarded = {
+      query: pool.query.bind(pool),
+      connect: async () => {
+        const c = await pool.connect();
+        // nor does it give back a connection that died: the pool would wait for it forever when it closes
+        const release = c.release.bind(c);
+        let released = false;
+        c.release = ((err?: Error | boolean) => {
+          if (released) return;
+          released = true;
+          release(err);
+        }) as typeof c.release;
+        c.on('error', (e: Error) => this.log.warn(`Live updates between nodes: ${e.message}`));
+        c.on('end', () => c.release(true));
+        return c;
+      },
+    } as unknown as typeof pool;
+    server.adapter(
+      createAdapter(guarded, {
+        errorHandler: (e) => this.log.warn(`Live updates between nodes: ${e.message}`),
+      }),
+    );
+    this.node.loadOf.set('sockets', () => server.sockets.sockets.size);
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearerOf(socket.handshake.headers);
       if (typeof token !== 'string' || !token) return next(new Error('Authentication failed: no token (connect with auth: {token})'));
@@ -166,15 +198,18 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   emitToRoom<E extends LiveEventName>(tenantId: string, room: string | string[], event: E, payload: LiveEvents[E]): void {
     if (!this.server) return;
     const rooms = (Array.isArray(room) ? room : [room]).map((r) => `${tenantId}|${r}`);
+    // sockets on other nodes (their count comes with every heartbeat): the adapter takes the event there
+    if (this.node.othersHaveSockets()) return void this.server.to(rooms).emit(event, payload);
     // Ingest emits per device per batch; encoding a packet nobody receives was a measurable cost (docs/performance.md).
     const joined = this.server.sockets.adapter.rooms;
     if (!rooms.some((r) => joined.has(r))) return;
-    this.server.to(rooms).emit(event, payload);
+    this.server.local.to(rooms).emit(event, payload);
   }
 
   onModuleDestroy(): void {
     if (this.recheckTimer) clearInterval(this.recheckTimer);
-    this.server?.disconnectSockets(true);
+    // this node's sockets only: the adapter would take a plain disconnectSockets to every node
+    this.server?.local.disconnectSockets(true);
   }
 }
 

@@ -5,12 +5,13 @@ import { LiveRoomChecks } from './live.checkers.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../telemetry/telemetry.service.js';
 import { LiveGateway } from './live.gateway.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
 
 const ROOM_OF: Record<string, string> = { DEVICE: 'device', INTEGRATION: 'integration', CONVERTER: 'converter', RULE_NODE: 'rulenode' };
 
 /** Socket.io live updates; forwards the platform's events to the rooms that asked for them. */
 @Global()
-@Module({ providers: [LiveGateway, LiveRoomChecks], exports: [LiveGateway] })
+@Module({ imports: [ClusterModule], providers: [LiveGateway, LiveRoomChecks], exports: [LiveGateway] })
 export class LiveModule implements OnModuleInit {
   constructor(
     private readonly live: LiveGateway,

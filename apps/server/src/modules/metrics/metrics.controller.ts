@@ -3,7 +3,7 @@ import { ApiExcludeEndpoint } from '@nestjs/swagger';
 import { Registry } from 'prom-client';
 import type { Request, Response } from 'express';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { AppError } from '../../common/errors.js';
+import { AppError, ErrorCode } from '../../common/errors.js';
 import { Public } from '../auth/security.js';
 import { metricsRefusal } from './metrics-access.js';
 import { Metrics } from './metrics.registry.js';
@@ -21,6 +21,7 @@ export class MetricsController {
   @Public()
   @ApiExcludeEndpoint()
   async scrape(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<string> {
+    if (!this.metrics.enabled) throw new AppError(404, ErrorCode.ITEM_NOT_FOUND, 'GET /metrics is switched off on this server (METRICS_ENABLED=off)');
     const refused = metricsRefusal(req, this.config.METRICS_TOKEN);
     if (refused) throw AppError.forbidden(refused);
     // set here, not by decorator: a refusal stays the usual JSON error

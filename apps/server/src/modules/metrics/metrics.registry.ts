@@ -18,8 +18,9 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  constructor() {
+  /** `enabled` false (METRICS_ENABLED=off): nothing is collected and the histogram is not written. */
+  constructor(readonly enabled = true) {
     // Node's process_* and nodejs_* series (CPU, memory, event loop lag, GC, handles)
-    collectDefaultMetrics({ register: this.registry });
+    if (enabled) collectDefaultMetrics({ register: this.registry });
   }
 }

@@ -1,3 +1,9 @@
+/** The device's answer; `traceId`: the trace of the uplink that carried it. */
+export interface Reply {
+  data: unknown;
+  traceId?: string;
+}
+
 /** A two-way call waiting for the device's reply. */
 export interface PendingCall {
   tenantId: string;
@@ -7,7 +13,7 @@ export interface PendingCall {
   createdTime: number;
   expirationTime: number;
   /** Called exactly once: with the reply, or with null when the call timed out or was cancelled. */
-  settle: (reply: { data: unknown } | null) => void;
+  settle: (reply: Reply | null) => void;
   /** A persistent call is only forgotten at shutdown (it stays open in the database for the next run). */
   persistent?: boolean;
 }
@@ -41,14 +47,14 @@ export class PendingCalls {
   }
 
   /** Completes the matching call; false when no call of the device waits (or none matches requestId). */
-  reply(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): boolean {
+  reply(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string): boolean {
     const key = `${tenantId}/${deviceId}`;
     const list = this.byDevice.get(key);
     if (!list?.length) return false;
     const id = r.requestId == null || r.requestId === '' ? null : String(r.requestId);
     const call = id == null ? list[0] : list.find((c) => c.requestUUID === id || String(c.requestId) === id);
     if (!call) return false;
-    this.end(call.requestUUID, key, { data: r.data });
+    this.end(call.requestUUID, key, traceId ? { data: r.data, traceId } : { data: r.data });
     return true;
   }
 
@@ -88,7 +94,7 @@ export class PendingCalls {
     return c;
   }
 
-  private end(requestUUID: string, key: string, reply: { data: unknown } | null): void {
+  private end(requestUUID: string, key: string, reply: Reply | null): void {
     this.take(key, requestUUID)?.settle(reply);
   }
 }

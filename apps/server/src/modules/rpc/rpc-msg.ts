@@ -13,6 +13,8 @@ export interface RpcMsgInput {
   oneway: boolean;
   persistent: boolean;
   expirationTime: number;
+  /** the call's trace (its requestUUID) when traces are on */
+  traceId?: string;
 }
 
 /** RPC_CALL_FROM_SERVER_TO_DEVICE with data {method, params} and ThingsBoard's metadata. */
@@ -30,5 +32,7 @@ export function rpcMsg(r: RpcMsgInput): RuleMsg {
       deviceName: r.device.name,
       deviceType: r.device.type,
     },
+    Date.now(),
+    r.traceId,
   );
 }

@@ -1,12 +1,18 @@
 import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { Db } from '../../database/db.js';
+import { runOncePerCluster } from '../../database/cluster-lock.js';
 import { DeviceService } from '../devices/device.service.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TenantService } from '../tenants/tenant.service.js';
 import { RuleEngine } from '../rule-engine/engine/rule-engine.js';
 import { RpcController } from './rpc.controller.js';
 import { RpcRepository } from './rpc.repository.js';
-import { RpcService } from './rpc.service.js';
+import { RPC_DEBUG_EVENT, RpcService } from './rpc.service.js';
+import { DebugEventService } from '../events/debug-event.service.js';
+import { APP_CONFIG, type AppConfig } from '../../config/config.js';
+import { ClusterBus } from '../cluster/cluster-bus.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
+import { ClusterNode } from '../cluster/cluster-node.js';
 
 /** Starts and stops the persistent-RPC housekeeping with the app; two-way replies come from the integrations. */
 @Injectable()
@@ -15,8 +21,24 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly rpc: RpcService,
     runtime: IntegrationRuntime,
     tenants: TenantService,
+    bus: ClusterBus,
+    node: ClusterNode,
   ) {
-    runtime.setRpcResponseHandler((tenantId, deviceId, r) => this.rpc.onResponse(tenantId, deviceId, r));
+    // a two-way call may wait on another node (its REST call arrived there): a reply nobody here waits for goes to the others
+    runtime.setRpcResponseHandler((tenantId, deviceId, r, traceId) => {
+      if (!this.rpc.onResponse(tenantId, deviceId, r, traceId) && node.alive.length > 1)
+        void bus.send({ type: 'rpcResponse', tenantId, deviceId, r, traceId }).catch(() => undefined);
+    });
+    bus.on(
+      'rpcResponse',
+      (m) =>
+        void this.rpc.onResponse(
+          String(m.tenantId),
+          String(m.deviceId),
+          m.r as { requestId?: string | number; data: unknown },
+          typeof m.traceId === 'string' ? m.traceId : undefined,
+        ),
+    );
     tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
   }
 
@@ -30,13 +52,24 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
+  imports: [ClusterModule],
   controllers: [RpcController],
   providers: [
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime) =>
-        new RpcService({ engine, devices, repo: new RpcRepository(db), integrations: runtime }),
+      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode],
+      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode) =>
+        new RpcService({
+          engine,
+          devices,
+          repo: new RpcRepository(db),
+          integrations: runtime,
+          trace: config.TRACE_MESSAGES
+            ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }
+            : undefined,
+          // alone, the lock would cost a pooled connection every second for nothing
+          once: (name, fn) => (node.alive.length > 1 ? runOncePerCluster(db, name, fn) : fn()),
+        }),
     },
     RpcLifecycle,
   ],

@@ -10,7 +10,7 @@ import type {
 } from '@bridgeboard/contracts';
 import { newId } from '../../common/ids.js';
 import type { RuleEngine, TellResult } from '../rule-engine/engine/rule-engine.js';
-import { PendingCalls } from './pending-calls.js';
+import { PendingCalls, type Reply } from './pending-calls.js';
 import { RpcError } from './rpc.errors.js';
 import { paramsText, rpcMsg } from './rpc-msg.js';
 import type { OpenRpc, RpcRepository, StoredRequest } from './rpc.repository.js';
@@ -21,15 +21,29 @@ export interface RpcDeps {
   repo: RpcRepository;
   integrations: {
     status(tenantId: string, integrationId: string): { status: string };
-    publish(tenantId: string, integrationId: string, topic: string, payload: Buffer): Promise<void>;
+    publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts?: { traceId?: string }): Promise<void>;
   };
+  /**
+   * Records the call's own steps (request, broker acknowledgement, reply, failure) as debug events of the
+   * device, under the call's trace (its requestUUID); without it calls are not traced (TRACE_MESSAGES=off).
+   */
+  trace?: RpcTraceSink;
   /** ThingsBoard's default RPC timeout. */
   defaultTimeoutMs?: number;
   /** How often queued persistent calls are retried and expired ones closed. */
   tickMs?: number;
+  /** Runs the housekeeping unless another node of the cluster is running it right now (an advisory lock). */
+  once?: (name: string, fn: () => Promise<void>) => Promise<unknown>;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export type RpcStage = 'REQUEST' | 'DELIVERED' | 'REPLY' | 'TIMEOUT' | 'FAILED';
+export interface RpcTraceSink {
+  record(tenantId: string, deviceId: string, traceId: string, body: { type: 'RPC'; stage: RpcStage } & Record<string, unknown>): void;
+}
+/** The debug event type of an RPC's own steps (entity: the device). */
+export const RPC_DEBUG_EVENT = 'DEBUG_RPC';
 
 /**
  * Server-side RPC to devices (ThingsBoard's /api/plugins/rpc): the call enters the Root Rule Chain
@@ -90,7 +104,8 @@ export class RpcService {
       );
       return { rpcId: request.id } satisfies PersistentRpcAccepted;
     }
-    let reply: Promise<{ data: unknown } | null> | null = null;
+    this.note(tenantId, deviceId, request, 'REQUEST', { params: request.body.params, timeout });
+    let reply: Promise<Reply | null> | null = null;
     if (!oneway) {
       reply = new Promise((settle) =>
         this.pending.add({
@@ -109,26 +124,31 @@ export class RpcService {
       this.judge(result);
     } catch (e) {
       this.pending.cancel(tenantId, deviceId, request.id);
+      this.note(tenantId, deviceId, request, 'FAILED', { error: errorText(e) });
       throw e;
     }
+    this.note(tenantId, deviceId, request, 'DELIVERED', { message: 'The broker acknowledged the downlink (PUBACK)' });
     if (!reply) return undefined;
     const r = await reply;
     if (!r) {
+      this.note(tenantId, deviceId, request, 'TIMEOUT', { error: `No reply within ${expirationTime - startedAt} ms` });
       if (this.deletedTenants.has(tenantId)) throw RpcError.tenantDeleted(device.name, req.method);
       throw RpcError.timeout(device.name, req.method, expirationTime - startedAt);
     }
+    this.note(tenantId, deviceId, request, 'REPLY', { data: r.data, ...(r.traceId ? { replyTraceId: r.traceId } : {}) });
     return r.data;
   }
 
-  /** From an uplink converter result carrying rpcResponse. */
-  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }): void {
-    if (this.pending.reply(tenantId, deviceId, r)) return;
+  /** From an uplink converter result carrying rpcResponse; false when no call waits for it here (it may wait on another node). */
+  onResponse(tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string): boolean {
+    if (this.pending.reply(tenantId, deviceId, r, traceId)) return true;
     // a reply the broker kept while the platform was down may arrive before start() is done
     if (this.early) {
       if (this.early.length < 10_000) this.early.push([tenantId, deviceId, r]);
-      return;
+      return true;
     }
     this.log.debug(`RPC reply from device ${deviceId} matches no waiting call`);
+    return false;
   }
 
   async get(tenantId: string, rpcId: string): Promise<Rpc> {
@@ -170,7 +190,7 @@ export class RpcService {
       // a tick waiting for acknowledgements is not joined by more ticks piling up behind it
       if (this.tickBusy) return;
       this.tickBusy = true;
-      this.ticking = this.tick()
+      this.ticking = (this.d.once ? this.d.once('rpc-housekeeping', () => this.tick()) : this.tick())
         .then(
           () => {
             if (this.tickError) this.log.log('RPC housekeeping works again');
@@ -206,8 +226,21 @@ export class RpcService {
     this.pending.clear();
   }
 
+  /** One step of a call, as a debug event of its device under the call's trace (the requestUUID). */
+  private note(tenantId: string, deviceId: string, request: StoredRequest, stage: RpcStage, extra: Record<string, unknown>): void {
+    this.d.trace?.record(tenantId, deviceId, request.id, {
+      type: 'RPC',
+      stage,
+      method: request.body.method,
+      oneway: request.oneway,
+      requestId: request.requestId,
+      ...extra,
+    });
+  }
+
   private msg(device: Device, request: StoredRequest, expirationTime: number, persistent: boolean) {
     return rpcMsg({
+      traceId: this.d.trace ? request.id : undefined,
       device,
       method: request.body.method,
       params: request.body.params,
@@ -239,6 +272,9 @@ export class RpcService {
       expirationTime: rpc.expirationTime,
       persistent: true,
       settle: (reply) => {
+        this.note(rpc.tenantId, rpc.deviceId, rpc.request, reply ? 'REPLY' : 'TIMEOUT', reply
+          ? { data: reply.data, ...(reply.traceId ? { replyTraceId: reply.traceId } : {}) }
+          : { error: `No reply to '${method}' before it expired` });
         const done = reply
           ? this.d.repo.finish(rpc.id, 'SUCCESSFUL', reply.data ?? null)
           : this.d.repo.finish(rpc.id, 'TIMEOUT', { error: `No reply to '${method}' before it expired` }, [
@@ -259,6 +295,7 @@ export class RpcService {
       }
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
+      this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'REQUEST', { params: rpc.request.body.params, persistent: true });
       this.listen(rpc);
       const result = await this.d.engine.tell(
         rpc.tenantId,
@@ -278,10 +315,12 @@ export class RpcService {
         this.judge(result);
       } catch (e) {
         this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+        this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'FAILED', { error: errorText(e) });
         await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) });
       }
     } catch (e) {
       this.pending.cancel(rpc.tenantId, rpc.deviceId, rpc.id);
+      this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'FAILED', { error: errorText(e) });
       await this.d.repo.finish(rpc.id, 'FAILED', { error: errorText(e) }).catch(() => undefined);
     }
   }
@@ -294,6 +333,7 @@ export class RpcService {
 
   /** The broker acknowledged the call (QoS 1 PUBACK). One-way: that is the end. Two-way: now waits for the reply (or its expiry). */
   private async published(rpc: OpenRpc): Promise<void> {
+    this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'DELIVERED', { message: 'The broker acknowledged the downlink (PUBACK)' });
     if (rpc.oneway) await this.d.repo.finish(rpc.id, 'SUCCESSFUL', null);
     else await this.d.repo.transition(rpc.id, ['SENT', 'QUEUED'], 'DELIVERED');
   }
@@ -327,7 +367,7 @@ export class RpcService {
   private async sendQueued(rpc: OpenRpc): Promise<void> {
     const out = rpc.out!;
     try {
-      await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload);
+      await this.d.integrations.publish(rpc.tenantId, out.integrationId, out.topic, out.payload, { traceId: this.d.trace ? rpc.id : undefined });
     } catch (e) {
       if ((e as { status?: number }).status === 409) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
       else {

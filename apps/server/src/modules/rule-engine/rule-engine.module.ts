@@ -20,6 +20,8 @@ import { RuleChainRepository } from './rule-chain.repository.js';
 import { RuleChainService } from './rule-chain.service.js';
 import { RpcModule } from '../rpc/rpc.module.js';
 import { RuleChainUplinkSink } from './uplink-sink.js';
+import { ClusterCaches } from '../cluster/cluster-caches.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
 
 /** The engine's ports bound to the telemetry, integration, converter and debug-event modules. */
 function enginePorts(
@@ -44,7 +46,7 @@ function enginePorts(
     },
     downlink,
     scripts: new SandboxScripts(sandbox),
-    debug: { record: (t, type, id, kind, body) => debug.record(t, type, id, kind, body) },
+    debug: { record: (t, type, id, kind, body, traceId) => debug.record(t, type, id, kind, body, traceId) },
     debugAutoOffMin: config.DEBUG_MODE_AUTO_OFF_MIN,
   };
 }
@@ -68,6 +70,7 @@ class RuleEngineHost {
     sandbox: Sandbox,
     debug: DebugEventService,
     limits: TenantLimits,
+    caches: ClusterCaches,
   ) {
     const repo = new RuleChainRepository(db);
     const source: ChainSource = {
@@ -84,7 +87,15 @@ class RuleEngineHost {
       nodeRegistry,
       enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug),
     );
-    this.chains = new RuleChainService(repo, nodeRegistry, this.engine, config.DEBUG_MODE_AUTO_OFF_MIN, Date.now, (tenantId, id) =>
+    // a chain saved on another node: this node's compiled chains of that tenant are dropped too
+    caches.on('ruleChains', (tenantId) => (tenantId ? this.engine.invalidate(tenantId) : this.engine.invalidateAll()));
+    const invalidating = {
+      invalidate: (tenantId: string) => {
+        this.engine.invalidate(tenantId);
+        caches.changed('ruleChains', tenantId);
+      },
+    };
+    this.chains = new RuleChainService(repo, nodeRegistry, invalidating, config.DEBUG_MODE_AUTO_OFF_MIN, Date.now, (tenantId, id) =>
       integrations.get(tenantId, id).then(
         () => true,
         (e: { status?: number }) => {
@@ -122,7 +133,7 @@ class RuleEngineLifecycle implements OnApplicationBootstrap {
 /** Rule chains and the engine; RPC to devices (modules/rpc) rides on it and comes with it. */
 @Global()
 @Module({
-  imports: [RpcModule],
+  imports: [RpcModule, ClusterModule],
   controllers: [RuleChainController],
   providers: [
     RuleEngineHost,

@@ -14,6 +14,7 @@ export interface UplinkMessageLike {
   attributes?: Record<string, unknown>;
   telemetry?: TsValues[];
   metadata: Record<string, string>;
+  traceId?: string;
 }
 
 /** The rule-engine messages of one uplink result, in ThingsBoard's order: created, attributes, telemetry. */
@@ -32,11 +33,12 @@ export function uplinkToMsgs(u: UplinkMessageLike, out: RuleMsg[] = []): RuleMsg
     metadata.deviceName = u.device.name;
     metadata.deviceType = u.device.type;
   }
-  if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata));
+  const now = Date.now();
+  if (u.deviceCreated) out.push(newMsg(msgTypes.ENTITY_CREATED, originator, u.device, metadata, now, u.traceId));
   if (u.attributes && Object.keys(u.attributes).length)
-    out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata));
+    out.push(newMsg(msgTypes.POST_ATTRIBUTES_REQUEST, originator, u.attributes, metadata, now, u.traceId));
   if (u.telemetry?.length)
-    out.push(newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, metadata, u.telemetry[0]!.ts));
+    out.push(newMsg(msgTypes.POST_TELEMETRY_REQUEST, originator, u.telemetry, metadata, u.telemetry[0]!.ts, u.traceId));
   return out;
 }
 

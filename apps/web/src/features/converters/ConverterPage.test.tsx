@@ -1,27 +1,13 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Converter } from '@bridgeboard/contracts';
 import { tokens } from '../../app/api';
+import { converterFixture } from '../../test/fixtures';
 import { fakeFetch, renderAt } from '../../test/render';
 import { ConverterPage } from './ConverterPage';
 
 const ID = '00000000-0000-4000-8000-000000000001';
-const converter: Converter = {
-  id: { entityType: 'CONVERTER', id: ID },
-  createdTime: 1_700_000_000_000,
-  tenantId: { entityType: 'TENANT', id: 't' },
-  name: 'MQTT Uplink',
-  type: 'UPLINK',
-  debugMode: false,
-  debugModePinned: false,
-  debugModeSince: null,
-  debugModeUntil: null,
-  version: 1,
-  configuration: { scriptLang: 'JS', decoder: 'return {};' },
-  additionalInfo: null,
-  testCases: [],
-};
+const converter = converterFixture(ID);
 
 describe('ConverterPage', () => {
   it('leaves without asking when nothing changed', async () => {

@@ -17,6 +17,8 @@ import { TestCases } from './TestCases';
 import { TestPanel } from './TestPanel';
 import { decoderLib, encoderLib } from './typings';
 import { ExportButton } from '../transfer/ExportButton';
+import { ConverterHistory } from './ConverterHistory';
+import { ReplayDialog } from './ReplayDialog';
 
 type Draft = SaveConverter | Converter;
 
@@ -36,6 +38,9 @@ export function ConverterPage() {
   const [errLine, setErrLine] = useState<{ line: number | null; message?: string }>({ line: null });
   /** the last test run, to warn before saving a script that just failed on it */
   const [lastRun, setLastRun] = useState<{ script: string; error: string | null } | null>(null);
+  /** kept with the next save's version */
+  const [comment, setComment] = useState('');
+  const [replaying, setReplaying] = useState(false);
 
   useEffect(() => {
     if (loaded.loading) return;
@@ -73,9 +78,10 @@ export function ConverterPage() {
     setBusy(true);
     setError(null);
     try {
-      const c = await convertersApi.save(overwrite ? { ...draft, version: undefined } : draft);
+      const c = await convertersApi.save(overwrite ? { ...draft, version: undefined } : draft, comment);
       setDraft(c);
       setSaved(JSON.stringify(c));
+      setComment('');
       notify(`Converter ${c.name} saved`);
       if (isNew) void navigate(`/converters/${c.id.id}`, { replace: true });
     } catch (e) {
@@ -115,6 +121,7 @@ export function ConverterPage() {
         subtitle={dirty ? 'Unsaved changes' : undefined}
         actions={
           <>
+            {!isNew && type === 'UPLINK' && <Button onClick={() => setReplaying(true)}>Replay</Button>}
             {!isNew && <ExportButton kind="converter" id={id} name={draft.name} />}
             {!isNew && (
               <Button color="error" onClick={remove}>
@@ -151,13 +158,33 @@ export function ConverterPage() {
             until={dirty ? null : draft.debugModeUntil}
             onChange={({ debugMode, pinned }) => patch({ debugMode, debugModePinned: pinned })}
           />
+          <TextField
+            label="Version comment"
+            placeholder="What this save changes (optional)"
+            value={comment}
+            onChange={(e) => setComment(e.target.value)}
+            sx={{ flex: 1, minWidth: 240 }}
+            slotProps={{ htmlInput: { maxLength: 255 } }}
+          />
         </Stack>
       </Paper>
       <Tabs value={tab} onChange={(_, v: string) => navigate(`/converters/${id}/${v}`)} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
         <Tab value="script" label={type === 'UPLINK' ? 'Decoder' : 'Encoder'} />
+        <Tab value="history" label="History" disabled={isNew} />
         <Tab value="events" label="Events" disabled={isNew} />
       </Tabs>
-      {tab === 'events' && !isNew ? (
+      {replaying && <ReplayDialog converterId={id} converterName={draft.name} dirty={dirty} onClose={() => setReplaying(false)} />}
+      {tab === 'history' && !isNew ? (
+        <ConverterHistory
+          converterId={id}
+          current={script}
+          dirty={dirty}
+          onRestored={(c) => {
+            setDraft(c);
+            setSaved(JSON.stringify(c));
+          }}
+        />
+      ) : tab === 'events' && !isNew ? (
         <EventTable entityType="CONVERTER" entityId={id} emptyHint={draft.debugMode ? 'Messages this converter processes appear here as they arrive.' : 'Turn debug mode on and save: each message it processes is then kept here.'} />
       ) : (
         <>

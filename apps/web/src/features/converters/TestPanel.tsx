@@ -6,6 +6,8 @@ import { JsonView } from '../../ui/JsonView';
 import { consoleText, convertersApi, type ConverterTestCase, type ConverterType, type TestResponse } from './converters.api';
 import { base64ToBytes, errorLineOf, payloadToBase64, readablePayload, type PayloadFormat } from './payload';
 import { GUIDE_PAYLOAD, GUIDE_TOPIC } from './scripts';
+import { ArchiveTest } from './ArchiveTest';
+import { QuarantinePicker, type PickedMessage } from './QuarantinePicker';
 
 export interface TestPanelProps {
   type: ConverterType;
@@ -46,6 +48,7 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase, 
   const [inputError, setInputError] = useState<string | null>(null);
   const [recentInfo, setRecentInfo] = useState<string | null>(null);
   const [caseName, setCaseName] = useState<string | null>(null);
+  const [picking, setPicking] = useState(false);
 
   const buildCase = (): (ConverterTestCase & { msg?: string }) | string => {
     if (uplink) {
@@ -104,6 +107,12 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase, 
       setRecentInfo(errorMessage(e));
     }
   };
+  const useQuarantined = (m: PickedMessage) => {
+    setPicking(false);
+    setPayloadFromBytes(base64ToBytes(m.payload));
+    setMetadata(toPairs({ topic: m.topic, ...(m.metadata ?? {}) }));
+    setRecentInfo(`Filled from the message quarantined by ${m.integrationName} on ${new Date(m.receivedTime).toLocaleString()}: ${m.error}`);
+  };
   const setPayloadFromBytes = (bytes: Uint8Array) => {
     const r = readablePayload(bytes);
     setFormat(r.format);
@@ -117,12 +126,18 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase, 
         <Typography variant="subtitle1" sx={{ flex: 1, fontWeight: 600 }}>
           {uplink ? 'Test decoder function' : 'Test encoder function'}
         </Typography>
+        {converterId && uplink && (
+          <Button size="small" onClick={() => setPicking(true)}>
+            Load a quarantined message
+          </Button>
+        )}
         {converterId && (
           <Button size="small" onClick={useRecent}>
             Use a recent message
           </Button>
         )}
       </Stack>
+      {picking && converterId && <QuarantinePicker converterId={converterId} onPick={useQuarantined} onClose={() => setPicking(false)} />}
       {recentInfo && (
         <Alert severity="info" sx={{ mb: 1 }} onClose={() => setRecentInfo(null)}>
           {recentInfo}
@@ -214,6 +229,7 @@ export function TestPanel({ type, script, converterId, onErrorLine, onSaveCase, 
             )}
           </Box>
         )}
+        {converterId && uplink && <ArchiveTest converterId={converterId} script={script} />}
       </Stack>
     </Paper>
   );

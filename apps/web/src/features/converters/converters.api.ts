@@ -39,7 +39,8 @@ export interface DownlinkTestRequest {
 export const convertersApi = {
   page: (q: Query, signal?: AbortSignal) => api.get<PageData<Converter>>('/api/converters', q, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Converter>(`/api/converter/${id}`, undefined, signal),
-  save: (c: SaveConverter | Converter) => api.post<Converter>('/api/converter', c),
+  /** every save is a version; `comment` (optional, ≤ 255 characters) is kept with it */
+  save: (c: SaveConverter | Converter, comment?: string) => api.post<Converter>('/api/converter', c, comment?.trim() ? { versionComment: comment.trim() } : undefined),
   delete: (id: string) => api.delete(`/api/converter/${id}`),
   testUplink: (body: UplinkTestRequest) => api.post<TestResponse>('/api/converter/testUpLink', body, { scriptLang: 'JS' }),
   testDownlink: (body: DownlinkTestRequest) => api.post<TestResponse>('/api/converter/testDownLink', body, { scriptLang: 'JS' }),

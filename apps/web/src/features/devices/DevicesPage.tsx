@@ -1,7 +1,7 @@
-import { Autocomplete, Button, TextField } from '@mui/material';
+import { Autocomplete, Box, Button, TextField, Tooltip } from '@mui/material';
 import { useEffect, useState } from 'react';
 import { useNavigate } from 'react-router';
-import type { Device } from '@bridgeboard/contracts';
+import type { DeviceInfo } from '@bridgeboard/contracts';
 import { useSocket } from '../../app/hooks';
 import type { Column } from '../../ui/DataTable';
 import { deleteColumn, ListPage, useDeleteRow, useList } from '../../ui/ListPage';
@@ -12,7 +12,7 @@ import { DeviceDialog } from './DeviceDialog';
 
 /** Devices: search, type filter, paging and sorting kept in the URL; new devices appear live. */
 export function DevicesPage() {
-  const list = useList<Device>({ sortProperty: 'createdTime', sortOrder: 'DESC', filters: ['type'] }, (query, signal) => devicesApi.page(query, signal));
+  const list = useList<DeviceInfo>({ sortProperty: 'createdTime', sortOrder: 'DESC', filters: ['type'] }, (query, signal) => devicesApi.infos(query, signal));
   const { q, setQ } = list;
   const type = q.extra.type ?? '';
   const [types, setTypes] = useState<string[]>([]);
@@ -25,21 +25,31 @@ export function DevicesPage() {
   }, [list.data]);
 
   // A device created or removed anywhere (an integration provisioning SN-001) shows without reloading.
-  useSocket('tenant', (ev) => {
-    if (ev === 'device' || ev === 'subscribed') list.reload();
+  // Activity moves live too: lastActivityTime is patched in place, a device turning (in)active reloads the page.
+  useSocket('tenant', (ev, payload) => {
+    if (ev === 'device' || ev === 'subscribed') return list.reload();
+    if (ev !== 'attributes') return;
+    const { deviceId, scope, data } = payload as { deviceId: string; scope: string; data: { key: string; value: unknown }[] };
+    if (scope !== 'SERVER_SCOPE') return;
+    if (data.some((a) => a.key === 'active')) return list.reload();
+    const last = data.find((a) => a.key === 'lastActivityTime');
+    if (last && typeof last.value === 'number')
+      list.setData((p) => p && { ...p, data: p.data.map((d) => (d.id.id === deviceId ? { ...d, lastActivityTime: last.value as number } : d)) });
   });
 
-  const remove = useDeleteRow<Device>(list, {
+  const remove = useDeleteRow<DeviceInfo>(list, {
     ask: (d) => ({ title: `Delete device ${d.name}?`, message: 'Its telemetry and attributes are deleted too.' }),
     remove: (d) => devicesApi.delete(d.id.id),
     done: (d) => `Device ${d.name} deleted`,
   });
 
-  const columns: Column<Device>[] = [
+  const columns: Column<DeviceInfo>[] = [
+    { key: 'active', label: 'Active', width: 70, render: (d) => <ActiveDot active={d.active} /> },
     { key: 'createdTime', label: 'Created', sort: 'createdTime', width: 170, render: (d) => formatTime(d.createdTime) },
     { key: 'name', label: 'Name', sort: 'name', render: (d) => d.name },
     { key: 'type', label: 'Type', sort: 'type', render: (d) => d.type },
     { key: 'label', label: 'Label', sort: 'label', render: (d) => d.label ?? '' },
+    { key: 'lastActivityTime', label: 'Last activity', width: 170, render: (d) => formatTime(d.lastActivityTime) },
     deleteColumn((d) => d.name, (d) => void remove(d), { iconSize: 'small' }),
   ];
 
@@ -90,6 +100,22 @@ export function DevicesPage() {
         }}
       />
     </ListPage>
+  );
+}
+
+/** ThingsBoard's active state: green while uplinks arrive within the inactivity timeout. */
+export function ActiveDot({ active }: { active: boolean }) {
+  const text = active ? 'Active' : 'Inactive';
+  return (
+    <Tooltip title={active ? 'Active: an uplink arrived within the inactivity timeout' : 'Inactive: no uplink within the inactivity timeout'}>
+      <Box
+        component="span"
+        role="img"
+        aria-label={text}
+        data-active={active}
+        sx={{ display: 'inline-block', width: 10, height: 10, borderRadius: '50%', bgcolor: active ? 'success.main' : 'grey.400' }}
+      />
+    </Tooltip>
   );
 }
 

@@ -1,4 +1,4 @@
-import type { Device, PageData } from '@bridgeboard/contracts';
+import type { Device, DeviceInfo, PageData } from '@bridgeboard/contracts';
 import { api, type Query } from '../../app/api';
 
 export type TsPoint = { ts: number; value: unknown };
@@ -14,6 +14,8 @@ const tele = (id: string) => `/api/plugins/telemetry/DEVICE/${id}`;
 
 export const devicesApi = {
   page: (q: Query, signal?: AbortSignal) => api.get<PageData<Device>>('/api/tenant/devices', q, signal),
+  /** the page with ThingsBoard's activity state (active, lastActivityTime) */
+  infos: (q: Query, signal?: AbortSignal) => api.get<PageData<DeviceInfo>>('/api/tenant/deviceInfos', q, signal),
   get: (id: string, signal?: AbortSignal) => api.get<Device>(`/api/device/${id}`, undefined, signal),
   save: (d: Partial<Device> & { name: string; type: string }) => api.post<Device>('/api/device', d),
   delete: (id: string) => api.delete(`/api/device/${id}`),

@@ -97,6 +97,18 @@ export function IntegrationForm({
           {err('configuration.topicFilters') && <Typography color="error">{err('configuration.topicFilters')}</Typography>}
           <TopicFilterTable value={cfg.topicFilters} onChange={(topicFilters) => setCfg({ topicFilters })} errors={topicErrors} />
         </Section>
+        <Section title="Cluster">
+          <FormControlLabel
+            control={<Switch checked={cfg.sharedSubscription === true} onChange={(e) => setCfg({ sharedSubscription: e.target.checked })} />}
+            label="Shared subscription: run on every node"
+          />
+          <Typography variant="body2" color="text.secondary">
+            Off: one node runs the integration, and another takes it over if that node stops. On: every node subscribes as
+            $share/&lt;group&gt;/&lt;filter&gt; and the broker splits the messages between them, for more throughput — but one device’s
+            messages may then be stored out of order across nodes, and the broker must support shared subscriptions (Mosquitto 2,
+            EMQX, HiveMQ; not the demo’s embedded broker).
+          </Typography>
+        </Section>
         <Section title="Downlink">
           <TextField
             label="Downlink topic pattern"

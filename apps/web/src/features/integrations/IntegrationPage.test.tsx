@@ -1,48 +1,18 @@
 import { act, screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Converter, Integration } from '@bridgeboard/contracts';
+import type { Converter } from '@bridgeboard/contracts';
 import { tokens } from '../../app/api';
+import { converterFixture, integrationFixture } from '../../test/fixtures';
 import { fakeFetch, page, renderAt } from '../../test/render';
-import { emptyIntegration } from './integrations.api';
 import { IntegrationPage } from './IntegrationPage';
 
-const converter = (n: number, type: 'UPLINK' | 'DOWNLINK', name: string): Converter => ({
-  id: { entityType: 'CONVERTER', id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}` },
-  createdTime: 1_700_000_000_000,
-  tenantId: { entityType: 'TENANT', id: 't' },
-  name,
-  type,
-  debugMode: false,
-  debugModePinned: false,
-  debugModeSince: null,
-  debugModeUntil: null,
-  configuration: { scriptLang: 'JS' },
-  additionalInfo: null,
-  testCases: [],
-  version: 1,
-});
+const converter = (n: number, type: 'UPLINK' | 'DOWNLINK', name: string): Converter =>
+  converterFixture(`00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, { name, type, configuration: { scriptLang: 'JS' } });
 const up = converter(1, 'UPLINK', 'MQTT Uplink');
 const down = converter(2, 'DOWNLINK', 'MQTT Downlink');
 const ID = '00000000-0000-4000-8000-000000000009';
-const integration: Integration = {
-  ...emptyIntegration(),
-  id: { entityType: 'INTEGRATION', id: ID },
-  createdTime: 1,
-  tenantId: { entityType: 'TENANT', id: 't' },
-  type: 'MQTT',
-  debugMode: false,
-  debugModeSince: null,
-  debugModePinned: false,
-  debugModeUntil: null,
-  defaultConverterId: up.id,
-  downlinkConverterId: down.id,
-  additionalInfo: null,
-  version: 1,
-  routingKey: 'rk',
-  secret: null,
-  status: { status: 'CONNECTED', messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null },
-};
+const integration = integrationFixture(ID, { defaultConverterId: up.id, downlinkConverterId: down.id });
 
 /** converters of the asked type; the integration itself */
 function backend(converters: Converter[]) {
@@ -65,9 +35,8 @@ describe('IntegrationPage', () => {
       route: '/integrations/new',
       path: '/integrations/:id/:tab?',
     });
-    await waitFor(() =>
-      expect((screen.getByLabelText(/Uplink data converter/) as HTMLInputElement).value).toBe('MQTT Uplink'),
-    );
+    // the first render of the file's first test takes seconds on a loaded machine
+    await waitFor(() => expect((screen.getByLabelText(/Uplink data converter/) as HTMLInputElement).value).toBe('MQTT Uplink'), { timeout: 15_000 });
     await waitFor(() =>
       expect((screen.getByLabelText(/Downlink data converter/) as HTMLInputElement).value).toBe(
         'MQTT Downlink',

@@ -15,6 +15,7 @@ import { IntegrationForm, metadataPairs } from './IntegrationForm';
 import { emptyIntegration, integrationsApi, topicFilterProblem, type IntegrationDraft, type IntegrationStatus } from './integrations.api';
 import { StatusChip } from './StatusChip';
 import { ExportButton } from '../transfer/ExportButton';
+import { QuarantineTable } from './QuarantineTable';
 
 /** Problems the browser can see before asking the server (the server checks everything again). */
 function validate(d: IntegrationDraft): Record<string, string> {
@@ -144,7 +145,7 @@ export function IntegrationPage() {
             <Stack direction="row" spacing={1} component="span" sx={{ alignItems: 'center' }}>
               <StatusChip status={status?.status} enabled={draft.enabled} lastError={status?.lastError} />
               <span>
-                {status ? `${status.messagesIn} in · ${status.messagesOut} out · ${status.errors} errors · last message ${formatTime(status.lastMessageTime)}` : ''}
+                {status ? `${status.messagesIn} in · ${status.messagesOut} out · ${status.errors} errors · ${status.quarantined ?? 0} quarantined · last message ${formatTime(status.lastMessageTime)}` : ''}
               </span>
             </Stack>
           )
@@ -173,11 +174,19 @@ export function IntegrationPage() {
         }}
         onOverwrite={() => void save(true)}
       />
+      {!isNew && status?.lastError && (
+        <Alert severity="warning" sx={{ mb: 2 }} aria-label="Last error">
+          Last error: {status.lastError}
+        </Alert>
+      )}
       <Tabs value={tab} onChange={(_, v: string) => navigate(`/integrations/${id}/${v}`)} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
         <Tab value="settings" label="Settings" />
         <Tab value="events" label="Events" disabled={isNew} />
+        <Tab value="quarantine" label={`Quarantine (${status?.quarantined ?? 0})`} disabled={isNew} />
       </Tabs>
-      {tab === 'events' && !isNew ? (
+      {tab === 'quarantine' && !isNew ? (
+        <QuarantineTable integrationId={id} onChanged={() => void refreshStatus(id)} />
+      ) : tab === 'events' && !isNew ? (
         <EventTable entityType="INTEGRATION" entityId={id} emptyHint={draft.debugMode ? 'Messages from the broker appear here as they arrive.' : 'Turn debug mode on and save to keep each message here.'} />
       ) : (
         <IntegrationForm draft={draft} onChange={setDraft} errors={errors} metadata={metadata} onMetadata={setMetadata} existing={!isNew} debugUntil={dirty ? null : debugUntil} onPreselect={isNew ? preselect : undefined} />

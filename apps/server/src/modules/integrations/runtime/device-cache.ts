@@ -45,6 +45,12 @@ export class DeviceNameCache {
     return { devices, created: r.created };
   }
 
+  /** Forgets everything (changes elsewhere may have been missed). */
+  clear(): void {
+    this.byTenant.clear();
+    this.size = 0;
+  }
+
   /** A device changed or was deleted: forget it under any name it was cached by. */
   forget(device: Device): void {
     const m = this.byTenant.get(device.tenantId.id);

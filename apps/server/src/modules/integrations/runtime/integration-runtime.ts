@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
-import type { DebugEventBody, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
+import type { DebugEventBody, Device, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
 import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
@@ -12,7 +12,7 @@ import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
-import { CONVERTER_PORT, type ConverterPort, type RpcResponseHandler, type UplinkSink } from './ports.js';
+import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort, type IntegrationElsewhere, type RpcResponseHandler, type UplinkMessage, type UplinkSink } from './ports.js';
 import { describePayload, isDataError, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
@@ -24,7 +24,7 @@ import { PerMinuteBudget } from './uplink-limits.js';
 import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
 import { Metrics } from '../../metrics/metrics.registry.js';
 import { SilenceWatch } from './silence-watch.js';
-import { newCounters, type Counters, type IntegrationMetrics } from './integration-counters.js';
+import { newCounters, ratesOf, type Counters, type IntegrationMetrics } from './integration-counters.js';
 import { RawArchiveRepository } from '../archive/raw-archive.repository.js';
 import { archiveRows } from './uplink-archive.js';
 
@@ -74,7 +74,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private destroyed = false;
   private readonly destinations: DestinationPolicy;
   /** 'status' (tenantId, integrationId, status) whenever state or counters change (throttled). */
-  readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus] }>();
+  readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus]; uplinks: [UplinkMessage[]] }>();
 
   constructor(
     db: Db,
@@ -85,6 +85,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     private readonly telemetry: TelemetryService,
     private readonly debug: DebugEventService,
     private readonly metrics: Metrics,
+    @Optional() @Inject(INTEGRATION_ELSEWHERE) private readonly elsewhere: IntegrationElsewhere | null = null,
   ) {
     this.repo = new IntegrationRepository(db);
     this.stats = new IntegrationStatsRepository(db);
@@ -102,6 +103,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     };
   }
 
+  /** A device renamed or deleted (on any node): found again by name on its next uplink. */
+  forgetDevice(d: Device): void {
+    this.deviceCache.forget(d);
+  }
+
+  forgetAllDevices(): void {
+    this.deviceCache.clear();
+  }
+
   setUplinkSink(sink: UplinkSink): void {
     this.sink = sink;
   }
@@ -110,14 +120,44 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.rpcHandler = h;
   }
 
+  /** Which integrations run here is the cluster's decision (cluster/integration-placement.ts); with one node, all. */
   async onApplicationBootstrap(): Promise<void> {
-    for (const [id, c] of await this.stats.all()) {
-      this.counters.set(id, { ...newCounters(), ...c });
+    await this.ready();
+  }
+
+  private loading: Promise<void> | null = null;
+  /** The counters kept in Postgres are loaded (once) and written every STATS_FLUSH_MS from then on. */
+  ready(): Promise<void> {
+    this.loading ??= (async () => {
+      for (const [id, c] of await this.stats.all()) {
+        this.counters.set(id, { ...newCounters(), ...c });
+        this.flushed.set(id, c);
+      }
+      this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
+      this.statsTimer.unref();
+    })();
+    return this.loading;
+  }
+
+  /** Integrations running in this process. */
+  runningIds(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /**
+   * Starts an integration another node ran until now: its counters are read again first (that node
+   * added to them in Postgres), so the status goes on from the cluster's figures.
+   */
+  async adopt(stored: StoredIntegration): Promise<void> {
+    const id = stored.integration.id.id;
+    await this.flushStats();
+    const c = (await this.stats.all([id])).get(id);
+    if (c) {
+      const mine = this.countersOf(id);
+      Object.assign(mine, c);
       this.flushed.set(id, c);
     }
-    this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
-    this.statsTimer.unref();
-    for (const s of await this.repo.allEnabled()) await this.apply(s);
+    await this.apply(stored);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -220,8 +260,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   status(_tenantId: string, id: string): IntegrationStatus {
-    const c = this.countersOf(id);
     const r = this.running.get(id);
+    if (!r) {
+      const remote = this.elsewhere?.status(id);
+      if (remote) return remote;
+    }
+    const c = this.countersOf(id);
     return {
       status: r ? (c.silence?.isSilent && r.runner.state === 'CONNECTED' ? 'SILENT' : r.runner.state) : 'DISCONNECTED',
       messagesIn: c.messagesIn,
@@ -231,11 +275,24 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       lastError: c.lastError,
       quarantined: c.quarantined,
       ...(Object.keys(c.refused).length ? { refused: { ...c.refused } } : {}),
+      rates: ratesOf(c, Date.now()),
     };
   }
 
-  async publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean } = {}): Promise<void> {
+  /** `traceId`: the RPC's (or rule message's) trace, carried by the Downlink debug event. */
+  async publish(
+    tenantId: string,
+    integrationId: string,
+    topic: string,
+    payload: Buffer,
+    opts: { qos?: 0 | 1 | 2; retain?: boolean; traceId?: string } = {},
+  ): Promise<void> {
     const r = this.running.get(integrationId);
+    if (!r) {
+      // another node of the cluster runs it: that node publishes, counts and records
+      const remote = this.elsewhere?.publish(tenantId, integrationId, topic, payload, opts);
+      if (remote) return remote;
+    }
     if (!r || r.stored.integration.tenantId.id !== tenantId) {
       const s = await this.repo.find(tenantId, integrationId);
       if (!s) throw IntegrationError.notFound(integrationId);
@@ -251,14 +308,14 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     } catch (e) {
       const error = (e as Error).message;
       this.bump(r.stored, 'errors', error);
-      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error }, true);
+      this.record(r.stored, { type: 'Downlink', topic, ...describePayload(payload), status: 'ERROR', error }, true, opts.traceId);
       // 409 either way: a persistent RPC goes back to QUEUED and is sent again (at least once)
       if (e instanceof UnacknowledgedPublish)
         throw new IntegrationError(409, ErrorCode.CONFLICT, `Integration '${r.stored.integration.name}' could not confirm the message: ${error} (it may or may not reach the device)`);
       throw IntegrationError.notConnected(r.stored.integration.name, `ERROR: ${error}`);
     }
     this.bump(r.stored, 'messagesOut');
-    this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false);
+    this.record(r.stored, { type: 'Downlink', topic, out: payload.toString('utf8'), ...describePayload(payload), status: 'OK' }, false, opts.traceId);
   }
 
   private settings(s: StoredIntegration): ConnectionSettings {
@@ -324,6 +381,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         maxValuesPerMessage: this.config.TELEMETRY_MAX_KEYS_PER_MESSAGE,
         sequenceKey: i.configuration.metadata?.sequenceKey || undefined,
         poisonAttempts: this.config.SANDBOX_POISON_ATTEMPTS,
+        trace: this.config.TRACE_MESSAGES,
       },
       {
         converters: this.converters,
@@ -332,11 +390,15 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         sink: () => this.sink,
         rpc: () => this.rpcHandler,
         deviceCreated: (d) => this.deviceService.events.emit('created', d),
-        committed: (receivedAt) => this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000),
+        stored: (msgs) => this.events.emit('uplinks', msgs),
+        committed: (receivedAt) => {
+          if (this.metrics.enabled) this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000);
+        },
         received: (n) => {
           const c = this.countersOf(i.id.id);
           c.messagesIn += n;
           c.lastMessageTime = Date.now();
+          c.rateIn.add(n, c.lastMessageTime);
           c.silence?.heard();
           this.push(stored);
         },
@@ -346,11 +408,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           const kind = limit ?? 'converter';
           c.uplinkErrors[kind] = (c.uplinkErrors[kind] ?? 0) + 1;
           this.bump(stored, 'errors', error);
-          this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true);
+          this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true, m.traceId);
         },
         // describePayload decodes and parses the payload: only worth it when the event is kept
         succeeded: (m, metadata) => {
-          if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false);
+          if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false, m.traceId);
         },
         // a batch the archive refuses (a data error) is still stored and acknowledged: the archive must not stall uplinks
         archive: this.archive
@@ -369,7 +431,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
             if (q.reported) continue; // its error was reported already
             const error = `Quarantine full (${this.config.QUARANTINE_MAX_PER_INTEGRATION} messages, QUARANTINE_MAX_PER_INTEGRATION); message dropped: ${q.error}`;
             this.bump(stored, 'errors', error);
-            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true, q.m.traceId);
           }
           if (!items.length) return;
           await this.quarantine.add(
@@ -396,7 +458,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
             if (q.reported) continue;
             const error = `Message quarantined (kept, acknowledged, not decoded): ${q.error}`;
             this.bump(stored, 'errors', error);
-            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true);
+            this.record(stored, { type: 'Uplink', ...describePayload(q.m.payload), metadata: q.metadata, status: 'ERROR', error }, true, q.m.traceId);
           }
         },
         storageProblem: (error) => {
@@ -460,6 +522,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       const c = this.countersOf(stored.integration.id.id);
       c.lastError = error;
       c.errors++;
+      c.rateErrors.add(1, Date.now());
       this.log.warn(`Integration '${stored.integration.name}': ${error}`);
     }
     this.record(stored, { type: 'Status', status: state, ...(error ? { error } : {}) }, !!error);
@@ -467,10 +530,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   }
 
   /** Records a DEBUG_INTEGRATION event while debug mode is on; errors always. */
-  private record(stored: StoredIntegration, body: DebugEventBody, isError: boolean): void {
+  private record(stored: StoredIntegration, body: DebugEventBody, isError: boolean, traceId?: string): void {
     const i = stored.integration;
     if (!isError && !this.debugActive(stored)) return;
-    this.debug.record(i.tenantId.id, 'INTEGRATION', i.id.id, 'DEBUG_INTEGRATION', body);
+    this.debug.record(i.tenantId.id, 'INTEGRATION', i.id.id, 'DEBUG_INTEGRATION', body, traceId);
   }
 
   private debugActive(stored: StoredIntegration): boolean {
@@ -492,6 +555,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private bump(stored: StoredIntegration, k: 'messagesOut' | 'errors', error?: string): void {
     const c = this.countersOf(stored.integration.id.id);
     c[k]++;
+    if (k === 'errors') c.rateErrors.add(1, Date.now());
     if (error) c.lastError = error;
     this.push(stored);
   }

@@ -26,7 +26,8 @@ export interface CounterDelta {
 export class IntegrationStatsRepository {
   constructor(private readonly db: Db) {}
 
-  async all(): Promise<Map<string, StoredCounters>> {
+  /** Every integration's counters, or those of `ids`. */
+  async all(ids?: string[]): Promise<Map<string, StoredCounters>> {
     const rows = await this.db.query<{
       integration_id: string;
       messages_in: string;
@@ -34,7 +35,9 @@ export class IntegrationStatsRepository {
       errors: string;
       last_message_time: string | null;
       last_error: string | null;
-    }>('SELECT * FROM integration_stats');
+    }>('SELECT * FROM integration_stats WHERE $1::uuid[] IS NULL OR integration_id = ANY($1::uuid[])', [
+      ids ?? null,
+    ]);
     return new Map(
       rows.map((r) => [
         r.integration_id,

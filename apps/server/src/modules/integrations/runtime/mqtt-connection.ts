@@ -21,7 +21,11 @@ export interface IncomingMessage {
   oversize?: number;
   /** arrival time, ms (GET /metrics: receive → committed) */
   receivedAt?: number;
+  /** given by the pipeline on receipt: every debug event this message causes carries it */
+  traceId?: string;
 }
+
+const noLog = (): void => undefined;
 
 /** A publish whose acknowledgement never came: the broker may or may not have the message. */
 export class UnacknowledgedPublish extends Error {}
@@ -197,6 +201,8 @@ export class MqttConnection {
       passphrase: s.passphrase,
       rejectUnauthorized: true,
       servername: s.tls && !isIP(s.host) ? s.host : undefined,
+      // mqtt.js logs through `debug` several times per packet; when DEBUG is unset those calls are only cost
+      log: process.env.DEBUG ? undefined : noLog,
     } as IClientOptions;
   }
 
@@ -390,12 +396,37 @@ export class MqttConnection {
   /**
    * mqtt.js sends PUBACK from handleMessage's callback and reads the next packet only after it.
    * We call the callback at once but swallow that PUBACK, and write it ourselves on ack().
+   * The acks of one committed batch (ack() called in one synchronous loop) leave as ONE socket
+   * write: mqtt.js would make 3–4 stream writes and a log call per ack, and the broker would read
+   * a thousand tiny segments (docs/performance.md).
    */
   private deferAcks(client: MqttClient): void {
     type Send = (packet: { cmd: string; messageId?: number }, cb?: (e?: Error) => void, ...rest: unknown[]) => void;
-    const c = client as unknown as { _sendPacket: Send; handleMessage: (p: IPublishPacket, cb: (e?: Error) => void) => void };
+    const c = client as unknown as {
+      _sendPacket: Send;
+      handleMessage: (p: IPublishPacket, cb: (e?: Error) => void) => void;
+      stream?: NodeJS.WritableStream & { destroyed?: boolean };
+    };
     const send = c._sendPacket.bind(client) as Send;
     const held = new Set<number>();
+    /** acks waiting for the end of the current synchronous run: PUBACK/PUBCOMP fixed header byte, message id */
+    let pending: number[] = [];
+    const flush = () => {
+      const acks = pending;
+      pending = [];
+      const stream = c.stream;
+      if (this.client !== client || !client.connected || !stream || stream.destroyed) return;
+      // PUBACK 0x40 / PUBCOMP 0x70, remaining length 2, the message id; in MQTT 5 a success reason
+      // code without properties may be left out (MQTT 5.0 §3.4.2.1, §3.7.2.1)
+      const buf = Buffer.allocUnsafe(acks.length * 2);
+      for (let k = 0; k < acks.length; k += 2) {
+        const at = k * 2;
+        buf[at] = acks[k]!;
+        buf[at + 1] = 2;
+        buf.writeUInt16BE(acks[k + 1]!, at + 2);
+      }
+      stream.write(buf);
+    };
     c._sendPacket = (packet, cb, ...rest) => {
       if ((packet.cmd === 'puback' || packet.cmd === 'pubcomp') && packet.messageId !== undefined && held.delete(packet.messageId)) {
         cb?.();
@@ -415,9 +446,11 @@ export class MqttConnection {
       if (qos > 0 && packet.messageId !== undefined) {
         const id = packet.messageId;
         held.add(id);
-        const cmd = qos === 1 ? 'puback' : 'pubcomp';
+        const header = qos === 1 ? 0x40 : 0x70;
         ack = () => {
-          if (this.client === client && client.connected) send({ cmd, messageId: id });
+          if (this.client !== client || !client.connected) return;
+          if (!pending.length) queueMicrotask(flush);
+          pending.push(header, id);
         };
       }
       const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);

@@ -1,4 +1,4 @@
-import type { Device } from '@bridgeboard/contracts';
+import type { Device, IntegrationStatus } from '@bridgeboard/contracts';
 
 /** What the runtime needs from the converters module (interfaces.md: ConverterRuntime / ConverterService). */
 export interface UplinkInput {
@@ -6,6 +6,7 @@ export interface UplinkInput {
   metadata: Record<string, string>;
   /** when the message arrived, ms (a replay decodes past messages: their telemetry without ts lands there) */
   receivedAt?: number;
+  traceId?: string;
 }
 export interface DecodedUplink {
   deviceName: string;
@@ -43,9 +44,22 @@ export interface UplinkMessage {
   telemetry?: { ts: number; values: Record<string, unknown> }[];
   /** message metadata incl. topic, integrationName */
   metadata: Record<string, string>;
+  /** the uplink's trace id (every rule message and debug event of it carries it) */
+  traceId?: string;
 }
 /** Where decoded uplinks go; resolves only after the data is committed. */
 export interface UplinkSink {
   handle(batch: UplinkMessage[]): Promise<void>;
 }
-export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }) => void;
+/** `traceId`: the reply uplink's own trace (the RPC's trace links to it). */
+export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string) => void;
+
+/**
+ * Integrations that run on another node of the cluster (the cluster module provides it): their status
+ * as that node reports it, and publishing through that node. Both give null when no other node runs it.
+ */
+export interface IntegrationElsewhere {
+  status(integrationId: string): IntegrationStatus | null;
+  publish(tenantId: string, integrationId: string, topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean; traceId?: string }): Promise<void> | null;
+}
+export const INTEGRATION_ELSEWHERE = Symbol('INTEGRATION_ELSEWHERE');

@@ -246,3 +246,106 @@ describe('the lastError while uplinks cannot be stored', () => {
     );
   });
 });
+
+describe('uplink metadata', () => {
+  it('gives the converter the integration metadata with topic and integrationName, and the sink that plus deviceName and deviceType, in that order', async () => {
+    // as read from the integration's JSON configuration: a '__proto__' key is a plain key there
+    const metadata = JSON.parse('{"site":"north","topic":"configured","__proto__":"p"}') as Record<string, string>;
+    const seenByConverter: Record<string, string>[] = [];
+    const seenBySink: Record<string, string>[] = [];
+    const p = new UplinkPipeline(
+      { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata, maxBytes: 1024 },
+      {
+        converters: {
+          runUplink: async (_t, _c, inputs) => inputs.map((x) => (seenByConverter.push(x.metadata), ok(parse(x.payload)))),
+          find: async () => null,
+        },
+        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
+        validate: () => undefined,
+        sink: () => ({ handle: async (msgs) => void seenBySink.push(...msgs.map((m) => m.metadata)) }),
+        rpc: () => null,
+        deviceCreated: () => undefined,
+        received: () => undefined,
+        failed: () => undefined,
+        succeeded: () => undefined,
+        storageProblem: () => undefined,
+        quarantine: async () => undefined,
+      },
+    );
+    void p.enqueue({ topic: 'a/SN-1', payload: Buffer.from('{"d":"SN-1","seq":1}'), qos: 0, ack: () => undefined });
+    await until(() => seenBySink.length === 1);
+    const entries = (o: Record<string, string>) => Object.entries(o);
+    expect(entries(seenByConverter[0]!)).toEqual([
+      ['site', 'north'],
+      ['topic', 'a/SN-1'],
+      ['__proto__', 'p'],
+      ['integrationName', 'I'],
+    ]);
+    expect(entries(seenBySink[0]!)).toEqual([...entries(seenByConverter[0]!), ['deviceName', 'SN-1'], ['deviceType', 'counter']]);
+    expect(Object.getPrototypeOf(seenBySink[0])).toBe(Object.prototype);
+    // the integration's own metadata is not changed
+    expect(entries(metadata)).toEqual([
+      ['site', 'north'],
+      ['topic', 'configured'],
+      ['__proto__', 'p'],
+    ]);
+    await p.stop();
+  });
+
+  it('keeps the key order of the spread it replaces for ordinary metadata', async () => {
+    const seenBySink: Record<string, string>[] = [];
+    const { p } = pipeline(undefined, { sink: () => ({ handle: async (msgs) => void seenBySink.push(...msgs.map((m) => m.metadata)) }) });
+    void p.enqueue({ topic: 'x/y', payload: Buffer.from('{"d":"D","seq":1}'), qos: 0, ack: () => undefined });
+    await until(() => seenBySink.length === 1);
+    expect(seenBySink[0]).toEqual({ topic: 'x/y', integrationName: 'I', deviceName: 'D', deviceType: 'counter' });
+    expect(Object.keys(seenBySink[0]!)).toEqual(['topic', 'integrationName', 'deviceName', 'deviceType']);
+    await p.stop();
+  });
+});
+
+describe('trace ids in the uplink pipeline', () => {
+  const run = async (trace: boolean) => {
+    const inputs: (string | undefined)[] = [];
+    const sunk: (string | undefined)[] = [];
+    const p = new UplinkPipeline(
+      { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, trace },
+      {
+        converters: {
+          runUplink: async (_t, _c, xs) =>
+            xs.map((x) => {
+              inputs.push(x.traceId);
+              return ok(parse(x.payload));
+            }),
+          find: async () => null,
+        },
+        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
+        validate: () => undefined,
+        sink: () => ({ handle: async (msgs) => void sunk.push(...msgs.map((m) => m.traceId)) }),
+        rpc: () => null,
+        deviceCreated: () => undefined,
+        received: () => undefined,
+        failed: () => undefined,
+        succeeded: () => undefined,
+        storageProblem: () => undefined,
+        quarantine: async () => undefined,
+      },
+    );
+    for (let seq = 0; seq < 3; seq++)
+      void p.enqueue({ topic: 't', payload: Buffer.from(JSON.stringify({ d: 'SN-001', seq })), qos: 0, ack: () => undefined });
+    await until(() => sunk.length === 3);
+    await p.stop();
+    return { inputs, sunk };
+  };
+
+  it('gives every message its own UUID-shaped trace id on receipt, carried to the converter and the sink', async () => {
+    const { inputs, sunk } = await run(true);
+    expect(inputs).toEqual(sunk);
+    expect(new Set(sunk).size).toBe(3);
+    for (const id of sunk) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  });
+
+  it('gives none with traces off (TRACE_MESSAGES=off)', async () => {
+    const { sunk } = await run(false);
+    expect(sunk).toEqual([undefined, undefined, undefined]);
+  });
+});

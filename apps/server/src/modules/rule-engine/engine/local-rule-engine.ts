@@ -63,6 +63,16 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
     return { results, writeErrors: run.writeErrors.map(toWriteError) };
   }
 
+  /** Forgets every tenant's cached chains (another node may have changed some while this one could not hear it). */
+  invalidateAll(): void {
+    this.roots.clear();
+    for (const p of this.chains.values())
+      void p.then(
+        (c) => c && this.invalidate(c.tenantId),
+        () => undefined,
+      );
+  }
+
   invalidate(tenantId: string): void {
     this.roots.delete(tenantId);
     for (const [id, p] of this.chains) {
@@ -115,7 +125,7 @@ export class LocalRuleEngine extends RuleEngine implements EngineInternals {
       ...(relation ? { relationType: relation } : {}),
       ...(error ? { error } : {}),
     };
-    this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body);
+    this.ports.debug.record(node.tenantId, 'RULE_NODE', node.id, RULE_NODE_DEBUG_EVENT, body, msg.traceId);
   }
 
   /** Runs a node on a message; a synchronous node costs no promise. An exception becomes its Failure. */

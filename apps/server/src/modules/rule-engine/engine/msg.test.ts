@@ -6,7 +6,7 @@ describe('rule engine messages made from a value', () => {
 
   it('read as a plain message: data is JSON text, copies and JSON carry it', () => {
     const m = make();
-    expect(Object.keys(m)).toEqual(['id', 'type', 'originator', 'data', 'metadata', 'ts']);
+    expect(Object.keys(m)).toEqual(['id', 'type', 'originator', 'data', 'metadata', 'ts', 'traceId']);
     expect(m.data).toBe('{"a":1}');
     expect({ ...m }).toEqual({
       id: m.id,
@@ -15,8 +15,16 @@ describe('rule engine messages made from a value', () => {
       data: '{"a":1}',
       metadata: { k: 'v' },
       ts: 5,
+      traceId: undefined,
     });
     expect(JSON.parse(JSON.stringify(m))).toMatchObject({ data: '{"a":1}', metadata: { k: 'v' } });
+  });
+
+  it('carry their trace id into copies and transformed messages', () => {
+    const m = newMsg('POST_TELEMETRY_REQUEST', { entityType: 'DEVICE', id: 'd1' }, { a: 1 }, {}, 5, 'trace-1');
+    expect({ ...m }.traceId).toBe('trace-1');
+    expect(transformMsg(m, { data: '{}' }).traceId).toBe('trace-1');
+    expect(newMsg('X', { entityType: 'DEVICE', id: 'd1' }, 'text', {}, 5, 'trace-2').traceId).toBe('trace-2');
   });
 
   it('keep one id, the same in their copies', () => {

@@ -32,6 +32,7 @@ class ValueMsg implements RuleMsg {
   declare readonly data: string;
   declare readonly metadata: Record<string, string>;
   declare readonly ts: number;
+  declare readonly traceId: string | undefined;
   readonly #value: unknown;
   #text: string | undefined;
   #id: string | undefined;
@@ -42,6 +43,7 @@ class ValueMsg implements RuleMsg {
     value: unknown,
     metadata: Record<string, string>,
     ts: number,
+    traceId: string | undefined,
   ) {
     const self = this as { -readonly [K in keyof RuleMsg]: RuleMsg[K] };
     Object.defineProperty(this, 'id', ID);
@@ -50,6 +52,7 @@ class ValueMsg implements RuleMsg {
     Object.defineProperty(this, 'data', DATA);
     self.metadata = metadata;
     self.ts = ts;
+    self.traceId = traceId;
     this.#value = value;
   }
 
@@ -75,9 +78,10 @@ export function newMsg(
   data: unknown,
   metadata: Record<string, string> = {},
   ts = Date.now(),
+  traceId?: string,
 ): RuleMsg {
-  if (typeof data === 'string') return { id: newId(), type, originator, data, metadata, ts };
-  return new ValueMsg(type, originator, data, metadata, ts);
+  if (typeof data === 'string') return { id: newId(), type, originator, data, metadata, ts, traceId };
+  return new ValueMsg(type, originator, data, metadata, ts, traceId);
 }
 
 /** The message with some fields replaced (messages are never changed in place: other branches hold them too). */

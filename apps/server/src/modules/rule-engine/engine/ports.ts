@@ -56,6 +56,7 @@ export interface DownlinkPort {
       metadata: Record<string, string>;
       msgType: string;
       integrationMetadata: Record<string, string>;
+      traceId?: string;
     },
   ): Promise<DownlinkOutcome>;
   /** Rejects with an AppError 409 when the integration is not connected. */
@@ -64,7 +65,7 @@ export interface DownlinkPort {
     integrationId: string,
     topic: string,
     payload: Buffer,
-    opts?: { qos?: 0 | 1 | 2 },
+    opts?: { qos?: 0 | 1 | 2; traceId?: string },
   ): Promise<void>;
 }
 
@@ -88,6 +89,7 @@ export interface DebugPort {
     entityId: string,
     type: string,
     body: Record<string, unknown>,
+    traceId?: string,
   ): void;
 }
 

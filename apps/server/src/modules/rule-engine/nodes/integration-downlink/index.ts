@@ -49,6 +49,7 @@ async function send(
     metadata: msg.metadata,
     msgType: msg.type,
     integrationMetadata,
+    traceId: msg.traceId,
   });
   if (!out.ok)
     return fail(
@@ -67,7 +68,7 @@ async function send(
   }
   const payload = Buffer.from(out.result.data, out.result.contentType === 'BINARY' ? 'base64' : 'utf8');
   try {
-    await ctx.downlink.publish(ctx.tenantId, integrationId, topic, payload);
+    await ctx.downlink.publish(ctx.tenantId, integrationId, topic, payload, { traceId: msg.traceId });
   } catch (e) {
     const status = statusOf(e) ?? 500;
     const error = `Integration '${integration.name}' could not publish to ${topic}: ${(e as Error).message}`;

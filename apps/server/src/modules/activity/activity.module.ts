@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { ActivityController } from './activity.controller.js';
+import { ActivityService } from './activity.service.js';
+
+/** Device activity (active / lastActivityTime), the home page's counts and the sysadmin's usage. */
+@Module({ controllers: [ActivityController], providers: [ActivityService], exports: [ActivityService] })
+export class ActivityModule {}

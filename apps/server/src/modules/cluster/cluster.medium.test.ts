@@ -1,0 +1,318 @@
+import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
+import {
+  createConverter,
+  createIntegration,
+  integrationBody,
+  publisher,
+  rnd,
+  SEQ_DECODER,
+  deviceByName,
+  countPoints,
+} from '../integrations/test-kit.js';
+import {
+  addDownlinkNode,
+  createDevice,
+  createDownlinkIntegration,
+  replyDecoder,
+  requestEncoder,
+  subscriber,
+} from '../rpc/rpc-kit.js';
+import { io, type Socket } from 'socket.io-client';
+import { clusterView, owners, startNode, waitOwner } from './cluster-kit.js';
+
+function connect(p: TestPlatform): Promise<Socket> {
+  const s = io(p.url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: { token: p.tenantToken },
+    reconnection: false,
+  });
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', (e) => reject(e));
+  });
+}
+
+describe('two nodes on one database', () => {
+  let db: { url: string; drop(): Promise<void> };
+  let a: TestPlatform;
+  let b: TestPlatform | null = null;
+  const prefix = `cl-${rnd()}`;
+  const ids: string[] = [];
+  let converterId = '';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    a = await startNode(db.url, 'node-a');
+  });
+  afterAll(async () => {
+    await b?.stop();
+    await a.stop();
+    await db.drop();
+  });
+
+  it('a single node runs every integration, and GET /api/cluster shows it (system administrator only)', async () => {
+    converterId = await createConverter(a, SEQ_DECODER);
+    for (let i = 0; i < 10; i++) {
+      const { id } = await createIntegration(a, {
+        converterId,
+        filters: [{ filter: `${prefix}/${i}/#`, qos: 1 }],
+        name: `Cluster ${i}`,
+      });
+      ids.push(id);
+    }
+    for (const id of ids) await waitOwner(a, id, 'node-a');
+    const v = await clusterView(a);
+    expect(v.self).toBe('node-a');
+    expect(v.nodes.map((n) => [n.id, n.status, n.integrations.length])).toEqual([['node-a', 'ALIVE', 10]]);
+    expect(v.nodes[0]!.load).toMatchObject({ integrations: 10, rssMb: expect.any(Number) });
+    expect((await a.http().get('/api/cluster').set(bearer(a.tenantToken))).status).toBe(403);
+  });
+
+  it('a node that joins takes a share of the 10 integrations, and every one stays CONNECTED', async () => {
+    b = await startNode(db.url, 'node-b');
+    const shares = await eventually(
+      async () => {
+        const o = await owners(b!);
+        return o['node-a']?.length === 5 && o['node-b']?.length === 5 ? o : null;
+      },
+      20000,
+      200,
+    );
+    expect(new Set([...shares['node-a']!, ...shares['node-b']!])).toEqual(new Set(ids));
+    for (const id of ids) await waitOwner(a, id, /node-[ab]/);
+    // status is the cluster's: either node answers CONNECTED for an integration the other runs
+    for (const id of ids) {
+      const r = await a.http().get(`/api/integration/${id}/status`).set(bearer(a.tenantToken));
+      expect(r.body.status).toBe('CONNECTED');
+    }
+    expect((await clusterView(b!)).nodes.map((n) => n.id)).toEqual(['node-a', 'node-b']);
+  });
+
+  it('an integration changed, disabled, enabled and deleted through the node that does not run it changes on the node that does', async () => {
+    const o = await owners(a);
+    const id = o['node-b']![0]!;
+    const auth = bearer(a.tenantToken);
+    const pub = await publisher(a.mqttUrl);
+    try {
+      // change (through A): a new topic filter, which only B's connection can serve
+      const cur = (await a.http().get(`/api/integration/${id}`).set(auth)).body;
+      const moved = `${prefix}/moved-${rnd()}`;
+      const changed = {
+        ...cur,
+        configuration: { ...cur.configuration, topicFilters: [{ filter: `${moved}/#`, qos: 1 }] },
+      };
+      await a.http().post('/api/integration').set(auth).send(changed).expect(200);
+      await waitOwner(a, id, 'node-b');
+      const device = `CL-${rnd()}`;
+      await eventually(
+        async () => {
+          await pub.publishAsync(`${moved}/x`, JSON.stringify({ d: device, seq: 1, ts: Date.now() }), {
+            qos: 1,
+          });
+          const dev = await deviceByName(a, device);
+          return dev && (await countPoints(a, dev.id.id)) > 0;
+        },
+        15000,
+        500,
+      );
+
+      // disable (through A): B stops it, nobody runs it
+      const v1 = (await a.http().get(`/api/integration/${id}`).set(auth)).body;
+      await a
+        .http()
+        .post('/api/integration')
+        .set(auth)
+        .send({ ...v1, enabled: false })
+        .expect(200);
+      await eventually(
+        async () => {
+          const v = await clusterView(a);
+          return (
+            !v.nodes.some((n) => n.integrations.some((i) => i.id === id)) &&
+            (await b!.http().get(`/api/integration/${id}/status`).set(bearer(b!.tenantToken))).body.status ===
+              'DISCONNECTED'
+          );
+        },
+        10000,
+        100,
+      );
+
+      // enable again (through A): some node runs it
+      const v2 = (await a.http().get(`/api/integration/${id}`).set(auth)).body;
+      await a
+        .http()
+        .post('/api/integration')
+        .set(auth)
+        .send({ ...v2, enabled: true })
+        .expect(200);
+      await waitOwner(a, id, /node-[ab]/);
+
+      // delete (through the node that does not run it)
+      const runner = (await clusterView(a)).nodes.find((n) => n.integrations.some((i) => i.id === id))!.id;
+      const other = runner === 'node-a' ? b! : a;
+      await other.http().delete(`/api/integration/${id}`).set(bearer(other.tenantToken)).expect(200);
+      await eventually(
+        async () => !(await clusterView(a)).nodes.some((n) => n.integrations.some((i) => i.id === id)),
+        10000,
+        100,
+      );
+      const left = runner === 'node-a' ? a : b!;
+      const { IntegrationRuntime } = await import('../integrations/runtime/integration-runtime.js');
+      expect(left.app.get(IntegrationRuntime).runningIds()).not.toContain(id);
+      ids.splice(ids.indexOf(id), 1);
+
+      // create (through either node): it runs somewhere
+      const { id: created } = await createIntegration(b!, {
+        converterId,
+        filters: [{ filter: `${prefix}/new/#`, qos: 1 }],
+        name: 'Cluster new',
+      });
+      ids.push(created);
+      await waitOwner(a, created, /node-[ab]/);
+    } finally {
+      await pub.endAsync();
+    }
+  });
+
+  it('RPC through the node that does not run the integration reaches the device, one-way and two-way', async () => {
+    const rp = `${prefix}/rpc`;
+    const integ = await createDownlinkIntegration(a, {
+      decoder: replyDecoder(rp),
+      encoder: requestEncoder(rp),
+      filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+    });
+    await addDownlinkNode(a, integ.id);
+    const v = await waitOwner(a, integ.id, /node-[ab]/);
+    const runner = v.nodes.find((n) => n.integrations.some((i) => i.id === integ.id))!.id;
+    const via = runner === 'node-a' ? b! : a;
+    const deviceId = await createDevice(a, 'RPC-1');
+    const device = await subscriber(a.mqttUrl, `${rp}/RPC-1/rx`);
+    const pub = await publisher(a.mqttUrl);
+    try {
+      const one = await via
+        .http()
+        .post(`/api/plugins/rpc/oneway/${deviceId}`)
+        .set(bearer(via.tenantToken))
+        .send({ method: 'setValue', params: 41 });
+      expect({ status: one.status, body: one.body }).toEqual({ status: 200, body: {} });
+      expect(JSON.parse(await device.next())).toMatchObject({ method: 'setValue', params: 41 });
+      device.client.on('message', (_t, m) => {
+        const req = JSON.parse(m.toString()) as { id: string; params: number };
+        void pub.publishAsync(`${rp}/RPC-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
+          qos: 1,
+        });
+      });
+      const two = await via
+        .http()
+        .post(`/api/plugins/rpc/twoway/${deviceId}`)
+        .set(bearer(via.tenantToken))
+        .send({ method: 'getValue', params: 42, timeout: 8000 });
+      expect(two.status).toBe(200);
+      expect(two.body).toEqual({ got: 42 });
+    } finally {
+      await device.client.endAsync();
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
+  it('a socket on one node receives the telemetry the other node ingests', async () => {
+    const o = await owners(a);
+    const id = o['node-a']![0]!;
+    const topic = (
+      (await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body.configuration
+        .topicFilters[0].filter as string
+    ).replace('#', 'live');
+    const device = `LIVE-${rnd()}`;
+    const pub = await publisher(a.mqttUrl);
+    const s = await connect(b!);
+    const got: { deviceId: string; data: Record<string, unknown> }[] = [];
+    s.on('telemetry', (x) => got.push(x));
+    try {
+      await pub.publishAsync(topic, JSON.stringify({ d: device, seq: 0, ts: Date.now() }), { qos: 1 });
+      const dev = await eventually(() => deviceByName(a, device), 10000, 100);
+      expect(await s.emitWithAck('subscribe', { room: `device:${dev.id.id}` })).toEqual({ ok: true });
+      let seq = 1;
+      await eventually(
+        async () => {
+          await pub.publishAsync(topic, JSON.stringify({ d: device, seq: seq++, ts: Date.now() }), {
+            qos: 1,
+          });
+          await new Promise((r) => setTimeout(r, 200));
+          return got.length > 0;
+        },
+        15000,
+        100,
+      );
+      expect(got[0]).toMatchObject({
+        deviceId: dev.id.id,
+        data: { seq: [expect.objectContaining({ value: expect.any(Number) })] },
+      });
+    } finally {
+      s.disconnect();
+      await pub.endAsync();
+    }
+  });
+
+  it('an integration with a shared subscription runs on both nodes, and the broker shares its messages between them', async () => {
+    const sp = `${prefix}/shared`;
+    const r = await a
+      .http()
+      .post('/api/integration')
+      .set(bearer(a.tenantToken))
+      .send({
+        ...integrationBody(a, { converterId, filters: [{ filter: `${sp}/#`, qos: 1 }], name: 'Shared' }),
+        configuration: {
+          ...(integrationBody(a, { converterId, filters: [{ filter: `${sp}/#`, qos: 1 }] })
+            .configuration as object),
+          sharedSubscription: true,
+        },
+      });
+    expect(r.status).toBe(200);
+    const id = r.body.id.id as string;
+    const { IntegrationRuntime } = await import('../integrations/runtime/integration-runtime.js');
+    const ra = a.app.get(IntegrationRuntime);
+    const rb = b!.app.get(IntegrationRuntime);
+    await eventually(
+      async () => ra.status('', id).status === 'CONNECTED' && rb.status('', id).status === 'CONNECTED',
+      15000,
+      100,
+    );
+    expect((await clusterView(a)).shared.map((x) => x.id)).toEqual([id]);
+    const pub = await publisher(a.mqttUrl);
+    const device = `SH-${rnd()}`;
+    try {
+      for (let i = 0; i < 40; i++)
+        await pub.publishAsync(`${sp}/x`, JSON.stringify({ d: device, seq: i, ts: Date.now() - 1000 + i }), {
+          qos: 1,
+        });
+      const dev = await eventually(() => deviceByName(a, device), 10000, 100);
+      await eventually(async () => (await countPoints(a, dev.id.id)) === 40, 15000, 200);
+      // both nodes took part
+      expect(ra.status('', id).messagesIn).toBeGreaterThan(0);
+      expect(rb.status('', id).messagesIn).toBeGreaterThan(0);
+      expect(ra.status('', id).messagesIn + rb.status('', id).messagesIn).toBe(40);
+    } finally {
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${id}`).set(bearer(a.tenantToken)).expect(200);
+    await eventually(async () => !ra.runningIds().includes(id) && !rb.runningIds().includes(id), 10000, 100);
+  });
+
+  it('a graceful stop hands every integration of the stopping node to the other within seconds', async () => {
+    const before = await owners(a);
+    expect(before['node-b']!.length).toBeGreaterThan(0);
+    const t0 = Date.now();
+    await b!.stop();
+    b = null;
+    for (const id of ids)
+      await waitOwner(a, id, 'node-a', 10000).catch(async (e) => {
+        throw new Error(`${id}: ${(e as Error).message} ${JSON.stringify(await clusterView(a))}`);
+      });
+    const took = Date.now() - t0;
+    expect(took).toBeLessThan(10000);
+    const v = await clusterView(a);
+    expect(v.nodes.filter((n) => n.status === 'ALIVE').map((n) => n.id)).toEqual(['node-a']);
+  });
+});
