@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import { historyCapProblem, type AttributeData, type AttributeScope, type TimeseriesData, type TimeseriesQuery } from '@bridgeboard/contracts';
 import { Db, type Queryable } from '../../database/db.js';
@@ -13,6 +13,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { runOncePerCluster } from '../../database/cluster-lock.js';
 import { RetentionService } from '../retention/retention.service.js';
 import { migrateOldTsKv } from './ts-kv-migration.js';
+import { rollupOnce, type RollupRun } from './ts-kv-rollup.js';
 
 export interface TsValues {
   ts: number;
@@ -49,11 +50,14 @@ export interface TelemetryEvents {
  * ThingsBoard-shaped reads. Emits `events` after each commit for live updates.
  */
 @Injectable()
-export class TelemetryService implements OnModuleInit, OnApplicationBootstrap {
+export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('telemetry');
   private readonly repo: TelemetryRepository;
   readonly events = new EventEmitter<TelemetryEvents>();
   private readonly keyLimit: DeviceKeyLimit;
+
+  private rollupTimer: NodeJS.Timeout | null = null;
+  private rollupRunning: Promise<unknown> = Promise.resolve();
 
   /** the move of an old installation's ts_kv into the partitioned layout (resolved when done or not needed) */
   migration: Promise<unknown> = Promise.resolve();
@@ -71,21 +75,24 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.retention.addPartitionedTable({ table: 'ts_kv', unit: this.config.TS_PARTITION, packClosed: true });
-    this.retention.addRule({
-      table: 'ts_kv',
-      tsColumn: 'ts',
-      ttlDays: () => this.config.TELEMETRY_TTL_DAYS,
-      perTenant: {
-        overrides: async () => {
-          const rows = await this.db.query<{ id: string; days: number }>(
-            'SELECT id, telemetry_ttl_days AS days FROM tenant WHERE telemetry_ttl_days IS NOT NULL AND telemetry_ttl_days <> $1',
-            [this.config.TELEMETRY_TTL_DAYS],
-          );
-          return new Map(rows.map((r) => [r.id, r.days]));
+    // the hourly rollup lives and expires with the points it sums (partitions of the same unit, same TTLs)
+    this.retention.addPartitionedTable({ table: 'ts_kv_rollup_hour', unit: this.config.TS_PARTITION });
+    for (const [table, tsColumn] of [['ts_kv', 'ts'], ['ts_kv_rollup_hour', 'hour']] as const)
+      this.retention.addRule({
+        table,
+        tsColumn,
+        ttlDays: () => this.config.TELEMETRY_TTL_DAYS,
+        perTenant: {
+          overrides: async () => {
+            const rows = await this.db.query<{ id: string; days: number }>(
+              'SELECT id, telemetry_ttl_days AS days FROM tenant WHERE telemetry_ttl_days IS NOT NULL AND telemetry_ttl_days <> $1',
+              [this.config.TELEMETRY_TTL_DAYS],
+            );
+            return new Map(rows.map((r) => [r.id, r.days]));
+          },
+          rowsOf: 'entity_id IN (SELECT id FROM device WHERE tenant_id = ANY($TENANTS))',
         },
-        rowsOf: 'entity_id IN (SELECT id FROM device WHERE tenant_id = ANY($TENANTS))',
-      },
-    });
+      });
     this.deviceService.events.on('deleted', (d) => {
       this.keyLimit.forget(d.id.id);
       this.repo.deleteHistory(d.id.id).catch((e: Error) => this.log.warn(`Could not delete history of device ${d.id.id}: ${e.message}`));
@@ -98,6 +105,29 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap {
     this.migration = runOncePerCluster(this.db, 'ts-kv-migration', () =>
       migrateOldTsKv(this.db, { unit: this.config.TS_PARTITION, batch: this.config.TS_KV_MIGRATION_BATCH, log }),
     ).catch((e: Error) => this.log.error(`ts_kv: moving the old table into time partitions stopped (continues at the next start): ${e.message}`));
+    this.rollupRunning = this.rollupNow().catch(() => undefined);
+    this.rollupTimer = setInterval(() => void this.rollupNow().catch(() => undefined), 60_000);
+    this.rollupTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    if (this.rollupTimer) clearInterval(this.rollupTimer);
+    await this.rollupRunning;
+  }
+
+  /**
+   * One run of the hourly rollup job (ts-kv-rollup.ts), once per cluster; runs of this process one after
+   * another. Resolves with null when another node ran it.
+   */
+  rollupNow(now = Date.now()): Promise<RollupRun | null> {
+    const run = this.rollupRunning.then(async () => {
+      const r = await runOncePerCluster(this.db, 'ts-kv-rollup', () => rollupOnce(this.db, now));
+      if (r.ran && (r.result.hours > 24 || r.result.recomputed))
+        this.log.log(`ts_kv rollup: ${r.result.hours} hours rolled up, ${r.result.recomputed} late (device, key, hour) recomputed`);
+      return r.ran ? r.result : null;
+    });
+    this.rollupRunning = run.catch((e: Error) => this.log.warn(`ts_kv rollup failed (tried again in a minute): ${e.message}`));
+    return run;
   }
 
   /** Throws a TelemetryError naming the key when an item cannot be stored (checked per message before batching). */
