@@ -74,7 +74,11 @@ export default async function converterReplayScenario({ page, baseUrl, mqttUrl, 
 
     // three readings decoded by version 1, which stores them under the wrong key; one it throws on
     const at = { mqttUrl, brokerHost: broker.hostname, brokerPort: Number(broker.port || 1883) };
-    for (const v of [21.5, 22, 22.5]) await publish(at, `${root}/${device}/temperature`, JSON.stringify({ value: v }));
+    // one at a time: two readings of one device taken in the same millisecond would share a ts (no ts in the payload)
+    for (const [i, v] of [21.5, 22, 22.5].entries()) {
+      await publish(at, `${root}/${device}/temperature`, JSON.stringify({ value: v }));
+      await until(async () => (await api('GET', `/api/integration/${iid}/status`)).messagesIn >= i + 1, `reading ${i + 1} to be received`);
+    }
     did = await until(async () => (await api('GET', `/api/tenant/devices?pageSize=10&page=0&textSearch=${device}`)).data[0]?.id.id as string | undefined, `device ${device}`);
     await until(async () => (await api('GET', `/api/integration/${iid}/status`)).messagesIn >= 3, 'the three messages to be decoded');
     await publish(at, `${root}/${device}/temperature`, JSON.stringify({ t: 23 }));

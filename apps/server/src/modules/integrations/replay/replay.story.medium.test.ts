@@ -50,9 +50,13 @@ describe('fix a decoder and replay (issue 19)', () => {
     const startTs = Date.now() - 1000;
 
     // three good messages, paced so each has its own receive time, and one of the new shape
-    for (const v of [20.5, 21, 21.5]) {
+    // (each waits for the one before to be received: two messages of one device taken in the same millisecond
+    // get the same ts when the decoder gives none, and the later one replaces the earlier, as in ThingsBoard)
+    const received = async () => (await p.http().get(`/api/integration/${integration.id}/status`).set(auth)).body.messagesIn as number;
+    for (const [i, v] of [20.5, 21, 21.5].entries()) {
       await pub.publishAsync(`${topic}/${device}`, JSON.stringify({ n: device, v }), { qos: 1 });
-      await new Promise((r) => setTimeout(r, 30));
+      await eventually(async () => (await received()) >= i + 1);
+      await new Promise((r) => setTimeout(r, 5));
     }
     await pub.publishAsync(`${topic}/${device}`, JSON.stringify({ n: device, value: 22 }), { qos: 1 });
     const dev = await eventually(() => deviceByName(p, device));
