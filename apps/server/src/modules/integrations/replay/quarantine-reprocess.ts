@@ -4,6 +4,7 @@ import { ArchiveDecoder } from '../../converters/converter.archive-decoder.js';
 import { IntegrationService } from '../integration.service.js';
 import { IntegrationRuntime } from '../runtime/integration-runtime.js';
 import { storePast } from './past-store.js';
+import { ReplayService } from './replay.service.js';
 
 /** Quarantined messages per step (one sandbox call, one commit). */
 const CHUNK = 500;
@@ -19,11 +20,15 @@ export class QuarantineReprocessor {
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
     private readonly decoder: ArchiveDecoder,
+    private readonly replays: ReplayService,
   ) {}
 
   async reprocess(tenantId: string, integrationId: string, ids: string[] | null): Promise<ReprocessResult> {
     const integration = await this.integrations.get(tenantId, integrationId);
-    const converterId = integration.defaultConverterId.id;
+    return this.replays.slots.run(tenantId, () => this.reprocessWith(tenantId, integrationId, integration.defaultConverterId.id, ids));
+  }
+
+  private async reprocessWith(tenantId: string, integrationId: string, converterId: string, ids: string[] | null): Promise<ReprocessResult> {
     const q = this.runtime.quarantine;
     const r: ReprocessResult = { reprocessed: 0, stored: 0, failed: 0 };
     let after: { receivedTime: number; id: string } | null = null;

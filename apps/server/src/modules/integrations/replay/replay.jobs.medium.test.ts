@@ -56,6 +56,40 @@ describe('replay jobs, archive retention and tenant checks (issue 19)', () => {
     expect(end.result.messages).toBe(end.processed);
   });
 
+  it('bounds the replays a tenant runs at once: a third is refused with 429 while another tenant still replays', async () => {
+    const converterId = await createConverter(p, DECODER);
+    const integration = await createIntegration(p, { converterId, filters: [{ filter: `bb-test/none-${rnd()}`, qos: 1 }] });
+    const from = Date.now() - 5_400_000;
+    await fillArchive(p, tenantId, integration.id, converterId, 30_000, from);
+    const body = { startTs: from, endTs: Date.now(), dryRun: true, async: true };
+    const jobs: string[] = [];
+    for (let k = 0; k < 2; k++) {
+      const r = await p.http().post(`/api/converter/${converterId}/replay`).set(auth).send(body);
+      expect(r.status).toBe(202);
+      jobs.push(r.body.jobId);
+    }
+    const third = await p.http().post(`/api/converter/${converterId}/replay`).set(auth).send(body);
+    expect(third.status).toBe(429);
+    expect(third.body.message).toContain('already runs 2 replays');
+    const test = await p.http().post(`/api/converter/${converterId}/testOnArchive`).set(auth).send({ configuration: { scriptLang: 'JS', decoder: DECODER }, limit: 5 });
+    expect(test.status).toBe(429);
+    const b = await createTenantWithAdmin(p, `Replay bound ${rnd()}`);
+    const bConverter = await createConverter(p, DECODER, b.token);
+    const bDry = await p.http().post(`/api/converter/${bConverter}/replay`).set(bearer(b.token)).send({ startTs: 0, endTs: Date.now(), dryRun: true });
+    expect(bDry.status).toBe(200);
+    for (const id of jobs) await p.http().delete(`/api/converter/${converterId}/replay/${id}`).set(auth);
+    // once the cancelled jobs have stopped, the tenant may replay again
+    await eventually(async () => {
+      for (const id of jobs) if (!(await p.http().get(`/api/converter/${converterId}/replay/${id}`).set(auth)).body.result) return null;
+      return true;
+    }, 20_000);
+    const again = await eventually(async () => {
+      const r = await p.http().post(`/api/converter/${converterId}/replay`).set(auth).send({ startTs: 0, endTs: 1, dryRun: true });
+      return r.status === 200 ? r : null;
+    }, 5_000);
+    expect(again.body).toMatchObject({ messages: 0 });
+  });
+
   it('applies a replay as a job and reports its result', async () => {
     const converterId = await createConverter(p, DECODER);
     const integration = await createIntegration(p, { converterId, filters: [{ filter: `bb-test/none-${rnd()}`, qos: 1 }] });

@@ -24,9 +24,12 @@ import type { DecodedUplink, UplinkOutcome } from '../runtime/ports.js';
 import { RawArchiveRepository, type ArchivedMessage, type ArchiveWindow } from '../archive/raw-archive.repository.js';
 import { ReplayJobRepository } from './replay-job.repository.js';
 import { storePast } from './past-store.js';
+import { TenantSlots } from './tenant-slots.js';
 
 /** Archived messages per step: one sandbox call each way, one progress write. */
 export const REPLAY_CHUNK = 500;
+/** Replays (sync or jobs), tests on the archive and quarantine reprocessings one tenant may run at once on a node. */
+export const PAST_WORK_PER_TENANT = 2;
 const MAX_SAMPLES = 20;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -66,6 +69,8 @@ export class ReplayService {
   private readonly jobs: ReplayJobRepository;
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
+  /** bounds the past-message work of each tenant on this node (shared with quarantine reprocessing) */
+  readonly slots = new TenantSlots(PAST_WORK_PER_TENANT);
 
   constructor(
     db: Db,
@@ -88,9 +93,16 @@ export class ReplayService {
     await this.uplinkConverter(tenantId, converterId);
     if (req.integrationId) await this.integrations.get(tenantId, req.integrationId);
     const w: ArchiveWindow = { converterId, startTs: req.startTs, endTs: req.endTs, integrationId: req.integrationId };
-    if (!req.async) return this.run(tenantId, w, req, async () => true);
-    const total = await this.archive.count(tenantId, w);
-    const jobId = await this.jobs.create(tenantId, converterId, req, total);
+    if (!req.async) return this.slots.run(tenantId, () => this.run(tenantId, w, req, async () => true));
+    const give = this.slots.take(tenantId);
+    let jobId: string;
+    try {
+      const total = await this.archive.count(tenantId, w);
+      jobId = await this.jobs.create(tenantId, converterId, req, total);
+    } catch (e) {
+      give();
+      throw e;
+    }
     let processed = 0;
     const job = this.run(tenantId, w, req, (n) => this.jobs.progress(jobId, (processed = n)))
       .then(
@@ -101,7 +113,10 @@ export class ReplayService {
         },
       )
       .catch((e: Error) => this.log.warn(`Replay job ${jobId}: could not record its end: ${e.message}`))
-      .finally(() => this.running.delete(job));
+      .finally(() => {
+        give();
+        this.running.delete(job);
+      });
     this.running.add(job);
     return { jobId };
   }
@@ -220,7 +235,11 @@ export class ReplayService {
     await this.uplinkConverter(tenantId, converterId);
     const decoder = req.configuration.decoder;
     if (!decoder?.trim()) throw AppError.invalid('configuration.decoder is required', { field: 'configuration.decoder' });
-    const msgs = await this.archive.latest(tenantId, converterId, req.limit);
+    return this.slots.run(tenantId, () => this.testOn(tenantId, converterId, decoder, req.limit));
+  }
+
+  private async testOn(tenantId: string, converterId: string, decoder: string, limit: number): Promise<TestOnArchiveResult> {
+    const msgs = await this.archive.latest(tenantId, converterId, limit);
     const saved = await this.decodeAsArchived(tenantId, converterId, msgs, { version: -1, outcomes: [] });
     const edited = await whenSandboxFree(() => this.decoder.script(tenantId, decoder, msgs.map(inputOf)));
     const result: TestOnArchiveResult = { messages: msgs.length, decoded: 0, failed: 0, changed: 0, samples: [] };
