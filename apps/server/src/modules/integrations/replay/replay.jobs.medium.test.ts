@@ -2,6 +2,7 @@ import { bearer, createTenantWithAdmin, eventually, startTestPlatform, type Test
 import { createConverter, createIntegration, deviceByName, publisher, rnd, waitStatus } from '../test-kit.js';
 import { RawArchiveExpiry } from '../archive/raw-archive.expiry.js';
 import { ensurePartitions, listPartitions } from '../../../database/partitions.js';
+import { ClusterNode } from '../../cluster/cluster-node.js';
 
 const DECODER = `var d = JSON.parse(String.fromCharCode.apply(String, payload));
 return { deviceName: d.n, deviceType: 'sensor', telemetry: { v: d.v } };`;
@@ -88,6 +89,26 @@ describe('replay jobs, archive retention and tenant checks (issue 19)', () => {
       return r.status === 200 ? r : null;
     }, 5_000);
     expect(again.body).toMatchObject({ messages: 0 });
+  });
+
+  it('answers FAILED for a running job whose server died (no heartbeat), RUNNING while its server lives', async () => {
+    const converterId = await createConverter(p, DECODER);
+    const job = async (nodeId: string) => {
+      const id = crypto.randomUUID();
+      await p.db.query(
+        `INSERT INTO replay_job (id, tenant_id, converter_id, status, dry_run, request, total, processed, created_time, node_id)
+         VALUES ($1, $2, $3, 'RUNNING', true, '{}', 1000, 500, $4, $5)`,
+        [id, tenantId, converterId, Date.now(), nodeId],
+      );
+      return id;
+    };
+    const dead = await job('node-that-died-1');
+    const live = await job(p.app.get(ClusterNode).id);
+    const d = (await p.http().get(`/api/converter/${converterId}/replay/${dead}`).set(auth)).body;
+    expect(d).toMatchObject({ status: 'FAILED', processed: 500, error: expect.stringContaining('node-that-died-1') });
+    expect(d.finishedTime).toBeGreaterThan(0);
+    expect((await p.http().get(`/api/converter/${converterId}/replay/${live}`).set(auth)).body).toMatchObject({ status: 'RUNNING', error: null });
+    await p.db.query('DELETE FROM replay_job WHERE id = $1', [live]);
   });
 
   it('applies a replay as a job and reports its result', async () => {

@@ -18,6 +18,7 @@ import { ArchiveDecoder, type PastInput } from '../../converters/converter.archi
 import { ConverterError } from '../../converters/converter.errors.js';
 import { ConverterService } from '../../converters/converter.service.js';
 import type { ConverterRecord } from '../../converters/converter.repository.js';
+import { ClusterNode } from '../../cluster/cluster-node.js';
 import { IntegrationService } from '../integration.service.js';
 import { IntegrationRuntime } from '../runtime/integration-runtime.js';
 import type { DecodedUplink, UplinkOutcome } from '../runtime/ports.js';
@@ -60,7 +61,8 @@ const inputOf = (m: ArchivedMessage): PastInput => ({ payload: m.payload, metada
  * Replays archived uplinks through a converter's current version (issue 19): a dry run compares with
  * what the version that first decoded each message produced; applying stores the new results through
  * the integration's live path, at each message's receive time where the decoder gives no ts. Long
- * replays run as jobs kept in Postgres (progress, cancel from any node).
+ * replays run as jobs kept in Postgres (progress, cancel from any node); a job whose node died is
+ * answered FAILED (its row names the node, checked against the cluster's heartbeats).
  */
 @Injectable()
 export class ReplayService {
@@ -78,6 +80,7 @@ export class ReplayService {
     private readonly decoder: ArchiveDecoder,
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
+    private readonly node: ClusterNode,
   ) {
     this.archive = new RawArchiveRepository(db);
     this.jobs = new ReplayJobRepository(db);
@@ -98,7 +101,7 @@ export class ReplayService {
     let jobId: string;
     try {
       const total = await this.archive.count(tenantId, w);
-      jobId = await this.jobs.create(tenantId, converterId, req, total);
+      jobId = await this.jobs.create(tenantId, converterId, req, total, this.node.id);
     } catch (e) {
       give();
       throw e;
@@ -123,7 +126,7 @@ export class ReplayService {
 
   async job(tenantId: string, converterId: string, jobId: string): Promise<ReplayJob> {
     await this.uplinkConverter(tenantId, converterId);
-    const j = await this.jobs.find(tenantId, converterId, jobId);
+    const j = await this.jobs.find(tenantId, converterId, jobId, this.node.timeoutMs);
     if (!j) throw AppError.notFound(`Replay job with id ${jobId}`);
     return j;
   }
