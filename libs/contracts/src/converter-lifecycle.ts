@@ -73,6 +73,23 @@ export interface ReplayJob {
 }
 
 export const reprocessRequestSchema = z.object({ ids: z.array(z.string().uuid()).max(10_000).optional() });
+/** `GET /api/integration/{id}/quarantine`: an uplink that failed to decode, kept with its error. */
+export interface QuarantinedMessage {
+  id: string;
+  createdTime: number;
+  integrationId: string;
+  converterId: string | null;
+  topic: string;
+  /** base64 */
+  payload: string;
+  metadata: Record<string, string>;
+  error: string;
+  /** SCRIPT_ERROR, INVALID_OUTPUT, TIMEOUT, ... */
+  errorCode: string;
+  attempts: number;
+  receivedTime: number;
+}
+
 export interface ReprocessResult {
   reprocessed: number;
   stored: number;

@@ -1,22 +1,10 @@
-import type { PageData, PageQuery } from '@bridgeboard/contracts';
+import type { PageData, PageQuery, QuarantinedMessage } from '@bridgeboard/contracts';
 import type { Db } from '../../database/db.js';
 import { newId } from '../../common/ids.js';
 import { toPage } from '../../common/paging.js';
 
-/** An uplink taken out of the stream, as the REST API shows it (payload as base64). */
-export interface QuarantinedMessage {
-  id: string;
-  createdTime: number;
-  integrationId: string;
-  converterId: string | null;
-  topic: string;
-  payload: string;
-  metadata: Record<string, string>;
-  error: string;
-  errorCode: string;
-  attempts: number;
-  receivedTime: number;
-}
+/** An uplink taken out of the stream, as the REST API shows it (payload as base64): QuarantinedMessage (contracts). */
+export type { QuarantinedMessage };
 
 export interface QuarantineWrite {
   tenantId: string;

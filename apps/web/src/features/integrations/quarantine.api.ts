@@ -1,28 +1,9 @@
 /** An integration's quarantine: uplinks that failed to decode, kept with their error (see I19-API.md). */
-import { MAX_PAGE_SIZE, type PageData } from '@bridgeboard/contracts';
+import { MAX_PAGE_SIZE, type PageData, type QuarantinedMessage, type ReprocessResult } from '@bridgeboard/contracts';
 import { api, type Query } from '../../app/api';
 import { integrationsApi, type Integration } from './integrations.api';
 
-export interface QuarantinedMessage {
-  id: string;
-  createdTime: number;
-  integrationId: string;
-  converterId: string | null;
-  topic: string;
-  /** base64 */
-  payload: string;
-  metadata: Record<string, string> | null;
-  error: string;
-  errorCode: string | null;
-  attempts: number;
-  receivedTime: number;
-}
-
-export interface ReprocessResult {
-  reprocessed: number;
-  stored: number;
-  failed: number;
-}
+export type { QuarantinedMessage, ReprocessResult };
 
 const base = (id: string) => `/api/integration/${id}/quarantine`;
 
