@@ -1,5 +1,6 @@
 import type { BenchOptions, BenchRun } from './bench.js';
 import { runBench } from './bench.js';
+import { interleaved, median, slowerPct } from './ab.js';
 import type { Measure } from './scenarios.js';
 
 /**
@@ -24,32 +25,25 @@ export interface ArchiveAB {
   runs: BenchRun[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length ? Math.round(s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2) : 0;
-};
 const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
 const pct = (a: number | null, b: number | null) => (a != null && b ? Math.round((a / b - 1) * 1000) / 10 : null);
 
 export async function runArchiveAB(o: BenchOptions, rounds: number): Promise<ArchiveAB> {
   const out: ArchiveAB = { rounds: [], off: 0, on: 0, slowerPct: 0, cpuOff: null, cpuOn: null, cpuMorePct: null, target: 'archive on <= 15% slower than off', pass: false, runs: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const archive of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
-      o.log(`archive ${archive}, round ${r + 1} of ${rounds}`);
-      const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, env: { ...o.env, RAW_RETENTION_DAYS: archive === 'on' ? '7' : '0' } });
-      const m = run.results[0]!.platform as Measure;
-      out.runs.push(run);
-      out.rounds.push({ archive, committedRate: m.committedRate, cpuMsPer1k: m.cpuMsPer1k, lost: m.lost });
-    }
-  }
+  await interleaved(['off', 'on'] as const, rounds, async (archive, r) => {
+    o.log(`archive ${archive}, round ${r + 1} of ${rounds}`);
+    const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, env: { ...o.env, RAW_RETENTION_DAYS: archive === 'on' ? '7' : '0' } });
+    const m = run.results[0]!.platform as Measure;
+    out.runs.push(run);
+    out.rounds.push({ archive, committedRate: m.committedRate, cpuMsPer1k: m.cpuMsPer1k, lost: m.lost });
+  });
   const of = (a: 'on' | 'off') => out.rounds.filter((x) => x.archive === a);
   out.off = median(of('off').map((x) => x.committedRate));
   out.on = median(of('on').map((x) => x.committedRate));
   out.cpuOff = mean(of('off').flatMap((x) => (x.cpuMsPer1k == null ? [] : [x.cpuMsPer1k])));
   out.cpuOn = mean(of('on').flatMap((x) => (x.cpuMsPer1k == null ? [] : [x.cpuMsPer1k])));
   out.cpuMorePct = pct(out.cpuOn, out.cpuOff);
-  out.slowerPct = out.off ? Math.round((1 - out.on / out.off) * 1000) / 10 : 0;
+  out.slowerPct = slowerPct(out.on, out.off) ?? 0;
   out.pass = out.slowerPct <= 15;
   return out;
 }
