@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Sandbox, ScriptCompileError, UPLINK_KIND, type RunResult } from '@bridgeboard/sandbox';
+import { Sandbox, SandboxBusyError, ScriptCompileError, UPLINK_KIND, type RunResult } from '@bridgeboard/sandbox';
 import { checkUplink } from './converter.output.js';
 import { ConverterService, sandboxKey } from './converter.service.js';
 import type { UplinkOutcome } from './converter.runtime.js';
@@ -9,6 +9,23 @@ export interface PastInput {
   payload: Uint8Array;
   metadata: Record<string, string>;
   receivedTime: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Retries while the tenant's sandbox queue is full: past messages wait their turn (live traffic goes
+ * first) instead of failing as BUSY; gives up after `attempts` tries (about 3 minutes by default).
+ */
+export async function whenSandboxFree<T>(fn: () => Promise<T>, attempts = 100, baseMs = 50): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!(e instanceof SandboxBusyError) || attempt >= attempts) throw e;
+      await sleep(Math.min(40 * baseMs, baseMs * 2 ** Math.min(attempt - 1, 6)));
+    }
+  }
 }
 
 const outcomeOf = (r: RunResult, receivedTime: number): UplinkOutcome => {
@@ -22,6 +39,7 @@ const outcomeOf = (r: RunResult, receivedTime: number): UplinkOutcome => {
  * converter's current version (its live compiled script, one sandbox call per batch), or with any
  * script text (an older version, an unsaved edit) in a throwaway isolate. A message's telemetry
  * without its own ts gets the message's receive time, so a replay lands where the first decode did.
+ * Every sandbox call waits while the tenant's sandbox queue is full (whenSandboxFree).
  */
 @Injectable()
 export class ArchiveDecoder {
@@ -36,16 +54,18 @@ export class ArchiveDecoder {
     if (!c) return { version: 0, outcomes: inputs.map(() => ({ ok: false, error: `Converter with id ${converterId} not found`, code: 'CONVERTER' })) };
     if (!inputs.length) return { version: c.version, outcomes: [] };
     try {
-      await this.sandbox.compile(sandboxKey(converterId), UPLINK_KIND, c.configuration.decoder ?? '', {
-        tenant: tenantId,
-        label: `The decoder of converter '${c.name}'`,
-      });
+      await whenSandboxFree(() =>
+        this.sandbox.compile(sandboxKey(converterId), UPLINK_KIND, c.configuration.decoder ?? '', {
+          tenant: tenantId,
+          label: `The decoder of converter '${c.name}'`,
+        }),
+      );
     } catch (e) {
       if (!(e instanceof ScriptCompileError)) throw e;
       const error = `The decoder of converter '${c.name}' does not compile: ${e.message}`;
       return { version: c.version, outcomes: inputs.map(() => ({ ok: false, error, code: 'CONVERTER' })) };
     }
-    const batch = await this.sandbox.runBatch(sandboxKey(converterId), inputs.map((i) => [i.payload, i.metadata]));
+    const batch = await whenSandboxFree(() => this.sandbox.runBatch(sandboxKey(converterId), inputs.map((i) => [i.payload, i.metadata])));
     return { version: c.version, outcomes: batch.results.map((r, k) => outcomeOf(r, inputs[k]!.receivedTime)) };
   }
 
@@ -53,7 +73,7 @@ export class ArchiveDecoder {
   async script(tenantId: string, decoder: string, inputs: PastInput[]): Promise<UplinkOutcome[]> {
     if (!inputs.length) return [];
     try {
-      const batch = await this.sandbox.runOnce(UPLINK_KIND, decoder, inputs.map((i) => [i.payload, i.metadata]), { tenant: tenantId });
+      const batch = await whenSandboxFree(() => this.sandbox.runOnce(UPLINK_KIND, decoder, inputs.map((i) => [i.payload, i.metadata]), { tenant: tenantId }));
       return batch.results.map((r, k) => outcomeOf(r, inputs[k]!.receivedTime));
     } catch (e) {
       if (!(e instanceof ScriptCompileError)) throw e;

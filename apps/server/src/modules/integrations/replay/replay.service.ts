@@ -11,7 +11,6 @@ import type {
   TestOnArchiveSample,
   UplinkOutput,
 } from '@bridgeboard/contracts';
-import { SandboxBusyError } from '@bridgeboard/sandbox';
 import { AppError } from '../../../common/errors.js';
 import { Db } from '../../../database/db.js';
 import { ArchiveDecoder, type PastInput } from '../../converters/converter.archive-decoder.js';
@@ -32,7 +31,6 @@ export const REPLAY_CHUNK = 500;
 /** Replays (sync or jobs), tests on the archive and quarantine reprocessings one tenant may run at once on a node. */
 export const PAST_WORK_PER_TENANT = 2;
 const MAX_SAMPLES = 20;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** What a version produced, as the API shows it (no rpcResponse, no warnings). */
 export const outputOf = (r: DecodedUplink): UplinkOutput => ({
@@ -42,18 +40,6 @@ export const outputOf = (r: DecodedUplink): UplinkOutput => ({
   ...(r.telemetry ? { telemetry: r.telemetry } : {}),
 });
 const outputsOf = (o: UplinkOutcome): UplinkOutput[] | null => (o.ok ? o.results.map(outputOf) : null);
-
-/** Retries while the tenant's sandbox queue is full (a replay waits its turn; live traffic goes first). */
-async function whenSandboxFree<T>(fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await fn();
-    } catch (e) {
-      if (!(e instanceof SandboxBusyError) || attempt >= 100) throw e;
-      await sleep(Math.min(2000, 50 * 2 ** Math.min(attempt, 6)));
-    }
-  }
-}
 
 const inputOf = (m: ArchivedMessage): PastInput => ({ payload: m.payload, metadata: m.metadata, receivedTime: m.receivedTime });
 
@@ -165,7 +151,7 @@ export class ReplayService {
   /** Both versions on a chunk: the current one in one sandbox call, each older one in one call. */
   private async compare(tenantId: string, converterId: string, chunk: ArchivedMessage[], tally: DryRunTally): Promise<void> {
     const inputs = chunk.map(inputOf);
-    const now = await whenSandboxFree(() => this.decoder.current(tenantId, converterId, inputs));
+    const now = await this.decoder.current(tenantId, converterId, inputs);
     const before = await this.decodeAsArchived(tenantId, converterId, chunk, now);
     chunk.forEach((m, k) => tally.add(m, before[k]!, now.outcomes[k]!));
   }
@@ -193,7 +179,7 @@ export class ReplayService {
         for (const k of idx) out[k] = { ok: false, error: `Version ${version} of the converter is not known`, code: 'CONVERTER' };
         continue;
       }
-      const outcomes = await whenSandboxFree(() => this.decoder.script(tenantId, v.configuration.decoder!, idx.map((k) => inputOf(chunk[k]!))));
+      const outcomes = await this.decoder.script(tenantId, v.configuration.decoder!, idx.map((k) => inputOf(chunk[k]!)));
       idx.forEach((k, j) => (out[k] = outcomes[j]!));
     }
     return out;
@@ -244,7 +230,7 @@ export class ReplayService {
   private async testOn(tenantId: string, converterId: string, decoder: string, limit: number): Promise<TestOnArchiveResult> {
     const msgs = await this.archive.latest(tenantId, converterId, limit);
     const saved = await this.decodeAsArchived(tenantId, converterId, msgs, { version: -1, outcomes: [] });
-    const edited = await whenSandboxFree(() => this.decoder.script(tenantId, decoder, msgs.map(inputOf)));
+    const edited = await this.decoder.script(tenantId, decoder, msgs.map(inputOf));
     const result: TestOnArchiveResult = { messages: msgs.length, decoded: 0, failed: 0, changed: 0, samples: [] };
     const first: TestOnArchiveSample[] = [];
     const rest: TestOnArchiveSample[] = [];
