@@ -11,10 +11,15 @@ export interface ABRound<A extends string, R> {
 }
 
 /** Runs `runOne` for each arm in each of `rounds` rounds: round 0 as `arms` are given, round 1 swapped, … */
-export async function interleaved<A extends string, R>(arms: readonly [A, A], rounds: number, runOne: (arm: A, round: number) => Promise<R>): Promise<ABRound<A, R>[]> {
+export async function interleaved<A extends string, R>(
+  arms: readonly [A, A],
+  rounds: number,
+  runOne: (arm: A, round: number) => Promise<R>,
+): Promise<ABRound<A, R>[]> {
   const out: ABRound<A, R>[] = [];
   for (let round = 0; round < rounds; round++)
-    for (const arm of round % 2 === 0 ? arms : ([arms[1], arms[0]] as const)) out.push({ arm, round, result: await runOne(arm, round) });
+    for (const arm of round % 2 === 0 ? arms : ([arms[1], arms[0]] as const))
+      out.push({ arm, round, result: await runOne(arm, round) });
   return out;
 }
 

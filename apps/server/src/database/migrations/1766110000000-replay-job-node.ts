@@ -11,6 +11,8 @@ export class ReplayJobNode1766110000000 implements MigrationInterface {
     await q.query('ALTER TABLE replay_job ADD COLUMN node_id text, DROP COLUMN cancel_requested');
   }
   async down(q: QueryRunner): Promise<void> {
-    await q.query('ALTER TABLE replay_job DROP COLUMN node_id, ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false');
+    await q.query(
+      'ALTER TABLE replay_job DROP COLUMN node_id, ADD COLUMN cancel_requested boolean NOT NULL DEFAULT false',
+    );
   }
 }
