@@ -36,8 +36,9 @@ export class ConverterLifecycle1765900000000 implements MigrationInterface {
         -- the integration's own metadata; topic and integrationName are added back when read
         metadata jsonb
       ) PARTITION BY RANGE (received_time);
-      -- appended in time order: a BRIN index finds a window for almost no write cost
-      CREATE INDEX raw_message_time_idx ON raw_message USING brin (received_time);
+      -- every read is one converter's window (replay, testOnArchive, latest): without this index each
+      -- of them would read every tenant's messages of the window (a quiet converter: the whole archive)
+      CREATE INDEX raw_message_converter_time_idx ON raw_message (converter_id, received_time);
 
       CREATE TABLE replay_job (
         id uuid PRIMARY KEY,
@@ -52,7 +53,8 @@ export class ConverterLifecycle1765900000000 implements MigrationInterface {
         finished_time bigint,
         result jsonb,
         error text,
-        cancel_requested boolean NOT NULL DEFAULT false
+        -- the node running it: a RUNNING job whose node has no heartbeat is answered FAILED
+        node_id text
       );
       CREATE INDEX replay_job_converter_idx ON replay_job (tenant_id, converter_id, created_time DESC);
     `);

@@ -146,21 +146,14 @@ export class RawArchiveRepository {
     return rows.map(toMessage);
   }
 
-  /**
-   * The newest `limit` messages a converter decoded, oldest of them first. The archive is indexed by time
-   * only (BRIN: nearly free to write), so the last hour is looked at first, then the last day, then all.
-   */
-  async latest(tenantId: string, converterId: string, limit: number, now = Date.now()): Promise<ArchivedMessage[]> {
-    let rows: Row[] = [];
-    for (const since of [now - 3_600_000, now - 86_400_000, 0]) {
-      rows = await this.db.query<Row>(
-        `SELECT ${COLS}, '' AS cursor FROM raw_message r LEFT JOIN integration i ON i.id = r.integration_id
-          WHERE r.tenant_id = $1 AND r.converter_id = $2 AND r.received_time >= $4
-          ORDER BY r.received_time DESC LIMIT $3`,
-        [tenantId, converterId, limit, since],
-      );
-      if (rows.length >= limit) break;
-    }
+  /** The newest `limit` messages a converter decoded, oldest of them first (one backward range of its index). */
+  async latest(tenantId: string, converterId: string, limit: number): Promise<ArchivedMessage[]> {
+    const rows = await this.db.query<Row>(
+      `SELECT ${COLS}, '' AS cursor FROM raw_message r LEFT JOIN integration i ON i.id = r.integration_id
+        WHERE r.tenant_id = $1 AND r.converter_id = $2
+        ORDER BY r.received_time DESC LIMIT $3`,
+      [tenantId, converterId, limit],
+    );
     return rows.map(toMessage).reverse();
   }
 }
