@@ -60,4 +60,23 @@ describe('partitions and cluster jobs on a real Postgres', () => {
     expect(await packClosedPartitionIndexes(db, 'pts', Date.UTC(2026, 11, 1))).toEqual([]);
     expect((await db.query<{ n: string }>('SELECT count(*) AS n FROM pts WHERE ts > $1 AND ts <= $1 + 1000000', [d(2)]))[0]!.n).toBe('1000');
   });
+  it('gives partitions the BRIN index of the parent (also one made from default-partition rows) and packs only the B-tree', async () => {
+    const d = (day: number) => Date.UTC(2026, 10, day, 12);
+    await db.query('CREATE TABLE ptb (ts bigint NOT NULL, v int, PRIMARY KEY (ts)) PARTITION BY RANGE (ts)');
+    await db.query('CREATE TABLE ptb_default PARTITION OF ptb DEFAULT');
+    await db.query('CREATE INDEX ptb_ts_brin ON ptb USING brin (ts) WITH (autosummarize = on)');
+    await db.query('INSERT INTO ptb VALUES ($1, 1)', [d(1)]);
+    expect(await ensurePartitions(db, 'ptb', 'MONTHS', d(1), Date.UTC(2026, 11, 15))).toEqual(['ptb_2026_11', 'ptb_2026_12']);
+    const methods = await db.query<{ t: string; am: string }>(
+      `SELECT x.indrelid::regclass::text AS t, a.amname AS am FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_am a ON a.oid = i.relam
+        WHERE x.indrelid IN ('ptb_2026_11'::regclass, 'ptb_2026_12'::regclass) ORDER BY 1, 2`,
+    );
+    expect(methods).toEqual([
+      { t: 'ptb_2026_11', am: 'brin' },
+      { t: 'ptb_2026_11', am: 'btree' },
+      { t: 'ptb_2026_12', am: 'brin' },
+      { t: 'ptb_2026_12', am: 'btree' },
+    ]);
+    expect(await packClosedPartitionIndexes(db, 'ptb', Date.UTC(2026, 11, 1))).toEqual(['ptb_2026_11_pkey']);
+  });
 });

@@ -159,7 +159,8 @@ export async function partitionStartsOfRows(
  * Packs the indexes of `table`'s partitions that ended before `ts` (closed: rows arrive there only
  * late, if at all): fillfactor 100 and REINDEX CONCURRENTLY, which neither blocks reads nor writes.
  * Indexes built while rows of many series arrived interleaved have pages split half full; packed,
- * a ts_kv index entry costs its ~44 bytes and no more. Each index once (its fillfactor marks it); returns their names.
+ * a ts_kv index entry costs its ~44 bytes and no more. B-tree indexes only (a BRIN index has no fillfactor and
+ * nothing to pack). Each index once (its fillfactor marks it); returns their names.
  */
 export async function packClosedPartitionIndexes(q: Queryable, table: string, ts: number): Promise<string[]> {
   const packed: string[] = [];
@@ -167,7 +168,8 @@ export async function packClosedPartitionIndexes(q: Queryable, table: string, ts
     if (p.to > ts) continue;
     const idx = await q.query<{ name: string }>(
       `SELECT i.relname AS name FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid
-        WHERE x.indrelid = $1::regclass AND NOT ('fillfactor=100' = ANY(coalesce(i.reloptions, '{}')))`,
+        WHERE x.indrelid = $1::regclass AND i.relam = (SELECT oid FROM pg_am WHERE amname = 'btree')
+          AND NOT ('fillfactor=100' = ANY(coalesce(i.reloptions, '{}')))`,
       [p.name],
     );
     for (const { name } of idx) {

@@ -56,26 +56,49 @@ export interface RetentionReport {
 /** Rows deleted per statement: short transactions, no long lock, WAL in small pieces. */
 export const DELETE_BATCH = 5000;
 
+/** Most row versions one heap page can hold (8 kB pages): the window size when the table has no statistics. */
+const MAX_ROWS_PER_PAGE = 291;
+
 /**
- * Deletes the rows of one table (a partition or a plain table) matching `where` in batches,
- * walking the heap once with a ctid cursor (a TID range scan: each batch starts where the last one
- * stopped, so old dead rows are not read again). Returns the rows deleted.
+ * Deletes the rows of one table (a partition or a plain table) matching `where` in batches of at most
+ * `batch`, walking the heap once in windows of pages (TID range scans: a window's rows are read once
+ * unless it held a full batch; old dead rows behind it are not read again). Windows, not "the largest
+ * ctid deleted so far": a plan that is not a plain scan in ctid order (a parallel scan, a join on the
+ * device) returns its first `batch` rows from all over the heap, and resuming after the largest ctid
+ * skipped the rest (measured: 5,005 of 10,000 expired rows deleted in one run). A window grows while
+ * it finds little, so a pass with nothing to delete costs a few statements. Returns the rows deleted.
  */
 export async function deleteInBatches(q: Queryable, table: string, where: string, params: unknown[], batch = DELETE_BATCH): Promise<number> {
-  let cursor = '(0,0)';
+  const [st] = await q.query<{ pages: string; per: number | null }>(
+    `SELECT pg_relation_size(c.oid) / current_setting('block_size')::int AS pages,
+            CASE WHEN c.relpages > 0 AND c.reltuples > 0 THEN c.reltuples / c.relpages END AS per
+       FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  const pages = Number(st!.pages);
+  const perPage = Math.min(MAX_ROWS_PER_PAGE, Math.max(1, st!.per ?? MAX_ROWS_PER_PAGE));
+  let step = Math.max(1, Math.floor(batch / perPage));
   let total = 0;
   const n = params.length;
-  for (;;) {
-    const [r] = await q.query<{ n: string; last: string | null }>(
-      `WITH picked AS (SELECT ctid FROM ${table} WHERE ctid > $${n + 1}::tid AND (${where}) LIMIT $${n + 2}),
-            gone AS (DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM picked)) RETURNING 1)
-       SELECT (SELECT count(*) FROM gone) AS n, (SELECT max(ctid)::text FROM picked) AS last`,
-      [...params, cursor, batch],
+  for (let lo = 0; lo < pages; ) {
+    const hi = lo + step;
+    const [r] = await q.query<{ n: string }>(
+      `WITH gone AS (DELETE FROM ${table} WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM ${table} WHERE ctid >= $${n + 1}::tid AND ctid < $${n + 2}::tid AND (${where}) LIMIT $${n + 3})) RETURNING 1)
+       SELECT count(*) AS n FROM gone`,
+      [...params, `(${lo},0)`, `(${hi},0)`, batch],
     );
-    total += Number(r!.n);
-    if (!r!.last || Number(r!.n) < batch) return total;
-    cursor = r!.last;
+    const deleted = Number(r!.n);
+    total += deleted;
+    if (deleted >= batch) {
+      // the window may hold more: the same start again, a smaller window
+      step = Math.max(1, Math.floor(step / 2));
+      continue;
+    }
+    lo = hi;
+    if (deleted < batch / 2) step *= 2;
   }
+  return total;
 }
 
 /**

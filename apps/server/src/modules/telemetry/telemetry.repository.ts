@@ -196,10 +196,13 @@ export class TelemetryRepository {
         p,
       );
     // Buckets made of whole UTC hours: an hour lying inside one bucket and inside [startTs, endTs), before the
-    // rollup's watermark, with a rollup row and not dirty is read from ts_kv_rollup_hour; the other hours
-    // (runs of them) from ts_kv. Both give count, numeric count, sum, min, max per key and bucket, combined
-    // (AVG = sum / count). Hours the job left out (too few points) are read raw like any other. OFFSET 0 keeps
-    // the raw part one index range scan per run of hours (not a join over the whole range).
+    // rollup's watermark, with a rollup row and not dirty is read from ts_kv_rollup_hour; the gaps between
+    // those hours (per key: before the first, between two, after the last; the whole range for a key without
+    // any) from ts_kv. Both give count, numeric count, sum, min, max per key and bucket, combined
+    // (AVG = sum / count). Hours the job left out (too few points) are read raw like any other. The work is
+    // in proportion to the rollup rows read, not to keys × hours of the range (a 3-year range of 100 keys
+    // listed 2.6 million hours: seconds for an empty device). OFFSET 0 keeps the raw part one index range
+    // scan per gap (not a join over the whole range).
     const v = { AVG: 'sum(s) / NULLIF(sum(nn), 0)', MIN: 'min(mn)', MAX: 'max(mx)', SUM: 'sum(s)', COUNT: 'sum(n)' }[agg];
     // JIT off: the planner's estimate of the per-range scans is far above what they read (a few hours),
     // and compiling the plan costs more than running it (measured: 1.5 s of JIT for a 5 ms query).
@@ -209,26 +212,26 @@ export class TelemetryRepository {
       `WITH b AS MATERIALIZED (SELECT bs, be, row_number() OVER (ORDER BY bs) AS i FROM (${buckets}) x WHERE be > bs),
             a AS MATERIALIZED (SELECT array_agg(bs ORDER BY bs) AS a FROM b),
             w AS MATERIALIZED (SELECT COALESCE(pending_from, watermark, 0) AS w FROM ts_kv_rollup_state WHERE id = 1),
-            h AS MATERIALIZED (
-              SELECT k.id AS key, hr, width_bucket(hr, a.a) AS i,
-                     hr >= $4::bigint AND hr + ${HOUR} <= LEAST($5::bigint, w.w) AND width_bucket(hr, a.a) = width_bucket(hr + ${HOUR - 1}, a.a) AS ok
-              FROM unnest($2::int[]) AS k(id), a, w, generate_series($4::bigint - $4::bigint % ${HOUR}, $5::bigint - 1, ${HOUR}) AS hr),
             r AS MATERIALIZED (
-              SELECT h.key, h.hr, h.i, r.cnt, r.num_cnt, r.sum_v, r.min_v, r.max_v
-              FROM ts_kv_rollup_hour r JOIN h ON h.key = r.key AND h.hr = r.hour AND h.ok
-              WHERE r.entity_id = $1 AND r.key = ANY($2::int[]) AND r.hour >= $4::bigint - $4::bigint % ${HOUR} AND r.hour < $5::bigint
+              SELECT r.key, r.hour AS hr, width_bucket(r.hour, a.a) AS i, r.cnt, r.num_cnt, r.sum_v, r.min_v, r.max_v
+              FROM ts_kv_rollup_hour r, a, w
+              WHERE r.entity_id = $1 AND r.key = ANY($2::int[]) AND r.hour >= $4::bigint AND r.hour + ${HOUR} <= LEAST($5::bigint, w.w)
+                AND width_bucket(r.hour, a.a) = width_bucket(r.hour + ${HOUR - 1}, a.a)
                 AND NOT EXISTS (SELECT 1 FROM ts_kv_rollup_dirty d WHERE d.entity_id = $1 AND d.key = r.key AND d.hour = r.hour)),
-            u AS MATERIALIZED (SELECT key, min(hr) AS lo, max(hr) + ${HOUR} AS hi
-                  FROM (SELECT h.key, h.hr, h.hr - ${HOUR} * row_number() OVER (PARTITION BY h.key ORDER BY h.hr) AS grp
-                        FROM h LEFT JOIN r ON r.key = h.key AND r.hr = h.hr WHERE r.hr IS NULL) x
-                  GROUP BY key, grp),
+            u AS MATERIALIZED (
+              SELECT key, lo, hi FROM (
+                SELECT key, lag(hr + ${HOUR}, 1, $4::bigint) OVER (PARTITION BY key ORDER BY hr) AS lo, hr AS hi FROM r
+                UNION ALL
+                SELECT k.id, COALESCE(m.hi, $4::bigint), $5::bigint
+                FROM unnest($2::int[]) AS k(id) LEFT JOIN (SELECT key, max(hr) + ${HOUR} AS hi FROM r GROUP BY key) m ON m.key = k.id
+              ) x WHERE hi > lo),
             g AS (SELECT key, i, ${v} AS v, sum(n) AS n FROM (
                     SELECT key, i, cnt AS n, num_cnt AS nn, sum_v AS s, min_v AS mn, max_v AS mx FROM r
                     UNION ALL
                     SELECT u.key, width_bucket(t.ts, a.a), count(*), count(t.num), sum(t.num), min(t.num), max(t.num)
                     FROM u CROSS JOIN LATERAL (
                       SELECT ts, ${num} AS num FROM ts_kv
-                      WHERE entity_id = $1 AND key = u.key AND ts >= GREATEST(u.lo, $4::bigint) AND ts < LEAST(u.hi, $5::bigint)
+                      WHERE entity_id = $1 AND key = u.key AND ts >= u.lo AND ts < u.hi
                       OFFSET 0) t, a
                     GROUP BY 1, 2) x
                   GROUP BY key, i)
