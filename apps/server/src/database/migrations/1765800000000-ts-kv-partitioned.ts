@@ -34,6 +34,9 @@ export class TsKvPartitioned1765800000000 implements MigrationInterface {
         PRIMARY KEY (entity_id, key, ts)
       ) PARTITION BY RANGE (ts);
       CREATE TABLE ts_kv_default PARTITION OF ts_kv DEFAULT;
+      -- the hourly rollup reads one hour across all devices, which the PK (entity_id, key, ts) cannot find:
+      -- a BRIN on ts (points arrive in time order; ~24 kB per 170 MB) makes that read 133 pages, not 21,700
+      CREATE INDEX ts_kv_ts_brin ON ts_kv USING brin (ts) WITH (autosummarize = on);
       CREATE TABLE ts_kv_migration (
         id integer PRIMARY KEY CHECK (id = 1),
         started_at bigint NOT NULL,
