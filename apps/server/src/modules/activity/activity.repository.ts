@@ -18,6 +18,16 @@ export class ActivityRepository {
     return new Map(rows.filter((r) => r.v !== null).map((r) => [r.entity_id, Number(r.v)]));
   }
 
+  /** The devices' stored lastActivityTime (any node may have written it). */
+  async lastActivity(deviceIds: string[]): Promise<Map<string, number>> {
+    const rows = await this.db.query<{ entity_id: string; last: string }>(
+      `SELECT entity_id, long_v AS last FROM attribute_kv
+       WHERE entity_id = ANY($1::uuid[]) AND scope = 'SERVER_SCOPE' AND key = 'lastActivityTime' AND long_v IS NOT NULL`,
+      [deviceIds],
+    );
+    return new Map(rows.map((r) => [r.entity_id, Number(r.last)]));
+  }
+
   /** Which of these devices still exist. */
   async existing(deviceIds: string[]): Promise<Set<string>> {
     const rows = await this.db.query<{ id: string }>('SELECT id FROM device WHERE id = ANY($1::uuid[])', [

@@ -55,6 +55,7 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
           }
         },
         timeouts: (ids) => this.repo.timeouts(ids),
+        lastActivity: (ids) => this.repo.lastActivity(ids),
       },
       config.DEVICE_INACTIVITY_TIMEOUT_SEC * 1000,
     );

@@ -2,15 +2,20 @@ import { DeviceActivity, type ActivityPorts } from './device-activity.js';
 
 function fake(timeouts: Record<string, number> = {}) {
   const writes: { deviceId: string; attributes: Record<string, unknown> }[][] = [];
+  /** lastActivityTime as stored (by this node's writes, or another node's: `stored.set`) */
+  const stored = new Map<string, number>();
   let fail = false;
   const ports: ActivityPorts = {
     save: async (items) => {
       if (fail) throw new Error('database away');
       writes.push(items.map(({ deviceId, attributes }) => ({ deviceId, attributes })));
+      for (const i of items)
+        if (typeof i.attributes.lastActivityTime === 'number') stored.set(i.deviceId, i.attributes.lastActivityTime);
     },
     timeouts: async (ids) => new Map(ids.filter((id) => id in timeouts).map((id) => [id, timeouts[id]!])),
+    lastActivity: async (ids) => new Map(ids.filter((id) => stored.has(id)).map((id) => [id, stored.get(id)!])),
   };
-  return { ports, writes, setFail: (f: boolean) => (fail = f) };
+  return { ports, writes, stored, setFail: (f: boolean) => (fail = f) };
 }
 
 describe('DeviceActivity (ThingsBoard active / lastActivityTime)', () => {
@@ -76,5 +81,38 @@ describe('DeviceActivity (ThingsBoard active / lastActivityTime)', () => {
     expect(f.writes[0]).toEqual([
       { deviceId: 'd', attributes: { active: false, inactivityAlarmTime: 1000 } },
     ]);
+  });
+
+  it('does not turn off a device another node heard from since (cluster), and reads it again before each try', async () => {
+    const f = fake();
+    const a = new DeviceActivity(f.ports, 1000);
+    // restored at start, but its integration runs on another node, which keeps writing lastActivityTime
+    a.restore([{ tenantId: 't', deviceId: 'd', lastActivityTime: 0 }]);
+    f.stored.set('d', 900);
+    expect(await a.tick(1000)).toBe(0);
+    expect(a.isActive('d')).toBe(true);
+    f.stored.set('d', 1800);
+    expect(await a.tick(1899)).toBe(0);
+    // the other node heard nothing more either: off after the timeout from its last uplink
+    await a.tick(2800);
+    expect(f.writes).toEqual([[{ deviceId: 'd', attributes: { active: false, inactivityAlarmTime: 2800 } }]]);
+  });
+
+  it('keeps in memory only devices that are active or have something to write', async () => {
+    const f = fake();
+    const a = new DeviceActivity(f.ports, 1000);
+    for (let i = 0; i < 100; i++) a.touch('t', `d${i}`, 0);
+    expect(a.size).toBe(100);
+    await a.tick(10);
+    a.touch('t', 'd0', 500);
+    await a.tick(1000);
+    expect(a.size).toBe(1);
+    expect(a.isActive('d0')).toBe(true);
+    await a.tick(1500);
+    expect(a.size).toBe(0);
+    // an uplink brings it back
+    a.touch('t', 'd7', 2000);
+    await a.tick(2001);
+    expect(f.writes.at(-1)).toEqual([{ deviceId: 'd7', attributes: { lastActivityTime: 2000, active: true } }]);
   });
 });

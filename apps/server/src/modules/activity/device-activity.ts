@@ -4,6 +4,8 @@ export interface ActivityPorts {
   save(items: { tenantId: string; deviceId: string; attributes: Record<string, unknown> }[]): Promise<void>;
   /** the devices' own `inactivityTimeout` server attribute (ms), where they have one */
   timeouts(deviceIds: string[]): Promise<Map<string, number>>;
+  /** the devices' stored `lastActivityTime` (written by any node of a cluster) */
+  lastActivity(deviceIds: string[]): Promise<Map<string, number>>;
 }
 
 interface Entry {
@@ -23,6 +25,9 @@ interface Entry {
  * timeout (the device's `inactivityTimeout` server attribute in ms, else the platform default). An
  * uplink only touches memory; `tick` writes every device that moved since the last tick in one batch
  * and turns `active` off for devices silent longer than their timeout (`inactivityAlarmTime` as TB).
+ * Before turning a device off it reads the stored lastActivityTime: in a cluster another node may have
+ * received its uplinks since (an integration moved, or this node only restored it at start). Only
+ * devices active or moved since the last write are kept in memory.
  */
 export class DeviceActivity {
   private readonly devices = new Map<string, Entry>();
@@ -65,8 +70,13 @@ export class DeviceActivity {
     this.devices.delete(deviceId);
   }
 
-  isActive(deviceId: string): boolean | undefined {
-    return this.devices.get(deviceId)?.active;
+  isActive(deviceId: string): boolean {
+    return this.devices.get(deviceId)?.active ?? false;
+  }
+
+  /** How many devices are kept in memory (active, or moved since the last write). */
+  get size(): number {
+    return this.devices.size;
   }
 
   /** Writes what moved since the last tick; returns how many devices were written. A failed write is retried next tick. */
@@ -79,11 +89,15 @@ export class DeviceActivity {
         if (e && e.timeoutMs === undefined) e.timeoutMs = validTimeout(found.get(id));
       }
     }
+    const silent = [...this.devices].filter(([, e]) => e.active && !e.dirty && !this.alive(e, now));
+    if (silent.length) {
+      const stored = await this.ports.lastActivity(silent.map(([id]) => id));
+      for (const [id, e] of silent) e.last = Math.max(e.last, stored.get(id) ?? 0);
+    }
     const items: { tenantId: string; deviceId: string; attributes: Record<string, unknown> }[] = [];
     const done: (() => void)[] = [];
     for (const [id, e] of this.devices) {
-      const timeout = e.timeoutMs ?? this.defaultTimeoutMs;
-      const alive = now - e.last < timeout;
+      const alive = this.alive(e, now);
       if (e.dirty) {
         const attributes: Record<string, unknown> = { lastActivityTime: e.last };
         if (!e.active && alive) attributes.active = true;
@@ -92,6 +106,7 @@ export class DeviceActivity {
         done.push(() => {
           if (e.last === last) e.dirty = false;
           if (alive) e.active = true;
+          this.release(id, e);
         });
       } else if (e.active && !alive) {
         items.push({
@@ -101,6 +116,7 @@ export class DeviceActivity {
         });
         done.push(() => {
           e.active = false;
+          this.release(id, e);
         });
       }
     }
@@ -108,6 +124,15 @@ export class DeviceActivity {
     await this.ports.save(items);
     for (const d of done) d();
     return items.length;
+  }
+
+  private alive(e: Entry, now: number): boolean {
+    return now - e.last < (e.timeoutMs ?? this.defaultTimeoutMs);
+  }
+
+  /** A device written inactive, with nothing left to write, is forgotten until its next uplink. */
+  private release(id: string, e: Entry): void {
+    if (!e.active && !e.dirty && this.devices.get(id) === e) this.devices.delete(id);
   }
 }
 
