@@ -25,7 +25,7 @@ export interface TenantUsage {
   integrations: number;
   /** uplinks received by the tenant's integrations (kept across restarts) */
   messages: number;
-  /** time series points stored */
+  /** time series points stored (past a million in all, an estimate from a sample) */
   dataPoints: number;
   /** debug events stored */
   debugEvents: number;

@@ -4,9 +4,19 @@ import type { Db } from '../../database/db.js';
 /** the `active` server attribute row of alias a */
 const ACTIVE = `a.scope = 'SERVER_SCOPE' AND a.key = 'active'`;
 
+/** Below this many time series points (Postgres's estimate) the usage table counts them exactly. */
+const POINTS_EXACT_BELOW = 1_000_000;
+/** Above it, about this many points are sampled (whole pages, TABLESAMPLE SYSTEM) and scaled. */
+const POINTS_SAMPLE = 200_000;
+/** the size of one ts_kv row with its share of the page, for a partition not analyzed yet */
+const BYTES_PER_POINT = 64;
+
 /** Device activity attributes and usage counts; every tenant read is scoped by tenant. */
 export class ActivityRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly points = { exactBelow: POINTS_EXACT_BELOW, sample: POINTS_SAMPLE },
+  ) {}
 
   /** The devices' own inactivityTimeout server attribute (ms), where set. */
   async timeouts(deviceIds: string[]): Promise<Map<string, number>> {
@@ -81,8 +91,13 @@ export class ActivityRepository {
     return { total: Number(r!.total), active: Number(r!.active) };
   }
 
-  /** Every tenant's usage (sysadmin); counting time series points reads the whole table, so callers cache it. */
+  /**
+   * Every tenant's usage (sysadmin). Data points are counted exactly while the time series table is
+   * small; past POINTS_EXACT_BELOW rows (Postgres's estimate) a sample of about POINTS_SAMPLE rows is
+   * counted per tenant and scaled, so the page never reads a 100-million-row table.
+   */
   async usage(): Promise<TenantUsage[]> {
+    const points = await this.pointsPerTenant();
     const rows = await this.db.query<{
       id: string;
       title: string;
@@ -90,7 +105,6 @@ export class ActivityRepository {
       active: string;
       integrations: string;
       messages: string;
-      points: string;
       events: string;
     }>(
       `SELECT t.id, t.title,
@@ -98,10 +112,8 @@ export class ActivityRepository {
          (SELECT count(*) FROM device d JOIN attribute_kv a ON a.entity_id = d.id AND ${ACTIVE} AND a.bool_v WHERE d.tenant_id = t.id) AS active,
          (SELECT count(*) FROM integration i WHERE i.tenant_id = t.id) AS integrations,
          (SELECT coalesce(sum(s.messages_in), 0) FROM integration_stats s JOIN integration i ON i.id = s.integration_id WHERE i.tenant_id = t.id) AS messages,
-         coalesce(p.n, 0) AS points,
          (SELECT count(*) FROM debug_event e WHERE e.tenant_id = t.id) AS events
        FROM tenant t
-       LEFT JOIN (SELECT d.tenant_id, count(*) AS n FROM ts_kv k JOIN device d ON d.id = k.entity_id GROUP BY d.tenant_id) p ON p.tenant_id = t.id
        ORDER BY t.title, t.id`,
     );
     return rows.map((r) => ({
@@ -111,8 +123,25 @@ export class ActivityRepository {
       activeDevices: Number(r.active),
       integrations: Number(r.integrations),
       messages: Number(r.messages),
-      dataPoints: Number(r.points),
+      dataPoints: points.get(r.id) ?? 0,
       debugEvents: Number(r.events),
     }));
+  }
+
+  /** ts_kv points per tenant (through the device): exact, or sampled and scaled when the table is large. */
+  private async pointsPerTenant(): Promise<Map<string, number>> {
+    // planner statistics of each partition; one never analyzed yet is sized by its bytes
+    const [est] = await this.db.query<{ n: string | null }>(
+      `SELECT sum(CASE WHEN c.reltuples >= 0 THEN c.reltuples ELSE pg_relation_size(c.oid) / ${BYTES_PER_POINT} END) AS n
+       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ts_kv'::regclass`,
+    );
+    const estimate = Number(est?.n ?? 0);
+    const percent = estimate < this.points.exactBelow ? 100 : Math.min(100, (100 * this.points.sample) / estimate);
+    const rows = await this.db.query<{ tenant_id: string; n: string }>(
+      `SELECT d.tenant_id, count(*) AS n FROM ts_kv k ${percent < 100 ? 'TABLESAMPLE SYSTEM ($1)' : ''}
+       JOIN device d ON d.id = k.entity_id GROUP BY d.tenant_id`,
+      percent < 100 ? [percent] : [],
+    );
+    return new Map(rows.map((r) => [r.tenant_id, Math.round((Number(r.n) * 100) / percent)]));
   }
 }

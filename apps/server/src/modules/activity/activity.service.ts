@@ -16,7 +16,7 @@ import { DeviceActivity } from './device-activity.js';
 
 /** How often device activity is written and inactivity checked, ms. */
 const TICK_MS = 5000;
-/** The sysadmin's usage table counts every stored point: computed at most this often. */
+/** The sysadmin's usage table (devices, events, data points: counted or sampled) is computed at most this often. */
 const USAGE_CACHE_MS = 60_000;
 
 /**
