@@ -7,45 +7,35 @@ import type { UplinkOutcome } from './ports.js';
 const device = (name: string): Device =>
   ({ id: { entityType: 'DEVICE', id: `id-${name}` }, name, type: 'counter' }) as unknown as Device;
 
-/** A pipeline whose converter reads {d, seq} from the payload, with every other port faked. */
+/** Every port faked: the converter reads {d, seq} from the payload, devices exist, the sink takes all. */
+const fakeDeps = (over: Partial<PipelineDeps> = {}): PipelineDeps => ({
+  converters: {
+    runUplink: async (_t, _c, inputs) => inputs.map((x) => ok(parse(x.payload))),
+    find: async () => null,
+  },
+  findOrCreate: async (_t, wanted) => ({
+    devices: new Map(wanted.map((w) => [w.name, device(w.name)])),
+    created: [],
+  }),
+  validate: () => undefined,
+  sink: () => ({ handle: async () => undefined }),
+  rpc: () => null,
+  deviceCreated: () => undefined,
+  received: () => undefined,
+  failed: () => undefined,
+  succeeded: () => undefined,
+  storageProblem: () => undefined,
+  quarantine: async () => undefined,
+  ...over,
+});
+
+/** A pipeline on fakeDeps, collecting failures and acknowledgements. */
 function pipeline(sequenceKey?: string, over: Partial<PipelineDeps> = {}) {
   const errors: string[] = [];
   const acked: number[] = [];
   const p = new UplinkPipeline(
     { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, sequenceKey, poisonAttempts: 3 },
-    {
-      converters: {
-        runUplink: async (_t, _c, inputs) =>
-          inputs.map((x) => {
-            const d = JSON.parse(Buffer.from(x.payload).toString());
-            return {
-              ok: true as const,
-              results: [
-                {
-                  deviceName: d.d,
-                  deviceType: 'counter',
-                  telemetry: [{ ts: d.seq, values: { seq: d.seq } }],
-                },
-              ],
-            };
-          }),
-        find: async () => null,
-      },
-      findOrCreate: async (_t, wanted) => ({
-        devices: new Map(wanted.map((w) => [w.name, device(w.name)])),
-        created: [],
-      }),
-      validate: () => undefined,
-      sink: () => ({ handle: async () => undefined }),
-      rpc: () => null,
-      deviceCreated: () => undefined,
-      received: () => undefined,
-      failed: (_m, _meta, error) => void errors.push(error),
-      succeeded: () => undefined,
-      storageProblem: () => undefined,
-      quarantine: async () => undefined,
-      ...over,
-    },
+    fakeDeps({ failed: (_m, _meta, error) => void errors.push(error), ...over }),
   );
   const send = async (d: string, seqs: number[]) => {
     for (const seq of seqs)
@@ -255,22 +245,13 @@ describe('uplink metadata', () => {
     const seenBySink: Record<string, string>[] = [];
     const p = new UplinkPipeline(
       { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata, maxBytes: 1024 },
-      {
+      fakeDeps({
         converters: {
           runUplink: async (_t, _c, inputs) => inputs.map((x) => (seenByConverter.push(x.metadata), ok(parse(x.payload)))),
           find: async () => null,
         },
-        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
-        validate: () => undefined,
         sink: () => ({ handle: async (msgs) => void seenBySink.push(...msgs.map((m) => m.metadata)) }),
-        rpc: () => null,
-        deviceCreated: () => undefined,
-        received: () => undefined,
-        failed: () => undefined,
-        succeeded: () => undefined,
-        storageProblem: () => undefined,
-        quarantine: async () => undefined,
-      },
+      }),
     );
     void p.enqueue({ topic: 'a/SN-1', payload: Buffer.from('{"d":"SN-1","seq":1}'), qos: 0, ack: () => undefined });
     await until(() => seenBySink.length === 1);
@@ -309,7 +290,7 @@ describe('trace ids in the uplink pipeline', () => {
     const sunk: (string | undefined)[] = [];
     const p = new UplinkPipeline(
       { tenantId: 't', id: 'i', name: 'I', converterId: 'c', metadata: {}, maxBytes: 1024, trace },
-      {
+      fakeDeps({
         converters: {
           runUplink: async (_t, _c, xs) =>
             xs.map((x) => {
@@ -318,17 +299,8 @@ describe('trace ids in the uplink pipeline', () => {
             }),
           find: async () => null,
         },
-        findOrCreate: async (_t, wanted) => ({ devices: new Map(wanted.map((w) => [w.name, device(w.name)])), created: [] }),
-        validate: () => undefined,
         sink: () => ({ handle: async (msgs) => void sunk.push(...msgs.map((m) => m.traceId)) }),
-        rpc: () => null,
-        deviceCreated: () => undefined,
-        received: () => undefined,
-        failed: () => undefined,
-        succeeded: () => undefined,
-        storageProblem: () => undefined,
-        quarantine: async () => undefined,
-      },
+      }),
     );
     for (let seq = 0; seq < 3; seq++)
       void p.enqueue({ topic: 't', payload: Buffer.from(JSON.stringify({ d: 'SN-001', seq })), qos: 0, ack: () => undefined });
