@@ -18,8 +18,11 @@ async function status(p: TestPlatform, id: string) {
     errors: number;
     lastMessageTime: number | null;
     lastError: string | null;
+    rates: { in1m: number; in15m: number; errors15m: number; perMinute: number[] };
   };
 }
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('integration counters', () => {
   it('keep counting across a restart instead of starting again at 0 and "—"', async () => {
@@ -66,6 +69,51 @@ describe('integration counters', () => {
       await db.drop();
     }
   }, 60000);
+
+  it('keep the rates (uplinks per minute of the last 15 minutes, errors) across restarts, without counting them twice', async () => {
+    const db = await createTestDatabase();
+    let p = await startPlatformOn(db.url);
+    try {
+      const prefix = `${rnd()}/rates`;
+      const converterId = await createConverter(p, SEQ_DECODER);
+      const { id } = await createIntegration(p, {
+        converterId,
+        filters: [{ filter: `${prefix}/#`, qos: 0 }],
+        cleanSession: true,
+      });
+      await waitStatus(p, id, 'CONNECTED');
+      const pub = await publisher(p.mqttUrl);
+      for (let i = 0; i < 3; i++)
+        await pub.publishAsync(`${prefix}/a`, JSON.stringify({ d: `R-${rnd()}`, seq: i, ts: Date.now() }));
+      await pub.publishAsync(`${prefix}/a`, 'not json');
+      const before = await eventually(async () => {
+        const s = await status(p, id);
+        return s.messagesIn === 4 && s.errors === 1 ? s : null;
+      });
+      expect(sum(before.rates.perMinute)).toBe(4);
+      expect(before.rates.errors15m).toBeGreaterThan(0);
+
+      const restart = async () => {
+        await p.stop();
+        p = await startPlatformOn(db.url);
+        await waitStatus(p, id, 'CONNECTED');
+        return status(p, id);
+      };
+      const after = await restart();
+      expect(sum(after.rates.perMinute)).toBe(4);
+      expect(after.rates.in15m).toBeGreaterThan(0);
+      expect(after.rates.errors15m).toBeGreaterThan(0);
+
+      // one more, and a second restart: the loaded minutes are not written again
+      await pub.publishAsync(`${prefix}/a`, JSON.stringify({ d: `R-${rnd()}`, seq: 9, ts: Date.now() }));
+      await eventually(async () => (await status(p, id)).messagesIn === 5);
+      await pub.endAsync();
+      expect(sum((await restart()).rates.perMinute)).toBe(5);
+    } finally {
+      await p.stop();
+      await db.drop();
+    }
+  }, 90000);
 
   it('count a connection error as an error, as the Events tab lists it', async () => {
     const db = await createTestDatabase();

@@ -1,7 +1,8 @@
 import type { IntegrationRates } from '@bridgeboard/contracts';
 import type { LimitKind } from './uplink-limits.js';
 import type { SilenceWatch } from './silence-watch.js';
-import { RateWindow } from './rate-window.js';
+import { RATE_MINUTES, RateWindow } from './rate-window.js';
+import type { CounterDelta, StoredCounters } from './integration-stats.js';
 
 /** What the runtime counts per integration since the platform started (status REST, live status, GET /metrics). */
 export interface Counters {
@@ -61,3 +62,81 @@ export const newCounters = (): Counters => ({
   rateErrors: new RateWindow(),
   silence: null,
 });
+
+/** Takes the stored counters and rates (at start, or adopting an integration another node ran). */
+export function restoreCounters(c: Counters, s: StoredCounters, now: number): void {
+  Object.assign(c, {
+    messagesIn: s.messagesIn,
+    messagesOut: s.messagesOut,
+    errors: s.errors,
+    lastMessageTime: s.lastMessageTime,
+    lastError: s.lastError,
+  });
+  c.rateIn.load(s.perMinuteIn, now);
+  c.rateErrors.load(s.perMinuteErrors, now);
+}
+
+/** The counters as they are now, to write (what a flush compares with next time). */
+export function storedOf(c: Counters, now: number): StoredCounters {
+  const { messagesIn, messagesOut, errors, lastMessageTime, lastError } = c;
+  return {
+    messagesIn,
+    messagesOut,
+    errors,
+    lastMessageTime,
+    lastError,
+    perMinuteIn: c.rateIn.counts(now),
+    perMinuteErrors: c.rateErrors.counts(now),
+  };
+}
+
+/** What `c` gained since `f` was written; null when nothing moved. */
+export function deltaOf(id: string, c: StoredCounters, f: StoredCounters): CounterDelta | null {
+  const moved = c.lastMessageTime !== f.lastMessageTime;
+  const errMoved = c.lastError !== f.lastError;
+  const perMinuteIn = minutesGained(c.perMinuteIn, f.perMinuteIn);
+  const perMinuteErrors = minutesGained(c.perMinuteErrors, f.perMinuteErrors);
+  if (
+    c.messagesIn === f.messagesIn &&
+    c.messagesOut === f.messagesOut &&
+    c.errors === f.errors &&
+    !moved &&
+    !errMoved &&
+    !perMinuteIn &&
+    !perMinuteErrors
+  )
+    return null;
+  return {
+    integrationId: id,
+    messagesIn: c.messagesIn - f.messagesIn,
+    messagesOut: c.messagesOut - f.messagesOut,
+    errors: c.errors - f.errors,
+    lastMessageTime: moved ? c.lastMessageTime : null,
+    lastError: errMoved ? { value: c.lastError } : null,
+    perMinuteIn: perMinuteIn ?? {},
+    perMinuteErrors: perMinuteErrors ?? {},
+  };
+}
+
+export const NO_STORED_COUNTERS: StoredCounters = {
+  messagesIn: 0,
+  messagesOut: 0,
+  errors: 0,
+  lastMessageTime: null,
+  lastError: null,
+  perMinuteIn: {},
+  perMinuteErrors: {},
+};
+
+/** Counts per minute gained (minutes still in the window only: one that left it is not taken back); null if none. */
+function minutesGained(now: Record<string, number>, was: Record<string, number>): Record<string, number> | null {
+  let out: Record<string, number> | null = null;
+  for (const [k, n] of Object.entries(now)) {
+    const d = n - (was[k] ?? 0);
+    if (d) (out ??= {})[k] = d;
+  }
+  return out;
+}
+
+/** The first minute number a flush at `now` keeps in integration_stats. */
+export const firstRateMinute = (now: number): number => Math.floor(now / 60_000) - RATE_MINUTES + 1;

@@ -24,7 +24,17 @@ import { PerMinuteBudget } from './uplink-limits.js';
 import { IntegrationStatsRepository, type CounterDelta, type StoredCounters } from './integration-stats.js';
 import { Metrics } from '../../metrics/metrics.registry.js';
 import { SilenceWatch } from './silence-watch.js';
-import { newCounters, ratesOf, type Counters, type IntegrationMetrics } from './integration-counters.js';
+import {
+  deltaOf,
+  firstRateMinute,
+  newCounters,
+  NO_STORED_COUNTERS,
+  ratesOf,
+  restoreCounters,
+  storedOf,
+  type Counters,
+  type IntegrationMetrics,
+} from './integration-counters.js';
 import { RawArchiveRepository } from '../archive/raw-archive.repository.js';
 import { archiveRows } from './uplink-archive.js';
 
@@ -129,9 +139,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   /** The counters kept in Postgres are loaded (once) and written every STATS_FLUSH_MS from then on. */
   ready(): Promise<void> {
     this.loading ??= (async () => {
-      for (const [id, c] of await this.stats.all()) {
-        this.counters.set(id, { ...newCounters(), ...c });
-        this.flushed.set(id, c);
+      const t = Date.now();
+      for (const [id, s] of await this.stats.all()) {
+        const c = newCounters();
+        restoreCounters(c, s, t);
+        this.counters.set(id, c);
+        this.flushed.set(id, storedOf(c, t));
       }
       this.statsTimer = setInterval(() => void this.flushStats(), STATS_FLUSH_MS);
       this.statsTimer.unref();
@@ -151,11 +164,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   async adopt(stored: StoredIntegration): Promise<void> {
     const id = stored.integration.id.id;
     await this.flushStats();
-    const c = (await this.stats.all([id])).get(id);
-    if (c) {
+    const s = (await this.stats.all([id])).get(id);
+    if (s) {
+      const t = Date.now();
       const mine = this.countersOf(id);
-      Object.assign(mine, c);
-      this.flushed.set(id, c);
+      restoreCounters(mine, s, t);
+      this.flushed.set(id, storedOf(mine, t));
     }
     await this.apply(stored);
   }
@@ -173,24 +187,16 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     this.statsFlush = this.statsFlush.then(async () => {
       const deltas: CounterDelta[] = [];
       const now = new Map<string, StoredCounters>();
+      const t = Date.now();
       for (const [id, c] of this.counters) {
-        const f = this.flushed.get(id) ?? { messagesIn: 0, messagesOut: 0, errors: 0, lastMessageTime: null, lastError: null };
-        const moved = c.lastMessageTime !== f.lastMessageTime;
-        const errMoved = c.lastError !== f.lastError;
-        if (c.messagesIn === f.messagesIn && c.messagesOut === f.messagesOut && c.errors === f.errors && !moved && !errMoved) continue;
-        const { messagesIn, messagesOut, errors, lastMessageTime, lastError } = c;
-        now.set(id, { messagesIn, messagesOut, errors, lastMessageTime, lastError });
-        deltas.push({
-          integrationId: id,
-          messagesIn: c.messagesIn - f.messagesIn,
-          messagesOut: c.messagesOut - f.messagesOut,
-          errors: c.errors - f.errors,
-          lastMessageTime: moved ? c.lastMessageTime : null,
-          lastError: errMoved ? { value: c.lastError } : null,
-        });
+        const s = storedOf(c, t);
+        const delta = deltaOf(id, s, this.flushed.get(id) ?? NO_STORED_COUNTERS);
+        if (!delta) continue;
+        now.set(id, s);
+        deltas.push(delta);
       }
       try {
-        await this.stats.add(deltas);
+        await this.stats.add(deltas, firstRateMinute(t));
         for (const [id, c] of now) this.flushed.set(id, c);
       } catch (e) {
         this.log.warn(`Could not save integration counters (kept, tried again in ${STATS_FLUSH_MS / 1000} s): ${(e as Error).message}`);

@@ -28,4 +28,18 @@ describe('RateWindow (integration message rates)', () => {
     expect(w.perSecond(15, now)).toBeCloseTo((60 * 15) / (14 * 60 + 30));
     expect(new RateWindow().perSecond(1, now)).toBe(0);
   });
+
+  it('gives its counts by minute number and loads them back, leaving out minutes older than the window', () => {
+    const w = new RateWindow();
+    const t0 = 3000 * MIN;
+    w.add(4, t0);
+    w.add(2, t0 + 5 * MIN);
+    const now = t0 + 5 * MIN + 1;
+    expect(w.counts(now)).toEqual({ 3000: 4, 3005: 2 });
+    const back = new RateWindow();
+    back.add(99, now); // replaced, not added to
+    back.load({ ...w.counts(now), 2900: 7 }, now);
+    expect(back.perMinute(now)).toEqual(w.perMinute(now));
+    expect(back.counts(t0 + RATE_MINUTES * MIN)).toEqual({ 3005: 2 });
+  });
 });

@@ -42,4 +42,24 @@ export class RateWindow {
     const seconds = span * 60 + (now % 60_000) / 1000;
     return seconds > 0 ? sum / seconds : 0;
   }
+
+  /** The minutes in the window that counted something, by minute number (what integration_stats keeps). */
+  counts(now: number): Record<string, number> {
+    const m = Math.floor(now / 60_000);
+    const out: Record<string, number> = {};
+    this.perMinute(now).forEach((n, k) => {
+      if (n) out[m - RATE_MINUTES + 1 + k] = n;
+    });
+    return out;
+  }
+
+  /** Replaces the counts with stored ones (after a restart, or from the cluster's total); older minutes are left out. */
+  load(counts: Record<string, number>, now: number): void {
+    const m = Math.floor(now / 60_000);
+    this.minutes.fill(-1);
+    for (const [k, n] of Object.entries(counts)) {
+      const minute = Number(k);
+      if (minute > m - RATE_MINUTES && minute <= m && n > 0) this.add(n, minute * 60_000);
+    }
+  }
 }
