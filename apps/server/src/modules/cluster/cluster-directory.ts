@@ -2,6 +2,7 @@ import type { IntegrationConnectionState, IntegrationStatus } from '@bridgeboard
 import { IntegrationError } from '../integrations/integration.errors.js';
 import type { IntegrationElsewhere } from '../integrations/runtime/ports.js';
 import type { StoredCounters } from '../integrations/runtime/integration-stats.js';
+import { storedRates } from '../integrations/runtime/integration-counters.js';
 import type { ClusterBus } from './cluster-bus.js';
 import type { ClusterNode } from './cluster-node.js';
 
@@ -52,6 +53,7 @@ export class ClusterDirectory implements IntegrationElsewhere {
       lastMessageTime: c?.lastMessageTime ?? null,
       lastError: c?.lastError ?? null,
       quarantined: 0,
+      ...(c ? { rates: storedRates(c, Date.now()) } : {}),
     };
   }
 

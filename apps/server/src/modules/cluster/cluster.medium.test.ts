@@ -116,6 +116,15 @@ describe('two nodes on one database', () => {
         15000,
         500,
       );
+      // A, which does not run it, shows its rates as of B's last counter flush
+      await eventually(
+        async () => {
+          const s = (await a.http().get(`/api/integration/${id}/status`).set(auth)).body;
+          return (s.rates?.perMinute as number[] | undefined)?.some((n) => n > 0);
+        },
+        20000,
+        500,
+      );
 
       // disable (through A): B stops it, nobody runs it
       const v1 = (await a.http().get(`/api/integration/${id}`).set(auth)).body;

@@ -76,6 +76,14 @@ export function restoreCounters(c: Counters, s: StoredCounters, now: number): vo
   c.rateErrors.load(s.perMinuteErrors, now);
 }
 
+/** Rates from stored per-minute counts (an integration another node runs, as of its last flush). */
+export function storedRates(s: StoredCounters, now: number): IntegrationRates {
+  const c = { rateIn: new RateWindow(), rateErrors: new RateWindow() };
+  c.rateIn.load(s.perMinuteIn, now);
+  c.rateErrors.load(s.perMinuteErrors, now);
+  return ratesOf(c, now);
+}
+
 /** The counters as they are now, to write (what a flush compares with next time). */
 export function storedOf(c: Counters, now: number): StoredCounters {
   const { messagesIn, messagesOut, errors, lastMessageTime, lastError } = c;
