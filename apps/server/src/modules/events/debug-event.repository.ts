@@ -106,7 +106,7 @@ export class DebugEventRepository {
     return rows.map(toEvent);
   }
 
-  /** The tenant's newest events that carry an error (the home page's "recent errors"). */
+  /** The tenant's newest events that carry an error (the home page's "recent errors"); the WHERE is debug_event_error_idx's. */
   async recentErrors(tenantId: string, limit: number): Promise<DebugEvent[]> {
     const rows = await this.db.query<Row>(
       `SELECT * FROM debug_event WHERE tenant_id = $1 AND coalesce(body->>'error', '') <> '' ORDER BY ts DESC, id DESC LIMIT $2`,
