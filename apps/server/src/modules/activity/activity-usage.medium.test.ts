@@ -1,6 +1,11 @@
 import type { TenantUsage } from '@bridgeboard/contracts';
 import { Db } from '../../database/db.js';
-import { bearer, createTenantWithAdmin, startTestPlatform, type TestPlatform } from '../../../test/helpers.js';
+import {
+  bearer,
+  createTenantWithAdmin,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
 import { rnd } from '../integrations/test-kit.js';
 import { ActivityRepository } from './activity.repository.js';
 
@@ -17,8 +22,14 @@ describe("the sysadmin's usage table on a large time series table", () => {
     const a = await createTenantWithAdmin(p, `Usage A ${rnd()}`);
     const b = await createTenantWithAdmin(p, `Usage B ${rnd()}`);
     const device = async (token: string) =>
-      (await p.http().post('/api/device').set(bearer(token)).send({ name: `U-${rnd()}`, type: 'sensor' }).expect(200))
-        .body.id.id as string;
+      (
+        await p
+          .http()
+          .post('/api/device')
+          .set(bearer(token))
+          .send({ name: `U-${rnd()}`, type: 'sensor' })
+          .expect(200)
+      ).body.id.id as string;
     const [da, db_] = [await device(a.token), await device(b.token)];
     const db = p.app.get(Db);
     // 60,000 points of A and 20,000 of B, interleaved as many devices' uplinks are
@@ -28,7 +39,8 @@ describe("the sysadmin's usage table on a large time series table", () => {
       [da, db_],
     );
     await db.query('ANALYZE ts_kv');
-    const points = (rows: TenantUsage[]) => [a, b].map((t) => rows.find((r) => r.tenantId === t.tenantId)!.dataPoints);
+    const points = (rows: TenantUsage[]) =>
+      [a, b].map((t) => rows.find((r) => r.tenantId === t.tenantId)!.dataPoints);
 
     expect(points(await new ActivityRepository(db).usage())).toEqual([60_000, 20_000]);
     const [ea, eb] = points(await new ActivityRepository(db, { exactBelow: 10_000, sample: 40_000 }).usage());

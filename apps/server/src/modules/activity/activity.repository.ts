@@ -136,7 +136,8 @@ export class ActivityRepository {
        FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'ts_kv'::regclass`,
     );
     const estimate = Number(est?.n ?? 0);
-    const percent = estimate < this.points.exactBelow ? 100 : Math.min(100, (100 * this.points.sample) / estimate);
+    const percent =
+      estimate < this.points.exactBelow ? 100 : Math.min(100, (100 * this.points.sample) / estimate);
     const rows = await this.db.query<{ tenant_id: string; n: string }>(
       `SELECT d.tenant_id, count(*) AS n FROM ts_kv k ${percent < 100 ? 'TABLESAMPLE SYSTEM ($1)' : ''}
        JOIN device d ON d.id = k.entity_id GROUP BY d.tenant_id`,

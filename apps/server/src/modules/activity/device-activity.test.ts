@@ -10,10 +10,12 @@ function fake(timeouts: Record<string, number> = {}) {
       if (fail) throw new Error('database away');
       writes.push(items.map(({ deviceId, attributes }) => ({ deviceId, attributes })));
       for (const i of items)
-        if (typeof i.attributes.lastActivityTime === 'number') stored.set(i.deviceId, i.attributes.lastActivityTime);
+        if (typeof i.attributes.lastActivityTime === 'number')
+          stored.set(i.deviceId, i.attributes.lastActivityTime);
     },
     timeouts: async (ids) => new Map(ids.filter((id) => id in timeouts).map((id) => [id, timeouts[id]!])),
-    lastActivity: async (ids) => new Map(ids.filter((id) => stored.has(id)).map((id) => [id, stored.get(id)!])),
+    lastActivity: async (ids) =>
+      new Map(ids.filter((id) => stored.has(id)).map((id) => [id, stored.get(id)!])),
   };
   return { ports, writes, stored, setFail: (f: boolean) => (fail = f) };
 }
@@ -113,6 +115,8 @@ describe('DeviceActivity (ThingsBoard active / lastActivityTime)', () => {
     // an uplink brings it back
     a.touch('t', 'd7', 2000);
     await a.tick(2001);
-    expect(f.writes.at(-1)).toEqual([{ deviceId: 'd7', attributes: { lastActivityTime: 2000, active: true } }]);
+    expect(f.writes.at(-1)).toEqual([
+      { deviceId: 'd7', attributes: { lastActivityTime: 2000, active: true } },
+    ]);
   });
 });

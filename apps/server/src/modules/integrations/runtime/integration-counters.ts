@@ -137,7 +137,10 @@ export const NO_STORED_COUNTERS: StoredCounters = {
 };
 
 /** Counts per minute gained (minutes still in the window only: one that left it is not taken back); null if none. */
-function minutesGained(now: Record<string, number>, was: Record<string, number>): Record<string, number> | null {
+function minutesGained(
+  now: Record<string, number>,
+  was: Record<string, number>,
+): Record<string, number> | null {
   let out: Record<string, number> | null = null;
   for (const [k, n] of Object.entries(now)) {
     const d = n - (was[k] ?? 0);
