@@ -37,7 +37,7 @@ export async function runArchiveAB(o: BenchOptions, rounds: number): Promise<Arc
   for (let r = 0; r < rounds; r++) {
     for (const archive of r % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
       o.log(`archive ${archive}, round ${r + 1} of ${rounds}`);
-      const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, env: { ...o.env, RAW_RETENTION_DAYS: archive === 'on' ? '7' : '0' } });
+      const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, archive });
       const m = run.results[0]!.platform as Measure;
       out.runs.push(run);
       out.rounds.push({ archive, committedRate: m.committedRate, cpuMsPer1k: m.cpuMsPer1k, lost: m.lost });

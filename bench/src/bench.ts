@@ -33,8 +33,8 @@ export interface BenchOptions {
   mqttUrl?: string;
   cpuProfDir?: string;
   tenant: { username: string; password: string };
-  /** extra environment of the started platform (e.g. RAW_RETENTION_DAYS for --archive) */
-  env?: Record<string, string>;
+  /** the raw archive on the started platform: on (RAW_RETENTION_DAYS 7) or off (0); absent: the platform's default */
+  archive?: 'on' | 'off';
   /**
    * GET /metrics and message traces on the platform (METRICS_ENABLED, TRACE_MESSAGES): 'on' (the
    * default, as deployed), 'off', or 'both': scenario 1 in `opsRounds` rounds, each starting one
@@ -137,7 +137,7 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   if (o.ops === 'both') {
     run.results.push(...(await runOpsAB(o, run)));
   } else {
-    const opened = await openPlatform(o, opsEnv(o.ops !== 'off'));
+    const opened = await openPlatform(o, o.ops !== 'off');
     run.setup = opened.how;
     try {
       const { ctx } = opened;
@@ -164,14 +164,18 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   return run;
 }
 
-/** Environment of a platform the bench starts: operations features on (as deployed) or off. */
-const opsEnv = (on: boolean, vary: BenchOptions['opsVary'] = 'both'): Record<string, string> => ({
-  METRICS_ENABLED: on || vary === 'traces' ? 'on' : 'off',
-  TRACE_MESSAGES: on || vary === 'metrics' ? 'on' : 'off',
+/**
+ * Environment of a platform the bench starts: the raw archive as asked (--archive), operations features
+ * on (as deployed) or, with `opsOn` false, what --ops-vary names off.
+ */
+const platformEnv = (o: BenchOptions, opsOn: boolean): Record<string, string> => ({
+  ...(o.archive ? { RAW_RETENTION_DAYS: o.archive === 'on' ? '7' : '0' } : {}),
+  METRICS_ENABLED: opsOn || o.opsVary === 'traces' ? 'on' : 'off',
+  TRACE_MESSAGES: opsOn || o.opsVary === 'metrics' ? 'on' : 'off',
 });
 
 /** A platform (started here, or the one at --url) with the tenant logged in: what the scenarios run against. */
-async function openPlatform(o: BenchOptions, env: Record<string, string>): Promise<{ ctx: Ctx; how: string; close(): Promise<void> }> {
+async function openPlatform(o: BenchOptions, opsOn: boolean): Promise<{ ctx: Ctx; how: string; close(): Promise<void> }> {
   let broker: Awaited<ReturnType<typeof startMosquitto>> = null;
   let platform: PlatformHandle;
   if (o.url) {
@@ -191,6 +195,7 @@ async function openPlatform(o: BenchOptions, env: Record<string, string>): Promi
       broker = await startMosquitto();
       mqttUrl = broker?.url;
     }
+    const env = platformEnv(o, opsOn);
     o.log(`starting the platform (${o.platform}; ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
     try {
       platform = await startPlatform({
@@ -198,7 +203,7 @@ async function openPlatform(o: BenchOptions, env: Record<string, string>): Promi
         databaseUrl: o.databaseUrl,
         mqttUrl,
         cpuProfDir: o.cpuProfDir,
-        env: { ...o.env, ...env },
+        env,
         log: o.log,
       });
     } catch (e) {
@@ -250,7 +255,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
   for (let r = 0; r < rounds; r++) {
     for (const mode of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      const opened = await openPlatform(o, opsEnv(mode === 'on', o.opsVary));
+      const opened = await openPlatform(o, mode === 'on');
       run.setup ||= opened.how;
       let scrapes = 0;
       const scraper =
@@ -291,12 +296,6 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return 0;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
-}
 
 type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;
 
@@ -502,4 +501,11 @@ async function scenario(
     default:
       throw new Error(`no scenario ${id} (there are 1-7, and 0 for the smoke run)`);
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return 0;
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
