@@ -1,6 +1,7 @@
 import type { BenchOptions, BenchRun } from './bench.js';
 import { runBench } from './bench.js';
 import type { Measure } from './scenarios.js';
+import { median } from './stats.js';
 
 /**
  * `--archive both` (issue 19): scenario 1 with the raw-message archive off (RAW_RETENTION_DAYS=0) and on
@@ -24,11 +25,6 @@ export interface ArchiveAB {
   runs: BenchRun[];
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length ? Math.round(s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2) : 0;
-};
 const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
 const pct = (a: number | null, b: number | null) => (a != null && b ? Math.round((a / b - 1) * 1000) / 10 : null);
 

@@ -15,6 +15,7 @@ import {
   type NewDevices,
 } from './scenarios.js';
 import { ROOT } from './platform.js';
+import { median } from './stats.js';
 
 export interface BenchOptions {
   scenarios: number[];
@@ -501,11 +502,4 @@ async function scenario(
     default:
       throw new Error(`no scenario ${id} (there are 1-7, and 0 for the smoke run)`);
   }
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return 0;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
