@@ -1,7 +1,7 @@
 /**
  * A/B runs on a shared, noisy machine: the two arms alternate within each round (which goes first
  * swaps every round), so the noise of the moment falls on both alike; arms are compared by medians.
- * Used by `--archive both` (archive-ab.ts); `--ops both` (bench.ts) does the same by hand.
+ * Used by `--archive both` (archive-ab.ts) and `--ops both` (bench.ts).
  */
 export interface ABRound<A extends string, R> {
   arm: A;
@@ -23,12 +23,8 @@ export async function interleaved<A extends string, R>(
   return out;
 }
 
-/** Median, rounded to a whole number (0 for none). */
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length ? Math.round(s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2) : 0;
-}
+/** The bench's one median (stats.ts), for the arms' comparison. */
+export { median } from './stats.js';
 
 /** How much slower `rate` is than `base`, in % with one decimal (negative: faster); null without a base. */
 export function slowerPct(rate: number, base: number): number | null {

@@ -1,7 +1,8 @@
 import type { BenchOptions, BenchRun } from './bench.js';
 import { runBench } from './bench.js';
-import { interleaved, median, slowerPct } from './ab.js';
+import { interleaved, slowerPct } from './ab.js';
 import type { Measure } from './scenarios.js';
+import { median } from './stats.js';
 
 /**
  * `--archive both` (issue 19): scenario 1 with the raw-message archive off (RAW_RETENTION_DAYS=0) and on
@@ -25,14 +26,27 @@ export interface ArchiveAB {
   runs: BenchRun[];
 }
 
-const mean = (xs: number[]) => (xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null);
-const pct = (a: number | null, b: number | null) => (a != null && b ? Math.round((a / b - 1) * 1000) / 10 : null);
+const mean = (xs: number[]) =>
+  xs.length ? Math.round((xs.reduce((a, b) => a + b, 0) / xs.length) * 10) / 10 : null;
+const pct = (a: number | null, b: number | null) =>
+  a != null && b ? Math.round((a / b - 1) * 1000) / 10 : null;
 
 export async function runArchiveAB(o: BenchOptions, rounds: number): Promise<ArchiveAB> {
-  const out: ArchiveAB = { rounds: [], off: 0, on: 0, slowerPct: 0, cpuOff: null, cpuOn: null, cpuMorePct: null, target: 'archive on <= 15% slower than off', pass: false, runs: [] };
+  const out: ArchiveAB = {
+    rounds: [],
+    off: 0,
+    on: 0,
+    slowerPct: 0,
+    cpuOff: null,
+    cpuOn: null,
+    cpuMorePct: null,
+    target: 'archive on <= 15% slower than off',
+    pass: false,
+    runs: [],
+  };
   await interleaved(['off', 'on'] as const, rounds, async (archive, r) => {
     o.log(`archive ${archive}, round ${r + 1} of ${rounds}`);
-    const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, env: { ...o.env, RAW_RETENTION_DAYS: archive === 'on' ? '7' : '0' } });
+    const run = await runBench({ ...o, scenarios: [1], floor: false, nodered: false, archive });
     const m = run.results[0]!.platform as Measure;
     out.runs.push(run);
     out.rounds.push({ archive, committedRate: m.committedRate, cpuMsPer1k: m.cpuMsPer1k, lost: m.lost });
@@ -49,7 +63,10 @@ export async function runArchiveAB(o: BenchOptions, rounds: number): Promise<Arc
 }
 
 export function archiveTable(ab: ArchiveAB): string {
-  const lines = ab.rounds.map((x, i) => `  ${String(i + 1).padStart(2)}  archive ${x.archive.padEnd(3)}  ${x.committedRate.toLocaleString('en-US').padStart(8)} msgs/s  CPU ${x.cpuMsPer1k ?? '-'} ms/1k  lost ${x.lost}`);
+  const lines = ab.rounds.map(
+    (x, i) =>
+      `  ${String(i + 1).padStart(2)}  archive ${x.archive.padEnd(3)}  ${x.committedRate.toLocaleString('en-US').padStart(8)} msgs/s  CPU ${x.cpuMsPer1k ?? '-'} ms/1k  lost ${x.lost}`,
+  );
   return [
     'scenario 1 (QoS 0 max rate, 1,000 devices), raw archive off vs on, interleaved:',
     ...lines,

@@ -15,6 +15,8 @@ import {
   type NewDevices,
 } from './scenarios.js';
 import { ROOT } from './platform.js';
+import { median } from './stats.js';
+import { interleaved, slowerPct } from './ab.js';
 
 export interface BenchOptions {
   scenarios: number[];
@@ -33,8 +35,8 @@ export interface BenchOptions {
   mqttUrl?: string;
   cpuProfDir?: string;
   tenant: { username: string; password: string };
-  /** extra environment of the started platform (e.g. RAW_RETENTION_DAYS for --archive) */
-  env?: Record<string, string>;
+  /** the raw archive on the started platform: on (RAW_RETENTION_DAYS 7) or off (0); absent: the platform's default */
+  archive?: 'on' | 'off';
   /**
    * GET /metrics and message traces on the platform (METRICS_ENABLED, TRACE_MESSAGES): 'on' (the
    * default, as deployed), 'off', or 'both': scenario 1 in `opsRounds` rounds, each starting one
@@ -137,13 +139,15 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   if (o.ops === 'both') {
     run.results.push(...(await runOpsAB(o, run)));
   } else {
-    const opened = await openPlatform(o, opsEnv(o.ops !== 'off'));
+    const opened = await openPlatform(o, o.ops !== 'off');
     run.setup = opened.how;
     try {
       const { ctx } = opened;
       const warmupMs = o.warmupSec * 1000;
       const win = (def: number) => (o.durationSec ?? def) * 1000;
-      const both = async <T>(f: (target: 'platform' | 'floor') => Promise<T>): Promise<[T, T | undefined]> => {
+      const both = async <T>(
+        f: (target: 'platform' | 'floor') => Promise<T>,
+      ): Promise<[T, T | undefined]> => {
         const p = await f('platform');
         const fl = o.floor ? await f('floor') : undefined;
         return [p, fl];
@@ -164,14 +168,21 @@ export async function runBench(o: BenchOptions): Promise<BenchRun> {
   return run;
 }
 
-/** Environment of a platform the bench starts: operations features on (as deployed) or off. */
-const opsEnv = (on: boolean, vary: BenchOptions['opsVary'] = 'both'): Record<string, string> => ({
-  METRICS_ENABLED: on || vary === 'traces' ? 'on' : 'off',
-  TRACE_MESSAGES: on || vary === 'metrics' ? 'on' : 'off',
+/**
+ * Environment of a platform the bench starts: the raw archive as asked (--archive), operations features
+ * on (as deployed) or, with `opsOn` false, what --ops-vary names off.
+ */
+const platformEnv = (o: BenchOptions, opsOn: boolean): Record<string, string> => ({
+  ...(o.archive ? { RAW_RETENTION_DAYS: o.archive === 'on' ? '7' : '0' } : {}),
+  METRICS_ENABLED: opsOn || o.opsVary === 'traces' ? 'on' : 'off',
+  TRACE_MESSAGES: opsOn || o.opsVary === 'metrics' ? 'on' : 'off',
 });
 
 /** A platform (started here, or the one at --url) with the tenant logged in: what the scenarios run against. */
-async function openPlatform(o: BenchOptions, env: Record<string, string>): Promise<{ ctx: Ctx; how: string; close(): Promise<void> }> {
+async function openPlatform(
+  o: BenchOptions,
+  opsOn: boolean,
+): Promise<{ ctx: Ctx; how: string; close(): Promise<void> }> {
   let broker: Awaited<ReturnType<typeof startMosquitto>> = null;
   let platform: PlatformHandle;
   if (o.url) {
@@ -191,14 +202,19 @@ async function openPlatform(o: BenchOptions, env: Record<string, string>): Promi
       broker = await startMosquitto();
       mqttUrl = broker?.url;
     }
-    o.log(`starting the platform (${o.platform}; ${Object.entries(env).map(([k, v]) => `${k}=${v}`).join(' ')})…`);
+    const env = platformEnv(o, opsOn);
+    o.log(
+      `starting the platform (${o.platform}; ${Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')})…`,
+    );
     try {
       platform = await startPlatform({
         from: o.platform,
         databaseUrl: o.databaseUrl,
         mqttUrl,
         cpuProfDir: o.cpuProfDir,
-        env: { ...o.env, ...env },
+        env,
         log: o.log,
       });
     } catch (e) {
@@ -245,39 +261,51 @@ async function openPlatform(o: BenchOptions, env: Record<string, string>): Promi
  */
 async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[]> {
   const rounds = Math.max(1, o.opsRounds ?? 2);
-  const spec: LoadSpec = { key: 's1', qos: 0, devices: 1000, rate: 0, warmupMs: o.warmupSec * 1000, windowMs: (o.durationSec ?? 20) * 1000 };
+  const spec: LoadSpec = {
+    key: 's1',
+    qos: 0,
+    devices: 1000,
+    rate: 0,
+    warmupMs: o.warmupSec * 1000,
+    windowMs: (o.durationSec ?? 20) * 1000,
+  };
   const out: ScenarioResult[] = [];
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
-  for (let r = 0; r < rounds; r++) {
-    for (const mode of r % 2 === 0 ? (['on', 'off'] as const) : (['off', 'on'] as const)) {
-      const opened = await openPlatform(o, opsEnv(mode === 'on', o.opsVary));
-      run.setup ||= opened.how;
-      let scrapes = 0;
-      const scraper =
-        mode === 'on'
-          ? setInterval(() => {
-              void fetch(`${opened.ctx.p.url}/metrics`).then(
-                (res) => (res.ok ? (scrapes++, res.text()) : undefined),
-                () => undefined,
-              );
-            }, 10_000)
-          : null;
-      try {
-        o.log(`scenario 1 with ops ${mode} (round ${r + 1} of ${rounds})…`);
-        const p = await runLoad(opened.ctx, 'platform', spec);
-        rates[mode].push(p.committedRate);
-        const verdict = `${p.committedRate} msgs/s committed, lost ${p.lost}, CPU ${p.cpuMsPer1k ?? '-'} ms per 1,000${mode === 'on' ? `, /metrics scraped ${scrapes} times` : ''}`;
-        o.log(`  ${verdict}`);
-        out.push({ id: 1, name: `${NAMES[1]}, ops ${mode}, round ${r + 1}`, target: 'measured for the comparison', platform: p, pass: null, verdict });
-      } finally {
-        if (scraper) clearInterval(scraper);
-        await opened.close();
-      }
+  await interleaved(['on', 'off'] as const, rounds, async (mode, r) => {
+    const opened = await openPlatform(o, mode === 'on');
+    run.setup ||= opened.how;
+    let scrapes = 0;
+    const scraper =
+      mode === 'on'
+        ? setInterval(() => {
+            void fetch(`${opened.ctx.p.url}/metrics`).then(
+              (res) => (res.ok ? (scrapes++, res.text()) : undefined),
+              () => undefined,
+            );
+          }, 10_000)
+        : null;
+    try {
+      o.log(`scenario 1 with ops ${mode} (round ${r + 1} of ${rounds})…`);
+      const p = await runLoad(opened.ctx, 'platform', spec);
+      rates[mode].push(p.committedRate);
+      const verdict = `${p.committedRate} msgs/s committed, lost ${p.lost}, CPU ${p.cpuMsPer1k ?? '-'} ms per 1,000${mode === 'on' ? `, /metrics scraped ${scrapes} times` : ''}`;
+      o.log(`  ${verdict}`);
+      out.push({
+        id: 1,
+        name: `${NAMES[1]}, ops ${mode}, round ${r + 1}`,
+        target: 'measured for the comparison',
+        platform: p,
+        pass: null,
+        verdict,
+      });
+    } finally {
+      if (scraper) clearInterval(scraper);
+      await opened.close();
     }
-  }
+  });
   const on = median(rates.on);
   const off = median(rates.off);
-  const slower = off ? Math.round((1 - on / off) * 1000) / 10 : null;
+  const slower = slowerPct(on, off);
   out.push({
     id: 1,
     name: `${NAMES[1]}: ${o.opsVary === 'metrics' ? 'metrics' : o.opsVary === 'traces' ? 'traces' : 'metrics and traces'} on vs off`,
@@ -289,13 +317,6 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   });
   o.log(`  ${out.at(-1)!.verdict}`);
   return out;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return 0;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
 }
 
 type Both = <T>(f: (target: 'platform' | 'floor') => Promise<T>) => Promise<[T, T | undefined]>;

@@ -77,46 +77,37 @@ if (a.storage) {
   const r = spawnSync(process.execPath, args, { cwd: path.join(ROOT, 'apps/server'), stdio: 'inherit' });
   process.exit(r.status ?? 1);
 }
-const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
-if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 7)) {
-  process.stderr.write(
-    `--scenarios takes numbers 1 to 7 (0: smoke, 7: cluster) separated by commas, not '${a.scenarios}'\n`,
-  );
+/** A bad option: says what is wrong and exits 2. */
+function refuse(text: string): never {
+  process.stderr.write(`${text}\n`);
   process.exit(2);
 }
+/** An option's value, refused unless it is one of `choices`. */
+function oneOf<T extends string>(option: string, value: string | undefined, choices: readonly T[]): T {
+  if (!choices.includes(value as T)) refuse(`--${option} is ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}, not '${value}'`);
+  return value as T;
+}
+/** A whole number of at least 1, or refused. */
+function rounds(option: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) refuse(`--${option} takes a whole number of at least 1, not '${value}'`);
+  return n;
+}
+
+const scenarios = a.scenarios!.split(',').map((s) => Number(s.trim()));
+if (scenarios.some((s) => !Number.isInteger(s) || s < 0 || s > 7))
+  refuse(`--scenarios takes numbers 1 to 7 (0: smoke, 7: cluster) separated by commas, not '${a.scenarios}'`);
 if (a.nodered && !scenarios.some((s) => s <= 1))
   process.stderr.write('--nodered runs with scenarios 0 and 1 only; none of them is selected\n');
-const platform = (a.platform ??
-  (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source')) as 'dist' | 'source';
-if (platform !== 'dist' && platform !== 'source') {
-  process.stderr.write(`--platform is dist or source, not '${a.platform}'\n`);
-  process.exit(2);
-}
-if (a.archive !== undefined && !['on', 'off', 'both'].includes(a.archive)) {
-  process.stderr.write(`--archive is on, off or both, not '${a.archive}'\n`);
-  process.exit(2);
-}
-if (a.archive === 'both' && a.url) {
-  process.stderr.write('--archive both starts platforms of its own; it cannot use --url\n');
-  process.exit(2);
-}
-if (!['on', 'off', 'both'].includes(a.ops!)) {
-  process.stderr.write(`--ops is on, off or both, not '${a.ops}'\n`);
-  process.exit(2);
-}
-if (!['both', 'metrics', 'traces'].includes(a['ops-vary']!)) {
-  process.stderr.write(`--ops-vary is both, metrics or traces, not '${a['ops-vary']}'\n`);
-  process.exit(2);
-}
-const opsRounds = Number(a['ops-rounds']);
-if (!Number.isInteger(opsRounds) || opsRounds < 1) {
-  process.stderr.write(`--ops-rounds takes a whole number of at least 1, not '${a['ops-rounds']}'\n`);
-  process.exit(2);
-}
-if (a.ops === 'both' && a.url) {
-  process.stderr.write('--ops both starts its own platforms (one per mode and round); it cannot use --url\n');
-  process.exit(2);
-}
+const platform = oneOf('platform', a.platform ?? (existsSync(path.join(ROOT, 'apps/server/dist/main.js')) ? 'dist' : 'source'), ['dist', 'source']);
+const archive = a.archive === undefined ? undefined : oneOf('archive', a.archive, ['on', 'off', 'both']);
+const ops = oneOf('ops', a.ops, ['on', 'off', 'both']);
+const opsVary = oneOf('ops-vary', a['ops-vary'], ['both', 'metrics', 'traces']);
+const opsRounds = rounds('ops-rounds', a['ops-rounds']);
+const archiveRounds = rounds('rounds', a.rounds);
+// the A/B comparisons start platforms of their own (one per arm and round)
+if (archive === 'both' && a.url) refuse('--archive both starts platforms of its own; it cannot use --url');
+if (ops === 'both' && a.url) refuse('--ops both starts its own platforms (one per mode and round); it cannot use --url');
 const resultsDir = path.join(ROOT, 'bench/results');
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const cpuProfDir = a['cpu-prof'] ? path.join(resultsDir, 'profiles', stamp) : undefined;
@@ -135,15 +126,15 @@ const options = {
   databaseUrl: a['database-url'] ?? (process.env.DATABASE_URL || undefined),
   mqttUrl: a['mqtt-url'] ?? (process.env.MQTT_URL || undefined),
   cpuProfDir,
-  ops: a.ops as 'on' | 'off' | 'both',
+  ops,
   opsRounds,
-  opsVary: a['ops-vary'] as 'both' | 'metrics' | 'traces',
+  opsVary,
   tenant: { username: a.username!, password: a.password! },
-  env: a.archive === 'on' || a.archive === 'off' ? { RAW_RETENTION_DAYS: a.archive === 'on' ? '7' : '0' } : undefined,
+  archive: archive === 'both' ? undefined : archive,
   log,
 };
-if (a.archive === 'both') {
-  const ab = await runArchiveAB(options, Math.max(1, Number(a.rounds) || 2));
+if (archive === 'both') {
+  const ab = await runArchiveAB(options, archiveRounds);
   mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${stamp}-archive.json`);
   writeFileSync(file, `${JSON.stringify(ab, null, 2)}\n`);

@@ -83,13 +83,21 @@ export function plansFor(
   }));
 }
 
-/** The pipeline under test, set up for one load: an integration in the platform, or the floor process. */
+/** What runLoad measures: the processes doing the work (`pids`: all of them, when more than one) and what they took in. */
+export interface PipelineUnderTest {
+  pid: number | null;
+  pids?: (number | null)[];
+  received(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** The pipeline under test, set up for one load: an integration in the platform (on two nodes: cluster), or a reference process. */
 export async function pipeline(
   ctx: Ctx,
   target: Target,
   prefix: string,
   spec: Pick<LoadSpec, 'qos' | 'debug'>,
-) {
+): Promise<PipelineUnderTest> {
   if (target === 'floor') {
     const f = await startFloor({
       mqttUrl: ctx.p.mqttUrl,
@@ -117,32 +125,7 @@ export async function pipeline(
     });
     return { pid: n.pid, received: async () => n.received(), stop: async () => void (await n.stop()) };
   }
-  if (target === 'cluster') {
-    // two nodes, one integration with a shared subscription: the broker splits the messages between them
-    const second = ctx.second!;
-    const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
-    const id = await ctx.api.createIntegration({
-      name: `MQTT Integration ${prefix}`,
-      converterId,
-      mqttUrl: ctx.p.mqttUrl,
-      filter: filterOf(prefix),
-      qos: spec.qos,
-      clientId: `bb-bench-shared-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
-      shared: true,
-    });
-    // each node answers for its own connection of a shared integration
-    await ctx.api.waitConnected(id);
-    await second.api.waitConnected(id);
-    return {
-      pid: ctx.p.pid,
-      pids: [ctx.p.pid, second.p.pid],
-      received: async () => 0,
-      stop: async () => {
-        await ctx.api.deleteIntegration(id);
-        await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
-      },
-    };
-  }
+  const shared = target === 'cluster';
   const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
   const id = await ctx.api.createIntegration({
     name: `MQTT Integration ${prefix}`,
@@ -150,9 +133,21 @@ export async function pipeline(
     mqttUrl: ctx.p.mqttUrl,
     filter: filterOf(prefix),
     qos: spec.qos,
-    clientId: `bb-bench-int-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+    clientId: `bb-bench-${shared ? 'shared' : 'int'}-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+    // cluster: two nodes, one integration with a shared subscription; the broker splits the messages between them
+    ...(shared ? { shared: true } : {}),
   });
+  const remove = async () => {
+    await ctx.api.deleteIntegration(id);
+    await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+  };
   await ctx.api.waitConnected(id);
+  if (shared) {
+    // each node answers for its own connection of a shared integration
+    const second = ctx.second!;
+    await second.api.waitConnected(id);
+    return { pid: ctx.p.pid, pids: [ctx.p.pid, second.p.pid], received: async () => 0, stop: remove };
+  }
   // flow control reads the platform's own status pushes (every 250 ms) rather than polling REST,
   // so the benchmark adds no request load to the process it measures
   const status = await LiveProbe.connect(ctx.p.url, ctx.api.accessToken);
@@ -162,8 +157,7 @@ export async function pipeline(
     received: async () => status.messagesIn.get(id) ?? 0,
     stop: async () => {
       status.close();
-      await ctx.api.deleteIntegration(id);
-      await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+      await remove();
     },
   };
 }
@@ -174,12 +168,7 @@ export async function runLoad(ctx: Ctx, target: Target, spec: LoadSpec): Promise
   const prefix = `bench${ctx.tag}/${spec.key}${t}`;
   const namePrefix = `${ctx.tag}${spec.key}${t}-`;
   const names = Array.from({ length: spec.devices }, (_, i) => `${namePrefix}${i}`);
-  const pipe: {
-    pid: number | null;
-    pids?: (number | null)[];
-    received(): Promise<number>;
-    stop(): Promise<void>;
-  } = await pipeline(ctx, target, prefix, spec);
+  const pipe = await pipeline(ctx, target, prefix, spec);
   // every process of the pipeline (two nodes in a cluster): CPU and RSS are their sums
   const meters = (pipe.pids ?? [pipe.pid]).map((pid) => new ProcMeter(pid));
   const meter = {

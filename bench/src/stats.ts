@@ -22,4 +22,12 @@ export function summarize(samples: number[]): {
   };
 }
 
+/** Median of whole-number rates (two middle values: their mean, rounded); 0 when empty. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return 0;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+}
+
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -76,6 +76,23 @@ describe('sandbox worker pool', () => {
     }
   }, 60_000);
 
+  it('stops retrying a batch alone after maxErrors worker deaths in the batch, in a row or not: bombs between good messages cost a few restarts too', async () => {
+    const s = new Sandbox({ timeoutMs: 5000, memoryMb: 1024, maxErrors: 3 }, { pool: { workers: 1, workerMaxRssMb: 300 } });
+    try {
+      await s.compile(
+        'some-bombs',
+        UPLINK_KIND,
+        'var s = decodeToString(payload); if (s === "bomb") { var m = new Map(); for (var i = 0; ; i++) m.set(i, i); } return s;',
+      );
+      const r = await s.runBatch('some-bombs', ['bomb', 'a', 'bomb', 'b', 'bomb', 'c', 'bomb', 'd'].map(up));
+      expect(r.results.map((x) => (x.ok ? x.value : x.code))).toEqual(['MEMORY', 'a', 'MEMORY', 'b', 'MEMORY', 'SUSPENDED', 'SUSPENDED', 'SUSPENDED']);
+      expect((r.results[7] as { error: string }).error).toBe('The script was not run: it took its sandbox worker down 3 times in this batch');
+      expect(s.status().restarts).toBeLessThanOrEqual(4);
+    } finally {
+      s.dispose();
+    }
+  }, 60_000);
+
   it('refuses resizable ArrayBuffers: no way to grow memory the isolate limit does not count', async () => {
     expect(await once(sb, 'var b = new ArrayBuffer(8, { maxByteLength: 1 << 30 }); return b.byteLength;')).toMatchObject({
       ok: false,

@@ -12,7 +12,6 @@ export const KEPT_FAILURES: ReadonlySet<string> = new Set(['SCRIPT_ERROR', 'TIME
 /** One message of a batch as the archive keeps it (written in the batch's commit, once). */
 export interface ArchiveItem {
   m: IncomingMessage;
-  metadata: Record<string, string>;
   receivedTime: number;
   converterVersion: number;
 }

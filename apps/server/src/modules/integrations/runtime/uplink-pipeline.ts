@@ -360,6 +360,11 @@ export class UplinkPipeline {
     }
     const accepted: Accepted[] = [];
     const archive: ArchiveItem[] = [];
+    // archived unless it goes to the quarantine (kept there, raw, for reprocessing) or is tried again
+    const archiving = this.deps.archive !== undefined;
+    const keep = (m: IncomingMessage, version: number | undefined) => {
+      if (archiving && version !== undefined) archive.push({ m, receivedTime: receivedTimeOf(m), converterVersion: version });
+    };
     let unavailable: string | null = null;
     inputs.forEach((x, k) => {
       const o = outcomes[k];
@@ -367,10 +372,6 @@ export class UplinkPipeline {
         job.settled.add(x.m);
         return this.deps.failed(x.m, x.metadata, 'The converter returned no outcome for this message');
       }
-      // archived unless it goes to the quarantine (kept there, raw, for reprocessing) or is tried again
-      const keep = () => {
-        if (this.deps.archive && o.version !== undefined) archive.push({ m: x.m, metadata: x.metadata, receivedTime: receivedTimeOf(x.m), converterVersion: o.version });
-      };
       if (!o.ok) {
         const code = o.code ?? 'SCRIPT_ERROR';
         if (TRANSIENT.has(code)) {
@@ -386,7 +387,7 @@ export class UplinkPipeline {
         job.settled.add(x.m);
         this.deps.failed(x.m, x.metadata, o.error);
         if (KEPT_FAILURES.has(code)) quarantine.push({ ...x, error: o.error, code, attempts: 1, reported: true });
-        else keep();
+        else keep(x.m, o.version);
         return;
       }
       try {
@@ -396,13 +397,13 @@ export class UplinkPipeline {
           this.deps.validate(r);
         }
         accepted.push({ m: x.m, metadata: x.metadata, results: o.results });
-        keep();
+        keep(x.m, o.version);
       } catch (e) {
         job.settled.add(x.m);
         this.deps.failed(x.m, x.metadata, (e as Error).message, e instanceof LimitError ? e.kind : undefined);
         // a result the platform cannot store (a bad value, a NUL in a name): kept for a fixed converter; a limit is not
         if (!(e instanceof LimitError)) quarantine.push({ ...x, error: (e as Error).message, code: 'INVALID_OUTPUT', attempts: 1, reported: true });
-        else keep();
+        else keep(x.m, o.version);
       }
     });
     if (unavailable) throw new SandboxUnavailable(`The sandbox could not decode messages: ${unavailable}; they are held by the broker and retried`);
