@@ -363,7 +363,11 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
    */
   async pastPipeline(tenantId: string, integrationId: string, hooks: Partial<PipelineDeps>): Promise<UplinkPipeline | null> {
     const s = await this.repo.find(tenantId, integrationId);
-    return s ? this.pipeline(s, { received: () => undefined, committed: () => undefined, archive: undefined, ...hooks }) : null;
+    // past messages are data, not live traffic: no counters, no archive, no device activity at replay time,
+    // and an rpcResponse they carry answered its call long ago
+    return s
+      ? this.pipeline(s, { received: () => undefined, committed: () => undefined, archive: undefined, stored: undefined, rpc: () => null, ...hooks })
+      : null;
   }
 
   /** Counts the integration's quarantine again (after messages left it) and pushes the status. */
