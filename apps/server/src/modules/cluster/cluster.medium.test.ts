@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import {
   createConverter,
@@ -12,6 +13,7 @@ import {
 import {
   addDownlinkNode,
   createDevice,
+  DOWNLINK_NODE,
   createDownlinkIntegration,
   replyDecoder,
   requestEncoder,
@@ -211,6 +213,64 @@ describe('two nodes on one database', () => {
       expect(two.status).toBe(200);
       expect(two.body).toEqual({ got: 42 });
     } finally {
+      await device.client.endAsync();
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
+  it('a device reply no call waits for stays on the node that got it: only an awaited reply is passed on', async () => {
+    const rp = `${prefix}/lone`;
+    const integ = await createDownlinkIntegration(a, {
+      decoder: replyDecoder(rp),
+      encoder: requestEncoder(rp),
+      filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+    });
+    // the Root Rule Chain's downlink node (added by the RPC test) sends to this integration now
+    const chains = await a.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(a.tenantToken));
+    const root = (chains.body.data as { root: boolean; id: { id: string } }[]).find((c) => c.root)!;
+    const md = (await a.http().get(`/api/ruleChain/${root.id.id}/metadata`).set(bearer(a.tenantToken))).body;
+    for (const n of md.nodes as { type: string; configuration: { integrationId: string } }[])
+      if (n.type === DOWNLINK_NODE) n.configuration.integrationId = integ.id;
+    await a.http().post('/api/ruleChain/metadata').set(bearer(a.tenantToken)).send(md).expect(200);
+    const v = await waitOwner(a, integ.id, /node-[ab]/);
+    const runner = v.nodes.find((n) => n.integrations.some((i) => i.id === integ.id))!.id;
+    const [owner, via] = runner === 'node-a' ? [a, b!] : [b!, a];
+    const deviceId = await createDevice(a, 'LONE-1');
+    const heard: string[] = [];
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => heard.push((JSON.parse(n.payload!) as { type: string }).type));
+    await listener.query('LISTEN bridgeboard_cluster');
+    const device = await subscriber(a.mqttUrl, `${rp}/LONE-1/rx`);
+    const pub = await publisher(a.mqttUrl);
+    try {
+      // 20 replies nobody asked for (a converter giving rpcResponse on every uplink)
+      for (let i = 0; i < 20; i++)
+        await pub.publishAsync(`${rp}/LONE-1/tx`, JSON.stringify({ id: `nobody-${i}`, reply: i }), { qos: 1 });
+      await eventually(
+        async () =>
+          (await owner.http().get(`/api/integration/${integ.id}/status`).set(bearer(owner.tenantToken))).body
+            .messagesIn >= 20 || null,
+        15000,
+        200,
+      );
+      device.client.on('message', (_t, m) => {
+        const req = JSON.parse(m.toString()) as { id: string; params: number };
+        void pub.publishAsync(`${rp}/LONE-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
+          qos: 1,
+        });
+      });
+      // a call through the other node: its reply (after the 20 on the same topic) is passed on
+      const two = await via
+        .http()
+        .post(`/api/plugins/rpc/twoway/${deviceId}`)
+        .set(bearer(via.tenantToken))
+        .send({ method: 'getValue', params: 7, timeout: 8000 });
+      expect({ status: two.status, body: two.body }).toEqual({ status: 200, body: { got: 7 } });
+      expect(heard.filter((t) => t === 'rpcResponse')).toEqual(['rpcResponse']);
+    } finally {
+      await listener.end();
       await device.client.endAsync();
       await pub.endAsync();
     }

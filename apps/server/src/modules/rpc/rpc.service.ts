@@ -34,6 +34,12 @@ export interface RpcDeps {
   tickMs?: number;
   /** Runs the housekeeping unless another node of the cluster is running it right now (an advisory lock). */
   once?: (name: string, fn: () => Promise<void>) => Promise<unknown>;
+  /**
+   * A two-way call of the device waits here for its reply until `until` (ms): the cluster tells the other
+   * nodes, so the node that runs the device's integration passes the reply on. Resolves before the call
+   * is sent, so the others know before the device can answer.
+   */
+  awaiting?: (tenantId: string, deviceId: string, until: number) => Promise<void>;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -120,6 +126,7 @@ export class RpcService {
       );
     }
     try {
+      if (reply) await this.announce(tenantId, deviceId, expirationTime);
       const result = await this.d.engine.tell(tenantId, this.msg(device, request, expirationTime, false));
       this.judge(result);
     } catch (e) {
@@ -174,9 +181,9 @@ export class RpcService {
    */
   async start(): Promise<void> {
     const open = await this.d.repo.open();
-    for (const rpc of open)
-      if (!rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'))
-        this.awaitReply(rpc, rpc.request.body.method);
+    const waiting = open.filter((rpc) => !rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'));
+    for (const rpc of waiting) this.awaitReply(rpc, rpc.request.body.method);
+    await Promise.all(waiting.map((rpc) => this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime)));
     const early = this.early ?? [];
     this.early = null;
     for (const [tenantId, deviceId, r] of early) this.onResponse(tenantId, deviceId, r);
@@ -296,7 +303,7 @@ export class RpcService {
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
       this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'REQUEST', { params: rpc.request.body.params, persistent: true });
-      this.listen(rpc);
+      await this.listen(rpc);
       const result = await this.d.engine.tell(
         rpc.tenantId,
         this.msg(dev, rpc.request, rpc.expirationTime, true),
@@ -326,9 +333,17 @@ export class RpcService {
   }
 
   /** A two-way call waits for its reply (once, however often it is sent). */
-  private listen(rpc: OpenRpc): void {
-    if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
-      this.awaitReply(rpc, rpc.request.body.method);
+  private async listen(rpc: OpenRpc): Promise<void> {
+    if (rpc.oneway) return;
+    if (!this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id)) this.awaitReply(rpc, rpc.request.body.method);
+    await this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime);
+  }
+
+  /** Tells the cluster a reply of the device is awaited here; without it the reply is not passed on, the call times out. */
+  private async announce(tenantId: string, deviceId: string, until: number): Promise<void> {
+    await this.d.awaiting?.(tenantId, deviceId, until).catch((e) =>
+      this.log.warn(`Could not tell the other nodes that a reply of device ${deviceId} is awaited: ${errorText(e)}`),
+    );
   }
 
   /** The broker acknowledged the call (QoS 1 PUBACK). One-way: that is the end. Two-way: now waits for the reply (or its expiry). */
@@ -352,7 +367,7 @@ export class RpcService {
         const out = rpc.out!;
         if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
         if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
-        this.listen(rpc);
+        await this.listen(rpc);
         sends.push(this.sendQueued(rpc));
       }
     } finally {
