@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import {
@@ -33,6 +34,16 @@ function connect(p: TestPlatform): Promise<Socket> {
     s.once('connect', () => resolve(s));
     s.once('connect_error', (e) => reject(e));
   });
+}
+
+/** The Root Rule Chain's downlink nodes send to this integration from now on. */
+async function downlinkTo(p: TestPlatform, integrationId: string): Promise<void> {
+  const chains = await p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(p.tenantToken));
+  const root = (chains.body.data as { root: boolean; id: { id: string } }[]).find((c) => c.root)!;
+  const md = (await p.http().get(`/api/ruleChain/${root.id.id}/metadata`).set(bearer(p.tenantToken))).body;
+  for (const n of md.nodes as { type: string; configuration: { integrationId: string } }[])
+    if (n.type === DOWNLINK_NODE) n.configuration.integrationId = integrationId;
+  await p.http().post('/api/ruleChain/metadata').set(bearer(p.tenantToken)).send(md).expect(200);
 }
 
 describe('two nodes on one database', () => {
@@ -226,13 +237,7 @@ describe('two nodes on one database', () => {
       encoder: requestEncoder(rp),
       filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
     });
-    // the Root Rule Chain's downlink node (added by the RPC test) sends to this integration now
-    const chains = await a.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(a.tenantToken));
-    const root = (chains.body.data as { root: boolean; id: { id: string } }[]).find((c) => c.root)!;
-    const md = (await a.http().get(`/api/ruleChain/${root.id.id}/metadata`).set(bearer(a.tenantToken))).body;
-    for (const n of md.nodes as { type: string; configuration: { integrationId: string } }[])
-      if (n.type === DOWNLINK_NODE) n.configuration.integrationId = integ.id;
-    await a.http().post('/api/ruleChain/metadata').set(bearer(a.tenantToken)).send(md).expect(200);
+    await downlinkTo(a, integ.id);
     const v = await waitOwner(a, integ.id, /node-[ab]/);
     const runner = v.nodes.find((n) => n.integrations.some((i) => i.id === integ.id))!.id;
     const [owner, via] = runner === 'node-a' ? [a, b!] : [b!, a];
@@ -255,22 +260,72 @@ describe('two nodes on one database', () => {
         15000,
         200,
       );
+      // counted on arrival, decoded a moment later: time for the replies to be passed on, were they
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(heard.filter((t) => t === 'rpcResponse')).toEqual([]);
       device.client.on('message', (_t, m) => {
         const req = JSON.parse(m.toString()) as { id: string; params: number };
         void pub.publishAsync(`${rp}/LONE-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
           qos: 1,
         });
       });
-      // a call through the other node: its reply (after the 20 on the same topic) is passed on
+      // a call through the other node: its reply is passed on
       const two = await via
         .http()
         .post(`/api/plugins/rpc/twoway/${deviceId}`)
         .set(bearer(via.tenantToken))
         .send({ method: 'getValue', params: 7, timeout: 8000 });
       expect({ status: two.status, body: two.body }).toEqual({ status: 200, body: { got: 7 } });
-      expect(heard.filter((t) => t === 'rpcResponse')).toEqual(['rpcResponse']);
+      expect(heard).toContain('rpcResponse');
     } finally {
       await listener.end();
+      await device.client.endAsync();
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
+  it('a persistent call left SENT by a node that is gone is taken over: sent again, and its reply stored', async () => {
+    const rp = `${prefix}/orphan`;
+    const integ = await createDownlinkIntegration(a, {
+      decoder: replyDecoder(rp),
+      encoder: requestEncoder(rp),
+      filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+    });
+    await downlinkTo(a, integ.id);
+    await waitOwner(a, integ.id, /node-[ab]/);
+    const deviceId = await createDevice(a, 'ORPHAN-1');
+    const tenantId = (await a.http().get(`/api/device/${deviceId}`).set(bearer(a.tenantToken))).body.tenantId.id;
+    const device = await subscriber(a.mqttUrl, `${rp}/ORPHAN-1/rx`);
+    const pub = await publisher(a.mqttUrl);
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      device.client.on('message', (_t, m) => {
+        const req = JSON.parse(m.toString()) as { id: string; params: number };
+        void pub.publishAsync(`${rp}/ORPHAN-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
+          qos: 1,
+        });
+      });
+      // what a node killed between sending the call and the broker's acknowledgement leaves behind
+      const id = randomUUID();
+      const request = { id, oneway: false, persisted: true, body: { method: 'getValue', params: '5' }, requestId: 77 };
+      await sql.query(
+        `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, node_id)
+         VALUES ($1, $2, $3, $4, $5, false, $6, 'SENT', 'node-killed')`,
+        [id, Date.now(), tenantId, deviceId, Date.now() + 60_000, JSON.stringify(request)],
+      );
+      const done = await eventually(
+        async () => {
+          const r = await a.http().get(`/api/rpc/persistent/${id}`).set(bearer(a.tenantToken));
+          return r.body.status === 'SUCCESSFUL' ? r.body : null;
+        },
+        20000,
+        200,
+      );
+      expect(done.response).toEqual({ got: 5 });
+    } finally {
+      await sql.end();
       await device.client.endAsync();
       await pub.endAsync();
     }

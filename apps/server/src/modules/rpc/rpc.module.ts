@@ -106,7 +106,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         new RpcService({
           engine,
           devices,
-          repo: new RpcRepository(db),
+          repo: new RpcRepository(db, node.id),
           integrations: runtime,
           trace: config.TRACE_MESSAGES
             ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }
@@ -114,6 +114,8 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           // alone, the lock would cost a pooled connection every second for nothing
           once: (name, fn) => (node.alive.length > 1 ? runOncePerCluster(db, name, fn) : fn()),
           awaiting: (tenantId, deviceId, until) => waits.announce(tenantId, deviceId, until),
+          // a stopping node still counts (it finishes its sends); it is gone once its row is
+          othersAlive: () => node.nodes.filter((n) => n.alive && n.id !== node.id).map((n) => n.id),
         }),
     },
     RemoteWaits,

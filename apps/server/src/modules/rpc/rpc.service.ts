@@ -40,6 +40,12 @@ export interface RpcDeps {
    * is sent, so the others know before the device can answer.
    */
   awaiting?: (tenantId: string, deviceId: string, until: number) => Promise<void>;
+  /**
+   * The other nodes of the cluster with a live heartbeat: the open calls of a node not among them (and of
+   * this node's previous run) are taken over, at start and on every housekeeping tick (RpcRepository.open).
+   * Without it (one process) only at start.
+   */
+  othersAlive?: () => string[];
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -175,12 +181,13 @@ export class RpcService {
   }
 
   /**
-   * Picks up persistent calls left open by the previous run, then checks them every tick. A SENT call
-   * may or may not have reached the broker before the platform stopped, so it is sent again (at least
-   * once); its reply may already be waiting at the broker, so the call listens before anything else.
+   * Picks up persistent calls left open by the previous run (or by a node gone from the cluster; not the
+   * calls of the nodes still alive), then checks them every tick. A SENT call may or may not have reached
+   * the broker before the platform stopped, so it is sent again (at least once); its reply may already be
+   * waiting at the broker, so the call listens before anything else.
    */
   async start(): Promise<void> {
-    const open = await this.d.repo.open();
+    const open = await this.d.repo.open(this.d.othersAlive?.() ?? []);
     const waiting = open.filter((rpc) => !rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'));
     for (const rpc of waiting) this.awaitReply(rpc, rpc.request.body.method);
     await Promise.all(waiting.map((rpc) => this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime)));
@@ -332,6 +339,10 @@ export class RpcService {
     }
   }
 
+  private aliveWithMe(): string[] {
+    return [...this.d.othersAlive!(), ...(this.d.repo.node ? [this.d.repo.node] : [])];
+  }
+
   /** A two-way call waits for its reply (once, however often it is sent). */
   private async listen(rpc: OpenRpc): Promise<void> {
     if (rpc.oneway) return;
@@ -363,6 +374,14 @@ export class RpcService {
     const sends: Promise<void>[] = [];
     let settled: PromiseSettledResult<void>[];
     try {
+      // calls a node gone from the cluster had in hand: its reply awaited here, or sent again (at least once)
+      if (this.d.othersAlive)
+        for (const rpc of await this.d.repo.open(this.aliveWithMe())) {
+          this.log.warn(`Taking over RPC ${rpc.id} (${rpc.status}) from a node that left the cluster`);
+          if (rpc.status === 'DELIVERED') await this.listen(rpc);
+          else if (rpc.out) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
+          else sends.push(this.dispatch(rpc));
+        }
       for (const rpc of await this.d.repo.queuedOutbound(now)) {
         const out = rpc.out!;
         if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
