@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { MqttClient } from 'mqtt';
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import {
   createConverter,
@@ -36,6 +37,17 @@ function connect(p: TestPlatform): Promise<Socket> {
   });
 }
 
+/** An integration devices answer calls through (`rp/<device>/rx` → `rp/<device>/tx`), the Root Rule Chain's downlink nodes pointed at it. */
+async function replyingIntegration(p: TestPlatform, rp: string): Promise<{ id: string }> {
+  const integ = await createDownlinkIntegration(p, {
+    decoder: replyDecoder(rp),
+    encoder: requestEncoder(rp),
+    filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+  });
+  await downlinkTo(p, integ.id);
+  return integ;
+}
+
 /** The Root Rule Chain's downlink nodes send to this integration from now on. */
 async function downlinkTo(p: TestPlatform, integrationId: string): Promise<void> {
   const chains = await p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(p.tenantToken));
@@ -44,6 +56,14 @@ async function downlinkTo(p: TestPlatform, integrationId: string): Promise<void>
   for (const n of md.nodes as { type: string; configuration: { integrationId: string } }[])
     if (n.type === DOWNLINK_NODE) n.configuration.integrationId = integrationId;
   await p.http().post('/api/ruleChain/metadata').set(bearer(p.tenantToken)).send(md).expect(200);
+}
+
+/** The device answers every call with {got: params}. */
+function answerCalls(device: MqttClient, pub: MqttClient, topic: string): void {
+  device.on('message', (_t, m) => {
+    const req = JSON.parse(m.toString()) as { id: string; params: number };
+    void pub.publishAsync(topic, JSON.stringify({ id: req.id, reply: { got: req.params } }), { qos: 1 });
+  });
 }
 
 describe('two nodes on one database', () => {
@@ -232,12 +252,7 @@ describe('two nodes on one database', () => {
 
   it('a device reply no call waits for stays on the node that got it: only an awaited reply is passed on', async () => {
     const rp = `${prefix}/lone`;
-    const integ = await createDownlinkIntegration(a, {
-      decoder: replyDecoder(rp),
-      encoder: requestEncoder(rp),
-      filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
-    });
-    await downlinkTo(a, integ.id);
+    const integ = await replyingIntegration(a, rp);
     const v = await waitOwner(a, integ.id, /node-[ab]/);
     const runner = v.nodes.find((n) => n.integrations.some((i) => i.id === integ.id))!.id;
     const [owner, via] = runner === 'node-a' ? [a, b!] : [b!, a];
@@ -263,12 +278,7 @@ describe('two nodes on one database', () => {
       // counted on arrival, decoded a moment later: time for the replies to be passed on, were they
       await new Promise((r) => setTimeout(r, 1500));
       expect(heard.filter((t) => t === 'rpcResponse')).toEqual([]);
-      device.client.on('message', (_t, m) => {
-        const req = JSON.parse(m.toString()) as { id: string; params: number };
-        void pub.publishAsync(`${rp}/LONE-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
-          qos: 1,
-        });
-      });
+      answerCalls(device.client, pub, `${rp}/LONE-1/tx`);
       // a call through the other node: its reply is passed on
       const two = await via
         .http()
@@ -287,12 +297,7 @@ describe('two nodes on one database', () => {
 
   it('a persistent call left SENT by a node that is gone is taken over: sent again, and its reply stored', async () => {
     const rp = `${prefix}/orphan`;
-    const integ = await createDownlinkIntegration(a, {
-      decoder: replyDecoder(rp),
-      encoder: requestEncoder(rp),
-      filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
-    });
-    await downlinkTo(a, integ.id);
+    const integ = await replyingIntegration(a, rp);
     await waitOwner(a, integ.id, /node-[ab]/);
     const deviceId = await createDevice(a, 'ORPHAN-1');
     const tenantId = (await a.http().get(`/api/device/${deviceId}`).set(bearer(a.tenantToken))).body.tenantId.id;
@@ -301,12 +306,7 @@ describe('two nodes on one database', () => {
     const sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
     try {
-      device.client.on('message', (_t, m) => {
-        const req = JSON.parse(m.toString()) as { id: string; params: number };
-        void pub.publishAsync(`${rp}/ORPHAN-1/tx`, JSON.stringify({ id: req.id, reply: { got: req.params } }), {
-          qos: 1,
-        });
-      });
+      answerCalls(device.client, pub, `${rp}/ORPHAN-1/tx`);
       // what a node killed between sending the call and the broker's acknowledgement leaves behind
       const id = randomUUID();
       const request = { id, oneway: false, persisted: true, body: { method: 'getValue', params: '5' }, requestId: 77 };
