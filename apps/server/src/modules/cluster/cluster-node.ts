@@ -54,11 +54,6 @@ export class ClusterNode {
     return this.heartbeatMs * this.timeoutBeats;
   }
 
-  /** Whether another alive node has live sockets open (as of its last heartbeat). */
-  othersHaveSockets(): boolean {
-    return this.nodes.some((n) => n.id !== this.id && n.alive && (n.load.sockets ?? 0) > 0);
-  }
-
   /**
    * True while the last heartbeat written is older than the timeout and other nodes were alive then: they
    * count this one gone and may take its integrations over. A node that was alone keeps going (a database

@@ -370,6 +370,50 @@ describe('two nodes on one database', () => {
     }
   });
 
+  it('telemetry no socket on another node watches is not sent between nodes', async () => {
+    const o = await owners(a);
+    const id = o['node-a']![0]!;
+    const topic = (
+      (await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body.configuration
+        .topicFilters[0].filter as string
+    ).replace('#', 'quiet');
+    const [watched, unwatched] = [`W-${rnd()}`, `U-${rnd()}`];
+    const pub = await publisher(a.mqttUrl);
+    const heard: string[] = [];
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN "socket.io#/"');
+    const s = await connect(b!);
+    const got: { deviceId: string }[] = [];
+    s.on('telemetry', (x) => got.push(x));
+    try {
+      for (const d of [watched, unwatched])
+        await pub.publishAsync(topic, JSON.stringify({ d, seq: 0, ts: Date.now() }), { qos: 1 });
+      const w = await eventually(() => deviceByName(a, watched), 10000, 100);
+      const u = await eventually(() => deviceByName(a, unwatched), 10000, 100);
+      expect(await s.emitWithAck('subscribe', { room: `device:${w.id.id}` })).toEqual({ ok: true });
+      let seq = 1;
+      await eventually(
+        async () => {
+          // the unwatched device first, on the same topic: by the time the watched one arrives, it was handled
+          for (const d of [unwatched, watched])
+            await pub.publishAsync(topic, JSON.stringify({ d, seq: seq++, ts: Date.now() }), { qos: 1 });
+          await new Promise((r) => setTimeout(r, 200));
+          return got.length > 0;
+        },
+        15000,
+        100,
+      );
+      expect(heard.some((p) => p.includes(w.id.id))).toBe(true);
+      expect(heard.filter((p) => p.includes(u.id.id))).toEqual([]);
+    } finally {
+      s.disconnect();
+      await listener.end();
+      await pub.endAsync();
+    }
+  });
+
   it('an integration with a shared subscription runs on both nodes, and the broker shares its messages between them', async () => {
     const sp = `${prefix}/shared`;
     const r = await a
