@@ -117,32 +117,8 @@ export async function pipeline(
     });
     return { pid: n.pid, received: async () => n.received(), stop: async () => void (await n.stop()) };
   }
-  if (target === 'cluster') {
-    // two nodes, one integration with a shared subscription: the broker splits the messages between them
-    const second = ctx.second!;
-    const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
-    const id = await ctx.api.createIntegration({
-      name: `MQTT Integration ${prefix}`,
-      converterId,
-      mqttUrl: ctx.p.mqttUrl,
-      filter: filterOf(prefix),
-      qos: spec.qos,
-      clientId: `bb-bench-shared-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
-      shared: true,
-    });
-    // each node answers for its own connection of a shared integration
-    await ctx.api.waitConnected(id);
-    await second.api.waitConnected(id);
-    return {
-      pid: ctx.p.pid,
-      pids: [ctx.p.pid, second.p.pid],
-      received: async () => 0,
-      stop: async () => {
-        await ctx.api.deleteIntegration(id);
-        await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
-      },
-    };
-  }
+  // cluster: two nodes, one integration with a shared subscription: the broker splits the messages between them
+  const shared = target === 'cluster';
   const converterId = await ctx.api.createConverter(`MQTT Uplink ${prefix}`, BENCH_DECODER, !!spec.debug);
   const id = await ctx.api.createIntegration({
     name: `MQTT Integration ${prefix}`,
@@ -150,9 +126,20 @@ export async function pipeline(
     mqttUrl: ctx.p.mqttUrl,
     filter: filterOf(prefix),
     qos: spec.qos,
-    clientId: `bb-bench-int-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+    clientId: `bb-bench-${shared ? 'shared' : 'int'}-${ctx.tag}-${Math.random().toString(16).slice(2, 8)}`,
+    shared,
   });
   await ctx.api.waitConnected(id);
+  const remove = async () => {
+    await ctx.api.deleteIntegration(id);
+    await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+  };
+  if (shared) {
+    // each node answers for its own connection of a shared integration
+    const second = ctx.second!;
+    await second.api.waitConnected(id);
+    return { pid: ctx.p.pid, pids: [ctx.p.pid, second.p.pid], received: async () => 0, stop: remove };
+  }
   // flow control reads the platform's own status pushes (every 250 ms) rather than polling REST,
   // so the benchmark adds no request load to the process it measures
   const status = await LiveProbe.connect(ctx.p.url, ctx.api.accessToken);
@@ -162,8 +149,7 @@ export async function pipeline(
     received: async () => status.messagesIn.get(id) ?? 0,
     stop: async () => {
       status.close();
-      await ctx.api.deleteIntegration(id);
-      await ctx.api.call('DELETE', `/api/converter/${converterId}`).catch(() => undefined);
+      await remove();
     },
   };
 }
