@@ -419,7 +419,10 @@ export class ChildPlatform {
     if (p && p.exitCode === null) {
       const gone = new Promise((r) => p.once('exit', r));
       p.kill('SIGTERM');
-      await Promise.race([gone, sleep(10000)]);
+      // a timer left pending would keep jest alive ("did not exit") after the last test
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 10000)))]);
+      clearTimeout(timer);
       if (p.exitCode === null) p.kill('SIGKILL');
     }
   }

@@ -154,7 +154,11 @@ export class ClusterBus {
           'SELECT body FROM cluster_message WHERE id = $1',
           [m.ref],
         );
-        if (!row) return;
+        if (!row) {
+          // kept a minute (ClusterNode cleanup): a node that reads it later has lost it; a call times out (504)
+          this.log.warn(`Cluster message '${String(m.type)}' from node '${String(m.from)}' lost: its body (over 7 kB) is no longer stored`);
+          return;
+        }
         m = JSON.parse(row.body) as BusMessage;
       }
     } catch (e) {

@@ -1,23 +1,14 @@
 import { Logger } from '@nestjs/common';
-import type { ClusterNodeLoad } from '@bridgeboard/contracts';
+import type { ClusterNodeInfo, ClusterNodeLoad } from '@bridgeboard/contracts';
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import type { Db } from '../../database/db.js';
 
-export interface NodeRow {
-  id: string;
-  host: string;
-  pid: number;
-  port: number;
-  version: string;
-  startedTime: number;
-  lastHeartbeat: number;
+export interface NodeRow extends ClusterNodeInfo {
   alive: boolean;
   stopping: boolean;
-  load: NodeLoad;
 }
-export type NodeLoad = ClusterNodeLoad;
 
 /** A generated node id: the host, the process and a few random characters (a restart is a new node). */
 export const generatedNodeId = () =>
@@ -61,11 +52,6 @@ export class ClusterNode {
 
   get timeoutMs(): number {
     return this.heartbeatMs * this.timeoutBeats;
-  }
-
-  /** Whether another alive node has live sockets open (as of its last heartbeat). */
-  othersHaveSockets(): boolean {
-    return this.nodes.some((n) => n.id !== this.id && n.alive && (n.load.sockets ?? 0) > 0);
   }
 
   /**
@@ -124,7 +110,7 @@ export class ClusterNode {
         beat: string;
         alive: boolean;
         stopping: boolean;
-        load: NodeLoad;
+        load: ClusterNodeLoad;
       }>(
         `WITH me AS (
            INSERT INTO cluster_node (id, host, pid, port, version, load, stopping) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -186,14 +172,14 @@ export class ClusterNode {
     await this.db.query(`DELETE FROM cluster_message WHERE created_at < now() - interval '1 minute'`);
   }
 
-  private load(): NodeLoad {
+  private load(): ClusterNodeLoad {
     const now = Date.now();
     const used = process.cpuUsage(this.cpu);
     const cpuPercent =
       Math.round(((used.user + used.system) / 1000 / Math.max(1, now - this.cpuAt)) * 1000) / 10;
     this.cpu = process.cpuUsage();
     this.cpuAt = now;
-    const out: NodeLoad = { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), cpuPercent };
+    const out: ClusterNodeLoad = { rssMb: Math.round(process.memoryUsage().rss / 2 ** 20), cpuPercent };
     for (const [k, f] of this.loadOf) (out as Record<string, number>)[k] = f();
     return out;
   }

@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { MqttClient } from 'mqtt';
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import {
   createConverter,
@@ -12,6 +15,7 @@ import {
 import {
   addDownlinkNode,
   createDevice,
+  DOWNLINK_NODE,
   createDownlinkIntegration,
   replyDecoder,
   requestEncoder,
@@ -30,6 +34,35 @@ function connect(p: TestPlatform): Promise<Socket> {
   return new Promise((resolve, reject) => {
     s.once('connect', () => resolve(s));
     s.once('connect_error', (e) => reject(e));
+  });
+}
+
+/** An integration devices answer calls through (`rp/<device>/rx` → `rp/<device>/tx`), the Root Rule Chain's downlink nodes pointed at it. */
+async function replyingIntegration(p: TestPlatform, rp: string): Promise<{ id: string }> {
+  const integ = await createDownlinkIntegration(p, {
+    decoder: replyDecoder(rp),
+    encoder: requestEncoder(rp),
+    filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+  });
+  await downlinkTo(p, integ.id);
+  return integ;
+}
+
+/** The Root Rule Chain's downlink nodes send to this integration from now on. */
+async function downlinkTo(p: TestPlatform, integrationId: string): Promise<void> {
+  const chains = await p.http().get('/api/ruleChains?pageSize=10&page=0').set(bearer(p.tenantToken));
+  const root = (chains.body.data as { root: boolean; id: { id: string } }[]).find((c) => c.root)!;
+  const md = (await p.http().get(`/api/ruleChain/${root.id.id}/metadata`).set(bearer(p.tenantToken))).body;
+  for (const n of md.nodes as { type: string; configuration: { integrationId: string } }[])
+    if (n.type === DOWNLINK_NODE) n.configuration.integrationId = integrationId;
+  await p.http().post('/api/ruleChain/metadata').set(bearer(p.tenantToken)).send(md).expect(200);
+}
+
+/** The device answers every call with {got: params}. */
+function answerCalls(device: MqttClient, pub: MqttClient, topic: string): void {
+  device.on('message', (_t, m) => {
+    const req = JSON.parse(m.toString()) as { id: string; params: number };
+    void pub.publishAsync(topic, JSON.stringify({ id: req.id, reply: { got: req.params } }), { qos: 1 });
   });
 }
 
@@ -226,6 +259,89 @@ describe('two nodes on one database', () => {
     await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
   });
 
+  it('a device reply no call waits for stays on the node that got it: only an awaited reply is passed on', async () => {
+    const rp = `${prefix}/lone`;
+    const integ = await replyingIntegration(a, rp);
+    const v = await waitOwner(a, integ.id, /node-[ab]/);
+    const runner = v.nodes.find((n) => n.integrations.some((i) => i.id === integ.id))!.id;
+    const [owner, via] = runner === 'node-a' ? [a, b!] : [b!, a];
+    const deviceId = await createDevice(a, 'LONE-1');
+    const heard: string[] = [];
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => heard.push((JSON.parse(n.payload!) as { type: string }).type));
+    await listener.query('LISTEN bridgeboard_cluster');
+    const device = await subscriber(a.mqttUrl, `${rp}/LONE-1/rx`);
+    const pub = await publisher(a.mqttUrl);
+    try {
+      // 20 replies nobody asked for (a converter giving rpcResponse on every uplink)
+      for (let i = 0; i < 20; i++)
+        await pub.publishAsync(`${rp}/LONE-1/tx`, JSON.stringify({ id: `nobody-${i}`, reply: i }), { qos: 1 });
+      await eventually(
+        async () =>
+          (await owner.http().get(`/api/integration/${integ.id}/status`).set(bearer(owner.tenantToken))).body
+            .messagesIn >= 20 || null,
+        15000,
+        200,
+      );
+      // counted on arrival, decoded a moment later: time for the replies to be passed on, were they
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(heard.filter((t) => t === 'rpcResponse')).toEqual([]);
+      answerCalls(device.client, pub, `${rp}/LONE-1/tx`);
+      // a call through the other node: its reply is passed on
+      const two = await via
+        .http()
+        .post(`/api/plugins/rpc/twoway/${deviceId}`)
+        .set(bearer(via.tenantToken))
+        .send({ method: 'getValue', params: 7, timeout: 8000 });
+      expect({ status: two.status, body: two.body }).toEqual({ status: 200, body: { got: 7 } });
+      // the test's own LISTEN may hear the reply a moment after the node that waited for it
+      await eventually(async () => heard.includes('rpcResponse') || null, 5000, 50);
+    } finally {
+      await listener.end();
+      await device.client.endAsync();
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
+  it('a persistent call left SENT by a node that is gone is taken over: sent again, and its reply stored', async () => {
+    const rp = `${prefix}/orphan`;
+    const integ = await replyingIntegration(a, rp);
+    await waitOwner(a, integ.id, /node-[ab]/);
+    const deviceId = await createDevice(a, 'ORPHAN-1');
+    const tenantId = (await a.http().get(`/api/device/${deviceId}`).set(bearer(a.tenantToken))).body.tenantId.id;
+    const device = await subscriber(a.mqttUrl, `${rp}/ORPHAN-1/rx`);
+    const pub = await publisher(a.mqttUrl);
+    const sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    try {
+      answerCalls(device.client, pub, `${rp}/ORPHAN-1/tx`);
+      // what a node killed between sending the call and the broker's acknowledgement leaves behind
+      const id = randomUUID();
+      const request = { id, oneway: false, persisted: true, body: { method: 'getValue', params: '5' }, requestId: 77 };
+      await sql.query(
+        `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, node_id)
+         VALUES ($1, $2, $3, $4, $5, false, $6, 'SENT', 'node-killed')`,
+        [id, Date.now(), tenantId, deviceId, Date.now() + 60_000, JSON.stringify(request)],
+      );
+      const done = await eventually(
+        async () => {
+          const r = await a.http().get(`/api/rpc/persistent/${id}`).set(bearer(a.tenantToken));
+          return r.body.status === 'SUCCESSFUL' ? r.body : null;
+        },
+        20000,
+        200,
+      );
+      expect(done.response).toEqual({ got: 5 });
+    } finally {
+      await sql.end();
+      await device.client.endAsync();
+      await pub.endAsync();
+    }
+    await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
+  });
+
   it('a socket on one node receives the telemetry the other node ingests', async () => {
     const o = await owners(a);
     const id = o['node-a']![0]!;
@@ -260,6 +376,50 @@ describe('two nodes on one database', () => {
       });
     } finally {
       s.disconnect();
+      await pub.endAsync();
+    }
+  });
+
+  it('telemetry no socket on another node watches is not sent between nodes', async () => {
+    const o = await owners(a);
+    const id = o['node-a']![0]!;
+    const topic = (
+      (await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body.configuration
+        .topicFilters[0].filter as string
+    ).replace('#', 'quiet');
+    const [watched, unwatched] = [`W-${rnd()}`, `U-${rnd()}`];
+    const pub = await publisher(a.mqttUrl);
+    const heard: string[] = [];
+    const listener = new pg.Client({ connectionString: db.url });
+    await listener.connect();
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN "socket.io#/"');
+    const s = await connect(b!);
+    const got: { deviceId: string }[] = [];
+    s.on('telemetry', (x) => got.push(x));
+    try {
+      for (const d of [watched, unwatched])
+        await pub.publishAsync(topic, JSON.stringify({ d, seq: 0, ts: Date.now() }), { qos: 1 });
+      const w = await eventually(() => deviceByName(a, watched), 10000, 100);
+      const u = await eventually(() => deviceByName(a, unwatched), 10000, 100);
+      expect(await s.emitWithAck('subscribe', { room: `device:${w.id.id}` })).toEqual({ ok: true });
+      let seq = 1;
+      await eventually(
+        async () => {
+          // the unwatched device first, on the same topic: by the time the watched one arrives, it was handled
+          for (const d of [unwatched, watched])
+            await pub.publishAsync(topic, JSON.stringify({ d, seq: seq++, ts: Date.now() }), { qos: 1 });
+          await new Promise((r) => setTimeout(r, 200));
+          return got.length > 0;
+        },
+        15000,
+        100,
+      );
+      expect(heard.some((p) => p.includes(w.id.id))).toBe(true);
+      expect(heard.filter((p) => p.includes(u.id.id))).toEqual([]);
+    } finally {
+      s.disconnect();
+      await listener.end();
       await pub.endAsync();
     }
   });

@@ -35,11 +35,9 @@ export class ClusterService {
       self: this.node.id,
       heartbeatMs: this.node.heartbeatMs,
       nodeTimeoutMs: this.node.timeoutMs,
-      nodes: this.node.nodes.map((n) => ({
+      nodes: this.node.nodes.map(({ alive, stopping, ...n }) => ({
         ...n,
-        alive: undefined,
-        stopping: undefined,
-        status: n.stopping ? ('STOPPING' as const) : n.alive ? ('ALIVE' as const) : ('GONE' as const),
+        status: stopping ? ('STOPPING' as const) : alive ? ('ALIVE' as const) : ('GONE' as const),
         integrations: leases
           .filter((l) => l.node_id === n.id)
           .map((l) => ({

@@ -203,12 +203,12 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     const rows = all.filter((r) => !r.shared);
     const shared = all.filter((r) => r.shared && r.enabled);
     const sharedIds = new Set(shared.map((r) => r.integrationId));
-    const running = this.runtime.runningIds();
-    const p = plan(me, this.node.alive, rows, new Set(running.filter((id) => !sharedIds.has(id))));
+    const running = new Set(this.runtime.runningIds());
+    const p = plan(me, this.node.alive, rows, new Set([...running].filter((id) => !sharedIds.has(id))));
     // shared subscriptions: every node runs every one (the broker shares the messages out)
     for (const r of shared) {
       if (r.owner === me) await this.leases.release(r.integrationId, me);
-      if (running.includes(r.integrationId)) continue;
+      if (running.has(r.integrationId)) continue;
       const s = await this.repo.find(r.tenantId, r.integrationId);
       if (s && isShared(s) && s.integration.enabled) await this.runtime.adopt(this.sharedCopy(s));
     }
@@ -233,8 +233,9 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     }
     const byId = new Map(rows.map((r) => [r.integrationId, r]));
     // the lease shows the state this node has (a write lost to a database hiccup is made good here)
+    const runningNow = new Set(this.runtime.runningIds());
     for (const r of rows)
-      if (r.owner === me && this.runtime.runningIds().includes(r.integrationId)) {
+      if (r.owner === me && runningNow.has(r.integrationId)) {
         const now = this.runtime.status(r.tenantId, r.integrationId).status;
         if (now !== r.state) {
           this.written.delete(r.integrationId);

@@ -18,6 +18,8 @@ import { TenantService } from '../tenants/tenant.service.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Db } from '../../database/db.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
+import { ClusterBus } from '../cluster/cluster-bus.js';
+import { RemoteRooms } from '../cluster/remote-rooms.js';
 
 /** Who a connection acts for, and until when (its access token's expiry, ms). */
 interface LiveSession {
@@ -48,6 +50,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   private readonly checkers = new Map<RoomKind, RoomChecker>();
   private readonly log = new Logger('live');
   private recheckTimer: NodeJS.Timeout | null = null;
+  private remoteRooms: RemoteRooms | null = null;
 
   constructor(
     private readonly auth: AuthService,
@@ -56,6 +59,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly node: ClusterNode,
+    private readonly bus: ClusterBus,
   ) {
     this.checkers.set('device', async (t, id) => !!(await devices.findById(t, id)));
     tenants.events.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
@@ -94,6 +98,12 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
       }),
     );
     this.node.loadOf.set('sockets', () => server.sockets.sockets.size);
+    // the rooms of this node the others must know (a socket's own room, its id, has no '|')
+    const adapter = server.of('/').adapter;
+    const ours = (room: string) => room.includes('|');
+    const rooms = (this.remoteRooms = new RemoteRooms(this.bus, this.node, () => [...adapter.rooms.keys()].filter(ours)));
+    adapter.on('create-room', (room: string) => ours(room) && rooms.created(room));
+    adapter.on('delete-room', (room: string) => ours(room) && rooms.deleted(room));
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token ?? bearerOf(socket.handshake.headers);
       if (typeof token !== 'string' || !token) return next(new Error('Authentication failed: no token (connect with auth: {token})'));
@@ -198,8 +208,8 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   emitToRoom<E extends LiveEventName>(tenantId: string, room: string | string[], event: E, payload: LiveEvents[E]): void {
     if (!this.server) return;
     const rooms = (Array.isArray(room) ? room : [room]).map((r) => `${tenantId}|${r}`);
-    // sockets on other nodes (their count comes with every heartbeat): the adapter takes the event there
-    if (this.node.othersHaveSockets()) return void this.server.to(rooms).emit(event, payload);
+    // a socket on another node is in one of the rooms: the adapter takes the event there
+    if (this.remoteRooms?.has(rooms)) return void this.server.to(rooms).emit(event, payload);
     // Ingest emits per device per batch; encoding a packet nobody receives was a measurable cost (docs/performance.md).
     const joined = this.server.sockets.adapter.rooms;
     if (!rooms.some((r) => joined.has(r))) return;

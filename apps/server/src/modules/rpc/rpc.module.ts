@@ -14,6 +14,49 @@ import { ClusterBus } from '../cluster/cluster-bus.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
 
+/**
+ * Devices whose reply a two-way call on another node of the cluster waits for (that node said so before
+ * sending the call). A reply no call here waits for is passed on only then: a converter that gives an
+ * rpcResponse on every uplink must not make every uplink a NOTIFY to every node.
+ */
+@Injectable()
+class RemoteWaits {
+  /** tenantId/deviceId → until when a call elsewhere waits (ms) */
+  private readonly until = new Map<string, number>();
+
+  constructor(
+    private readonly bus: ClusterBus,
+    private readonly node: ClusterNode,
+  ) {
+    bus.on('rpcAwait', (m) => {
+      const key = `${String(m.tenantId)}/${String(m.deviceId)}`;
+      const until = Number(m.until);
+      if (until > (this.until.get(key) ?? 0)) this.until.set(key, until);
+      if (this.until.size > 10_000) this.prune();
+    });
+  }
+
+  /** A call here waits for the device's reply: the other nodes hear it before the call is sent. */
+  announce(tenantId: string, deviceId: string, until: number): Promise<void> {
+    if (this.node.alive.length < 2) return Promise.resolve();
+    return this.bus.send({ type: 'rpcAwait', tenantId, deviceId, until });
+  }
+
+  waitedElsewhere(tenantId: string, deviceId: string): boolean {
+    const key = `${tenantId}/${deviceId}`;
+    const until = this.until.get(key);
+    if (until === undefined) return false;
+    if (until >= Date.now()) return true;
+    this.until.delete(key);
+    return false;
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const [k, until] of this.until) if (until < now) this.until.delete(k);
+  }
+}
+
 /** Starts and stops the persistent-RPC housekeeping with the app; two-way replies come from the integrations. */
 @Injectable()
 class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
@@ -23,10 +66,11 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
     tenants: TenantService,
     bus: ClusterBus,
     node: ClusterNode,
+    waits: RemoteWaits,
   ) {
     // a two-way call may wait on another node (its REST call arrived there): a reply nobody here waits for goes to the others
     runtime.setRpcResponseHandler((tenantId, deviceId, r, traceId) => {
-      if (!this.rpc.onResponse(tenantId, deviceId, r, traceId) && node.alive.length > 1)
+      if (!this.rpc.onResponse(tenantId, deviceId, r, traceId) && node.alive.length > 1 && waits.waitedElsewhere(tenantId, deviceId))
         void bus.send({ type: 'rpcResponse', tenantId, deviceId, r, traceId }).catch(() => undefined);
     });
     bus.on(
@@ -57,20 +101,24 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   providers: [
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode) =>
+      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode, RemoteWaits],
+      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode, waits: RemoteWaits) =>
         new RpcService({
           engine,
           devices,
-          repo: new RpcRepository(db),
+          repo: new RpcRepository(db, node.id),
           integrations: runtime,
           trace: config.TRACE_MESSAGES
             ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }
             : undefined,
           // alone, the lock would cost a pooled connection every second for nothing
           once: (name, fn) => (node.alive.length > 1 ? runOncePerCluster(db, name, fn) : fn()),
+          awaiting: (tenantId, deviceId, until) => waits.announce(tenantId, deviceId, until),
+          // a stopping node still counts (it finishes its sends); it is gone once its row is
+          othersAlive: () => node.nodes.filter((n) => n.alive && n.id !== node.id).map((n) => n.id),
         }),
     },
+    RemoteWaits,
     RpcLifecycle,
   ],
 })

@@ -72,9 +72,15 @@ const toOpen = (r: RpcRow): OpenRpc => ({
 
 const FINAL = `(${finalRpcStatuses.map((s) => `'${s}'`).join(', ')})`;
 
-/** Persistent RPC calls. A final status is written at most once (every update checks the row is still open). */
+/**
+ * Persistent RPC calls. A final status is written at most once (every update checks the row is still open).
+ * `node`: this cluster node, written on a call it inserts or sends (rpc.node_id).
+ */
 export class RpcRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    readonly node: string | null = null,
+  ) {}
 
   async insert(r: {
     id: string;
@@ -85,8 +91,8 @@ export class RpcRepository {
     additionalInfo: unknown;
   }): Promise<void> {
     await this.db.query(
-      `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, additional_info)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'QUEUED', $8)`,
+      `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, additional_info, node_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, 'QUEUED', $8, $9)`,
       [
         r.id,
         Date.now(),
@@ -96,6 +102,7 @@ export class RpcRepository {
         r.request.oneway,
         JSON.stringify(r.request),
         r.additionalInfo == null ? null : JSON.stringify(r.additionalInfo),
+        this.node,
       ],
     );
   }
@@ -126,11 +133,29 @@ export class RpcRepository {
 
   /** Moves an open call from one of `from` to `to`; false when it was elsewhere (e.g. already final). */
   async transition(id: string, from: RpcStatus[], to: RpcStatus): Promise<boolean> {
+    // the node that sends a call is the one that answers for it (open: a call whose node is gone is taken over)
     const r = await this.db.query(
-      'UPDATE rpc SET status = $3 WHERE id = $1 AND status = ANY($2::text[]) RETURNING id',
-      [id, from, to],
+      `UPDATE rpc SET status = $3, node_id = CASE WHEN $3 = 'SENT' THEN $4 ELSE node_id END
+       WHERE id = $1 AND status = ANY($2::text[]) RETURNING id`,
+      [id, from, to, this.node],
     );
     return r.length > 0;
+  }
+
+  /**
+   * Open calls left behind by the previous run, or by a node of the cluster that is gone (not in `alive`):
+   * not yet sent (QUEUED without a payload: inserted, never dispatched), SENT (maybe published, maybe not)
+   * or DELIVERED (waiting for the reply). They become this node's; two nodes never take the same call.
+   */
+  async open(alive: string[] = []): Promise<OpenRpc[]> {
+    const rows = await this.db.query<RpcRow>(
+      `UPDATE rpc SET node_id = $1
+       WHERE (status IN ('SENT', 'DELIVERED') OR (status = 'QUEUED' AND out_integration_id IS NULL))
+         AND expiration_time >= $3 AND (node_id IS NULL OR NOT node_id = ANY($2::text[]))
+       RETURNING *`,
+      [this.node, alive, Date.now()],
+    );
+    return rows.map(toOpen).sort((a, b) => a.createdTime - b.createdTime);
   }
 
   /** Writes the final status unless the call already has one (or is not in `from`); true when this call wrote it. */
@@ -152,13 +177,6 @@ export class RpcRepository {
       `UPDATE rpc SET status = 'QUEUED', out_integration_id = $2, out_topic = $3, out_payload = $4 WHERE id = $1 AND status NOT IN ${FINAL}`,
       [id, out.integrationId, out.topic, out.payload],
     );
-  }
-
-  /** Calls not yet final (start-up recovery). */
-  async open(): Promise<OpenRpc[]> {
-    return (
-      await this.db.query<RpcRow>(`SELECT * FROM rpc WHERE status NOT IN ${FINAL} ORDER BY created_time`)
-    ).map(toOpen);
   }
 
   async queuedOutbound(now: number): Promise<OpenRpc[]> {

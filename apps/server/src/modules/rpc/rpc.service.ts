@@ -34,6 +34,18 @@ export interface RpcDeps {
   tickMs?: number;
   /** Runs the housekeeping unless another node of the cluster is running it right now (an advisory lock). */
   once?: (name: string, fn: () => Promise<void>) => Promise<unknown>;
+  /**
+   * A two-way call of the device waits here for its reply until `until` (ms): the cluster tells the other
+   * nodes, so the node that runs the device's integration passes the reply on. Resolves before the call
+   * is sent, so the others know before the device can answer.
+   */
+  awaiting?: (tenantId: string, deviceId: string, until: number) => Promise<void>;
+  /**
+   * The other nodes of the cluster with a live heartbeat: the open calls of a node not among them (and of
+   * this node's previous run) are taken over, at start and on every housekeeping tick (RpcRepository.open).
+   * Without it (one process) only at start.
+   */
+  othersAlive?: () => string[];
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -120,6 +132,7 @@ export class RpcService {
       );
     }
     try {
+      if (reply) await this.announce(tenantId, deviceId, expirationTime);
       const result = await this.d.engine.tell(tenantId, this.msg(device, request, expirationTime, false));
       this.judge(result);
     } catch (e) {
@@ -168,15 +181,16 @@ export class RpcService {
   }
 
   /**
-   * Picks up persistent calls left open by the previous run, then checks them every tick. A SENT call
-   * may or may not have reached the broker before the platform stopped, so it is sent again (at least
-   * once); its reply may already be waiting at the broker, so the call listens before anything else.
+   * Picks up persistent calls left open by the previous run (or by a node gone from the cluster; not the
+   * calls of the nodes still alive), then checks them every tick. A SENT call may or may not have reached
+   * the broker before the platform stopped, so it is sent again (at least once); its reply may already be
+   * waiting at the broker, so the call listens before anything else.
    */
   async start(): Promise<void> {
-    const open = await this.d.repo.open();
-    for (const rpc of open)
-      if (!rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'))
-        this.awaitReply(rpc, rpc.request.body.method);
+    const open = await this.d.repo.open(this.d.othersAlive?.() ?? []);
+    const waiting = open.filter((rpc) => !rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'));
+    for (const rpc of waiting) this.awaitReply(rpc, rpc.request.body.method);
+    await Promise.all(waiting.map((rpc) => this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime)));
     const early = this.early ?? [];
     this.early = null;
     for (const [tenantId, deviceId, r] of early) this.onResponse(tenantId, deviceId, r);
@@ -296,7 +310,7 @@ export class RpcService {
       const dev = device ?? (await this.d.devices.get(rpc.tenantId, rpc.deviceId));
       await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT');
       this.note(rpc.tenantId, rpc.deviceId, rpc.request, 'REQUEST', { params: rpc.request.body.params, persistent: true });
-      this.listen(rpc);
+      await this.listen(rpc);
       const result = await this.d.engine.tell(
         rpc.tenantId,
         this.msg(dev, rpc.request, rpc.expirationTime, true),
@@ -325,10 +339,22 @@ export class RpcService {
     }
   }
 
+  private aliveWithMe(): string[] {
+    return [...this.d.othersAlive!(), ...(this.d.repo.node ? [this.d.repo.node] : [])];
+  }
+
   /** A two-way call waits for its reply (once, however often it is sent). */
-  private listen(rpc: OpenRpc): void {
-    if (!rpc.oneway && !this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id))
-      this.awaitReply(rpc, rpc.request.body.method);
+  private async listen(rpc: OpenRpc): Promise<void> {
+    if (rpc.oneway) return;
+    if (!this.pending.has(rpc.tenantId, rpc.deviceId, rpc.id)) this.awaitReply(rpc, rpc.request.body.method);
+    await this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime);
+  }
+
+  /** Tells the cluster a reply of the device is awaited here; without it the reply is not passed on, the call times out. */
+  private async announce(tenantId: string, deviceId: string, until: number): Promise<void> {
+    await this.d.awaiting?.(tenantId, deviceId, until).catch((e) =>
+      this.log.warn(`Could not tell the other nodes that a reply of device ${deviceId} is awaited: ${errorText(e)}`),
+    );
   }
 
   /** The broker acknowledged the call (QoS 1 PUBACK). One-way: that is the end. Two-way: now waits for the reply (or its expiry). */
@@ -348,11 +374,19 @@ export class RpcService {
     const sends: Promise<void>[] = [];
     let settled: PromiseSettledResult<void>[];
     try {
+      // calls a node gone from the cluster had in hand: its reply awaited here, or sent again (at least once)
+      if (this.d.othersAlive)
+        for (const rpc of await this.d.repo.open(this.aliveWithMe())) {
+          this.log.warn(`Taking over RPC ${rpc.id} (${rpc.status}) from a node that left the cluster`);
+          if (rpc.status === 'DELIVERED') await this.listen(rpc);
+          else if (rpc.out) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');
+          else sends.push(this.dispatch(rpc));
+        }
       for (const rpc of await this.d.repo.queuedOutbound(now)) {
         const out = rpc.out!;
         if (this.d.integrations.status(rpc.tenantId, out.integrationId).status !== 'CONNECTED') continue;
         if (!(await this.d.repo.transition(rpc.id, ['QUEUED'], 'SENT'))) continue;
-        this.listen(rpc);
+        await this.listen(rpc);
         sends.push(this.sendQueued(rpc));
       }
     } finally {
