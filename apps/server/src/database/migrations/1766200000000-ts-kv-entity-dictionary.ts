@@ -14,6 +14,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * moved at start-up in batches by the same mover as `ts_kv_old` (TsKvMigrator, resumable, one
  * ts_kv_migration row per source: 1 = ts_kv_old, 2 = ts_kv_uuid). An empty one is dropped.
  */
+/** ts_kv's value columns, the same in both layouts (this file's own copy: a shipped migration never changes). */
+const VALUE_COLUMNS = 'bool_v boolean, long_v bigint, dbl_v double precision, str_v text, json_v jsonb';
+
 export class TsKvEntityDictionary1766200000000 implements MigrationInterface {
   name = 'TsKvEntityDictionary1766200000000';
 
@@ -47,11 +50,7 @@ export class TsKvEntityDictionary1766200000000 implements MigrationInterface {
         entity_idx integer NOT NULL,
         key integer NOT NULL,
         ts bigint NOT NULL,
-        bool_v boolean,
-        long_v bigint,
-        dbl_v double precision,
-        str_v text,
-        json_v jsonb,
+        ${VALUE_COLUMNS},
         PRIMARY KEY (entity_idx, key, ts)
       ) PARTITION BY RANGE (ts);
       CREATE TABLE ts_kv_default PARTITION OF ts_kv DEFAULT;
@@ -82,11 +81,7 @@ export class TsKvEntityDictionary1766200000000 implements MigrationInterface {
         ts bigint NOT NULL,
         entity_id uuid NOT NULL,
         key integer NOT NULL,
-        bool_v boolean,
-        long_v bigint,
-        dbl_v double precision,
-        str_v text,
-        json_v jsonb,
+        ${VALUE_COLUMNS},
         PRIMARY KEY (entity_id, key, ts)
       ) PARTITION BY RANGE (ts);
       CREATE TABLE ts_kv_default PARTITION OF ts_kv DEFAULT;
