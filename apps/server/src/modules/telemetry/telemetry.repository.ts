@@ -1,5 +1,6 @@
 import type { Aggregation, AttributeScope, IntervalType } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
+import { pgArray } from '../../database/pg-array.js';
 import type { Typed, TypedRow } from './telemetry.values.js';
 import { TsKvDictionary } from './ts-kv-dictionary.js';
 import { HOUR, LATE_AFTER_MS, markDirtySql, wholeHourOffset } from './ts-kv-rollup.js';
@@ -71,7 +72,7 @@ export class TelemetryRepository {
     const ids = ts.length ? await this.dictionary.idsOf(new Set(ts.map((r) => r.key))) : new Map<string, number>();
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
-      p.push(v);
+      p.push(pgArray(v, t === 'text' || t === 'jsonb' ? 'quoted' : 'plain'));
       return `$${p.length}::${t}[]`;
     };
     const typed = (rows: Typed[]) => COLS.map((c, i) => arr(rows.map((r) => r[c]), TYPES[i]!)).join(', ');
