@@ -37,11 +37,33 @@ const SET = COLS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
  * the other already waits for, so they queue instead of deadlocking.
  */
 export function byKey<T extends { entityId: string; key: string; scope?: string; ts?: number }>(rows: T[]): T[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...rows].sort(
-    (a, b) =>
-      cmp(a.entityId, b.entityId) || cmp(a.scope ?? '', b.scope ?? '') || cmp(a.key, b.key) || (a.ts ?? 0) - (b.ts ?? 0),
-  );
+  for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1]!, rows[i]!) > 0) return [...rows].sort(compareRows);
+  return rows; // already in order (TelemetryService.saveBatch sorts once): a pass, no copy
+}
+
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+function compareRows(a: { entityId: string; key: string; scope?: string; ts?: number }, b: typeof a): number {
+  return cmp(a.entityId, b.entityId) || cmp(a.scope ?? '', b.scope ?? '') || cmp(a.key, b.key) || (a.ts ?? 0) - (b.ts ?? 0);
+}
+
+/**
+ * A batch's points in key order without repeats (ON CONFLICT cannot touch a row twice in one
+ * statement; of two points of one device, key and ts the later one wins), and the latest point of
+ * each (device, key). The sort is stable, so "later" is the order of the batch.
+ */
+export function historyAndLatest(points: TsRow[]): { history: TsRow[]; latest: TsRow[] } {
+  const sorted = byKey(points);
+  const history: TsRow[] = [];
+  const latest: TsRow[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i]!;
+    const next = sorted[i + 1];
+    const sameSeries = next !== undefined && next.entityId === r.entityId && next.key === r.key;
+    if (sameSeries && next.ts === r.ts) continue;
+    history.push(r);
+    if (!sameSeries) latest.push(r);
+  }
+  return { history, latest };
 }
 
 /**
