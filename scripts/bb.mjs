@@ -142,7 +142,7 @@ await pnpm(['install', '--frozen-lockfile']);
 if (cmd === 'demo') {
   await buildChanged();
   // what `pnpm start` runs, as our own child (no pnpm and shell in between to relay signals)
-  const code = await run(process.execPath, ['--no-node-snapshot', '--enable-source-maps', 'apps/server/dist/main.js', ...args], {
+  const code = await run(process.execPath, ['--no-node-snapshot', '--max-semi-space-size=64', '--enable-source-maps', 'apps/server/dist/main.js', ...args], {
     signalGroup: false,
   });
   process.exit(stopping && code === 128 + SIGNUM[stopping] ? 0 : code);

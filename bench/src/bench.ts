@@ -271,6 +271,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   };
   const out: ScenarioResult[] = [];
   const rates: Record<'on' | 'off', number[]> = { on: [], off: [] };
+  const cpu: Record<'on' | 'off', number[]> = { on: [], off: [] };
   await interleaved(['on', 'off'] as const, rounds, async (mode, r) => {
     const opened = await openPlatform(o, mode === 'on');
     run.setup ||= opened.how;
@@ -288,6 +289,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
       o.log(`scenario 1 with ops ${mode} (round ${r + 1} of ${rounds})…`);
       const p = await runLoad(opened.ctx, 'platform', spec);
       rates[mode].push(p.committedRate);
+      if (p.cpuMsPer1k != null) cpu[mode].push(p.cpuMsPer1k);
       const verdict = `${p.committedRate} msgs/s committed, lost ${p.lost}, CPU ${p.cpuMsPer1k ?? '-'} ms per 1,000${mode === 'on' ? `, /metrics scraped ${scrapes} times` : ''}`;
       o.log(`  ${verdict}`);
       out.push({
@@ -305,7 +307,13 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   });
   const on = median(rates.on);
   const off = median(rates.off);
-  const slower = slowerPct(on, off);
+  // each round's two runs share that moment's noise: the median of the rounds' own slowdowns is the
+  // comparison (the medians of the arms are shown too; they also carry the drift between rounds)
+  const paired = rates.on.map((x, i) => slowerPct(x, rates.off[i]!)).filter((x): x is number => x !== null);
+  const mid = [...paired].sort((a, b) => a - b);
+  const h = mid.length >> 1;
+  const slower = !mid.length ? null : mid.length % 2 ? mid[h]! : Math.round(((mid[h - 1]! + mid[h]!) / 2) * 10) / 10;
+  const cpuText = cpu.on.length && cpu.off.length ? `; CPU ms per 1,000 median on ${median(cpu.on)}, off ${median(cpu.off)}` : '';
   out.push({
     id: 1,
     name: `${NAMES[1]}: ${o.opsVary === 'metrics' ? 'metrics' : o.opsVary === 'traces' ? 'traces' : 'metrics and traces'} on vs off`,
@@ -313,7 +321,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
     platform: [...out].reverse().find((x) => x.name.includes('ops on'))!.platform,
     ratio: ratioOf(on, off),
     pass: slower === null ? null : slower <= 3,
-    verdict: `median on ${on} msgs/s (${rates.on.join(', ')}), off ${off} msgs/s (${rates.off.join(', ')}): ${slower ?? '?'}% slower with them on`,
+    verdict: `median on ${on} msgs/s (${rates.on.join(', ')}), off ${off} msgs/s (${rates.off.join(', ')}); per round ${paired.join(', ')}% slower: median ${slower ?? '?'}% slower with them on${cpuText}`,
   });
   o.log(`  ${out.at(-1)!.verdict}`);
   return out;

@@ -114,7 +114,8 @@ export async function startPlatform(o: StartOptions): Promise<PlatformHandle> {
     env.EMBEDDED_BROKER_PORT = String(bp);
     mqttUrl = `mqtt://127.0.0.1:${bp}`;
   }
-  const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
+  // the platform's own V8 flags, as `pnpm start` and the Docker image pass them (package.json)
+  const prof = ['--max-semi-space-size=64', ...(o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [])];
   // for investigations, e.g. BENCH_PLATFORM_NODE_ARGS=--trace-gc BENCH_PLATFORM_LOG=/tmp/platform.log
   prof.push(...(process.env.BENCH_PLATFORM_NODE_ARGS ?? '').split(' ').filter(Boolean));
   const dist = path.join(SERVER, 'dist/main.js');

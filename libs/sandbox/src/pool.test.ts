@@ -93,6 +93,31 @@ describe('sandbox worker pool', () => {
     }
   }, 60_000);
 
+  it('suspends a script whose calls took the worker down maxErrors times in a minute, even with good messages between: one bomb per batch does not cost restarts for ever', async () => {
+    const s = new Sandbox({ timeoutMs: 5000, memoryMb: 1024, maxErrors: 3 }, { pool: { workers: 1, workerMaxRssMb: 300 } });
+    try {
+      await s.compile(
+        'bomb-per-batch',
+        UPLINK_KIND,
+        'var s = decodeToString(payload); if (s === "bomb") { var m = new Map(); for (var i = 0; ; i++) m.set(i, i); } return s;',
+        { label: "The decoder of converter 'Boom'" },
+      );
+      for (let i = 0; i < 3; i++) {
+        const r = await s.runBatch('bomb-per-batch', ['a', 'bomb', 'b'].map(up));
+        expect(r.results.map((x) => (x.ok ? x.value : x.code))).toEqual(['a', 'MEMORY', 'b']);
+      }
+      const restarts = s.status().restarts;
+      const r = await s.runBatch('bomb-per-batch', ['c', 'bomb', 'd'].map(up));
+      expect(r.results.map((x) => (x.ok ? x.value : x.code))).toEqual(['SUSPENDED', 'SUSPENDED', 'SUSPENDED']);
+      expect((r.results[0] as { error: string }).error).toMatch(
+        /^The script is suspended until .*: its calls stopped the sandbox worker 3 times in a minute \(last error: .*Boom/,
+      );
+      expect(s.status().restarts).toBe(restarts);
+    } finally {
+      s.dispose();
+    }
+  }, 60_000);
+
   it('refuses resizable ArrayBuffers: no way to grow memory the isolate limit does not count', async () => {
     expect(await once(sb, 'var b = new ArrayBuffer(8, { maxByteLength: 1 << 30 }); return b.byteLength;')).toMatchObject({
       ok: false,

@@ -71,6 +71,10 @@ interface Script {
   tenant: string;
   label: string;
   stats: ScriptStats;
+  /** when, in the last minute, a call of this script killed its worker (MEMORY / CRASHED) */
+  deaths: number[];
+  /** why the current suspension began, when it was not consecutive errors */
+  suspendedFor: string | null;
 }
 
 type Outcome =
@@ -159,7 +163,7 @@ export class Sandbox {
     const pending = this.compiling.get(key);
     if (pending && pending.hash === hash) return pending.done;
     const tenant = opts.tenant ?? PLATFORM;
-    const script: Script = { key, kind, body, hash, tenant, label: opts.label ?? 'The script', stats: newStats() };
+    const script: Script = { key, kind, body, hash, tenant, label: opts.label ?? 'The script', stats: newStats(), deaths: [], suspendedFor: null };
     const slot = this.slotOf(key);
     const done = this.submit(tenant, () =>
       this.aloneOnDeath((isolated) =>
@@ -387,7 +391,23 @@ export class Sandbox {
       st.lastError = r.error;
       if (st.errorsInRow >= this.limits.maxErrors && st.suspendedUntil == null)
         st.suspendedUntil = this.now() + this.limits.suspendMs;
+      if (r.code === 'MEMORY' || r.code === 'CRASHED') this.noteDeath(s);
     }
+  }
+
+  /**
+   * A script that kills its worker maxErrors times in a minute is suspended even when good messages
+   * come between (a bomb in every batch would otherwise cost a worker restart or two per batch for
+   * ever, and the other tenants' calls on that worker a re-run each time).
+   */
+  private noteDeath(s: Script): void {
+    const t = this.now();
+    s.deaths = s.deaths.filter((x) => t - x < 60_000);
+    s.deaths.push(t);
+    if (s.deaths.length < this.limits.maxErrors || s.stats.suspendedUntil != null) return;
+    s.stats.suspendedUntil = t + this.limits.suspendMs;
+    s.suspendedFor = `its calls stopped the sandbox worker ${s.deaths.length} times in a minute`;
+    s.deaths = [];
   }
 
   /** The refusal while suspended, or null; a suspension that has run out is lifted here. */
@@ -397,8 +417,14 @@ export class Sandbox {
     if (this.now() >= st.suspendedUntil) {
       st.suspendedUntil = null;
       st.errorsInRow = 0;
+      s.suspendedFor = null;
       return null;
     }
+    if (s.suspendedFor)
+      return (
+        `The script is suspended until ${new Date(st.suspendedUntil).toISOString()}: ${s.suspendedFor}` +
+        (st.lastError ? ` (last error: ${st.lastError})` : '')
+      );
     return suspension({
       errorsInRow: st.errorsInRow,
       lastError: st.lastError,

@@ -207,7 +207,29 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   /** Sends an event to the sockets of one tenant that joined any of `rooms` (each socket once). */
   emitToRoom<E extends LiveEventName>(tenantId: string, room: string | string[], event: E, payload: LiveEvents[E]): void {
     if (!this.server) return;
-    const rooms = (Array.isArray(room) ? room : [room]).map((r) => `${tenantId}|${r}`);
+    this.emitTo((Array.isArray(room) ? room : [room]).map((r) => `${tenantId}|${r}`), event, payload);
+  }
+
+  /**
+   * To a device's room and its tenant's room. Ingest emits this per device per batch: the two room
+   * names are made once per device and kept (the same string objects each time, so their hashes are
+   * computed once for every room lookup after).
+   */
+  emitToDevice<E extends LiveEventName>(tenantId: string, deviceId: string, event: E, payload: LiveEvents[E]): void {
+    if (!this.server) return;
+    let known = this.deviceRooms.get(deviceId);
+    if (known?.tenantId !== tenantId) {
+      if (this.deviceRooms.size >= 100_000) this.deviceRooms.clear();
+      known = { tenantId, rooms: [`${tenantId}|device:${deviceId}`, `${tenantId}|tenant`] };
+      this.deviceRooms.set(deviceId, known);
+    }
+    this.emitTo(known.rooms, event, payload);
+  }
+
+  private readonly deviceRooms = new Map<string, { tenantId: string; rooms: string[] }>();
+
+  private emitTo<E extends LiveEventName>(rooms: string[], event: E, payload: LiveEvents[E]): void {
+    if (!this.server) return;
     // a socket on another node is in one of the rooms: the adapter takes the event there
     if (this.remoteRooms?.has(rooms)) return void this.server.to(rooms).emit(event, payload);
     // Ingest emits per device per batch; encoding a packet nobody receives was a measurable cost (docs/performance.md).

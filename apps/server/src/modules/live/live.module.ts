@@ -25,14 +25,14 @@ export class LiveModule implements OnModuleInit {
   onModuleInit(): void {
     this.checkers.register(this.live);
     this.telemetry.events.on('timeseries', (tenantId, deviceId, data) =>
-      this.live.emitToRoom(tenantId, [`device:${deviceId}`, 'tenant'], 'telemetry', { deviceId, data }),
+      this.live.emitToDevice(tenantId, deviceId, 'telemetry', { deviceId, data }),
     );
     this.telemetry.events.on('attributes', (tenantId, deviceId, scope, data) =>
-      this.live.emitToRoom(tenantId, [`device:${deviceId}`, 'tenant'], 'attributes', { deviceId, scope, data }),
+      this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data }),
     );
     for (const event of ['created', 'updated', 'deleted'] as const) {
       this.devices.events.on(event, (device) =>
-        this.live.emitToRoom(device.tenantId.id, [`device:${device.id.id}`, 'tenant'], 'device', { event, device }),
+        this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }),
       );
     }
     this.integrations.events.on('status', (tenantId, integrationId, status) =>

@@ -1,5 +1,11 @@
 import { AppError, ErrorCode } from '../../common/errors.js';
 
+/** One (device, key) pair of a batch. */
+export interface KeyOf {
+  entityId: string;
+  key: string;
+}
+
 /**
  * TELEMETRY_MAX_KEYS_PER_DEVICE: one device's distinct time-series keys. Without it one message stored
  * 300,000 keys on one device and every latest-values read of it stalled the platform (issue 14).
@@ -16,42 +22,45 @@ export class DeviceKeyLimit {
     private readonly cacheMax = 1_000_000,
   ) {}
 
-  /** Throws a 400 naming the device when its keys plus the new ones would pass the limit. */
-  async check(keysByDevice: Map<string, Set<string>>): Promise<void> {
+  /**
+   * Throws a 400 naming the device when its keys plus the new ones would pass the limit. `rows`:
+   * the batch's (device, key) pairs, each once (the latest rows). Steady traffic allocates nothing here.
+   */
+  async check(rows: readonly KeyOf[]): Promise<void> {
     if (!this.max) return;
-    const unknown = [...keysByDevice.keys()].filter((d) => !this.known.has(d));
-    if (unknown.length) {
+    let unknown: Set<string> | null = null;
+    for (const r of rows) if (!this.known.has(r.entityId)) (unknown ??= new Set()).add(r.entityId);
+    if (unknown) {
       if (this.size > this.cacheMax) this.clear();
       for (const d of unknown) this.known.set(d, new Set());
-      for (const r of await this.load(unknown)) {
+      for (const r of await this.load([...unknown])) {
         this.known.get(r.entity_id)?.add(r.key);
         this.size++;
       }
     }
-    for (const [d, keys] of keysByDevice) {
+    let fresh: Map<string, number> | null = null;
+    for (const r of rows)
+      if (!this.known.get(r.entityId)!.has(r.key)) (fresh ??= new Map()).set(r.entityId, (fresh.get(r.entityId) ?? 0) + 1);
+    if (!fresh) return;
+    for (const [d, n] of fresh) {
       const have = this.known.get(d)!;
-      let fresh = 0;
-      for (const k of keys) if (!have.has(k)) fresh++;
-      if (fresh && have.size + fresh > this.max)
+      if (have.size + n > this.max)
         throw new AppError(
           400,
           ErrorCode.INVALID_ARGUMENTS,
-          `Device ${d} has ${have.size} time-series keys and this would add ${fresh}; at most ${this.max} are kept per device (TELEMETRY_MAX_KEYS_PER_DEVICE)`,
+          `Device ${d} has ${have.size} time-series keys and this would add ${n}; at most ${this.max} are kept per device (TELEMETRY_MAX_KEYS_PER_DEVICE)`,
         );
     }
   }
 
   /** After a commit: the keys now exist. */
-  remember(keysByDevice: Map<string, Set<string>>): void {
+  remember(rows: readonly KeyOf[]): void {
     if (!this.max) return;
-    for (const [d, keys] of keysByDevice) {
-      const have = this.known.get(d);
-      if (!have) continue;
-      for (const k of keys)
-        if (!have.has(k)) {
-          have.add(k);
-          this.size++;
-        }
+    for (const r of rows) {
+      const have = this.known.get(r.entityId);
+      if (!have || have.has(r.key)) continue;
+      have.add(r.key);
+      this.size++;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Aggregation, AttributeScope, IntervalType } from '@bridgeboard/contracts';
 import type { Db, Queryable } from '../../database/db.js';
+import { pgArray } from '../../database/pg-array.js';
 import type { Typed, TypedRow } from './telemetry.values.js';
 import { ENTITY_DICTIONARY, TsKvDictionary } from './ts-kv-dictionary.js';
 import { HOUR, LATE_AFTER_MS, markDirtySql, wholeHourOffset } from './ts-kv-rollup.js';
@@ -37,11 +38,33 @@ const SET = COLS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
  * deadlocking. (ts_kv's primary key is on the dictionaries' ids; any order all writers share will do.)
  */
 export function byKey<T extends { entityId: string; key: string; scope?: string; ts?: number }>(rows: T[]): T[] {
-  const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  return [...rows].sort(
-    (a, b) =>
-      cmp(a.entityId, b.entityId) || cmp(a.scope ?? '', b.scope ?? '') || cmp(a.key, b.key) || (a.ts ?? 0) - (b.ts ?? 0),
-  );
+  for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1]!, rows[i]!) > 0) return [...rows].sort(compareRows);
+  return rows; // already in order (TelemetryService.saveBatch sorts once): a pass, no copy
+}
+
+const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+function compareRows(a: { entityId: string; key: string; scope?: string; ts?: number }, b: typeof a): number {
+  return cmp(a.entityId, b.entityId) || cmp(a.scope ?? '', b.scope ?? '') || cmp(a.key, b.key) || (a.ts ?? 0) - (b.ts ?? 0);
+}
+
+/**
+ * A batch's points in key order without repeats (ON CONFLICT cannot touch a row twice in one
+ * statement; of two points of one device, key and ts the later one wins), and the latest point of
+ * each (device, key). The sort is stable, so "later" is the order of the batch.
+ */
+export function historyAndLatest(points: TsRow[]): { history: TsRow[]; latest: TsRow[] } {
+  const sorted = byKey(points);
+  const history: TsRow[] = [];
+  const latest: TsRow[] = [];
+  for (let i = 0; i < sorted.length; i++) {
+    const r = sorted[i]!;
+    const next = sorted[i + 1];
+    const sameSeries = next !== undefined && next.entityId === r.entityId && next.key === r.key;
+    if (sameSeries && next.ts === r.ts) continue;
+    history.push(r);
+    if (!sameSeries) latest.push(r);
+  }
+  return { history, latest };
 }
 
 /**
@@ -77,7 +100,7 @@ export class TelemetryRepository {
     const eIds = ts.length ? await this.entities.idsOf(new Set(ts.map((r) => r.entityId))) : new Map<string, number>();
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
-      p.push(v);
+      p.push(pgArray(v, t === 'text' || t === 'jsonb' ? 'quoted' : 'plain'));
       return `$${p.length}::${t}[]`;
     };
     const typed = (rows: Typed[]) => COLS.map((c, i) => arr(rows.map((r) => r[c]), TYPES[i]!)).join(', ');

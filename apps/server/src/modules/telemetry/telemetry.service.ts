@@ -5,7 +5,7 @@ import { Db, type Queryable } from '../../database/db.js';
 import { DeviceRepository } from '../devices/device.repository.js';
 import { DeviceService } from '../devices/device.service.js';
 import { DeviceError } from '../devices/device.errors.js';
-import { TelemetryRepository, type AttrRow, type TsRow } from './telemetry.repository.js';
+import { TelemetryRepository, historyAndLatest, type AttrRow, type TsRow } from './telemetry.repository.js';
 import { checkKey, fromRow, toTyped } from './telemetry.values.js';
 import { TelemetryError } from './telemetry.errors.js';
 import { DeviceKeyLimit } from './telemetry.key-limit.js';
@@ -26,17 +26,6 @@ export interface DeviceData {
   /** SERVER_SCOPE */
   attributes?: Record<string, unknown>;
   telemetry?: TsValues[];
-}
-
-/** The time-series keys a batch writes, per device (latest rows: one per device and key). */
-function keysByDevice(latest: TsRow[]): Map<string, Set<string>> {
-  const m = new Map<string, Set<string>>();
-  for (const r of latest) {
-    let s = m.get(r.entityId);
-    if (!s) m.set(r.entityId, (s = new Set()));
-    s.add(r.key);
-  }
-  return m;
 }
 
 export interface TelemetryEvents {
@@ -147,29 +136,31 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
   /** Saves many devices' data in one statement; resolves once committed, then emits live updates. */
   async saveBatch(items: DeviceData[], q?: Queryable): Promise<void> {
     const now = Date.now();
-    const ts = new Map<string, TsRow>();
-    const latest = new Map<string, TsRow>();
+    const points: TsRow[] = [];
     const attrs = new Map<string, AttrRow>();
     const tenantOf = new Map<string, string>();
     for (const it of items) {
       tenantOf.set(it.deviceId, it.tenantId);
-      for (const t of it.telemetry ?? []) {
-        for (const [key, v] of Object.entries(t.values)) {
-          const typed = toTyped(key, v);
-          if (!typed) continue;
-          const row: TsRow = { entityId: it.deviceId, key, ts: t.ts, ...typed };
-          ts.set(`${it.deviceId}\u0000${key}\u0000${t.ts}`, row);
-          const lk = `${it.deviceId}\u0000${key}`;
-          const cur = latest.get(lk);
-          if (!cur || cur.ts <= t.ts) latest.set(lk, row);
+      if (it.telemetry)
+        for (const t of it.telemetry) {
+          const values = t.values;
+          for (const key of Object.keys(values)) {
+            // toTyped makes a new object: it becomes the row (no copy per point on the ingest path)
+            const row = toTyped(key, values[key]) as TsRow | null;
+            if (!row) continue;
+            row.entityId = it.deviceId;
+            row.key = key;
+            row.ts = t.ts;
+            points.push(row);
+          }
         }
-      }
       for (const [key, v] of Object.entries(it.attributes ?? {})) {
         const typed = toTyped(key, v);
         if (typed) attrs.set(`${it.deviceId}\u0000${key}`, { entityId: it.deviceId, scope: 'SERVER_SCOPE', key, ts: now, ...typed });
       }
     }
-    await this.write([...ts.values()], [...latest.values()], [...attrs.values()], tenantOf, q);
+    const { history, latest } = historyAndLatest(points);
+    await this.write(history, latest, [...attrs.values()], tenantOf, q);
   }
 
   async saveTimeseries(tenantId: string, deviceId: string, telemetry: TsValues[]): Promise<void> {
@@ -188,17 +179,16 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
 
   private async write(ts: TsRow[], latest: TsRow[], attrs: AttrRow[], tenantOf: Map<string, string>, q?: Queryable): Promise<void> {
     if (!ts.length && !attrs.length) return;
-    const keys = keysByDevice(latest);
-    await this.keyLimit.check(keys);
+    await this.keyLimit.check(latest);
     const { latest: moved } = await this.repo.saveBatch(ts, latest, attrs, q);
-    this.keyLimit.remember(keys);
+    this.keyLimit.remember(latest);
     const byKey = new Map(latest.map((r) => [`${r.entityId}\u0000${r.key}`, r]));
     const tsPush = new Map<string, TimeseriesData>();
     for (const m of moved) {
       const r = byKey.get(`${m.entity_id}\u0000${m.key}`);
       if (!r) continue;
       const d = tsPush.get(m.entity_id) ?? {};
-      d[m.key] = [{ ts: r.ts, value: fromRow({ ...r, json_v: r.json_v ? JSON.parse(r.json_v) : null }, true) }];
+      d[m.key] = [{ ts: r.ts, value: fromRow(r.json_v ? { ...r, json_v: JSON.parse(r.json_v) } : r, true) }];
       tsPush.set(m.entity_id, d);
     }
     for (const [deviceId, data] of tsPush) this.events.emit('timeseries', tenantOf.get(deviceId)!, deviceId, data);

@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../../../database/db.js';
 import { ensurePartitions } from '../../../database/partitions.js';
+import { packBytes, pgArray } from '../../../database/pg-array.js';
 
 /** The raw-message archive is partitioned by day on the receive time (whole days expire). */
 export const RAW_TABLE = 'raw_message';
@@ -101,18 +102,22 @@ export class RawArchiveRepository {
     }
     for (const g of groups.values()) {
       const first = g[0]!;
+      const bytes = packBytes(g.map((r) => r.payload));
       await q.query(
         `INSERT INTO raw_message (received_time, tenant_id, integration_id, converter_id, converter_version, topic, payload, metadata)
-         SELECT t.ts, $2, $3, $4, t.v, t.topic, t.payload, $8::jsonb FROM unnest($1::bigint[], $5::bigint[], $6::text[], $7::bytea[]) AS t(ts, v, topic, payload)`,
+         SELECT t.ts, $2, $3, $4, t.v, t.topic, substring($7::bytea FROM t.off FOR t.len), $8::jsonb
+         FROM unnest($1::bigint[], $5::bigint[], $6::text[], $9::int[], $10::int[]) AS t(ts, v, topic, off, len)`,
         [
-          g.map((r) => r.receivedTime),
+          pgArray(g.map((r) => r.receivedTime), 'plain'),
           first.tenantId,
           first.integrationId,
           first.converterId,
-          g.map((r) => r.converterVersion),
-          g.map((r) => r.topic),
-          g.map((r) => r.payload),
+          pgArray(g.map((r) => r.converterVersion), 'plain'),
+          pgArray(g.map((r) => r.topic), 'quoted'),
+          bytes.blob,
           first.metadata && Object.keys(first.metadata).length ? JSON.stringify(first.metadata) : null,
+          pgArray(bytes.offsets, 'plain'),
+          pgArray(bytes.lengths, 'plain'),
         ],
       );
     }
