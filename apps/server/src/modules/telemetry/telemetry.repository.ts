@@ -97,7 +97,7 @@ export class TelemetryRepository {
   async saveBatch(tsRows: TsRow[], latestRows: TsRow[], attrRows: AttrRow[], q: Queryable = this.db): Promise<{ latest: LatestChange[] }> {
     const [ts, latest, attrs] = [byKey(tsRows), byKey(latestRows), byKey(attrRows)];
     const ids = ts.length ? await this.dictionary.idsOf(new Set(ts.map((r) => r.key))) : new Map<string, number>();
-    const eIds = ts.length ? await this.entities.idsOf(new Set(ts.map((r) => r.entityId))) : new Map<string, number>();
+    const entityIdx = await this.entityIdsOf(ts);
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
       p.push(pgArray(v, t === 'text' || t === 'jsonb' ? 'quoted' : 'plain'));
@@ -106,7 +106,7 @@ export class TelemetryRepository {
     const typed = (rows: Typed[]) => COLS.map((c, i) => arr(rows.map((r) => r[c]), TYPES[i]!)).join(', ');
     // ts_kv is partitioned on ts: Postgres routes each row to its partition (or ts_kv_default) in this one statement.
     const [tsE, tsK, tsT] = [
-      arr(ts.map((r) => eIds.get(r.entityId.toLowerCase())!), 'int'),
+      arr(entityIdx, 'int'),
       arr(ts.map((r) => ids.get(r.key)!), 'int'),
       arr(ts.map((r) => r.ts), 'bigint'),
     ];
@@ -132,6 +132,21 @@ export class TelemetryRepository {
       p,
     );
     return { latest: rows };
+  }
+
+  /** The ts_kv device id of each row (rows in byKey order: one lookup per run of a device, not per point). */
+  private async entityIdsOf(rows: TsRow[]): Promise<number[]> {
+    const devices: string[] = [];
+    for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i]!.entityId !== rows[i - 1]!.entityId) devices.push(rows[i]!.entityId);
+    if (!devices.length) return [];
+    const ids = await this.entities.idsOf(devices);
+    const out = new Array<number>(rows.length);
+    let idx = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (i === 0 || rows[i]!.entityId !== rows[i - 1]!.entityId) idx = ids.get(rows[i]!.entityId.toLowerCase())!;
+      out[i] = idx;
+    }
+    return out;
   }
 
   /** Every time-series key of these entities (the per-device key limit's cache). */
