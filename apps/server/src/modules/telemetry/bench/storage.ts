@@ -130,6 +130,8 @@ const asDb = (p: pg.Pool) =>
       }
     },
   }) as unknown as Db;
+/** the old layout's device uuids for the generator, written by the server (removed at the end, whatever happens) */
+let uuidFile: string | null = null;
 try {
   await oldPool.query('CREATE SCHEMA old; CREATE SCHEMA new');
   await oldPool.query(OLD_TABLES);
@@ -155,7 +157,7 @@ try {
      SELECT setval(pg_get_serial_sequence('ts_kv_entity', 'entity_idx'), ${DEVICES + 1})`,
   );
   const [{ dir }] = (await oldPool.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`)).rows as [{ dir: string }];
-  const uuidFile = `${dir}/${name}_devices.tsv`;
+  uuidFile = `${dir}/${name}_devices.tsv`;
   await oldPool.query(`COPY (SELECT d, ${device('d')} FROM generate_series(1, ${DEVICES}) d) TO '${uuidFile}'`);
   const probeUuid = (await oldPool.query<{ u: string }>(`SELECT ${PROBE}::text AS u`)).rows[0]!.u;
 
@@ -196,7 +198,6 @@ try {
     log(`loaded ${rows.toLocaleString('en')} points per layout (${new Date(day).toISOString().slice(0, 10)})`);
   }
   loadMs.wall = Date.now() - wall0;
-  await oldPool.query(`COPY (SELECT 1) TO PROGRAM 'rm -f ${uuidFile}'`);
   for (const p of [oldPool, newPool])
     await p.query(
       `INSERT INTO ts_kv_latest (entity_id, key, ts, dbl_v) SELECT ${device('d')}, k, ${NOW - MIN}, d FROM generate_series(1, ${DEVICES}) d, unnest($1::text[]) k
@@ -300,6 +301,7 @@ try {
   writeFileSync(out, JSON.stringify(report, null, 2));
   log(`written ${out}`);
 } finally {
+  if (uuidFile) await oldPool.query(`COPY (SELECT 1) TO PROGRAM 'rm -f ${uuidFile}'`).catch(() => undefined);
   await oldPool.end();
   await newPool.end();
   if (!a.keep) await c0.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
