@@ -1,6 +1,6 @@
 /**
  * What the floor reference and the Node-RED reference write, and how: the rows of one batch of decoder
- * results, deduplicated, in ONE statement into ts_kv (keys as ts_kv_dictionary ids), ts_kv_latest and attribute_kv (data-modifying
+ * results, deduplicated, in ONE statement into ts_kv (keys and devices as ts_kv_dictionary / ts_kv_entity ids), ts_kv_latest and attribute_kv (data-modifying
  * CTEs over unnest arrays, as the platform's TelemetryService does). Device names not seen before are
  * created first with one INSERT … ON CONFLICT and one SELECT.
  *
@@ -29,11 +29,14 @@ const VALS = (from: number) =>
 export const SAVE_SQL = `WITH kd AS (
   INSERT INTO ts_kv_dictionary (key) SELECT DISTINCT k FROM unnest($2::text[]) AS k ORDER BY 1 ON CONFLICT (key) DO NOTHING RETURNING key, key_id),
 ks AS (SELECT key, key_id FROM kd UNION ALL SELECT key, key_id FROM ts_kv_dictionary WHERE key = ANY($2::text[])),
+ed AS (
+  INSERT INTO ts_kv_entity (entity_id) SELECT DISTINCT e FROM unnest($1::uuid[]) AS e ORDER BY 1 ON CONFLICT (entity_id) DO NOTHING RETURNING entity_id, entity_idx),
+es AS (SELECT entity_id, entity_idx FROM ed UNION ALL SELECT entity_id, entity_idx FROM ts_kv_entity WHERE entity_id = ANY($1::uuid[])),
 h AS (
-  INSERT INTO ts_kv (entity_id, key, ts, ${COLS})
-  SELECT u.e, ks.key_id, u.t, u.b, u.l, u.d, u.s, u.j FROM unnest($1::uuid[], $2::text[], $3::bigint[], ${VALS(4)}) AS u(e, k, t, b, l, d, s, j)
-  JOIN ks ON ks.key = u.k
-  ON CONFLICT (entity_id, key, ts) DO UPDATE SET ${SET} RETURNING 1),
+  INSERT INTO ts_kv (entity_idx, key, ts, ${COLS})
+  SELECT es.entity_idx, ks.key_id, u.t, u.b, u.l, u.d, u.s, u.j FROM unnest($1::uuid[], $2::text[], $3::bigint[], ${VALS(4)}) AS u(e, k, t, b, l, d, s, j)
+  JOIN ks ON ks.key = u.k JOIN es ON es.entity_id = u.e
+  ON CONFLICT (entity_idx, key, ts) DO UPDATE SET ${SET} RETURNING 1),
 l AS (
   INSERT INTO ts_kv_latest (entity_id, key, ts, ${COLS}) SELECT * FROM unnest($9::uuid[], $10::text[], $11::bigint[], ${VALS(12)})
   ON CONFLICT (entity_id, key) DO UPDATE SET ts = EXCLUDED.ts, ${SET} WHERE ts_kv_latest.ts <= EXCLUDED.ts RETURNING 1),

@@ -132,7 +132,7 @@ export const configSchema = z.object({
   TS_PARTITION: z.enum(['DAYS', 'WEEKS', 'MONTHS']).default('MONTHS'),
   /** Time series: days of history kept (0 = forever); a tenant's own value (sysadmin, tenant API: telemetryTtlDays) wins. */
   TELEMETRY_TTL_DAYS: int(0, 100_000).default(0),
-  /** Time series: rows copied per statement when an installation's old ts_kv is moved into the partitioned layout at start-up. */
+  /** Time series: rows copied per statement when an installation's earlier ts_kv layouts (text keys, device uuids) are moved into the current one at start-up. */
   TS_KV_MIGRATION_BATCH: int(100, 1_000_000).default(50_000),
   /** Debug events: largest body kept per event, characters of JSON; longer fields (in, out, …) are cut to fit, with a note. */
   DEBUG_EVENT_MAX_BODY_CHARS: int(4096, 100_000_000).default(131_072),

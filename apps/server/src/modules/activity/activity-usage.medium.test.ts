@@ -34,8 +34,9 @@ describe("the sysadmin's usage table on a large time series table", () => {
     const db = p.app.get(Db);
     // 60,000 points of A and 20,000 of B, interleaved as many devices' uplinks are
     await db.query(
-      `INSERT INTO ts_kv (ts, entity_id, key, long_v)
-       SELECT g, CASE WHEN g % 4 = 0 THEN $2::uuid ELSE $1::uuid END, 1, g FROM generate_series(1, 80000) g`,
+      `WITH e AS (INSERT INTO ts_kv_entity (entity_id) VALUES ($1), ($2) RETURNING entity_id, entity_idx)
+       INSERT INTO ts_kv (ts, entity_idx, key, long_v)
+       SELECT g, e.entity_idx, 1, g FROM generate_series(1, 80000) g JOIN e ON e.entity_id = CASE WHEN g % 4 = 0 THEN $2::uuid ELSE $1::uuid END`,
       [da, db_],
     );
     await db.query('ANALYZE ts_kv');

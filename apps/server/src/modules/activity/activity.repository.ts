@@ -9,7 +9,7 @@ const POINTS_EXACT_BELOW = 1_000_000;
 /** Above it, about this many points are sampled (whole pages, TABLESAMPLE SYSTEM) and scaled. */
 const POINTS_SAMPLE = 200_000;
 /** the size of one ts_kv row with its share of the page, for a partition not analyzed yet */
-const BYTES_PER_POINT = 64;
+const BYTES_PER_POINT = 52;
 
 /** Device activity attributes and usage counts; every tenant read is scoped by tenant. */
 export class ActivityRepository {
@@ -140,7 +140,7 @@ export class ActivityRepository {
       estimate < this.points.exactBelow ? 100 : Math.min(100, (100 * this.points.sample) / estimate);
     const rows = await this.db.query<{ tenant_id: string; n: string }>(
       `SELECT d.tenant_id, count(*) AS n FROM ts_kv k ${percent < 100 ? 'TABLESAMPLE SYSTEM ($1)' : ''}
-       JOIN device d ON d.id = k.entity_id GROUP BY d.tenant_id`,
+       JOIN ts_kv_entity e ON e.entity_idx = k.entity_idx JOIN device d ON d.id = e.entity_id GROUP BY d.tenant_id`,
       percent < 100 ? [percent] : [],
     );
     return new Map(rows.map((r) => [r.tenant_id, Math.round((Number(r.n) * 100) / percent)]));

@@ -22,7 +22,7 @@ describe('uplink throughput', () => {
     const pub = await publisher(p.mqttUrl);
     const stored = async () =>
       Number(
-        (await p.db.query<{ n: string }>(`SELECT count(*) AS n FROM ts_kv t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1`, [`TP${tag}-%`]))[0]!.n,
+        (await p.db.query<{ n: string }>(`SELECT count(*) AS n FROM ts_kv_named t JOIN device d ON d.id = t.entity_id WHERE d.name LIKE $1`, [`TP${tag}-%`]))[0]!.n,
       );
     const t0 = Date.now();
     // Closed loop: at most ~1000 messages outstanding, so a broker's per-client queue

@@ -59,7 +59,7 @@ describe('two writers on the same devices', () => {
     await Promise.all([writer(1), writer(2)]);
     expect(errors).toEqual([]);
     const distinctTs = (ROUNDS - 1) * 10 + 20;
-    const [n] = await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE entity_id = ANY($1::uuid[])', [devices]);
+    const [n] = await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE entity_id = ANY($1::uuid[])', [devices]);
     expect(Number(n!.n)).toBe(devices.length * KEYS.length * distinctTs);
     const [latest] = await p.db.query<{ n: string; ts: string }>('SELECT count(*) AS n, min(ts) AS ts FROM ts_kv_latest WHERE entity_id = ANY($1::uuid[])', [devices]);
     expect(latest).toEqual({ n: String(devices.length * KEYS.length), ts: String(T0 + (distinctTs - 1) * 1000) });

@@ -2,7 +2,7 @@ import type { Aggregation, AttributeScope, IntervalType } from '@bridgeboard/con
 import type { Db, Queryable } from '../../database/db.js';
 import { pgArray } from '../../database/pg-array.js';
 import type { Typed, TypedRow } from './telemetry.values.js';
-import { TsKvDictionary } from './ts-kv-dictionary.js';
+import { ENTITY_DICTIONARY, TsKvDictionary } from './ts-kv-dictionary.js';
 import { HOUR, LATE_AFTER_MS, markDirtySql, wholeHourOffset } from './ts-kv-rollup.js';
 
 /** Longest range read through the rollup: the query lists its hours (26,000 per key for 3 years); longer ones (startTs = 0 …) stay raw. */
@@ -32,9 +32,10 @@ const TYPES = ['boolean', 'bigint', 'float8', 'text', 'jsonb'];
 const SET = COLS.map((c) => `${c} = EXCLUDED.${c}`).join(', ');
 
 /**
- * Rows in primary-key order. Two batches that upsert the same rows (two integrations on one topic,
- * several nodes) lock them in the order they are written; in one shared order neither can hold a row
- * the other already waits for, so they queue instead of deadlocking.
+ * Rows in one order shared by every writer: (device uuid, scope, key name, ts). Two batches that upsert
+ * the same rows (two integrations on one topic, several nodes) lock them in the order they are written;
+ * in one shared order neither can hold a row the other already waits for, so they queue instead of
+ * deadlocking. (ts_kv's primary key is on the dictionaries' ids; any order all writers share will do.)
  */
 export function byKey<T extends { entityId: string; key: string; scope?: string; ts?: number }>(rows: T[]): T[] {
   for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1]!, rows[i]!) > 0) return [...rows].sort(compareRows);
@@ -73,6 +74,8 @@ export function historyAndLatest(points: TsRow[]): { history: TsRow[]; latest: T
 export class TelemetryRepository {
   /** key names ⇄ the integers ts_kv stores */
   readonly dictionary: TsKvDictionary;
+  /** device uuids ⇄ the integers ts_kv stores (ts_kv_entity) */
+  readonly entities: TsKvDictionary;
 
   /** `readRollup: false` computes every aggregate from the raw points (tests compare both) */
   constructor(
@@ -80,6 +83,8 @@ export class TelemetryRepository {
     private readonly opts: { readRollup?: boolean } = {},
   ) {
     this.dictionary = new TsKvDictionary(db);
+    // ~150 bytes a cached device: 250,000 devices ≈ 40 MB at most
+    this.entities = new TsKvDictionary(db, ENTITY_DICTIONARY, 250_000);
   }
 
   /**
@@ -92,6 +97,7 @@ export class TelemetryRepository {
   async saveBatch(tsRows: TsRow[], latestRows: TsRow[], attrRows: AttrRow[], q: Queryable = this.db): Promise<{ latest: LatestChange[] }> {
     const [ts, latest, attrs] = [byKey(tsRows), byKey(latestRows), byKey(attrRows)];
     const ids = ts.length ? await this.dictionary.idsOf(new Set(ts.map((r) => r.key))) : new Map<string, number>();
+    const entityIdx = await this.entityIdsOf(ts);
     const p: unknown[] = [];
     const arr = (v: unknown[], t: string) => {
       p.push(pgArray(v, t === 'text' || t === 'jsonb' ? 'quoted' : 'plain'));
@@ -99,15 +105,20 @@ export class TelemetryRepository {
     };
     const typed = (rows: Typed[]) => COLS.map((c, i) => arr(rows.map((r) => r[c]), TYPES[i]!)).join(', ');
     // ts_kv is partitioned on ts: Postgres routes each row to its partition (or ts_kv_default) in this one statement.
-    const [tsE, tsK, tsT] = [arr(ts.map((r) => r.entityId), 'uuid'), arr(ts.map((r) => ids.get(r.key)!), 'int'), arr(ts.map((r) => r.ts), 'bigint')];
-    const tsSql = `INSERT INTO ts_kv (entity_id, key, ts, ${COLS.join(', ')})
+    const [tsE, tsK, tsT] = [
+      arr(entityIdx, 'int'),
+      arr(ts.map((r) => ids.get(r.key)!), 'int'),
+      arr(ts.map((r) => r.ts), 'bigint'),
+    ];
+    const tsSql = `INSERT INTO ts_kv (entity_idx, key, ts, ${COLS.join(', ')})
       SELECT * FROM unnest(${tsE}, ${tsK}, ${tsT}, ${typed(ts)})
-      ON CONFLICT (entity_id, key, ts) DO UPDATE SET ${SET} RETURNING 1`;
+      ON CONFLICT (entity_idx, key, ts) DO UPDATE SET ${SET} RETURNING 1`;
     // Points older than the rollup's watermark mark their (device, key, hour) dirty in the same statement;
     // a batch of fresh points (the common case) leaves that part out (see LATE_AFTER_MS).
     let minTs = Infinity;
     for (const r of ts) if (r.ts < minTs) minTs = r.ts;
-    const dirty = minTs < Date.now() - LATE_AFTER_MS ? `d AS (${markDirtySql(tsE, tsK, tsT)}), ` : '';
+    // (the rollup tables keep device uuids: a rollup row stands for ~60 points, so 12 bytes more cost ~0.2 a point)
+    const dirty = minTs < Date.now() - LATE_AFTER_MS ? `d AS (${markDirtySql(arr(ts.map((r) => r.entityId), 'uuid'), tsK, tsT)}), ` : '';
     const latestSql = `INSERT INTO ts_kv_latest (entity_id, key, ts, ${COLS.join(', ')})
       SELECT * FROM unnest(${arr(latest.map((r) => r.entityId), 'uuid')}, ${arr(latest.map((r) => r.key), 'text')}, ${arr(latest.map((r) => r.ts), 'bigint')}, ${typed(latest)})
       ON CONFLICT (entity_id, key) DO UPDATE SET ts = EXCLUDED.ts, ${SET} WHERE ts_kv_latest.ts <= EXCLUDED.ts
@@ -121,6 +132,21 @@ export class TelemetryRepository {
       p,
     );
     return { latest: rows };
+  }
+
+  /** The ts_kv device id of each row (rows in byKey order: one lookup per run of a device, not per point). */
+  private async entityIdsOf(rows: TsRow[]): Promise<number[]> {
+    const devices: string[] = [];
+    for (let i = 0; i < rows.length; i++) if (i === 0 || rows[i]!.entityId !== rows[i - 1]!.entityId) devices.push(rows[i]!.entityId);
+    if (!devices.length) return [];
+    const ids = await this.entities.idsOf(devices);
+    const out = new Array<number>(rows.length);
+    let idx = 0;
+    for (let i = 0; i < rows.length; i++) {
+      if (i === 0 || rows[i]!.entityId !== rows[i - 1]!.entityId) idx = ids.get(rows[i]!.entityId.toLowerCase())!;
+      out[i] = idx;
+    }
+    return out;
   }
 
   /** Every time-series key of these entities (the per-device key limit's cache). */
@@ -143,15 +169,16 @@ export class TelemetryRepository {
   /** Raw points of each key in [startTs, endTs), newest or oldest first, `limit` per key. */
   async history(entityId: string, keys: string[], startTs: number, endTs: number, limit: number, order: 'ASC' | 'DESC'): Promise<StoredTs[]> {
     const ids = await this.dictionary.existing(keys);
-    if (!ids.size) return [];
+    const idx = await this.entities.idOf(entityId);
+    if (!ids.size || idx === undefined) return [];
     return this.db.query<StoredTs>(
       `SELECT k.name AS key, t.ts, ${COLS.map((c) => `t.${c}`).join(', ')}
        FROM unnest($2::int[], $6::text[]) AS k(id, name)
        CROSS JOIN LATERAL (
          SELECT ts, ${COLS.join(', ')} FROM ts_kv
-         WHERE entity_id = $1 AND key = k.id AND ts >= $3 AND ts < $4
+         WHERE entity_idx = $1 AND key = k.id AND ts >= $3 AND ts < $4
          ORDER BY ts ${order} LIMIT $5) t`,
-      [entityId, [...ids.values()], startTs, endTs, limit, [...ids.keys()]],
+      [idx, [...ids.values()], startTs, endTs, limit, [...ids.keys()]],
     );
   }
 
@@ -172,10 +199,12 @@ export class TelemetryRepository {
     order: 'ASC' | 'DESC',
   ): Promise<{ key: string; ts: string; v: number | string | null }[]> {
     const ids = await this.dictionary.existing(keys);
-    if (!ids.size || endTs <= startTs) return [];
+    const idx = await this.entities.idOf(entityId);
+    if (!ids.size || idx === undefined || endTs <= startTs) return [];
     const num = 'COALESCE(long_v::float8, dbl_v)';
     const expr = { AVG: `avg(${num})`, MIN: `min(${num})`, MAX: `max(${num})`, SUM: `sum(${num})`, COUNT: 'count(*)' }[agg];
-    const p: unknown[] = [entityId, [...ids.values()], [...ids.keys()], startTs, endTs, limit];
+    // $1 is the device's ts_kv id (entity_idx); the rollup tables are read by its uuid ($8, pushed below)
+    const p: unknown[] = [idx, [...ids.values()], [...ids.keys()], startTs, endTs, limit];
     let buckets: string;
     if (bucketing.intervalType === 'MILLISECONDS') {
       p.push(bucketing.interval);
@@ -213,7 +242,7 @@ export class TelemetryRepository {
       return this.db.query(
         `WITH b AS MATERIALIZED (SELECT bs, be, row_number() OVER (ORDER BY bs) AS i FROM (${buckets}) x WHERE be > bs),
               g AS (SELECT key, width_bucket(ts, (SELECT array_agg(bs ORDER BY bs) FROM b)) AS i, ${expr} AS v, count(*) AS n
-                    FROM ts_kv WHERE entity_id = $1 AND key = ANY($2::int[]) AND ts >= $4::bigint AND ts < $5::bigint
+                    FROM ts_kv WHERE entity_idx = $1 AND key = ANY($2::int[]) AND ts >= $4::bigint AND ts < $5::bigint
                     GROUP BY key, i)
          ${select}`,
         p,
@@ -226,6 +255,7 @@ export class TelemetryRepository {
     // in proportion to the rollup rows read, not to keys × hours of the range (a 3-year range of 100 keys
     // listed 2.6 million hours: seconds for an empty device). OFFSET 0 keeps the raw part one index range
     // scan per gap (not a join over the whole range).
+    p.push(entityId);
     const v = { AVG: 'sum(s) / NULLIF(sum(nn), 0)', MIN: 'min(mn)', MAX: 'max(mx)', SUM: 'sum(s)', COUNT: 'sum(n)' }[agg];
     // JIT off: the planner's estimate of the per-range scans is far above what they read (a few hours),
     // and compiling the plan costs more than running it (measured: 1.5 s of JIT for a 5 ms query).
@@ -238,9 +268,9 @@ export class TelemetryRepository {
             r AS MATERIALIZED (
               SELECT r.key, r.hour AS hr, width_bucket(r.hour, a.a) AS i, r.cnt, r.num_cnt, r.sum_v, r.min_v, r.max_v
               FROM ts_kv_rollup_hour r, a, w
-              WHERE r.entity_id = $1 AND r.key = ANY($2::int[]) AND r.hour >= $4::bigint AND r.hour + ${HOUR} <= LEAST($5::bigint, w.w)
+              WHERE r.entity_id = $8::uuid AND r.key = ANY($2::int[]) AND r.hour >= $4::bigint AND r.hour + ${HOUR} <= LEAST($5::bigint, w.w)
                 AND width_bucket(r.hour, a.a) = width_bucket(r.hour + ${HOUR - 1}, a.a)
-                AND NOT EXISTS (SELECT 1 FROM ts_kv_rollup_dirty d WHERE d.entity_id = $1 AND d.key = r.key AND d.hour = r.hour)),
+                AND NOT EXISTS (SELECT 1 FROM ts_kv_rollup_dirty d WHERE d.entity_id = $8::uuid AND d.key = r.key AND d.hour = r.hour)),
             u AS MATERIALIZED (
               SELECT key, lo, hi FROM (
                 SELECT key, lag(hr + ${HOUR}, 1, $4::bigint) OVER (PARTITION BY key ORDER BY hr) AS lo, hr AS hi FROM r
@@ -254,7 +284,7 @@ export class TelemetryRepository {
                     SELECT u.key, width_bucket(t.ts, a.a), count(*), count(t.num), sum(t.num), min(t.num), max(t.num)
                     FROM u CROSS JOIN LATERAL (
                       SELECT ts, ${num} AS num FROM ts_kv
-                      WHERE entity_id = $1 AND key = u.key AND ts >= u.lo AND ts < u.hi
+                      WHERE entity_idx = $1 AND key = u.key AND ts >= u.lo AND ts < u.hi
                       OFFSET 0) t, a
                     GROUP BY 1, 2) x
                   GROUP BY key, i)
@@ -272,9 +302,10 @@ export class TelemetryRepository {
     );
   }
 
-  /** Deletes a device's history (every partition: the PK's first column is entity_id). */
+  /** Deletes a device's history (every partition: the PK's first column is entity_idx). Its dictionary id stays (ids never change). */
   async deleteHistory(entityId: string): Promise<void> {
-    await this.db.query('DELETE FROM ts_kv WHERE entity_id = $1', [entityId]);
+    const idx = await this.entities.idOf(entityId);
+    if (idx !== undefined) await this.db.query('DELETE FROM ts_kv WHERE entity_idx = $1', [idx]);
     await this.db.query('DELETE FROM ts_kv_rollup_hour WHERE entity_id = $1', [entityId]);
     await this.db.query('DELETE FROM ts_kv_rollup_dirty WHERE entity_id = $1', [entityId]);
   }

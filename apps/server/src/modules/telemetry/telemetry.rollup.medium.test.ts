@@ -167,7 +167,7 @@ describe('aggregates read from the hourly rollup', () => {
     await both();
   }, 120000);
 
-  it('a fresh point marks nothing dirty, and deleting the device removes its rollup', async () => {
+  it('a fresh point marks nothing dirty, and deleting the device removes its points and its rollup', async () => {
     await save([{ ts: Date.now(), values: { t: 1 } }]);
     expect((await db.query('SELECT 1 FROM ts_kv_rollup_dirty WHERE entity_id = $1', [deviceId])).length).toBe(
       0,
@@ -176,5 +176,7 @@ describe('aggregates read from the hourly rollup', () => {
     expect(del.status).toBe(200);
     for (let i = 0; i < 100 && (await rolled()) > 0; i++) await new Promise((res) => setTimeout(res, 50));
     expect(await rolled()).toBe(0);
+    // the points went first (through the device's ts_kv_entity id)
+    expect(await db.query('SELECT count(*)::int AS n FROM ts_kv_named WHERE entity_id = $1', [deviceId])).toEqual([{ n: 0 }]);
   });
 });

@@ -9,10 +9,12 @@ describe('telemetry reads at scale', () => {
     deviceId = (await p.http().post('/api/device').set(bearer(p.tenantToken)).send({ name: 'Big-1', type: 'sensor' })).body.id.id;
     // 100 devices x 10 keys x 1,000 points = 1,000,000 rows; ours is one of them
     await p.db.query(
-      `WITH keys AS (INSERT INTO ts_kv_dictionary (key) SELECT 'k' || k FROM generate_series(0, 9) k RETURNING key, key_id)
-       INSERT INTO ts_kv (entity_id, key, ts, dbl_v)
-       SELECT CASE WHEN d = 0 THEN $1::uuid ELSE gen_random_uuid() END, keys.key_id, 1700000000000 + t * 1000, random()
-       FROM generate_series(0, 99) d, keys, generate_series(0, 999) t`,
+      `WITH keys AS (INSERT INTO ts_kv_dictionary (key) SELECT 'k' || k FROM generate_series(0, 9) k RETURNING key, key_id),
+            ents AS (INSERT INTO ts_kv_entity (entity_id) SELECT CASE WHEN d = 0 THEN $1::uuid ELSE gen_random_uuid() END
+                     FROM generate_series(0, 99) d RETURNING entity_idx)
+       INSERT INTO ts_kv (entity_idx, key, ts, dbl_v)
+       SELECT ents.entity_idx, keys.key_id, 1700000000000 + t * 1000, random()
+       FROM ents, keys, generate_series(0, 999) t`,
       [deviceId],
     );
     // 10,000 more devices with 10 latest values each

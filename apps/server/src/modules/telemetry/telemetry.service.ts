@@ -48,7 +48,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
   private rollupTimer: NodeJS.Timeout | null = null;
   private rollupRunning: Promise<unknown> = Promise.resolve();
 
-  /** the move of an old installation's ts_kv into the partitioned layout (resolved when done or not needed) */
+  /** the move of an old installation's ts_kv layouts into the current one (resolved when done or not needed) */
   migration: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -66,6 +66,11 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
     this.retention.addPartitionedTable({ table: 'ts_kv', unit: this.config.TS_PARTITION, packClosed: true });
     // the hourly rollup lives and expires with the points it sums (partitions of the same unit, same TTLs)
     this.retention.addPartitionedTable({ table: 'ts_kv_rollup_hour', unit: this.config.TS_PARTITION });
+    // ts_kv names devices by their entity dictionary id; the rollup by uuid
+    const tenantRows = {
+      ts_kv: 'entity_idx IN (SELECT e.entity_idx FROM ts_kv_entity e JOIN device d ON d.id = e.entity_id WHERE d.tenant_id = ANY($TENANTS))',
+      ts_kv_rollup_hour: 'entity_id IN (SELECT id FROM device WHERE tenant_id = ANY($TENANTS))',
+    };
     for (const [table, tsColumn] of [['ts_kv', 'ts'], ['ts_kv_rollup_hour', 'hour']] as const)
       this.retention.addRule({
         table,
@@ -79,7 +84,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
             );
             return new Map(rows.map((r) => [r.id, r.days]));
           },
-          rowsOf: 'entity_id IN (SELECT id FROM device WHERE tenant_id = ANY($TENANTS))',
+          rowsOf: tenantRows[table],
         },
       });
     this.deviceService.events.on('deleted', (d) => {
@@ -88,12 +93,12 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
     });
   }
 
-  /** Moves an old installation's ts_kv into the partitioned layout in the background (once per cluster; resumable). */
+  /** Moves an old installation's ts_kv layouts into the current one in the background (once per cluster; resumable). */
   onApplicationBootstrap(): void {
     const log = (m: string) => this.log.log(m);
     this.migration = runOncePerCluster(this.db, 'ts-kv-migration', () =>
       migrateOldTsKv(this.db, { unit: this.config.TS_PARTITION, batch: this.config.TS_KV_MIGRATION_BATCH, log }),
-    ).catch((e: Error) => this.log.error(`ts_kv: moving the old table into time partitions stopped (continues at the next start): ${e.message}`));
+    ).catch((e: Error) => this.log.error(`ts_kv: moving the old tables into the current layout stopped (continues at the next start): ${e.message}`));
     this.rollupRunning = this.rollupNow().catch(() => undefined);
     this.rollupTimer = setInterval(() => void this.rollupNow().catch(() => undefined), 60_000);
     this.rollupTimer.unref();

@@ -1,5 +1,6 @@
 import type { Db } from '../../database/db.js';
 import { defaultPartition, listPartitions } from '../../database/partitions.js';
+import { movingOldTsKv } from './ts-kv-migration.js';
 
 export const HOUR = 3_600_000;
 /** An hour is rolled up once it ended this long ago (points still arriving for it are written fresh, below). */
@@ -65,11 +66,17 @@ async function oldestTs(db: Db): Promise<number | null> {
   return best;
 }
 
-/** Rolls up every point of [from, to) (whole hours) from ts_kv, replacing the rows of those hours. */
+/**
+ * Rolls up every point of [from, to) (whole hours) from ts_kv, replacing the rows of those hours. The rollup
+ * keeps device uuids (ts_kv has the entity dictionary's ids): one join per chunk with the small dictionary.
+ */
 async function rollRange(db: Db, from: number, to: number): Promise<void> {
   await db.query(
     `INSERT INTO ts_kv_rollup_hour (hour, entity_id, key, cnt, num_cnt, sum_v, min_v, max_v)
-     SELECT ts - ts % ${HOUR}, entity_id, key, ${AGGS} FROM ts_kv WHERE ts >= $1 AND ts < $2 GROUP BY 1, 2, 3 HAVING count(*) >= ${ROLLUP_MIN_POINTS}
+     SELECT g.hour, e.entity_id, g.key, g.cnt, g.num_cnt, g.sum_v, g.min_v, g.max_v
+     FROM (SELECT ts - ts % ${HOUR} AS hour, entity_idx, key, ${AGGS} FROM ts_kv WHERE ts >= $1 AND ts < $2
+           GROUP BY 1, 2, 3 HAVING count(*) >= ${ROLLUP_MIN_POINTS}) g
+     JOIN ts_kv_entity e ON e.entity_idx = g.entity_idx
      ON CONFLICT (entity_id, key, hour) DO UPDATE SET ${SET}`,
     [from, to],
   );
@@ -78,12 +85,11 @@ async function rollRange(db: Db, from: number, to: number): Promise<void> {
 /**
  * One run of the rollup job (call it once per cluster): finishes a range a crashed run left pending,
  * rolls up the closed hours from the watermark to now − ROLLUP_MARGIN_MS (CHUNK_HOURS per step), then
- * recomputes the dirty hours. Waits while an old installation's ts_kv is still being moved (ts_kv_old).
+ * recomputes the dirty hours. Waits while an old installation's ts_kv is still being moved (ts_kv_old, ts_kv_uuid).
  */
 export async function rollupOnce(db: Db, now = Date.now()): Promise<RollupRun> {
   const run: RollupRun = { hours: 0, recomputed: 0, watermark: null };
-  const [old] = await db.query<{ ok: string | null }>(`SELECT to_regclass('ts_kv_old')::text AS ok`);
-  if (old?.ok) return run;
+  if (await movingOldTsKv(db)) return run;
   const target = Math.floor((now - ROLLUP_MARGIN_MS) / HOUR) * HOUR;
   const [st] = await db.query<{ watermark: string | null; pending_from: string | null }>(
     'SELECT watermark, pending_from FROM ts_kv_rollup_state WHERE id = 1',
@@ -129,7 +135,8 @@ export async function rollupOnce(db: Db, now = Date.now()): Promise<RollupRun> {
         `INSERT INTO ts_kv_rollup_hour (hour, entity_id, key, cnt, num_cnt, sum_v, min_v, max_v)
          SELECT d.h, d.e, d.k, a.cnt, a.num_cnt, a.sum_v, a.min_v, a.max_v
          FROM unnest($1::uuid[], $2::int[], $3::bigint[]) AS d(e, k, h)
-         CROSS JOIN LATERAL (SELECT ${AGGS} FROM ts_kv WHERE entity_id = d.e AND key = d.k AND ts >= d.h AND ts < d.h + ${HOUR}) a
+         CROSS JOIN LATERAL (SELECT ${AGGS} FROM ts_kv
+           WHERE entity_idx = (SELECT entity_idx FROM ts_kv_entity WHERE entity_id = d.e) AND key = d.k AND ts >= d.h AND ts < d.h + ${HOUR}) a
          WHERE a.cnt >= ${ROLLUP_MIN_POINTS}`,
         p,
       );

@@ -1,16 +1,19 @@
 /**
  * The storage benchmark of issue 18 (a command, not a test; `pnpm bench --storage [--points N]` runs it).
- * Loads the same generated points into the layout before issue 18 (one ts_kv, text keys) and the
- * partitioned one (the real migration's DDL, key ids from ts_kv_dictionary, monthly partitions) in one
- * fresh database, side by side, then reports bytes per point including indexes and the p50/p99 of the
+ * Loads the same generated points into the layout before issue 18 (one ts_kv, text keys) and today's
+ * (the real migrations' DDL: monthly partitions, key ids from ts_kv_dictionary, device ids from
+ * ts_kv_entity) in one fresh database, side by side, then reports bytes per point including indexes and the p50/p99 of the
  * reads (after the upkeep packed the indexes of closed partitions): latest values of one device, one day raw, 30 days hourly AVG, one year daily AVG, and a
  * 1,000-device dashboard's latest values. The partitioned layout is read through the platform's own
  * TelemetryRepository; the old one with the SQL the repository had before (kept below).
  *
  * Data: a probe device with one year of 1-minute points (3 keys, 1,576,800 points), and a fleet of
  * `--devices` devices × 3 keys over the last 30 days, spaced so that the total is `--points`. Rows are
- * generated in Postgres (INSERT … SELECT generate_series), one statement per day and layout, in time
- * order within the day (as ingest writes them).
+ * loaded with COPY … FROM PROGRAM: an awk program on the database server writes each day's rows as COPY
+ * text, in time order within the day (as ingest writes them), one COPY per day and layout; the indexes are
+ * kept during the load, as live ingest has them. FROM PROGRAM needs a superuser (or
+ * pg_execute_server_program) and awk on the database server; the old layout's device uuids reach awk
+ * through a file the server writes (COPY … TO) in its temp directory.
  *
  *   cd apps/server && DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
  *     node --no-node-snapshot --import ../../scripts/source-register.mjs src/modules/telemetry/bench/storage.ts --points 10000000
@@ -24,6 +27,7 @@ import type { Db } from '../../../database/db.js';
 import { ensurePartitions, packClosedPartitionIndexes, partitionRange } from '../../../database/partitions.js';
 import { TsKvPartitioned1765800000000 } from '../../../database/migrations/1765800000000-ts-kv-partitioned.js';
 import { TsKvRollup1765850000000 } from '../../../database/migrations/1765850000000-ts-kv-rollup.js';
+import { TsKvEntityDictionary1766200000000 } from '../../../database/migrations/1766200000000-ts-kv-entity-dictionary.js';
 import { TelemetryRepository } from '../telemetry.repository.js';
 import { rollupOnce } from '../ts-kv-rollup.js';
 
@@ -126,43 +130,74 @@ const asDb = (p: pg.Pool) =>
       }
     },
   }) as unknown as Db;
+/** the old layout's device uuids for the generator, written by the server (removed at the end, whatever happens) */
+let uuidFile: string | null = null;
 try {
   await oldPool.query('CREATE SCHEMA old; CREATE SCHEMA new');
   await oldPool.query(OLD_TABLES);
+  // Unlogged (both layouts): the load writes no WAL, which would be most of its time; a table's pages and
+  // their bytes are the same logged or not.
+  await oldPool.query('ALTER TABLE ts_kv SET UNLOGGED');
   // the new layout: exactly what the migration makes of an installation (then the empty old table goes)
   await newPool.query(`CREATE TABLE tenant (id uuid PRIMARY KEY); ${OLD_TABLES}`);
-  await new TsKvPartitioned1765800000000().up({ query: (sql: string) => newPool.query(sql) } as never);
+  const runner = { query: async (sql: string) => (await newPool.query(sql)).rows } as never;
+  await new TsKvPartitioned1765800000000().up(runner);
+  await new TsKvEntityDictionary1766200000000().up(runner);
   await newPool.query('DROP TABLE ts_kv_old');
   const newDb = asDb(newPool);
   await ensurePartitions(newDb, 'ts_kv', 'MONTHS', YEAR_START, NOW + DAY);
+  for (const { relid } of (await newPool.query<{ relid: string }>(`SELECT relid::text FROM pg_partition_tree('ts_kv') WHERE isleaf`)).rows)
+    await newPool.query(`ALTER TABLE ${relid} SET UNLOGGED`);
   const ids = (await newPool.query<{ key_id: number }>(`INSERT INTO ts_kv_dictionary (key) SELECT unnest($1::text[]) RETURNING key_id`, [KEYS])).rows.map((r) => r.key_id);
 
-  // one generator, two layouts: `$k` is the key's text (old) or its id (new)
-  const gen = (keyType: 'text' | 'int', from: number, to: number) => {
-    const cols = 'INSERT INTO ts_kv (entity_id, key, ts, dbl_v)';
-    const probe = `SELECT ${PROBE}, k.k, t, ((t / ${MIN}) % 1440) / 100.0 + k.n
-      FROM generate_series(${from}::bigint, ${to - 1}::bigint, ${MIN}) t CROSS JOIN LATERAL unnest($1::${keyType}[], ARRAY[0, 1, 2]) AS k(k, n)`;
-    const f0 = Math.max(from, FLEET_START + Math.ceil(Math.max(0, from - FLEET_START) / STEP) * STEP);
-    const fleet =
-      to > FLEET_START
-        ? ` UNION ALL SELECT ${device('d')}, k.k, t, (d % 100) + ((t / ${MIN}) % 1440) / 100.0
-      FROM generate_series(${f0}::bigint, ${to - 1}::bigint, ${STEP}) t CROSS JOIN LATERAL generate_series(1, ${DEVICES}) d CROSS JOIN LATERAL unnest($1::${keyType}[]) AS k(k)`
-        : '';
-    return `${cols} ${probe}${fleet}`;
+  // Today's layout numbers the fleet's devices 1..DEVICES and the probe DEVICES + 1 (ts_kv_entity), as if they
+  // had first written in that order; the old layout has their uuids.
+  await newPool.query(
+    `INSERT INTO ts_kv_entity (entity_id, entity_idx) SELECT ${device('d')}, d FROM generate_series(1, ${DEVICES}) d UNION ALL SELECT ${PROBE}, ${DEVICES + 1};
+     SELECT setval(pg_get_serial_sequence('ts_kv_entity', 'entity_idx'), ${DEVICES + 1})`,
+  );
+  const [{ dir }] = (await oldPool.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`)).rows as [{ dir: string }];
+  uuidFile = `${dir}/${name}_devices.tsv`;
+  await oldPool.query(`COPY (SELECT d, ${device('d')} FROM generate_series(1, ${DEVICES}) d) TO '${uuidFile}'`);
+  const probeUuid = (await oldPool.query<{ u: string }>(`SELECT ${PROBE}::text AS u`)).rows[0]!.u;
+
+  // One generator, two layouts: a day's rows as COPY text (device, key, ts, dbl_v). Values are whole
+  // hundredths written as decimals, so both layouts parse the same doubles.
+  const awk = `BEGIN {
+    if (map != "") while ((getline line < map) > 0) { split(line, f, "\\t"); u[f[1]] = f[2] }
+    nk = split(keys, K, ",")
+    for (t = from; t < to; t += ${MIN}) { m = int(t / ${MIN}) % 1440
+      for (n = 0; n < nk; n++) printf "%s\\t%s\\t%.0f\\t%d.%02d\\n", probe, K[n + 1], t, int(m / 100) + n, m % 100 }
+    for (t = f0; t < to; t += step) { m = int(t / ${MIN}) % 1440
+      for (d = 1; d <= devices; d++) { id = map != "" ? u[d] : d
+        for (n = 1; n <= nk; n++) printf "%s\\t%s\\t%.0f\\t%d.%02d\\n", id, K[n], t, d % 100 + int(m / 100), m % 100 } }
+  }`;
+  const copy = (layout: 'old' | 'new', from: number, to: number) => {
+    const f0 = to > FLEET_START ? Math.max(from, FLEET_START + Math.ceil(Math.max(0, from - FLEET_START) / STEP) * STEP) : to;
+    const v = { from, to, f0, step: STEP, devices: DEVICES, keys: (layout === 'old' ? KEYS : ids).join(','), map: layout === 'old' ? uuidFile : '', probe: layout === 'old' ? probeUuid : DEVICES + 1 };
+    const cmd = `awk ${Object.entries(v).map(([k, x]) => `-v ${k}=${String(x)}`).join(' ')} '${awk}'`;
+    const cols = layout === 'old' ? 'entity_id, key, ts, dbl_v' : 'entity_idx, key, ts, dbl_v';
+    return `COPY ts_kv (${cols}) FROM PROGRAM '${cmd.replaceAll("'", "''")}'`;
   };
-  const loadMs = { old: 0, new: 0 };
+  // The two layouts load at the same time (one connection each); each one's time is its own COPYs' wall time.
+  const loadMs = { old: 0, new: 0, wall: 0 };
   let rows = 0;
-  for (let day = YEAR_START; day < NOW; day += DAY) {
-    let t = Date.now();
-    const r = await oldPool.query(gen('text', day, day + DAY), [KEYS]);
-    loadMs.old += Date.now() - t;
-    t = Date.now();
-    await newPool.query(gen('int', day, day + DAY), [ids]);
-    loadMs.new += Date.now() - t;
+  const timed = async (layout: 'old' | 'new', day: number, end: number) => {
+    const t = Date.now();
+    const r = await (layout === 'old' ? oldPool : newPool).query(copy(layout, day, end));
+    loadMs[layout] += Date.now() - t;
+    return r;
+  };
+  const wall0 = Date.now();
+  // the probe-only days 30 at a time (a COPY costs a program start), the fleet's one at a time
+  for (let day = YEAR_START, end = 0; day < NOW; day = end) {
+    end = day < FLEET_START ? Math.min(day + 30 * DAY, FLEET_START) : day + DAY;
+    const [r, rn] = await Promise.all([timed('old', day, end), timed('new', day, end)]);
+    if (r.rowCount !== rn.rowCount) throw new Error(`the layouts got ${r.rowCount} and ${rn.rowCount} rows for ${new Date(day).toISOString().slice(0, 10)}`);
     rows += r.rowCount ?? 0;
-    if (day >= FLEET_START || (day - YEAR_START) % (30 * DAY) === 0)
-      log(`loaded ${rows.toLocaleString('en')} points per layout (${new Date(day).toISOString().slice(0, 10)})`);
+    log(`loaded ${rows.toLocaleString('en')} points per layout (${new Date(day).toISOString().slice(0, 10)})`);
   }
+  loadMs.wall = Date.now() - wall0;
   for (const p of [oldPool, newPool])
     await p.query(
       `INSERT INTO ts_kv_latest (entity_id, key, ts, dbl_v) SELECT ${device('d')}, k, ${NOW - MIN}, d FROM generate_series(1, ${DEVICES}) d, unnest($1::text[]) k
@@ -185,7 +220,7 @@ try {
   // The hourly rollup as the job builds it (the real migration's DDL, monthly partitions), as of 30 minutes
   // after the last point: the last hour is still raw (the job leaves a margin), as it would be live.
   log('building the hourly rollup (the rollup job from an empty watermark)');
-  await new TsKvRollup1765850000000().up({ query: (sql: string) => newPool.query(sql) } as never);
+  await new TsKvRollup1765850000000().up(runner);
   await ensurePartitions(newDb, 'ts_kv_rollup_hour', 'MONTHS', YEAR_START, NOW + DAY);
   const t0 = Date.now();
   const rollupRun = await rollupOnce(newDb, NOW - 30 * MIN);
@@ -238,7 +273,7 @@ try {
     devices: DEVICES,
     fleetStepSec: STEP / 1000,
     iterations: ITER,
-    load: { oldSec: loadMs.old / 1000, newSec: loadMs.new / 1000, oldPointsPerSec: Math.round(rows / (loadMs.old / 1000)), newPointsPerSec: Math.round(rows / (loadMs.new / 1000)) },
+    load: { wallSec: loadMs.wall / 1000, pointsPerSecBothLayouts: Math.round((2 * rows) / (loadMs.wall / 1000)), oldSec: loadMs.old / 1000, newSec: loadMs.new / 1000, oldPointsPerSec: Math.round(rows / (loadMs.old / 1000)), newPointsPerSec: Math.round(rows / (loadMs.new / 1000)) },
     bytes: {
       old: oldBytes,
       new: newBytes,
@@ -266,6 +301,7 @@ try {
   writeFileSync(out, JSON.stringify(report, null, 2));
   log(`written ${out}`);
 } finally {
+  if (uuidFile) await oldPool.query(`COPY (SELECT 1) TO PROGRAM 'rm -f ${uuidFile}'`).catch(() => undefined);
   await oldPool.end();
   await newPool.end();
   if (!a.keep) await c0.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
