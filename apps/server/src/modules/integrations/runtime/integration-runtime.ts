@@ -45,6 +45,10 @@ export interface IntegrationRunner {
   /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
+  /** the session it connects with, and what it subscribes there (its filters, its heartbeat topic) */
+  readonly clientId: string;
+  readonly filters: string[];
+  readonly heartbeatTopic: string;
 }
 
 interface Running {
@@ -208,11 +212,21 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   /** (Re)starts an integration after it was saved; stops it when disabled. */
   async apply(stored: StoredIntegration): Promise<void> {
     const id = stored.integration.id.id;
+    const before = this.running.get(id);
     await this.remove(id);
     if (!stored.integration.enabled || this.destroyed) return;
     this.countersOf(id).tenantId = stored.integration.tenantId.id;
     const pipeline = this.pipeline(stored);
-    const runner = new MqttConnection(this.settings(stored), {
+    const settings = this.settings(stored);
+    // the same persistent session: what the configuration it ran with subscribed and this one does not goes
+    if (before?.runner.clientId === settings.clientId) {
+      const now = new Set(settings.filters.map((f) => f.filter));
+      settings.unsubscribe = [
+        ...before.runner.filters.filter((f) => !now.has(f)),
+        before.runner.heartbeatTopic,
+      ];
+    }
+    const runner = new MqttConnection(settings, {
       message: (m) => pipeline.enqueue(m),
       state: (state, error) => this.onState(stored, state, error),
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),
