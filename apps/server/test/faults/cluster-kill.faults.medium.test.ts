@@ -89,7 +89,7 @@ describe('a cluster of two nodes loses one', () => {
         stored,
         lost: sent - stored,
         takeoverMs,
-        // counters are written every 5 s: what the killed node counted since its last write is not in messagesIn
+        // counters are written every second: what the killed node counted since its last write is not in messagesIn
         messagesInCounted: status.messagesIn,
       });
       expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({

@@ -58,8 +58,12 @@ interface Running {
 }
 
 const STATUS_PUSH_MS = 250;
-/** How often counters are written to Postgres (and once more at shutdown). */
-const STATS_FLUSH_MS = 5000;
+/**
+ * How often counters are written to Postgres (and once more at shutdown): what a SIGKILLed node counted since
+ * is lost. One statement a second for all the integrations whose counters moved (about 20 ms for 200 of them on
+ * a busy 2-core machine), off the uplink path.
+ */
+const STATS_FLUSH_MS = 1000;
 
 /**
  * Keeps one broker connection per enabled integration, feeds its messages through the uplink
@@ -79,6 +83,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly stats: IntegrationStatsRepository;
   private statsTimer: NodeJS.Timeout | null = null;
   private statsFlush: Promise<void> = Promise.resolve();
+  /** the last error writing counters (said once, not every second of a database outage) */
+  private statsFailing: string | null = null;
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
   private readonly newDevices = new Map<string, PerMinuteBudget>();
@@ -202,8 +208,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       try {
         await this.stats.add(deltas, firstRateMinute(t));
         for (const [id, c] of now) this.flushed.set(id, c);
+        if (this.statsFailing) this.log.log('Integration counters are saved again');
+        this.statsFailing = null;
       } catch (e) {
-        this.log.warn(`Could not save integration counters (kept, tried again in ${STATS_FLUSH_MS / 1000} s): ${(e as Error).message}`);
+        const text = (e as Error).message;
+        if (text !== this.statsFailing) this.log.warn(`Could not save integration counters (kept, tried again every ${STATS_FLUSH_MS / 1000} s): ${text}`);
+        this.statsFailing = text;
       }
     });
     return this.statsFlush;
