@@ -6,7 +6,6 @@ import {
   SEQ_DECODER,
 } from '../../src/modules/integrations/test-kit.js';
 import {
-  ChildPlatform,
   missingRanges,
   OwnMosquitto,
   report,
@@ -14,6 +13,7 @@ import {
   sleep,
   waitStored,
 } from './fault-kit.js';
+import { ChildPlatform } from '../child-platform.js';
 
 const TOTAL = 3000;
 const RATE = 80;
@@ -33,14 +33,6 @@ async function ownerOf(
     if (i && n.status === 'ALIVE') return { node: n.id, state: i.state };
   }
   return null;
-}
-
-async function sysadmin(p: ChildPlatform): Promise<string> {
-  const r = await p
-    .http()
-    .post('/api/auth/login')
-    .send({ username: 'sysadmin@example.com', password: 'sysadmin' });
-  return r.body.token as string;
 }
 
 describe('a cluster of two nodes loses one', () => {
@@ -64,10 +56,10 @@ describe('a cluster of two nodes loses one', () => {
         host: '127.0.0.1',
         port: broker.port,
       });
-      const adminA = await sysadmin(a);
+      const adminA = a.sysadminToken;
       await eventually(async () => (await ownerOf(a, adminA, id))?.state === 'CONNECTED', 20000, 200);
       await b.start();
-      const adminB = await sysadmin(b);
+      const adminB = b.sysadminToken;
       // one integration, two nodes: it stays where it is
       expect((await ownerOf(b, adminB, id))?.node).toBe('node-a');
 
@@ -97,7 +89,7 @@ describe('a cluster of two nodes loses one', () => {
         stored,
         lost: sent - stored,
         takeoverMs,
-        // counters are written every 5 s: what the killed node counted since its last write is not in messagesIn
+        // counters are written every second: what the killed node counted since its last write is not in messagesIn
         messagesInCounted: status.messagesIn,
       });
       expect({ stored, missing: await missingRanges(b as unknown as TestPlatform, device, sent) }).toEqual({
@@ -133,10 +125,10 @@ describe('a cluster of two nodes loses one', () => {
         host: '127.0.0.1',
         port: broker.port,
       });
-      const adminA = await sysadmin(a);
+      const adminA = a.sysadminToken;
       await eventually(async () => (await ownerOf(a, adminA, id))?.state === 'CONNECTED', 20000, 200);
       await b.start();
-      const adminB = await sysadmin(b);
+      const adminB = b.sysadminToken;
       const device = `CG-${rnd()}`;
       const stream = await SeqStream.start(broker.url, `${prefix}/x`, device, RATE, { max: total });
       await sleep(5000);

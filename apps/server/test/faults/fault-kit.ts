@@ -1,14 +1,13 @@
 // Shared by the fault tests (not a test file itself). Builds on the integration test-kit
 // (TcpProxy, publishers, SEQ_DECODER); adds what only fault runs need: an own Mosquitto that can
-// be restarted, a slow TCP proxy, a platform child process that can be SIGKILLed, and figures.
+// be restarted, a slow TCP proxy and figures. The platform as a child process that can be
+// SIGKILLed is ../child-platform.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
-import pg from 'pg';
-import request from 'supertest';
 import { freePort } from '../../src/infra/embedded-postgres.js';
 import { bearer, eventually, type TestPlatform } from '../helpers.js';
 import { countPoints, deviceByName, rnd } from '../../src/modules/integrations/test-kit.js';
@@ -337,100 +336,6 @@ export function recordStatuses(p: TestPlatform, id: string): { list: string[]; s
   };
   rt.events.on('status', on);
   return { list, stop: () => void rt.events.off('status', on) };
-}
-
-/** The platform as a child process (src/main.ts through swc-node), so a test can SIGKILL it. */
-export class ChildPlatform {
-  proc: ChildProcess | null = null;
-  url = '';
-  tenantToken = '';
-  log = '';
-  mqttUrl = process.env.MQTT_URL!;
-  private readonly pool: pg.Pool;
-  readonly db: { query<T>(sql: string, params?: unknown[]): Promise<T[]> };
-  constructor(
-    readonly dbUrl: string,
-    readonly env: Record<string, string> = {},
-  ) {
-    this.pool = new pg.Pool({ connectionString: dbUrl, max: 2 });
-    this.db = {
-      query: async <T>(sql: string, params: unknown[] = []) =>
-        (await this.pool.query(sql, params)).rows as T[],
-    };
-  }
-
-  http = () => request(this.url);
-
-  async start(): Promise<number> {
-    const t0 = Date.now();
-    this.log = '';
-    const port = await freePort();
-    const root = path.resolve(import.meta.dirname, '../..');
-    const p = spawn(
-      process.execPath,
-      // From source, with the workspace libraries mapped to their src/ (they may not be built yet).
-      ['--no-node-snapshot', '--import', path.resolve(root, '../../scripts/source-register.mjs'), 'src/main.ts'],
-      {
-        cwd: root,
-        env: {
-          ...process.env,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          DATABASE_URL: this.dbUrl,
-          EMBEDDED_BROKER: 'off',
-          REST_RATE_LIMIT_TENANT: 'off',
-          BCRYPT_ROUNDS: '4',
-          LOG_LEVEL: 'warn',
-          INTEGRATION_RECONNECT_MIN_MS: '200',
-          INTEGRATION_RECONNECT_MAX_MS: '2000',
-          ...this.env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    this.proc = p;
-    const onData = (d: Buffer) => {
-      this.log = (this.log + d.toString()).slice(-20000);
-    };
-    p.stdout!.on('data', onData);
-    p.stderr!.on('data', onData);
-    this.url = `http://127.0.0.1:${port}`;
-    await eventually(
-      () => Promise.resolve(this.log.includes('Bridgeboard is running') || p.exitCode !== null),
-      120000,
-      100,
-    );
-    if (p.exitCode !== null) throw new Error(`platform exited: ${this.log}`);
-    const r = await this.http()
-      .post('/api/auth/login')
-      .send({ username: 'tenant@example.com', password: 'tenant' });
-    if (r.status !== 200) throw new Error(`login failed: ${r.status} ${JSON.stringify(r.body)}`);
-    this.tenantToken = r.body.token;
-    return Date.now() - t0;
-  }
-
-  kill9(): void {
-    this.proc?.kill('SIGKILL');
-  }
-
-  async stop(): Promise<void> {
-    const p = this.proc;
-    this.proc = null;
-    if (p && p.exitCode === null) {
-      const gone = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      // a timer left pending would keep jest alive ("did not exit") after the last test
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([gone, new Promise((r) => (timer = setTimeout(r, 10000)))]);
-      clearTimeout(timer);
-      if (p.exitCode === null) p.kill('SIGKILL');
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.stop();
-    await this.pool.end();
-  }
 }
 
 /** Status straight from the runtime (works while Postgres, and so the API, is down). */

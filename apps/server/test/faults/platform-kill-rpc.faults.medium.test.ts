@@ -13,7 +13,8 @@ import {
   replyDecoder,
   requestEncoder,
 } from '../../src/modules/rpc/rpc-kit.js';
-import { ChildPlatform, faultSeconds, OwnMosquitto, report, sleep } from './fault-kit.js';
+import { faultSeconds, OwnMosquitto, report, sleep } from './fault-kit.js';
+import { ChildPlatform } from '../child-platform.js';
 
 // The device answers two-way calls on …/<name>/response; the decoder hands the answer to the waiting call.
 

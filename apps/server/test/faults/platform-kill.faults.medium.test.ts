@@ -8,7 +8,6 @@ import {
   waitStatus,
 } from '../../src/modules/integrations/test-kit.js';
 import {
-  ChildPlatform,
   faultSeconds,
   MemoryWatch,
   missingRanges,
@@ -18,6 +17,7 @@ import {
   sleep,
   waitStored,
 } from './fault-kit.js';
+import { ChildPlatform } from '../child-platform.js';
 
 const RATE = Number(process.env.FAULT_RATE ?? 200);
 

@@ -12,7 +12,6 @@ import {
   waitStatus,
 } from '../../src/modules/integrations/test-kit.js';
 import {
-  ChildPlatform,
   MemoryWatch,
   missingRanges,
   OwnMosquitto,
@@ -21,6 +20,7 @@ import {
   sleep,
   waitStored,
 } from './fault-kit.js';
+import { ChildPlatform } from '../child-platform.js';
 
 const MINUTES = Number(process.env.SOAK_MINUTES ?? 30);
 const RATE = Number(process.env.SOAK_RATE ?? 5000);

@@ -1,5 +1,7 @@
 // Shared by the cluster tests (not a test file itself): nodes on one database, and what they say.
 import { bearer, eventually, startTestNode, type TestPlatform } from '../../../test/helpers.js';
+import type { MqttClient } from 'mqtt';
+import { io, type Socket } from 'socket.io-client';
 import type { ClusterView } from './cluster.service.js';
 
 /** Fast heartbeats, so a test sees joins and losses within a second or two. */
@@ -55,4 +57,26 @@ export function waitOwner(
     timeoutMs,
     100,
   );
+}
+
+/** A browser's socket.io connection to a node (websocket transport), logged in as the tenant. */
+export function connectSocket(p: Pick<TestPlatform, 'url' | 'tenantToken'>): Promise<Socket> {
+  const s = io(p.url, {
+    path: '/socket.io',
+    transports: ['websocket'],
+    auth: { token: p.tenantToken },
+    reconnection: false,
+  });
+  return new Promise((resolve, reject) => {
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', (e) => reject(e));
+  });
+}
+
+/** The device answers every call ({id, params} on its topic) with {id, reply: {got: params}} on `topic`. */
+export function answerCalls(device: MqttClient, pub: MqttClient, topic: string): void {
+  device.on('message', (_t, m) => {
+    const req = JSON.parse(m.toString()) as { id: string; params: number };
+    void pub.publishAsync(topic, JSON.stringify({ id: req.id, reply: { got: req.params } }), { qos: 1 });
+  });
 }

@@ -89,6 +89,44 @@ describe('integration runtime', () => {
     await p.http().delete(`/api/integration/${id}`).set(bearer(p.tenantToken));
   }, 60000);
 
+  it('a topic filter taken out of an integration with a persistent session is gone from the broker\'s session too: nothing sent to it is stored or queued', async () => {
+    const clientId = `bb-refilter-${rnd()}`;
+    const prefix = `${rnd()}/refilter`;
+    const auth = bearer(p.tenantToken);
+    const { id } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/old/#`, qos: 1 }], clientId });
+    await waitStatus(p, id, 'CONNECTED');
+    const cur = (await p.http().get(`/api/integration/${id}`).set(auth)).body;
+    const changed = { ...cur, configuration: { ...cur.configuration, topicFilters: [{ filter: `${prefix}/new/#`, qos: 1 }] } };
+    await p.http().post('/api/integration').set(auth).send(changed).expect(200);
+    const pub = await publisher(p.mqttUrl);
+    const send = (topic: string, d: string) => pub.publishAsync(topic, JSON.stringify({ d, seq: 0, ts: Date.now() }), { qos: 1 });
+    const first = `RF-${rnd()}`;
+    await eventually(async () => (await send(`${prefix}/new/x`, first), deviceByName(p, first)), 10000, 300);
+    // one message to the old filter, then one to the new on the same connection: once the second is stored, the first was not
+    const [old, next] = [`RF-old-${rnd()}`, `RF-next-${rnd()}`];
+    await send(`${prefix}/old/x`, old);
+    await send(`${prefix}/new/x`, next);
+    await eventually(() => deviceByName(p, next), 10000, 100);
+    expect(await deviceByName(p, old)).toBeNull();
+    // with the integration stopped, the broker queues for its session only what the new filter matches
+    const saved = (await p.http().get(`/api/integration/${id}`).set(auth)).body;
+    await p.http().post('/api/integration').set(auth).send({ ...saved, enabled: false }).expect(200);
+    await waitStatus(p, id, 'DISCONNECTED');
+    await send(`${prefix}/old/x`, 'queued-old');
+    await send(`${prefix}/new/x`, 'queued-new');
+    // MQTT 3.1.1 resumes the session on any broker (one that speaks only 3.1.1 refuses a 5 CONNECT)
+    const session = mqtt.connect(p.mqttUrl, { clientId, clean: false, reconnectPeriod: 0, protocolVersion: 4 });
+    const queued: string[] = [];
+    session.on('message', (_t, m) => queued.push((JSON.parse(m.toString()) as { d: string }).d));
+    await eventually(async () => queued.includes('queued-new'), 5000, 50);
+    await new Promise((r) => setTimeout(r, 300));
+    await session.endAsync();
+    expect(queued).toEqual(['queued-new']);
+    await dropSession(p.mqttUrl, clientId);
+    await pub.endAsync();
+    await p.http().delete(`/api/integration/${id}`).set(auth);
+  });
+
   it('publishes downlinks while connected (counted, with a debug event) and refuses them with 409 when not', async () => {
     const prefix = `${rnd()}/down`;
     const { id, body } = await createIntegration(p, { converterId, filters: [{ filter: `${prefix}/up/#`, qos: 0 }], cleanSession: true, debugMode: true });

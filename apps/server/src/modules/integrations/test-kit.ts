@@ -15,16 +15,19 @@ export const SEQ_DECODER = `var s = String.fromCharCode.apply(String, payload);
 var d = JSON.parse(s);
 return { deviceName: d.d, deviceType: 'counter', telemetry: { ts: d.ts, values: { seq: d.seq } } };`;
 
+/** What the API helpers need of a platform: an in-process one or a node in a child process. */
+export type Api = Pick<TestPlatform, 'http' | 'tenantToken'>;
+
 export const rnd = () => randomBytes(4).toString('hex');
 
-export async function createConverter(p: TestPlatform, decoder: string, token = p.tenantToken, type: 'UPLINK' | 'DOWNLINK' = 'UPLINK'): Promise<string> {
+export async function createConverter(p: Api, decoder: string, token = p.tenantToken, type: 'UPLINK' | 'DOWNLINK' = 'UPLINK'): Promise<string> {
   const configuration = type === 'UPLINK' ? { scriptLang: 'JS', decoder } : { scriptLang: 'JS', encoder: decoder };
   const r = await p.http().post('/api/converter').set(bearer(token)).send({ name: `conv-${rnd()}`, type, debugMode: false, configuration });
   if (r.status !== 200) throw new Error(`converter: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id.id;
 }
 
-export function mqttTarget(p: TestPlatform): { host: string; port: number } {
+export function mqttTarget(p: Pick<TestPlatform, 'mqttUrl'>): { host: string; port: number } {
   const u = new URL(p.mqttUrl);
   return { host: u.hostname, port: Number(u.port || 1883) };
 }
@@ -44,7 +47,7 @@ export interface IntegrationOpts {
   metadata?: Record<string, string>;
 }
 
-export function integrationBody(p: TestPlatform, o: IntegrationOpts): Record<string, unknown> {
+export function integrationBody(p: Pick<TestPlatform, 'mqttUrl'>, o: IntegrationOpts): Record<string, unknown> {
   const t = mqttTarget(p);
   return {
     name: o.name ?? `MQTT Integration ${rnd()}`,
@@ -71,13 +74,13 @@ export function integrationBody(p: TestPlatform, o: IntegrationOpts): Record<str
   };
 }
 
-export async function createIntegration(p: TestPlatform, o: IntegrationOpts, token = p.tenantToken): Promise<{ id: string; body: Record<string, unknown> }> {
+export async function createIntegration(p: Api & Pick<TestPlatform, 'mqttUrl'>, o: IntegrationOpts, token = p.tenantToken): Promise<{ id: string; body: Record<string, unknown> }> {
   const r = await p.http().post('/api/integration').set(bearer(token)).send(integrationBody(p, o));
   if (r.status !== 200) throw new Error(`integration: ${r.status} ${JSON.stringify(r.body)}`);
   return { id: r.body.id.id, body: r.body };
 }
 
-export async function waitStatus(p: TestPlatform, id: string, want: string | RegExp, timeoutMs = 15000): Promise<string> {
+export async function waitStatus(p: Api, id: string, want: string | RegExp, timeoutMs = 15000): Promise<string> {
   return eventually(async () => {
     const r = await p.http().get(`/api/integration/${id}/status`).set(bearer(p.tenantToken));
     const s = r.body.status as string;
@@ -92,13 +95,13 @@ export async function publisher(url: string, opts: mqtt.IClientOptions = {}): Pr
   return mqtt.connectAsync(url, { clientId: `bb-pub-${rnd()}`, reconnectPeriod: 200, ...opts });
 }
 
-export async function deviceByName(p: TestPlatform, name: string, token = p.tenantToken): Promise<{ id: { id: string }; type: string } | null> {
+export async function deviceByName(p: Api, name: string, token = p.tenantToken): Promise<{ id: { id: string }; type: string } | null> {
   const r = await p.http().get(`/api/tenant/devices?deviceName=${encodeURIComponent(name)}`).set(bearer(token));
   return r.status === 200 ? r.body : null;
 }
 
 /** Number of stored points of `key` for a device. */
-export async function countPoints(p: TestPlatform, deviceId: string, key = 'seq'): Promise<number> {
+export async function countPoints(p: { db: Pick<TestPlatform['db'], 'query'> }, deviceId: string, key = 'seq'): Promise<number> {
   const rows = await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE entity_id = $1 AND key = $2', [deviceId, key]);
   return Number(rows[0]!.n);
 }

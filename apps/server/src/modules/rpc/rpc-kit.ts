@@ -1,13 +1,13 @@
 // Shared by the RPC medium tests (not a test file itself).
 import mqtt, { type MqttClient } from 'mqtt';
 import { bearer, type TestPlatform } from '../../../test/helpers.js';
-import { createConverter, integrationBody, rnd, type IntegrationOpts } from '../integrations/test-kit.js';
+import { createConverter, integrationBody, rnd, type Api, type IntegrationOpts } from '../integrations/test-kit.js';
 
 export const DOWNLINK_NODE = 'org.thingsboard.rule.engine.integration.TbIntegrationDownlinkNode';
 
 /** An MQTT integration with an uplink and a downlink converter. */
 export async function createDownlinkIntegration(
-  p: TestPlatform,
+  p: Api & Pick<TestPlatform, 'mqttUrl'>,
   o: {
     decoder: string;
     encoder: string;
@@ -48,7 +48,7 @@ export async function createDownlinkIntegration(
 
 /** As the guide: drop an Integration Downlink node into the Root Rule Chain and connect it with `RPC Request to Device`. */
 export async function addDownlinkNode(
-  p: TestPlatform,
+  p: Api,
   integrationId: string,
   token = p.tenantToken,
   debugMode = false,
@@ -75,7 +75,7 @@ export async function addDownlinkNode(
   return saved.body.nodes[saved.body.nodes.length - 1].id.id;
 }
 
-export async function createDevice(p: TestPlatform, name: string, token = p.tenantToken): Promise<string> {
+export async function createDevice(p: Api, name: string, token = p.tenantToken): Promise<string> {
   const r = await p.http().post('/api/device').set(bearer(token)).send({ name, type: 'sensor' });
   if (r.status !== 200) throw new Error(`device: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.id.id;
@@ -116,7 +116,7 @@ export async function subscriber(
 }
 
 export async function waitConnected(
-  p: TestPlatform,
+  p: Api,
   integrationId: string,
   token = p.tenantToken,
 ): Promise<void> {

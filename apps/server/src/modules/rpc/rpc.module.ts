@@ -115,7 +115,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           once: (name, fn) => (node.alive.length > 1 ? runOncePerCluster(db, name, fn) : fn()),
           awaiting: (tenantId, deviceId, until) => waits.announce(tenantId, deviceId, until),
           // a stopping node still counts (it finishes its sends); it is gone once its row is
-          othersAlive: () => node.nodes.filter((n) => n.alive && n.id !== node.id).map((n) => n.id),
+          nodeTimeoutMs: node.timeoutMs,
         }),
     },
     RemoteWaits,

@@ -2,7 +2,14 @@ import { startPlatform, type RunningPlatform } from '../../app.js';
 import { loadConfig } from '../../config/config.js';
 import { freePort } from '../../infra/embedded-postgres.js';
 import request from 'supertest';
-import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
+import { randomUUID } from 'node:crypto';
+import {
+  bearer,
+  createTestDatabase,
+  eventually,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../test/helpers.js';
 import { mqttTarget, publisher, rnd } from '../integrations/test-kit.js';
 import {
   addDownlinkNode,
@@ -13,7 +20,6 @@ import {
   subscriber,
   waitConnected,
 } from './rpc-kit.js';
-
 
 /** A platform on a database that outlives it (startTestPlatform drops its database on stop). */
 async function boot(url: string): Promise<TestPlatform> {
@@ -129,4 +135,58 @@ describe('persistent RPC across a platform restart', () => {
       await db.drop();
     }
   }, 90000);
+});
+
+describe('persistent RPC in a cluster', () => {
+  it('leaves the calls of a node whose heartbeat it has not read yet (one that just joined) alone, and takes them over once that node is gone', async () => {
+    // this node reads the others' heartbeats once a minute: it does not know of a node that joins meanwhile
+    const p = await startTestPlatform({ CLUSTER_HEARTBEAT_MS: '60000', NODE_ID: 'node-old' });
+    const rp = `bb-${rnd()}`;
+    const device = await subscriber(p.mqttUrl, `${rp}/J-1/rx`);
+    try {
+      const integ = await createDownlinkIntegration(p, {
+        decoder: replyDecoder(rp),
+        encoder: requestEncoder(rp),
+        filters: [{ filter: `${rp}/+/tx`, qos: 1 }],
+      });
+      await addDownlinkNode(p, integ.id);
+      await waitConnected(p, integ.id);
+      const deviceId = await createDevice(p, 'J-1');
+      const tenantId = (await p.http().get(`/api/device/${deviceId}`).set(bearer(p.tenantToken))).body
+        .tenantId.id;
+      // a node that joined after this one's last heartbeat, with a one-way call it has sent and not yet had acknowledged
+      await p.db.query(
+        `INSERT INTO cluster_node (id, host, pid, port, version) VALUES ('node-new', 'elsewhere', 1, 1, '0')`,
+      );
+      const id = randomUUID();
+      const call = { id, oneway: true, persisted: true, body: { method: 'setValue', params: '5' } };
+      await p.db.query(
+        `INSERT INTO rpc (id, created_time, tenant_id, device_id, expiration_time, oneway, request, status, node_id)
+         VALUES ($1, $2, $3, $4, $5, true, $6, 'SENT', 'node-new')`,
+        [id, Date.now(), tenantId, deviceId, Date.now() + 60_000, JSON.stringify(call)],
+      );
+      const state = async () =>
+        (
+          await p.db.query<{ status: string; node_id: string }>(
+            'SELECT status, node_id FROM rpc WHERE id = $1',
+            [id],
+          )
+        )[0];
+      // several housekeeping ticks (one a second): the call stays that node's, and the device gets nothing again
+      await new Promise((r) => setTimeout(r, 3000));
+      expect({ ...(await state()), received: device.messages.length }).toEqual({
+        status: 'SENT',
+        node_id: 'node-new',
+        received: 0,
+      });
+      // that node is gone (its row deleted by a graceful stop): this one sends the call and completes it
+      await p.db.query(`DELETE FROM cluster_node WHERE id = 'node-new'`);
+      expect(JSON.parse(await device.next(10000))).toMatchObject({ method: 'setValue', params: 5 });
+      await eventually(async () => (await state())?.status === 'SUCCESSFUL', 10000, 100);
+      expect((await state())?.node_id).toBe('node-old');
+    } finally {
+      await device.client.endAsync();
+      await p.stop();
+    }
+  }, 60000);
 });

@@ -4,7 +4,11 @@ import type { Db } from '../../database/db.js';
 import { entityId } from '../../common/ids.js';
 import { orderBy, sortColumns, toPage } from '../../common/paging.js';
 
-const SORT = sortColumns({ createdTime: 'created_time', expirationTime: 'expiration_time', status: 'status' });
+const SORT = sortColumns({
+  createdTime: 'created_time',
+  expirationTime: 'expiration_time',
+  status: 'status',
+});
 
 interface RpcRow {
   id: string;
@@ -143,17 +147,24 @@ export class RpcRepository {
   }
 
   /**
-   * Open calls left behind by the previous run, or by a node of the cluster that is gone (not in `alive`):
+   * Open calls left behind by the previous run (`mine`: at start), or by a node of the cluster that is gone:
    * not yet sent (QUEUED without a payload: inserted, never dispatched), SENT (maybe published, maybe not)
    * or DELIVERED (waiting for the reply). They become this node's; two nodes never take the same call.
+   * Whether a call's node is gone is decided in the same statement, from its heartbeat (within `timeoutMs`,
+   * by the database's clock), not from what the caller last read: a node that joined since, or whose
+   * heartbeat this node has not read yet, keeps its calls. `timeoutMs` null (no cluster): every open call.
    */
-  async open(alive: string[] = []): Promise<OpenRpc[]> {
+  async open(o: { mine: boolean; timeoutMs: number | null }): Promise<OpenRpc[]> {
     const rows = await this.db.query<RpcRow>(
       `UPDATE rpc SET node_id = $1
        WHERE (status IN ('SENT', 'DELIVERED') OR (status = 'QUEUED' AND out_integration_id IS NULL))
-         AND expiration_time >= $3 AND (node_id IS NULL OR NOT node_id = ANY($2::text[]))
+         AND expiration_time >= $3
+         AND ($2::float8 IS NULL OR node_id IS NULL OR ($4 AND node_id = $1)
+              OR (node_id <> $1 AND NOT EXISTS (
+                    SELECT 1 FROM cluster_node n
+                    WHERE n.id = rpc.node_id AND n.heartbeat_at > now() - make_interval(secs => $2::float8 / 1000))))
        RETURNING *`,
-      [this.node, alive, Date.now()],
+      [this.node, o.timeoutMs, Date.now(), o.mine],
     );
     return rows.map(toOpen).sort((a, b) => a.createdTime - b.createdTime);
   }

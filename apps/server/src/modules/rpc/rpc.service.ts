@@ -41,11 +41,11 @@ export interface RpcDeps {
    */
   awaiting?: (tenantId: string, deviceId: string, until: number) => Promise<void>;
   /**
-   * The other nodes of the cluster with a live heartbeat: the open calls of a node not among them (and of
-   * this node's previous run) are taken over, at start and on every housekeeping tick (RpcRepository.open).
-   * Without it (one process) only at start.
+   * In a cluster, how long a node's heartbeat counts (ms): the open calls of a node without a heartbeat that
+   * recent (and of this node's previous run) are taken over, at start and on every housekeeping tick
+   * (RpcRepository.open). Without it (one process) every open call, only at start.
    */
-  othersAlive?: () => string[];
+  nodeTimeoutMs?: number;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -187,7 +187,7 @@ export class RpcService {
    * waiting at the broker, so the call listens before anything else.
    */
   async start(): Promise<void> {
-    const open = await this.d.repo.open(this.d.othersAlive?.() ?? []);
+    const open = await this.d.repo.open({ mine: true, timeoutMs: this.d.nodeTimeoutMs ?? null });
     const waiting = open.filter((rpc) => !rpc.oneway && (rpc.status === 'DELIVERED' || rpc.status === 'SENT'));
     for (const rpc of waiting) this.awaitReply(rpc, rpc.request.body.method);
     await Promise.all(waiting.map((rpc) => this.announce(rpc.tenantId, rpc.deviceId, rpc.expirationTime)));
@@ -339,10 +339,6 @@ export class RpcService {
     }
   }
 
-  private aliveWithMe(): string[] {
-    return [...this.d.othersAlive!(), ...(this.d.repo.node ? [this.d.repo.node] : [])];
-  }
-
   /** A two-way call waits for its reply (once, however often it is sent). */
   private async listen(rpc: OpenRpc): Promise<void> {
     if (rpc.oneway) return;
@@ -375,8 +371,8 @@ export class RpcService {
     let settled: PromiseSettledResult<void>[];
     try {
       // calls a node gone from the cluster had in hand: its reply awaited here, or sent again (at least once)
-      if (this.d.othersAlive)
-        for (const rpc of await this.d.repo.open(this.aliveWithMe())) {
+      if (this.d.nodeTimeoutMs)
+        for (const rpc of await this.d.repo.open({ mine: false, timeoutMs: this.d.nodeTimeoutMs })) {
           this.log.warn(`Taking over RPC ${rpc.id} (${rpc.status}) from a node that left the cluster`);
           if (rpc.status === 'DELIVERED') await this.listen(rpc);
           else if (rpc.out) await this.d.repo.transition(rpc.id, ['SENT'], 'QUEUED');

@@ -45,6 +45,10 @@ export interface IntegrationRunner {
   /** Resolves once the broker has the message (PUBACK at QoS 1); rejects with UnacknowledgedPublish when that is unknown. */
   publish(topic: string, payload: Buffer, opts: { qos?: 0 | 1 | 2; retain?: boolean }): Promise<void>;
   readonly state: IntegrationConnectionState;
+  /** the session it connects with, and what it subscribes there (its filters, its heartbeat topic) */
+  readonly clientId: string;
+  readonly filters: string[];
+  readonly heartbeatTopic: string;
 }
 
 interface Running {
@@ -54,8 +58,12 @@ interface Running {
 }
 
 const STATUS_PUSH_MS = 250;
-/** How often counters are written to Postgres (and once more at shutdown). */
-const STATS_FLUSH_MS = 5000;
+/**
+ * How often counters are written to Postgres (and once more at shutdown): what a SIGKILLed node counted since
+ * is lost. One statement a second for all the integrations whose counters moved (about 20 ms for 200 of them on
+ * a busy 2-core machine), off the uplink path.
+ */
+const STATS_FLUSH_MS = 1000;
 
 /**
  * Keeps one broker connection per enabled integration, feeds its messages through the uplink
@@ -75,6 +83,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly stats: IntegrationStatsRepository;
   private statsTimer: NodeJS.Timeout | null = null;
   private statsFlush: Promise<void> = Promise.resolve();
+  /** the last error writing counters (said once, not every second of a database outage) */
+  private statsFailing: string | null = null;
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
   private readonly newDevices = new Map<string, PerMinuteBudget>();
@@ -198,8 +208,12 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
       try {
         await this.stats.add(deltas, firstRateMinute(t));
         for (const [id, c] of now) this.flushed.set(id, c);
+        if (this.statsFailing) this.log.log('Integration counters are saved again');
+        this.statsFailing = null;
       } catch (e) {
-        this.log.warn(`Could not save integration counters (kept, tried again in ${STATS_FLUSH_MS / 1000} s): ${(e as Error).message}`);
+        const text = (e as Error).message;
+        if (text !== this.statsFailing) this.log.warn(`Could not save integration counters (kept, tried again every ${STATS_FLUSH_MS / 1000} s): ${text}`);
+        this.statsFailing = text;
       }
     });
     return this.statsFlush;
@@ -208,11 +222,21 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   /** (Re)starts an integration after it was saved; stops it when disabled. */
   async apply(stored: StoredIntegration): Promise<void> {
     const id = stored.integration.id.id;
+    const before = this.running.get(id);
     await this.remove(id);
     if (!stored.integration.enabled || this.destroyed) return;
     this.countersOf(id).tenantId = stored.integration.tenantId.id;
     const pipeline = this.pipeline(stored);
-    const runner = new MqttConnection(this.settings(stored), {
+    const settings = this.settings(stored);
+    // the same persistent session: what the configuration it ran with subscribed and this one does not goes
+    if (before?.runner.clientId === settings.clientId) {
+      const now = new Set(settings.filters.map((f) => f.filter));
+      settings.unsubscribe = [
+        ...before.runner.filters.filter((f) => !now.has(f)),
+        before.runner.heartbeatTopic,
+      ];
+    }
+    const runner = new MqttConnection(settings, {
       message: (m) => pipeline.enqueue(m),
       state: (state, error) => this.onState(stored, state, error),
       retry: (attempt, delayMs) => this.log.log(`Integration '${stored.integration.name}': reconnecting in ${delayMs} ms (attempt ${attempt})`),

@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { RESERVED_TOPIC_PREFIX, type IntegrationConnectionState } from '@bridgeboard/contracts';
 import { installOversizeGuard, type OversizeGuard } from './oversize-guard.js';
 import { describeConnectFailure, describeError, unreachableText } from './connection-errors.js';
+import { topicMatcher } from './topic-filter.js';
 
 const RECEIVE_MAXIMUM = 1000;
 const SESSION_EXPIRY_SEC = 7 * 24 * 3600;
@@ -45,6 +46,11 @@ export interface ConnectionSettings {
   key?: string;
   passphrase?: string;
   filters: { filter: string; qos: 0 | 1 | 2 }[];
+  /**
+   * Filters an earlier configuration subscribed in this persistent session and this one no longer has:
+   * unsubscribed once connected (the broker keeps a session's subscriptions across connections).
+   */
+  unsubscribe?: string[];
   /** how often to check that the broker still delivers to us (0 = off) */
   heartbeatMs: number;
   /** larger payloads are dropped as they arrive and handed on as `oversize` (0 or absent = no limit) */
@@ -98,15 +104,30 @@ export class MqttConnection {
   private unansweredSince: number | null = null;
   private showTimer: NodeJS.Timeout | null = null;
   private readonly guards = new WeakMap<MqttClient, OversizeGuard>();
+  /** whether a topic is one of ours: a subscription left in the session by an earlier configuration brings others */
+  private readonly ours: (topic: string) => boolean;
+  private stale: string[];
 
   constructor(
     private readonly s: ConnectionSettings,
     private readonly h: ConnectionHandlers,
-  ) {}
+  ) {
+    this.ours = topicMatcher(s.filters.map((f) => f.filter));
+    this.stale = s.cleanSession ? [] : (s.unsubscribe ?? []);
+  }
 
   start(): void {
     this.stopped = false;
     this.connect();
+  }
+
+  /** the client id and topic filters it connects with */
+  get clientId(): string {
+    return this.s.clientId;
+  }
+
+  get filters(): string[] {
+    return this.s.filters.map((f) => f.filter);
   }
 
   get connected(): boolean {
@@ -324,6 +345,10 @@ export class MqttConnection {
   }
 
   private async subscribe(client: MqttClient): Promise<void> {
+    if (this.stale.length) {
+      await client.unsubscribeAsync(this.stale);
+      this.stale = [];
+    }
     const filters = [...this.s.filters];
     const granted = await client.subscribeAsync(filters.map((f) => ({ topic: f.filter, qos: f.qos })).reduce<Record<string, { qos: 0 | 1 | 2 }>>((o, f) => ((o[f.topic] = { qos: f.qos }), o), {}));
     const refused = granted.filter((g) => (g.qos as number) === 128);
@@ -441,6 +466,8 @@ export class MqttConnection {
         if (packet.topic === this.heartbeatTopic) this.beatPending = false;
         return cb();
       }
+      // through a subscription an earlier configuration left in the persistent session: acknowledged, not ours
+      if (!this.ours(packet.topic)) return cb();
       const qos = packet.qos;
       let ack = () => undefined as void;
       if (qos > 0 && packet.messageId !== undefined) {
