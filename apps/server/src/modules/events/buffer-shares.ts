@@ -4,8 +4,8 @@ export type DropReason = 'tenant_share' | 'buffer_full';
  * Who may add one more event to the debug-event buffer that every tenant shares: at most `total`
  * events (the process's memory bound), at most `perTenant` of them one tenant's. A tenant past its
  * share loses its own events, never another's: so one tenant's debug flood cannot push out another
- * tenant's events (five tenants flooding within one flush, with the defaults, still fill it; then
- * everybody's extra events are dropped). Refusals are counted per tenant and reason for /metrics
+ * tenant's events (with the defaults, four tenants at their share within one flush fill it; then
+ * everybody's extra events are dropped, as `buffer_full`). Refusals are counted per tenant and reason for /metrics
  * (`bridgeboard_debug_events_dropped_total{tenant,reason}`).
  */
 export class BufferShares {
