@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { MqttClient } from 'mqtt';
+import type { DebugEvent } from '@bridgeboard/contracts';
 import { bearer, createTestDatabase, eventually, type TestPlatform } from '../../../test/helpers.js';
 import {
   createConverter,
@@ -342,13 +343,14 @@ describe('two nodes on one database', () => {
     await a.http().delete(`/api/integration/${integ.id}`).set(bearer(a.tenantToken)).expect(200);
   });
 
-  it('a socket on one node receives the telemetry the other node ingests', async () => {
+  it('a socket on one node receives the telemetry the other node ingests; the live push event of a debugged message says what the ingesting node sent', async () => {
     const o = await owners(a);
     const id = o['node-a']![0]!;
-    const topic = (
-      (await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body.configuration
-        .topicFilters[0].filter as string
-    ).replace('#', 'live');
+    const saved = async () => (await a.http().get(`/api/integration/${id}`).set(bearer(a.tenantToken))).body;
+    const topic = ((await saved()).configuration.topicFilters[0].filter as string).replace('#', 'live');
+    const debug = async (on: boolean) =>
+      a.http().post('/api/integration').set(bearer(a.tenantToken)).send({ ...(await saved()), debugMode: on }).expect(200);
+    await debug(true);
     const device = `LIVE-${rnd()}`;
     const pub = await publisher(a.mqttUrl);
     const s = await connect(b!);
@@ -374,9 +376,17 @@ describe('two nodes on one database', () => {
         deviceId: dev.id.id,
         data: { seq: [expect.objectContaining({ value: expect.any(Number) })] },
       });
+      // node-a stored the message and pushed it: no socket of its own watched, node-b's got it through the adapter
+      const pushes = await eventually(async () => {
+        const r = await b!.http().get(`/api/events/DEVICE/${dev.id.id}?pageSize=50&page=0`).set(bearer(b!.tenantToken));
+        const live = (r.body.data as DebugEvent[]).filter((e) => e.type === 'DEBUG_LIVE' && e.body.otherNodes === 1);
+        return live.length ? live : null;
+      });
+      expect(pushes[0]!.body).toEqual({ type: 'LIVE', event: 'telemetry', keys: ['seq'], sockets: 0, rooms: [], node: 'node-a', otherNodes: 1 });
     } finally {
       s.disconnect();
       await pub.endAsync();
+      await debug(false);
     }
   });
 
