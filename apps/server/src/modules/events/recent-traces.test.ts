@@ -15,6 +15,16 @@ describe('RecentTraces (which messages somebody debugs)', () => {
     expect(t.has('b', 1200)).toBe(true);
   });
 
+  it('empties itself at the first question after the last trace expired (nobody debugs any more)', () => {
+    const t = new RecentTraces(1000, 100);
+    t.note('a', 0);
+    t.note('b', 10);
+    expect(t.has('x', 500)).toBe(false);
+    expect(t.size).toBe(2);
+    expect(t.has('x', 1010)).toBe(false);
+    expect(t.size).toBe(0);
+  });
+
   it('keeps at most max traces, forgetting the oldest first', () => {
     const t = new RecentTraces(60_000, 3);
     for (const id of ['a', 'b', 'c', 'd']) t.note(id, 0);
