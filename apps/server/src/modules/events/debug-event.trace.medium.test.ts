@@ -63,6 +63,14 @@ const trace = async (p: TestPlatform, token: string, id: string): Promise<Trace>
 
 const kinds = (t: Trace) => t.events.map((e) => e.entityId.entityType);
 
+/** Waits until the device's latest temperature is `value` (its message is committed and pushed), then a browser may watch. */
+async function stored(p: TestPlatform, token: string, deviceId: string, value: number): Promise<void> {
+  await eventually(async () => {
+    const r = await p.http().get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/timeseries?keys=temperature`).set(bearer(token));
+    return Number(r.body.temperature?.[0]?.value) === value;
+  }, 20_000);
+}
+
 /** A browser-like socket.io client subscribed to one room. */
 async function subscribed(p: TestPlatform, token: string, room: string): Promise<Socket> {
   const s = io(p.url, { path: '/socket.io', transports: ['websocket'], auth: { token }, reconnection: false });
@@ -105,11 +113,12 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     // the first message makes the device; a browser then watches it, so the traced message is pushed live
     await pub.publishAsync(`${prefix}/SN-001/temperature`, '{"value":24.0}', { qos: 1 });
     const device = await eventually(() => deviceByName(p, 'SN-001', t.token));
+    await stored(p, t.token, device.id.id, 24);
     const browser = await subscribed(p, t.token, `device:${device.id.id}`);
     const pushed: unknown[] = [];
     browser.on('telemetry', (x: unknown) => pushed.push(x));
     await pub.publishAsync(`${prefix}/SN-001/temperature`, '{"value":25.1}', { qos: 1 });
-    await eventually(async () => pushed.length === 1);
+    await eventually(async () => pushed.length === 1, 20_000);
     await pub.publishAsync(`${prefix}/SN-001/temperature`, '{"value":26.3}', { qos: 1 });
     await pub.endAsync();
 
@@ -180,6 +189,7 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     const pub = await publisher(p.mqttUrl);
     await pub.publishAsync(`${prefix}/SN-002/temperature`, '{"value":20}', { qos: 1 });
     const device = await eventually(() => deviceByName(p, 'SN-002', t.token));
+    await stored(p, t.token, device.id.id, 20);
     const browser = await subscribed(p, t.token, `device:${device.id.id}`);
     const pushed: unknown[] = [];
     browser.on('telemetry', (x: unknown) => pushed.push(x));
@@ -193,7 +203,7 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
 
     // nobody debugs: pushed to the browser, nothing recorded
     await pub.publishAsync(`${prefix}/SN-002/temperature`, '{"value":21}', { qos: 1 });
-    await eventually(async () => pushed.length === 1);
+    await eventually(async () => pushed.length === 1, 20_000);
     await new Promise((r) => setTimeout(r, 50));
     expect(await liveRows()).toEqual([]);
 
@@ -202,7 +212,7 @@ describe('one trace per message (GET /api/events/trace/{traceId})', () => {
     await waitConnected(p, id, t.token);
     await pub.publishAsync(`${prefix}/SN-002/temperature`, '{"value":22}', { qos: 1 });
     await pub.endAsync();
-    await eventually(async () => pushed.length === 2);
+    await eventually(async () => pushed.length === 2, 20_000);
     const rows = await eventually(async () => {
       const r = await liveRows();
       return r.length === 2 ? r : null; // telemetry and the integrationName attribute
