@@ -33,3 +33,25 @@ export interface LiveSessionEnded {
 }
 export const LIVE_SESSION_ENDED = 'sessionEnded';
 export const liveEventNames = ['telemetry', 'attributes', 'device', 'integrationStatus', 'debugEvent'] as const satisfies readonly LiveEventName[];
+
+/**
+ * The debug event of a traced uplink's live push (type `DEBUG_LIVE`, entity: the device): recorded
+ * only for a message something already records debug events for (GET /api/events/trace/{traceId}).
+ */
+export const LIVE_PUSH_DEBUG_EVENT = 'DEBUG_LIVE';
+export interface LivePushDebugEventBody {
+  type: 'LIVE';
+  /** the socket.io event sent */
+  event: 'telemetry' | 'attributes';
+  /** the keys it carried (the device's latest values this batch moved) */
+  keys: string[];
+  scope?: AttributeScope;
+  /** sockets of THIS node that received it (each once, whatever rooms it joined) */
+  sockets: number;
+  /** the rooms among `device:<id>` and `tenant` that had a socket on this node */
+  rooms: string[];
+  /** this node's id (a cluster node) */
+  node: string;
+  /** other nodes with a socket in one of the rooms: the Postgres adapter took the event there; their sockets are not counted here */
+  otherNodes: number;
+}

@@ -79,6 +79,12 @@ export const configSchema = z.object({
   RAW_RETENTION_DAYS: int(0, 3650).default(7),
   /** Debug events kept per entity. */
   DEBUG_EVENTS_MAX_PER_ENTITY: int(1, 1_000_000).default(1000),
+  /**
+   * Debug events one tenant may have waiting in the buffer (written every 100 ms; 10,000 for all tenants):
+   * beyond it the tenant's events are dropped and counted (bridgeboard_debug_events_dropped_total), so one
+   * tenant's debug flood cannot push out another tenant's events.
+   */
+  DEBUG_EVENTS_TENANT_BUFFER: int(1, 10_000).default(2500),
   /** Debug events older than this are deleted, days. */
   DEBUG_EVENTS_TTL_DAYS: int(1, 3650).default(7),
   /** Debug mode switches itself off after this many minutes unless pinned. */

@@ -51,7 +51,24 @@ describe('EventTable', () => {
     const traced = { ...ev(1, { type: 'Uplink', in: '{"value":25.1}', status: 'OK' }), traceId: TRACE };
     fakeFetch((c) =>
       c.url === `/api/events/trace/${TRACE}`
-        ? [200, { traceId: TRACE, events: [traced, { ...traced, id: 'r1', entityId: { entityType: 'RULE_NODE', id: ID }, body: { type: 'OUT', relationType: 'Success', msgType: 'POST_TELEMETRY_REQUEST' } }] }]
+        ? [
+            200,
+            {
+              traceId: TRACE,
+              events: [
+                traced,
+                { ...traced, id: 'r1', entityId: { entityType: 'RULE_NODE', id: ID }, body: { type: 'OUT', relationType: 'Success', msgType: 'POST_TELEMETRY_REQUEST' } },
+                {
+                  ...traced,
+                  id: 'l1',
+                  createdTime: traced.createdTime + 3,
+                  type: 'DEBUG_LIVE',
+                  entityId: { entityType: 'DEVICE', id: ID },
+                  body: { type: 'LIVE', event: 'telemetry', keys: ['temperature'], sockets: 1, rooms: [`device:${ID}`], node: 'n1', otherNodes: 0 },
+                },
+              ],
+            },
+          ]
         : [200, page([traced])],
     );
     renderAt(<EventTable entityType="INTEGRATION" entityId={ID} />);
@@ -60,6 +77,11 @@ describe('EventTable', () => {
     const journey = await screen.findByRole('list', { name: 'Message journey' });
     expect(within(journey).getByText('Rule node')).toBeTruthy();
     expect(within(journey).getByText('out → Success · POST_TELEMETRY_REQUEST')).toBeTruthy();
+    // the last step: the live push to the browser watching the device, after the save
+    const steps = within(journey).getAllByRole('listitem');
+    expect(within(steps.at(-1)!).getByText('Live push')).toBeTruthy();
+    expect(within(steps.at(-1)!).getByText('telemetry (temperature) → 1 socket on this node')).toBeTruthy();
+    expect(within(steps.at(-1)!).getByText('+3 ms')).toBeTruthy();
   });
 
   it("filters a rule node's events by message type on the server", async () => {

@@ -11,7 +11,7 @@ import {
   Typography,
 } from '@mui/material';
 import { useState } from 'react';
-import type { DebugEvent } from '@bridgeboard/contracts';
+import type { DebugEvent, LivePushDebugEventBody } from '@bridgeboard/contracts';
 import { api } from '../app/api';
 import { useLoad } from '../app/hooks';
 import { JsonView } from './JsonView';
@@ -34,6 +34,15 @@ const WHO: Record<string, string> = {
   RULE_NODE: 'Rule node',
   DEVICE: 'RPC',
 };
+
+const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`;
+
+/** A live push (DEBUG_LIVE): what went out and to how many browsers of the node that sent it. */
+function livePush(b: LivePushDebugEventBody): string {
+  const here = b.sockets ? `${plural(b.sockets, 'socket')} on this node` : 'no browser watching on this node';
+  const elsewhere = b.otherNodes ? ` · passed to ${plural(b.otherNodes, 'other node')}` : '';
+  return `${b.event} (${b.keys.join(', ')}) → ${here}${elsewhere}`;
+}
 
 /** One step of a journey in words: who, and what happened there. */
 export function describeStep(e: DebugEvent): { who: string; what: string } {
@@ -64,6 +73,7 @@ export function describeStep(e: DebugEvent): { who: string; what: string } {
           .join(' · '),
       };
     case 'DEVICE':
+      if (b.type === 'LIVE') return { who: 'Live push', what: livePush(e.body as unknown as LivePushDebugEventBody) };
       return { who, what: [b.stage, b.method].filter(Boolean).join(' · ') };
     default:
       return { who, what: String(b.type ?? e.type) };

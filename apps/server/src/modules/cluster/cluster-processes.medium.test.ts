@@ -2,6 +2,7 @@
 // DATABASE_URL, own PORT and NODE_ID, EMBEDDED_BROKER=off), on the real Postgres and the real
 // Mosquitto of MQTT_URL. What is checked is what an operator can see from outside: which process
 // holds the connections to the broker, whether data flows, and what either node's API answers.
+import type { DebugEvent } from '@bridgeboard/contracts';
 import { bearer, createTestDatabase, eventually } from '../../../test/helpers.js';
 import { ChildPlatform } from '../../../test/child-platform.js';
 import {
@@ -246,10 +247,13 @@ describe('nodes as separate processes on one database and one broker', () => {
     await eventually(async () => owner.brokerConnections() === 0, 10000, 100);
   });
 
-  it('a socket on node B receives the telemetry node A ingests', async () => {
+  it('a socket on node B receives the telemetry node A ingests; the live push event of a debugged message says what the ingesting node sent', async () => {
     const live = await seqIntegration(node('node-a'), 'live');
     const owner = node(await runner(node('node-a'), live.id));
     const via = otherThan(owner.env.NODE_ID!);
+    const auth = bearer(via.tenantToken);
+    const saved = (await via.http().get(`/api/integration/${live.id}`).set(auth)).body;
+    await via.http().post('/api/integration').set(auth).send({ ...saved, debugMode: true }).expect(200);
     const device = `LIVE-${rnd()}`;
     await send(live.topic, device, 0);
     const dev = await eventually(() => deviceByName(via, device), 10000, 100);
@@ -274,6 +278,13 @@ describe('nodes as separate processes on one database and one broker', () => {
         data: { seq: [expect.objectContaining({ value: expect.any(Number) })] },
       });
       expect([owner.brokerConnections(), via.brokerConnections()]).toEqual([1, 0]);
+      // the owner stored the message and pushed it: no socket of its own watched, the other node's got it through the adapter
+      const pushes = await eventually(async () => {
+        const r = await via.http().get(`/api/events/DEVICE/${dev.id.id}?pageSize=50&page=0`).set(auth);
+        const found = (r.body.data as DebugEvent[]).filter((e) => e.type === 'DEBUG_LIVE' && e.body.otherNodes === 1);
+        return found.length ? found : null;
+      });
+      expect(pushes[0]!.body).toEqual({ type: 'LIVE', event: 'telemetry', keys: ['seq'], sockets: 0, rooms: [], node: owner.env.NODE_ID, otherNodes: 1 });
     } finally {
       s.disconnect();
     }

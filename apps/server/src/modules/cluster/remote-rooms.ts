@@ -44,6 +44,13 @@ export class RemoteRooms {
     return rooms.some((r) => this.nodesOf.has(r));
   }
 
+  /** How many other nodes have a socket in one of the rooms. */
+  nodesIn(rooms: string[]): number {
+    const nodes = new Set<string>();
+    for (const r of rooms) for (const n of this.nodesOf.get(r) ?? []) nodes.add(n);
+    return nodes.size;
+  }
+
   private tellAll(): void {
     this.send({ type: 'rooms', all: true, add: [...this.local()] });
   }

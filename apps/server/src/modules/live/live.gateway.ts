@@ -238,6 +238,29 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     this.server.local.to(rooms).emit(event, payload);
   }
 
+  /**
+   * Who an event to `rooms` reached: the sockets of THIS node in any of them (each once, as
+   * emitToRoom sends), the rooms that had one here, and how many other nodes have a socket there
+   * (the Postgres adapter took the event to them; their sockets are counted there, not here).
+   */
+  audience(tenantId: string, rooms: string[]): { sockets: number; rooms: string[]; otherNodes: number } {
+    const joined = this.server?.sockets.adapter.rooms;
+    const sockets = new Set<string>();
+    const here: string[] = [];
+    for (const r of rooms) {
+      const ids = joined?.get(`${tenantId}|${r}`);
+      if (!ids?.size) continue;
+      here.push(r);
+      for (const id of ids) sockets.add(id);
+    }
+    return { sockets: sockets.size, rooms: here, otherNodes: this.remoteRooms?.nodesIn(rooms.map((r) => `${tenantId}|${r}`)) ?? 0 };
+  }
+
+  /** This node's id in the cluster. */
+  get nodeId(): string {
+    return this.node.id;
+  }
+
   onModuleDestroy(): void {
     if (this.recheckTimer) clearInterval(this.recheckTimer);
     // this node's sockets only: the adapter would take a plain disconnectSockets to every node

@@ -1,4 +1,5 @@
 import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { LIVE_PUSH_DEBUG_EVENT, type AttributeScope, type LivePushDebugEventBody } from '@bridgeboard/contracts';
 import { DeviceService } from '../devices/device.service.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { LiveRoomChecks } from './live.checkers.js';
@@ -24,12 +25,14 @@ export class LiveModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.checkers.register(this.live);
-    this.telemetry.events.on('timeseries', (tenantId, deviceId, data) =>
-      this.live.emitToDevice(tenantId, deviceId, 'telemetry', { deviceId, data }),
-    );
-    this.telemetry.events.on('attributes', (tenantId, deviceId, scope, data) =>
-      this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data }),
-    );
+    this.telemetry.events.on('timeseries', (tenantId, deviceId, data, traceIds) => {
+      this.live.emitToDevice(tenantId, deviceId, 'telemetry', { deviceId, data });
+      if (traceIds) this.pushed(tenantId, deviceId, traceIds, 'telemetry', Object.keys(data));
+    });
+    this.telemetry.events.on('attributes', (tenantId, deviceId, scope, data, traceIds) => {
+      this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data });
+      if (traceIds) this.pushed(tenantId, deviceId, traceIds, 'attributes', data.map((a) => a.key), scope);
+    });
     for (const event of ['created', 'updated', 'deleted'] as const) {
       this.devices.events.on(event, (device) =>
         this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }),
@@ -46,6 +49,29 @@ export class LiveModule implements OnModuleInit {
         entityId: event.entityId.id,
         event,
       });
+    });
+  }
+
+  /**
+   * The live push of a traced uplink's data, as one DEBUG_LIVE event of the device per trace. Only
+   * messages somebody debugs carry their trace this far (the Save nodes ask DebugEventService.traced),
+   * so nothing is recorded while nobody debugs. What THIS node sent: in a cluster, other nodes with
+   * a socket in the rooms got the event through the Postgres adapter and are only counted.
+   */
+  private pushed(
+    tenantId: string,
+    deviceId: string,
+    traceIds: string[],
+    event: LivePushDebugEventBody['event'],
+    keys: string[],
+    scope?: AttributeScope,
+  ): void {
+    // who got it is read now, as it is sent; the event is recorded after the commit's own step (the Save
+    // nodes' Success, told as the save resolves), so a journey reads: saved, then pushed
+    const a = this.live.audience(tenantId, [`device:${deviceId}`, 'tenant']);
+    const body: LivePushDebugEventBody = { type: 'LIVE', event, keys, ...(scope ? { scope } : {}), ...a, node: this.live.nodeId };
+    setImmediate(() => {
+      for (const traceId of new Set(traceIds)) this.debug.record(tenantId, 'DEVICE', deviceId, LIVE_PUSH_DEBUG_EVENT, { ...body }, traceId);
     });
   }
 }

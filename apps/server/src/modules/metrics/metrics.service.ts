@@ -5,6 +5,7 @@ import { Db } from '../../database/db.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { Metrics } from './metrics.registry.js';
 import { RetentionService } from '../retention/retention.service.js';
+import { DebugEventService } from '../events/debug-event.service.js';
 
 const PER_INTEGRATION = ['tenant', 'integration'] as const;
 
@@ -17,7 +18,7 @@ const PER_INTEGRATION = ['tenant', 'integration'] as const;
  */
 @Injectable()
 export class MetricsService {
-  constructor(metrics: Metrics, runtime: IntegrationRuntime, sandbox: Sandbox, db: Db, retention: RetentionService) {
+  constructor(metrics: Metrics, runtime: IntegrationRuntime, sandbox: Sandbox, db: Db, retention: RetentionService, debug: DebugEventService) {
     const registers = [metrics.registry];
     const rows = () => runtime.metricsRows();
     new Counter({
@@ -84,6 +85,17 @@ export class MetricsService {
       collect() {
         this.reset();
         for (const [tenant, n] of Object.entries(sandbox.status().queuedByTenant)) this.set({ tenant }, n);
+      },
+    });
+    new Counter({
+      name: 'bridgeboard_debug_events_dropped_total',
+      help: "Debug events not stored because their tenant already had DEBUG_EVENTS_TENANT_BUFFER waiting to be written (reason tenant_share) or the buffer all tenants share was full (buffer_full)",
+      labelNames: ['tenant', 'reason'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [tenant, d] of debug.shares.dropped)
+          for (const [reason, n] of Object.entries(d)) if (n) this.inc({ tenant, reason }, n);
       },
     });
     let restarts = 0;

@@ -46,7 +46,10 @@ function enginePorts(
     },
     downlink,
     scripts: new SandboxScripts(sandbox),
-    debug: { record: (t, type, id, kind, body, traceId) => debug.record(t, type, id, kind, body, traceId) },
+    debug: {
+      record: (t, type, id, kind, body, traceId) => debug.record(t, type, id, kind, body, traceId),
+      traced: (traceId) => debug.traced(traceId),
+    },
     debugAutoOffMin: config.DEBUG_MODE_AUTO_OFF_MIN,
   };
 }

@@ -26,12 +26,14 @@ export interface DeviceData {
   /** SERVER_SCOPE */
   attributes?: Record<string, unknown>;
   telemetry?: TsValues[];
+  /** the traces of the messages whose data this is, when somebody debugs them: passed on with the live updates */
+  traceIds?: string[];
 }
 
 export interface TelemetryEvents {
-  /** latest values that moved: (tenantId, deviceId, {key: [{ts, value}]}) */
-  timeseries: [string, string, TimeseriesData];
-  attributes: [string, string, AttributeScope, AttributeData[]];
+  /** latest values that moved: (tenantId, deviceId, {key: [{ts, value}]}, the traces of the data when debugged) */
+  timeseries: [string, string, TimeseriesData, (string[] | undefined)?];
+  attributes: [string, string, AttributeScope, AttributeData[], (string[] | undefined)?];
 }
 
 /**
@@ -139,8 +141,10 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
     const points: TsRow[] = [];
     const attrs = new Map<string, AttrRow>();
     const tenantOf = new Map<string, string>();
+    let traceOf: Map<string, string[]> | undefined;
     for (const it of items) {
       tenantOf.set(it.deviceId, it.tenantId);
+      if (it.traceIds) (traceOf ??= new Map()).set(it.deviceId, [...(traceOf.get(it.deviceId) ?? []), ...it.traceIds]);
       if (it.telemetry)
         for (const t of it.telemetry) {
           const values = t.values;
@@ -160,7 +164,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
       }
     }
     const { history, latest } = historyAndLatest(points);
-    await this.write(history, latest, [...attrs.values()], tenantOf, q);
+    await this.write(history, latest, [...attrs.values()], tenantOf, q, traceOf);
   }
 
   async saveTimeseries(tenantId: string, deviceId: string, telemetry: TsValues[]): Promise<void> {
@@ -177,7 +181,14 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
     await this.write([], [], rows, new Map([[deviceId, tenantId]]));
   }
 
-  private async write(ts: TsRow[], latest: TsRow[], attrs: AttrRow[], tenantOf: Map<string, string>, q?: Queryable): Promise<void> {
+  private async write(
+    ts: TsRow[],
+    latest: TsRow[],
+    attrs: AttrRow[],
+    tenantOf: Map<string, string>,
+    q?: Queryable,
+    traceOf?: Map<string, string[]>,
+  ): Promise<void> {
     if (!ts.length && !attrs.length) return;
     await this.keyLimit.check(latest);
     const { latest: moved } = await this.repo.saveBatch(ts, latest, attrs, q);
@@ -191,13 +202,13 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
       d[m.key] = [{ ts: r.ts, value: fromRow(r.json_v ? { ...r, json_v: JSON.parse(r.json_v) } : r, true) }];
       tsPush.set(m.entity_id, d);
     }
-    for (const [deviceId, data] of tsPush) this.events.emit('timeseries', tenantOf.get(deviceId)!, deviceId, data);
+    for (const [deviceId, data] of tsPush) this.events.emit('timeseries', tenantOf.get(deviceId)!, deviceId, data, traceOf?.get(deviceId));
     const attrPush = new Map<string, AttrRow[]>();
     for (const a of attrs) attrPush.set(`${a.entityId}\u0000${a.scope}`, [...(attrPush.get(`${a.entityId}\u0000${a.scope}`) ?? []), a]);
     for (const list of attrPush.values()) {
       const { entityId, scope } = list[0]!;
       const data = list.map((a) => ({ key: a.key, value: fromRow({ ...a, json_v: a.json_v ? JSON.parse(a.json_v) : null }, true), lastUpdateTs: a.ts }));
-      this.events.emit('attributes', tenantOf.get(entityId)!, entityId, scope, data);
+      this.events.emit('attributes', tenantOf.get(entityId)!, entityId, scope, data, traceOf?.get(entityId));
     }
   }
 

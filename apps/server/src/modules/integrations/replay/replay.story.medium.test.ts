@@ -1,6 +1,7 @@
 import type { MqttClient } from 'mqtt';
 import { bearer, eventually, startTestPlatform, type TestPlatform } from '../../../../test/helpers.js';
 import { createConverter, createIntegration, deviceByName, publisher, rnd, waitStatus } from '../test-kit.js';
+import { ActivityService } from '../../activity/activity.service.js';
 
 /** Version 1: stores the reading under the wrong key, and throws on the newer payload shape ({"value": …}). */
 const V1 = `var d = JSON.parse(String.fromCharCode.apply(String, payload));
@@ -41,6 +42,16 @@ describe('fix a decoder and replay (issue 19)', () => {
     return ((r.body[key] ?? []) as Point[]).sort((a, b) => a.ts - b.ts);
   };
 
+  /** The device's activity as ThingsBoard's server attributes, after the activity batch pending now is written. */
+  const activity = async (deviceId: string) => {
+    await p.app.get(ActivityService).tick();
+    const r = await p
+      .http()
+      .get(`/api/plugins/telemetry/DEVICE/${deviceId}/values/attributes/SERVER_SCOPE?keys=active,lastActivityTime`)
+      .set(auth);
+    return Object.fromEntries((r.body as { key: string; value: unknown }[]).map((a) => [a.key, a.value]));
+  };
+
   it('stores the fixed results at the original receive times, reprocesses the quarantined message, and restores version 1 as version 3', async () => {
     const converterId = await createConverter(p, V1);
     const topic = `bb-test/replay-${rnd()}`;
@@ -70,6 +81,9 @@ describe('fix a decoder and replay (issue 19)', () => {
     });
     expect(status.lastError).toContain('no reading in');
     expect(await series(dev.id.id, 'temperature')).toEqual([]);
+    // the live uplinks made the device active
+    const live = await activity(dev.id.id);
+    expect(live).toEqual({ active: true, lastActivityTime: expect.any(Number) });
 
     // the bad message sits in the quarantine with its error
     const q = await p.http().get(`/api/integration/${integration.id}/quarantine?pageSize=10&page=0`).set(auth);
@@ -119,6 +133,8 @@ describe('fix a decoder and replay (issue 19)', () => {
     expect(all[3]!.ts).toBe(q.body.data[0].receivedTime);
     expect((await p.http().get(`/api/integration/${integration.id}/quarantine?pageSize=10&page=0`).set(auth)).body.totalElements).toBe(0);
     expect((await p.http().get(`/api/integration/${integration.id}/status`).set(auth)).body.quarantined).toBe(0);
+    // past messages are data, not traffic: neither the replay nor the reprocessing moved the device's last activity
+    expect(await activity(dev.id.id)).toEqual(live);
 
     // restoring version 1 makes version 3 equal to version 1
     const restored = await p.http().post(`/api/converter/${converterId}/versions/1/restore`).set(auth);

@@ -444,6 +444,9 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
           this.bump(stored, 'errors', error);
           this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'ERROR', error }, true, m.traceId);
         },
+        debugging: (msgs) => {
+          if (this.config.TRACE_MESSAGES && this.debugActive(stored)) for (const m of msgs) if (m.traceId) this.debug.traceDebugged(m.traceId);
+        },
         // describePayload decodes and parses the payload: only worth it when the event is kept
         succeeded: (m, metadata) => {
           if (this.debugActive(stored)) this.record(stored, { type: 'Uplink', ...describePayload(m.payload), metadata, status: 'OK' }, false, m.traceId);

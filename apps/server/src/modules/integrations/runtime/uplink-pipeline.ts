@@ -66,6 +66,11 @@ export interface PipelineDeps {
   /** `limit`: the message was refused by that limit (counted apart) */
   failed(m: IncomingMessage, metadata: Record<string, string>, error: string, limit?: LimitKind): void;
   succeeded(m: IncomingMessage, metadata: Record<string, string>): void;
+  /**
+   * A batch is about to enter the rule engine: the integration names the traces it records debug
+   * events for (its Uplink event comes after the commit), so their later steps (the live push) know.
+   */
+  debugging?(msgs: UplinkMessage[]): void;
   /** a batch's results are committed (device activity) */
   stored?(msgs: UplinkMessage[]): void;
   storageProblem(error: string | null): void;
@@ -465,6 +470,7 @@ export class UplinkPipeline {
         });
       }
     }
+    this.deps.debugging?.(msgs);
     try {
       await this.deps.sink().handle(msgs);
     } catch (e) {

@@ -24,12 +24,14 @@ export function mergeByDevice(items: DeviceData[]): DeviceData[] {
         deviceId: m.deviceId,
         ...(m.telemetry ? { telemetry: [...m.telemetry] } : {}),
         ...(m.attributes ? { attributes: { ...m.attributes } } : {}),
+        ...(m.traceIds ? { traceIds: [...m.traceIds] } : {}),
       };
       out[at] = m;
       owned.add(at);
     }
     if (it.telemetry) (m.telemetry ??= []).push(...it.telemetry);
     if (it.attributes) m.attributes = Object.assign(m.attributes ?? {}, it.attributes);
+    if (it.traceIds) (m.traceIds ??= []).push(...it.traceIds);
   }
   return out;
 }

@@ -1,7 +1,8 @@
 import type { RuleMsg } from '@bridgeboard/contracts';
 import { z } from 'zod';
 import { nodeRegistry } from '../nodes/index.js';
-import { deviceMsg, FakeDownlink, FakeTelemetry, TENANT } from '../nodes/node-test-helper.js';
+import { DEVICE, deviceMsg, FakeDownlink, FakeTelemetry, TENANT } from '../nodes/node-test-helper.js';
+import { newMsg } from './msg.js';
 import { defineNode, FAILURE, SUCCESS, type RuleNodeDefinition } from '../nodes/node.types.js';
 import { definition as switchNode } from '../nodes/message-type-switch/index.js';
 import { definition as saveTs } from '../nodes/save-timeseries/index.js';
@@ -74,7 +75,7 @@ function chain(
   };
 }
 
-function engine(chains: ChainDefinition[]) {
+function engine(chains: ChainDefinition[], traced?: (traceId: string) => boolean) {
   const telemetry = new FakeTelemetry();
   const debug: { entityId: string; body: Record<string, unknown> }[] = [];
   const source: ChainSource = {
@@ -85,7 +86,7 @@ function engine(chains: ChainDefinition[]) {
     telemetry,
     downlink: new FakeDownlink(),
     scripts: { run: async () => [] },
-    debug: { record: (_t, _type, entityId, _k, body) => debug.push({ entityId, body }) },
+    debug: { record: (_t, _type, entityId, _k, body) => debug.push({ entityId, body }), ...(traced ? { traced } : {}) },
     debugAutoOffMin: 15,
   });
   return { e, telemetry, debug };
@@ -152,6 +153,27 @@ describe('rule engine', () => {
       { deliveries: [], failures: [] },
       { deliveries: [], failures: [] },
     ]);
+  });
+
+  it('names, with the data it saves, the traces of messages somebody debugs, and no others (their live push is recorded)', async () => {
+    const { e, telemetry } = engine([root()], (id) => id.startsWith('debugged'));
+    const traced = (type: string, data: unknown, traceId: string) =>
+      newMsg(type, { entityType: 'DEVICE', id: DEVICE }, data, {}, 1700000000000, traceId);
+    await e.tellBatch(TENANT, [
+      traced('POST_TELEMETRY_REQUEST', { t: 1 }, 'debugged-1'),
+      traced('POST_TELEMETRY_REQUEST', { t: 2 }, 'quiet-2'),
+      traced('POST_ATTRIBUTES_REQUEST', { a: 1 }, 'debugged-3'),
+      deviceMsg('POST_TELEMETRY_REQUEST', { t: 4 }),
+    ]);
+    // one item for the device, naming the two debugged traces
+    expect(telemetry.batches[0]).toHaveLength(1);
+    expect(telemetry.batches[0]![0]!.traceIds).toEqual(['debugged-1', 'debugged-3']);
+  });
+
+  it('adds no trace to saved data while nobody debugs', async () => {
+    const { e, telemetry } = engine([root()]);
+    await e.tellBatch(TENANT, [newMsg('POST_TELEMETRY_REQUEST', { entityType: 'DEVICE', id: DEVICE }, { t: 1 }, {}, 1700000000000, 'trace-1')]);
+    expect(telemetry.batches[0]![0]).not.toHaveProperty('traceIds');
   });
 
   it('reports a failed commit as a write error and routes the Save nodes to Failure', async () => {

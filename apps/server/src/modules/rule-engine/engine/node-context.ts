@@ -86,6 +86,9 @@ export class InvocationContext implements NodeContext, WriteListener {
   }
 
   saveDeviceDataThenSuccess(item: DeviceData, msg: RuleMsg): void {
+    // a message somebody debugs names its trace with its data, so its live push is recorded too
+    const t = msg.traceId;
+    if (t && this.engine.ports.debug.traced?.(t)) item = { ...item, traceIds: [t] };
     this.run.writeThen(item, this, msg);
   }
 

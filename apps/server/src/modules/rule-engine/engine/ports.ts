@@ -15,6 +15,8 @@ export interface DeviceData {
   deviceId: string;
   attributes?: Record<string, unknown>;
   telemetry?: TsValues[];
+  /** the traces of the messages whose data this is, only those somebody debugs (their live push is recorded) */
+  traceIds?: string[];
 }
 
 export type AttributeScope = 'SERVER_SCOPE' | 'SHARED_SCOPE' | 'CLIENT_SCOPE';
@@ -91,6 +93,8 @@ export interface DebugPort {
     body: Record<string, unknown>,
     traceId?: string,
   ): void;
+  /** Whether a debug event of this trace was recorded lately (absent: never). */
+  traced?(traceId: string): boolean;
 }
 
 export interface EnginePorts {
