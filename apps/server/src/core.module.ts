@@ -5,6 +5,7 @@ import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { DeviceRepository } from './modules/devices/device.repository.js';
 import { TenantLimits } from './common/tenant-limits.js';
 import { Metrics } from './modules/metrics/metrics.registry.js';
+import type { UplinkSink } from './common/ports.js';
 
 export const RUNTIME_INFO = Symbol('RUNTIME_INFO');
 export interface RuntimeInfo {
@@ -13,11 +14,18 @@ export interface RuntimeInfo {
   version: string;
 }
 
+/**
+ * What the rule engine's UPLINK_SINK is wrapped in: the identity, except in benchmarks that compare
+ * the Root Rule Chain with the direct save path (`startPlatform`'s `uplinkSink` option).
+ */
+export type UplinkSinkWrap = (rootChain: UplinkSink) => UplinkSink;
+export const UPLINK_SINK_WRAP = Symbol('UPLINK_SINK_WRAP');
+
 /** What the whole app shares: configuration, the database, the repositories over it and the metrics registry. */
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot(config: AppConfig, db: Db, info: RuntimeInfo): DynamicModule {
+  static forRoot(config: AppConfig, db: Db, info: RuntimeInfo, wrapUplinkSink: UplinkSinkWrap = (s) => s): DynamicModule {
     const repos = [
       { provide: TenantRepository, useFactory: () => new TenantRepository(db) },
       { provide: DeviceRepository, useFactory: () => new DeviceRepository(db) },
@@ -31,9 +39,10 @@ export class CoreModule {
         { provide: APP_CONFIG, useValue: config },
         { provide: Db, useValue: db },
         { provide: RUNTIME_INFO, useValue: info },
+        { provide: UPLINK_SINK_WRAP, useValue: wrapUplinkSink },
         ...repos,
       ],
-      exports: [APP_CONFIG, Db, RUNTIME_INFO, ...repos.map((r) => r.provide)],
+      exports: [APP_CONFIG, Db, RUNTIME_INFO, UPLINK_SINK_WRAP, ...repos.map((r) => r.provide)],
     };
   }
 }

@@ -16,6 +16,7 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { RuleEngineModule } from './rule-engine/rule-engine.module.js';
 import { TransferModule } from './transfer/transfer.module.js';
 import { RetentionModule } from './retention/retention.module.js';
+import { RpcModule } from './rpc/rpc.module.js';
 
 export const featureModules = [
   AuthModule,
@@ -28,6 +29,7 @@ export const featureModules = [
   IntegrationModule,
   LiveModule,
   RuleEngineModule,
+  RpcModule,
   DashboardModule,
   TransferModule,
   MetricsModule,

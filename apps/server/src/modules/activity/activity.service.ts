@@ -7,7 +7,7 @@ import {
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
-import { DeviceService } from '../devices/device.service.js';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../telemetry/telemetry.service.js';
 import type { TenantUsage } from '@bridgeboard/contracts';
@@ -38,7 +38,7 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
     @Inject(APP_CONFIG) config: AppConfig,
     runtime: IntegrationRuntime,
     telemetry: TelemetryService,
-    devices: DeviceService,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
   ) {
     this.repo = new ActivityRepository(db);
     this.activity = new DeviceActivity(
@@ -68,7 +68,7 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
       for (const d of data)
         if (d.key === 'inactivityTimeout') this.activity.timeoutChanged(deviceId, d.value);
     });
-    devices.events.on('deleted', (d) => this.activity.forget(d.id.id));
+    platform.on('deviceDeleted', (d) => this.activity.forget(d.id.id));
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,10 +3,7 @@ import { Db } from '../../database/db.js';
 import { IntegrationRepository, type StoredIntegration } from '../integrations/integration.repository.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { IntegrationStatsRepository } from '../integrations/runtime/integration-stats.js';
-import type { Device } from '@bridgeboard/contracts';
-import { DeviceService } from '../devices/device.service.js';
 import { ClusterBus } from './cluster-bus.js';
-import { ClusterCaches } from './cluster-caches.js';
 import { ClusterDirectory, type RemoteIntegration } from './cluster-directory.js';
 import { ClusterNode } from './cluster-node.js';
 import { LeaseRepository } from './lease.repository.js';
@@ -40,8 +37,6 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
     private readonly bus: ClusterBus,
     private readonly directory: ClusterDirectory,
     private readonly runtime: IntegrationRuntime,
-    private readonly devices: DeviceService,
-    private readonly caches: ClusterCaches,
   ) {
     this.leases = new LeaseRepository(db);
     this.repo = new IntegrationRepository(db);
@@ -69,15 +64,6 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       return null;
     });
     this.runtime.events.on('status', (_t, id, s) => this.noteState(id, s.status));
-    // device names are cached per node: a device renamed or deleted on one node is forgotten on all
-    for (const e of ['updated', 'deleted'] as const)
-      this.devices.events.on(e, (d) => {
-        if (this.node.alive.length > 1) this.caches.changed('device', JSON.stringify(d));
-      });
-    this.caches.on('device', (key) => {
-      if (key) this.runtime.forgetDevice(JSON.parse(key) as Device);
-      else this.runtime.forgetAllDevices();
-    });
     await this.serial(() => this.tick());
     // the others look now: a node that joins gets its share at once, not on their next heartbeat
     await this.bus.send({ type: 'joined' }).catch(() => undefined);

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module.js';
 import { DeviceController } from './device.controller.js';
 import { DeviceService } from './device.service.js';
 import { DeviceProfileController } from './device-profile.controller.js';
@@ -6,6 +7,7 @@ import { DeviceProfileService } from './device-profile.service.js';
 
 @Global()
 @Module({
+  imports: [ClusterModule],
   controllers: [DeviceController, DeviceProfileController],
   providers: [DeviceService, DeviceProfileService],
   exports: [DeviceService],

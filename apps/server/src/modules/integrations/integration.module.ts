@@ -1,4 +1,6 @@
-import { Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { forwardRef, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
+import { RpcModule } from '../rpc/rpc.module.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { Db } from '../../database/db.js';
 import { RawArchiveExpiry } from './archive/raw-archive.expiry.js';
@@ -7,7 +9,6 @@ import { ReplayService } from './replay/replay.service.js';
 import { QuarantineReprocessor } from './replay/quarantine-reprocess.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { ConverterService } from '../converters/converter.service.js';
-import { TenantService } from '../tenants/tenant.service.js';
 import { IntegrationController } from './integration.controller.js';
 import { IntegrationService } from './integration.service.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
@@ -31,7 +32,8 @@ const converterPort = {
 
 @Global()
 @Module({
-  imports: [ClusterModule],
+  // RPC_RESPONSE_HANDLER comes from the rpc module, which publishes through this one's runtime
+  imports: [ClusterModule, forwardRef(() => RpcModule)],
   controllers: [IntegrationController, LifecycleController],
   providers: [
     converterPort,
@@ -54,7 +56,7 @@ export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
     private readonly converters: ConverterService,
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
-    private readonly tenants: TenantService,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     private readonly replays: ReplayService,
   ) {
     this.archiveExpiry = new RawArchiveExpiry(db, config.RAW_RETENTION_DAYS);
@@ -69,7 +71,7 @@ export class IntegrationModule implements OnModuleInit, OnModuleDestroy {
     // the raw archive's day partitions ahead, and its expiry (issue 19): at start and hourly, once per cluster
     this.archiveExpiry.start();
     // a deleted tenant's integrations must not keep running (and retrying foreign-key errors)
-    this.tenants.beforeTenantDeleted(async (tenantId) => {
+    this.platform.handle('tenantDeleting', async (tenantId) => {
       await this.runtime.stopTenant(tenantId);
       // the raw archive has no foreign key (a partitioned append-only table): a deleted tenant's messages go with it
       await this.db.query('DELETE FROM raw_message WHERE tenant_id = $1', [tenantId]);

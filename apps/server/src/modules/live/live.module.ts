@@ -1,5 +1,5 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
-import { DeviceService } from '../devices/device.service.js';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { LIVE_ROOM_CHECKERS, PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { LiveRoomChecks } from './live.checkers.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
@@ -11,19 +11,17 @@ const ROOM_OF: Record<string, string> = { DEVICE: 'device', INTEGRATION: 'integr
 
 /** Socket.io live updates; forwards the platform's events to the rooms that asked for them. */
 @Global()
-@Module({ imports: [ClusterModule], providers: [LiveGateway, LiveRoomChecks], exports: [LiveGateway] })
+@Module({ imports: [ClusterModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
 export class LiveModule implements OnModuleInit {
   constructor(
     private readonly live: LiveGateway,
     private readonly telemetry: TelemetryService,
-    private readonly devices: DeviceService,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     private readonly debug: DebugEventService,
     private readonly integrations: IntegrationRuntime,
-    private readonly checkers: LiveRoomChecks,
   ) {}
 
   onModuleInit(): void {
-    this.checkers.register(this.live);
     this.telemetry.events.on('timeseries', (tenantId, deviceId, data) =>
       this.live.emitToDevice(tenantId, deviceId, 'telemetry', { deviceId, data }),
     );
@@ -31,7 +29,8 @@ export class LiveModule implements OnModuleInit {
       this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data }),
     );
     for (const event of ['created', 'updated', 'deleted'] as const) {
-      this.devices.events.on(event, (device) =>
+      const name = `device${event[0]!.toUpperCase()}${event.slice(1)}` as 'deviceCreated' | 'deviceUpdated' | 'deviceDeleted';
+      this.platform.on(name, (device) =>
         this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }),
       );
     }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { Db } from '../../database/db.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
 import { DashboardModule } from '../dashboards/dashboard.module.js';
 import { DeviceModule } from '../devices/device.module.js';
 import { TransferController } from './transfer.controller.js';
@@ -8,7 +9,7 @@ import { TransferService } from './transfer.service.js';
 
 /** Import and export of converters, integrations, rule chains and dashboards (JSON documents). */
 @Module({
-  imports: [DashboardModule, DeviceModule],
+  imports: [ClusterModule, DashboardModule, DeviceModule],
   controllers: [TransferController],
   providers: [
     { provide: TransferRepository, useFactory: (db: Db) => new TransferRepository(db), inject: [Db] },
