@@ -19,7 +19,7 @@ import { BoundedIoAdapter } from './security/bounded-io.adapter.js';
 import { securityHeaders } from './security/security-headers.js';
 import { jsonBodyGuard } from './security/json-body-guard.js';
 import { limitRequestTime } from './security/request-time.js';
-import { JWT_KEY, resolveJwtKey } from './modules/auth/jwt-key.js';
+import { resolveJwtKey } from './modules/auth/jwt-key.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
 
@@ -35,21 +35,18 @@ export interface RunningPlatform {
 const VERSION = '0.1.0';
 
 @Module({})
-class AppModule {
+export class AppModule {
   static forRoot(config: AppConfig, db: Db, info: RuntimeInfo, jwtKey: string, wrapUplinkSink?: UplinkSinkWrap): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, db, info, wrapUplinkSink),
+        CoreModule.forRoot(config, db, info, jwtKey, wrapUplinkSink),
         SecurityModule,
-        { module: JwtKeyModule, global: true, providers: [{ provide: JWT_KEY, useValue: jwtKey }], exports: [JWT_KEY] },
         ...featureModules,
       ],
     };
   }
 }
-@Module({})
-class JwtKeyModule {}
 
 /**
  * Starts the whole platform in this process: embedded Postgres and broker when asked for,

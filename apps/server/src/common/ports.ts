@@ -42,6 +42,10 @@ export interface PlatformEventMap {
   deviceCreated: [device: Device];
   deviceUpdated: [device: Device];
   deviceDeleted: [device: Device];
+  /** after the tenant and everything in it were deleted (its live connections close at once) */
+  tenantDeleted: [tenantId: string];
+  /** after the user was deleted */
+  userDeleted: [userId: string];
 }
 /** Hooks the emitter awaits: each handler in the order they were added; the first failure is thrown to the emitter. */
 export interface PlatformHookMap {

@@ -1,8 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { DeviceModule } from '../devices/device.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+
 import { ActivityController } from './activity.controller.js';
 import { ActivityService } from './activity.service.js';
 
 /** Device activity (active / lastActivityTime), the home page's counts and the sysadmin's usage. */
-@Module({ imports: [ClusterModule], controllers: [ActivityController], providers: [ActivityService], exports: [ActivityService] })
+@Module({ imports: [ClusterModule, DeviceModule, DebugEventModule, IntegrationModule, TelemetryModule], controllers: [ActivityController], providers: [ActivityService], exports: [ActivityService] })
 export class ActivityModule {}

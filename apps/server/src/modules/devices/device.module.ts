@@ -1,11 +1,10 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ClusterModule } from '../cluster/cluster.module.js';
 import { DeviceController } from './device.controller.js';
 import { DeviceService } from './device.service.js';
 import { DeviceProfileController } from './device-profile.controller.js';
 import { DeviceProfileService } from './device-profile.service.js';
 
-@Global()
 @Module({
   imports: [ClusterModule],
   controllers: [DeviceController, DeviceProfileController],

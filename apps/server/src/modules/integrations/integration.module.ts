@@ -1,4 +1,4 @@
-import { forwardRef, Global, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { forwardRef, Inject, Module, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { RpcModule } from '../rpc/rpc.module.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
@@ -14,6 +14,11 @@ import { IntegrationService } from './integration.service.js';
 import { IntegrationRuntime } from './runtime/integration-runtime.js';
 import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort } from './runtime/ports.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterModule } from '../converters/converter.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
+
 import { ClusterDirectory } from '../cluster/cluster-directory.js';
 import { IntegrationPlacement } from '../cluster/integration-placement.js';
 
@@ -30,10 +35,9 @@ const converterPort = {
   }),
 };
 
-@Global()
 @Module({
-  // RPC_RESPONSE_HANDLER comes from the rpc module, which publishes through this one's runtime
-  imports: [ClusterModule, forwardRef(() => RpcModule)],
+  // UPLINK_SINK and RPC_RESPONSE_HANDLER come from the rule engine and rpc modules, which publish through this one's runtime
+  imports: [ClusterModule, ConverterModule, TelemetryModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => RpcModule)],
   controllers: [IntegrationController, LifecycleController],
   providers: [
     converterPort,

@@ -13,8 +13,7 @@ import { AppError } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { SecurityUser } from '../auth/security.js';
-import { LIVE_ROOM_CHECKERS, type LiveRoomCheckers, type RoomKind } from '../../common/ports.js';
-import { TenantService } from '../tenants/tenant.service.js';
+import { LIVE_ROOM_CHECKERS, PLATFORM_EVENTS, type LiveRoomCheckers, type PlatformEvents, type RoomKind } from '../../common/ports.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Db } from '../../database/db.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
@@ -51,14 +50,14 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   constructor(
     private readonly auth: AuthService,
     @Inject(LIVE_ROOM_CHECKERS) private readonly checkers: LiveRoomCheckers,
-    tenants: TenantService,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly node: ClusterNode,
     private readonly bus: ClusterBus,
   ) {
-    tenants.events.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
-    tenants.events.on('tenantDeleted', (tenantId) => this.end((s) => s.user.tenantId === tenantId, 'Your tenant was deleted'));
+    platform.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
+    platform.on('tenantDeleted', (tenantId) => this.end((s) => s.user.tenantId === tenantId, 'Your tenant was deleted'));
   }
 
   afterInit(server: Server): void {

@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { LIVE_ROOM_CHECKERS, PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { LiveRoomChecks } from './live.checkers.js';
@@ -6,12 +6,16 @@ import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.
 import { TelemetryService } from '../telemetry/telemetry.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+
 
 const ROOM_OF: Record<string, string> = { DEVICE: 'device', INTEGRATION: 'integration', CONVERTER: 'converter', RULE_NODE: 'rulenode' };
 
 /** Socket.io live updates; forwards the platform's events to the rooms that asked for them. */
-@Global()
-@Module({ imports: [ClusterModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
+@Module({ imports: [ClusterModule, AuthModule, TelemetryModule, IntegrationModule, DebugEventModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
 export class LiveModule implements OnModuleInit {
   constructor(
     private readonly live: LiveGateway,

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { forwardRef, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { PLATFORM_EVENTS, RPC_RESPONSE_HANDLER, type PlatformEvents, type RpcReply, type RpcResponseHandler } from '../../common/ports.js';
 import { Db } from '../../database/db.js';
@@ -13,6 +13,11 @@ import { DebugEventService } from '../events/debug-event.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ClusterBus } from '../cluster/cluster-bus.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
+import { DeviceModule } from '../devices/device.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+
 import { ClusterNode } from '../cluster/cluster-node.js';
 
 /**
@@ -114,7 +119,9 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
-  imports: [ClusterModule],
+  // The order is the start and stop order (Nest starts the deepest module first): the integrations start
+  // before the rule engine and both before RPC, which re-sends open persistent calls through them (see index.ts).
+  imports: [ClusterModule, DeviceModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => IntegrationModule)],
   controllers: [RpcController],
   providers: [
     {

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { forwardRef, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { Sandbox } from '@bridgeboard/sandbox';
@@ -22,6 +22,11 @@ import { RuleChainUplinkSink } from './uplink-sink.js';
 import { PLATFORM_EVENTS, UPLINK_SINK, type PlatformEvents, type UplinkSink } from '../../common/ports.js';
 import { UPLINK_SINK_WRAP, type UplinkSinkWrap } from '../../core.module.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterModule } from '../converters/converter.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+
 
 /** The engine's ports bound to the telemetry, integration, converter and debug-event modules. */
 function enginePorts(
@@ -142,9 +147,8 @@ class RuleEngineLifecycle implements OnApplicationBootstrap {
 }
 
 /** Rule chains and the engine; the owner of the UPLINK_SINK port. */
-@Global()
 @Module({
-  imports: [ClusterModule],
+  imports: [ClusterModule, ConverterModule, TelemetryModule, DebugEventModule, forwardRef(() => IntegrationModule)],
   controllers: [RuleChainController],
   providers: [
     RuleEngineHost,

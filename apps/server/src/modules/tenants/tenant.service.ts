@@ -1,31 +1,21 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { Authority, PageData, PageQuery, Tenant, User } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AppError } from '../../common/errors.js';
 import { TenantRepository, toUser, type UserRow } from './tenant.repository.js';
 import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 
-export interface TenantEvents {
-  /** after the tenant and everything in it were deleted */
-  tenantDeleted: [tenantId: string];
-  /** after the user was deleted */
-  userDeleted: [userId: string];
-}
-
 /** Tenants, their administrators and the first-start accounts. */
 @Injectable()
 export class TenantService {
   private readonly log = new Logger('tenants');
-  /** Live connections listen here to close the sockets of a deleted user or tenant at once. */
-  readonly events = new EventEmitter<TenantEvents>();
 
   constructor(
     private readonly repo: TenantRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    /** hooks: `tenantCreated` (its Root Rule Chain), `tenantDeleting` (integrations and RPC stop first) */
+    /** hooks: `tenantCreated` (its Root Rule Chain), `tenantDeleting` (integrations and RPC stop first); events: `tenantDeleted`, `userDeleted` (live connections close) */
     @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
   ) {}
 
@@ -58,7 +48,7 @@ export class TenantService {
     if (!(await this.repo.findTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
     await this.platform.run('tenantDeleting', id);
     if (!(await this.repo.deleteTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
-    this.events.emit('tenantDeleted', id);
+    this.platform.emit('tenantDeleted', id);
   }
 
   async deleteUser(id: string): Promise<void> {
@@ -66,7 +56,7 @@ export class TenantService {
     if (r === 'not-found') throw AppError.notFound(`User with id ${id}`);
     if (r === 'last-sysadmin')
       throw AppError.badRequest('This user is the last system administrator and cannot be deleted: create another system administrator first');
-    this.events.emit('userDeleted', id);
+    this.platform.emit('userDeleted', id);
   }
 
   /** Refuses a password shorter than PASSWORD_MIN_LENGTH (passwords set through the API). */
