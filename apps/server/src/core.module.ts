@@ -2,7 +2,6 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from './config/config.js';
 import { Db } from './database/db.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
-import { DeviceRepository } from './modules/devices/device.repository.js';
 import { TenantLimits } from './common/tenant-limits.js';
 import { Metrics } from './modules/metrics/metrics.registry.js';
 import type { UplinkSink } from './common/ports.js';
@@ -23,10 +22,12 @@ export type UplinkSinkWrap = (rootChain: UplinkSink) => UplinkSink;
 export const UPLINK_SINK_WRAP = Symbol('UPLINK_SINK_WRAP');
 
 /**
- * What the whole app shares: configuration, the database, the repositories over it and the metrics registry.
- * The one @Global module (wiring.test.ts checks it): nearly every provider takes APP_CONFIG or Db, and
- * these are values made before Nest starts (the database is open and migrated by then), not services
- * with an owner among the feature modules. Everything else is imported by the module that uses it.
+ * What the whole app shares: configuration, the database, the JWT key, the tenants' rows (read by
+ * auth and tenants alike, and for the JWT key before Nest starts), the tenants' limits and the
+ * metrics registry. The one @Global module (wiring.test.ts checks it): nearly every provider takes
+ * APP_CONFIG or Db, and these are values made before Nest starts (the database is open and migrated
+ * by then), not services with an owner among the feature modules. Everything else is imported by the
+ * module that uses it.
  */
 @Global()
 @Module({})
@@ -34,7 +35,6 @@ export class CoreModule {
   static forRoot(config: AppConfig, db: Db, info: RuntimeInfo, jwtKey: string, wrapUplinkSink: UplinkSinkWrap = (s) => s): DynamicModule {
     const repos = [
       { provide: TenantRepository, useFactory: () => new TenantRepository(db) },
-      { provide: DeviceRepository, useFactory: () => new DeviceRepository(db) },
       { provide: TenantLimits, useFactory: () => new TenantLimits(db, config) },
       // the Prometheus registry: written by the integration runtime, read by GET /metrics
       { provide: Metrics, useFactory: () => new Metrics(config.METRICS_ENABLED) },

@@ -7,7 +7,9 @@ import { TelemetryModule } from '../telemetry/telemetry.module.js';
 
 import { ActivityController } from './activity.controller.js';
 import { ActivityService } from './activity.service.js';
+import { ActivityRepository } from './activity.repository.js';
+import { repositories } from '../../database/repositories.js';
 
 /** Device activity (active / lastActivityTime), the home page's counts and the sysadmin's usage. */
-@Module({ imports: [ClusterModule, DeviceModule, DebugEventModule, IntegrationModule, TelemetryModule], controllers: [ActivityController], providers: [ActivityService], exports: [ActivityService] })
+@Module({ imports: [ClusterModule, DeviceModule, DebugEventModule, IntegrationModule, TelemetryModule], controllers: [ActivityController], providers: [...repositories(ActivityRepository), ActivityService], exports: [ActivityService] })
 export class ActivityModule {}

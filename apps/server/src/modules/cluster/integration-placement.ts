@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Db } from '../../database/db.js';
 import { IntegrationRepository, type StoredIntegration } from '../integrations/integration.repository.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { IntegrationStatsRepository } from '../integrations/runtime/integration-stats.js';
@@ -20,9 +19,6 @@ const isShared = (s: StoredIntegration) => s.integration.configuration.sharedSub
 @Injectable()
 export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('cluster');
-  private readonly leases: LeaseRepository;
-  private readonly repo: IntegrationRepository;
-  private readonly stats: IntegrationStatsRepository;
   private queue: Promise<void> = Promise.resolve();
   private kickPending = false;
   private stopped = false;
@@ -32,16 +28,14 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   private failing: string | null = null;
 
   constructor(
-    db: Db,
+    private readonly leases: LeaseRepository,
+    private readonly repo: IntegrationRepository,
+    private readonly stats: IntegrationStatsRepository,
     private readonly node: ClusterNode,
     private readonly bus: ClusterBus,
     private readonly directory: ClusterDirectory,
     private readonly runtime: IntegrationRuntime,
-  ) {
-    this.leases = new LeaseRepository(db);
-    this.repo = new IntegrationRepository(db);
-    this.stats = new IntegrationStatsRepository(db);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runtime.ready();

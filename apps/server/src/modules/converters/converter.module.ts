@@ -7,6 +7,9 @@ import { ConverterService } from './converter.service.js';
 import { ConverterTester } from './converter.tester.js';
 import { ArchiveDecoder } from './converter.archive-decoder.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterRepository } from './converter.repository.js';
+import { ConverterVersionRepository } from './converter-version.repository.js';
+import { repositories } from '../../database/repositories.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
 
 /** The sandbox with the SANDBOX_* limits; the only place user JavaScript runs. */
@@ -42,7 +45,7 @@ const sandboxProvider = {
 @Module({
   imports: [ClusterModule, DebugEventModule],
   controllers: [ConverterController],
-  providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
+  providers: [...repositories(ConverterRepository, ConverterVersionRepository), sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
   exports: [Sandbox, ConverterService, ConverterRuntime, ArchiveDecoder],
 })
 export class ConverterModule implements OnModuleDestroy {

@@ -43,8 +43,6 @@ const debugSwitch = (r: ConverterRecord): DebugSwitch => ({
 
 @Injectable()
 export class ConverterService {
-  private readonly repo: ConverterRepository;
-  readonly versions: ConverterVersionRepository;
   /** Saved converters by id, so live traffic does not read the database per batch. */
   private readonly cache = new Map<string, ConverterRecord>();
   private readonly usageChecks: ConverterUsageCheck[] = [];
@@ -53,6 +51,8 @@ export class ConverterService {
 
   constructor(
     private readonly db: Db,
+    private readonly repo: ConverterRepository,
+    readonly versions: ConverterVersionRepository,
     private readonly tester: ConverterTester,
     private readonly sandbox: Sandbox,
     private readonly debugEvents: DebugEventService,
@@ -60,8 +60,6 @@ export class ConverterService {
     private readonly limits: TenantLimits,
     @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
   ) {
-    this.repo = new ConverterRepository(db);
-    this.versions = new ConverterVersionRepository(db);
     // saved or deleted on another node: read again on next use (the sandbox compiles the new script then)
     platform.onCacheChanged('converter', (id) => (id ? this.cache.delete(id) : this.cache.clear()));
   }

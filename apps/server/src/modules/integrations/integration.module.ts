@@ -18,9 +18,17 @@ import { ConverterModule } from '../converters/converter.module.js';
 import { TelemetryModule } from '../telemetry/telemetry.module.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
 import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
+import { DeviceModule } from '../devices/device.module.js';
 
 import { ClusterDirectory } from '../cluster/cluster-directory.js';
 import { IntegrationPlacement } from '../cluster/integration-placement.js';
+import { LeaseRepository } from '../cluster/lease.repository.js';
+import { repositories } from '../../database/repositories.js';
+import { IntegrationRepository } from './integration.repository.js';
+import { IntegrationStatsRepository } from './runtime/integration-stats.js';
+import { QuarantineRepository } from './quarantine.repository.js';
+import { RawArchiveRepository } from './archive/raw-archive.repository.js';
+import { ReplayJobRepository } from './replay/replay-job.repository.js';
 
 /** The converters module as the runtime sees it (runs decoders, tells a converter's type). */
 const converterPort = {
@@ -37,9 +45,10 @@ const converterPort = {
 
 @Module({
   // UPLINK_SINK and RPC_RESPONSE_HANDLER come from the rule engine and rpc modules, which publish through this one's runtime
-  imports: [ClusterModule, ConverterModule, TelemetryModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => RpcModule)],
+  imports: [ClusterModule, ConverterModule, DeviceModule, TelemetryModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => RpcModule)],
   controllers: [IntegrationController, LifecycleController],
   providers: [
+    ...repositories(IntegrationRepository, IntegrationStatsRepository, QuarantineRepository, RawArchiveRepository, ReplayJobRepository, LeaseRepository),
     converterPort,
     // integrations other nodes run: their status, and publishing through them
     { provide: INTEGRATION_ELSEWHERE, useExisting: ClusterDirectory },

@@ -7,6 +7,7 @@ import { TelemetryService } from '../telemetry/telemetry.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
 import { AuthModule } from '../auth/auth.module.js';
+import { DeviceModule } from '../devices/device.module.js';
 import { TelemetryModule } from '../telemetry/telemetry.module.js';
 import { IntegrationModule } from '../integrations/integration.module.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
@@ -15,7 +16,7 @@ import { DebugEventModule } from '../events/debug-event.module.js';
 const ROOM_OF: Record<string, string> = { DEVICE: 'device', INTEGRATION: 'integration', CONVERTER: 'converter', RULE_NODE: 'rulenode' };
 
 /** Socket.io live updates; forwards the platform's events to the rooms that asked for them. */
-@Module({ imports: [ClusterModule, AuthModule, TelemetryModule, IntegrationModule, DebugEventModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
+@Module({ imports: [ClusterModule, AuthModule, DeviceModule, TelemetryModule, IntegrationModule, DebugEventModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
 export class LiveModule implements OnModuleInit {
   constructor(
     private readonly live: LiveGateway,

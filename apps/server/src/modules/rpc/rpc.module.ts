@@ -124,14 +124,16 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   imports: [ClusterModule, DeviceModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => IntegrationModule)],
   controllers: [RpcController],
   providers: [
+    // the persistent calls, marked with the node that has them in hand
+    { provide: RpcRepository, inject: [Db, ClusterNode], useFactory: (db: Db, node: ClusterNode) => new RpcRepository(db, node.id) },
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode, RemoteWaits],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode, waits: RemoteWaits) =>
+      inject: [Db, RpcRepository, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode, RemoteWaits],
+      useFactory: (db: Db, repo: RpcRepository, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode, waits: RemoteWaits) =>
         new RpcService({
           engine,
           devices,
-          repo: new RpcRepository(db, node.id),
+          repo,
           integrations: runtime,
           trace: config.TRACE_MESSAGES
             ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }

@@ -3,7 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { Db } from '../../database/db.js';
+import { repositories } from '../../database/repositories.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { IntegrationService } from '../integrations/integration.service.js';
@@ -66,7 +66,7 @@ class RuleEngineHost {
   readonly chains: RuleChainService;
 
   constructor(
-    db: Db,
+    repo: RuleChainRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     telemetry: TelemetryService,
     integrations: IntegrationService,
@@ -77,7 +77,6 @@ class RuleEngineHost {
     limits: TenantLimits,
     @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
   ) {
-    const repo = new RuleChainRepository(db);
     const source: ChainSource = {
       rootChainId: async (tenantId) => {
         const id = await repo.rootChainId(tenantId);
@@ -151,6 +150,7 @@ class RuleEngineLifecycle implements OnApplicationBootstrap {
   imports: [ClusterModule, ConverterModule, TelemetryModule, DebugEventModule, forwardRef(() => IntegrationModule)],
   controllers: [RuleChainController],
   providers: [
+    ...repositories(RuleChainRepository),
     RuleEngineHost,
     { provide: RuleEngine, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.engine },
     { provide: RuleChainService, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.chains },

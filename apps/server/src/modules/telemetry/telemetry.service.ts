@@ -41,7 +41,6 @@ export interface TelemetryEvents {
 @Injectable()
 export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('telemetry');
-  private readonly repo: TelemetryRepository;
   readonly events = new EventEmitter<TelemetryEvents>();
   private readonly keyLimit: DeviceKeyLimit;
 
@@ -53,12 +52,12 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
 
   constructor(
     private readonly db: Db,
+    private readonly repo: TelemetryRepository,
     private readonly devices: DeviceRepository,
     @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly retention: RetentionService,
   ) {
-    this.repo = new TelemetryRepository(db);
     this.keyLimit = new DeviceKeyLimit(config.TELEMETRY_MAX_KEYS_PER_DEVICE, (ids) => this.repo.keysOf(ids));
   }
 

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Db } from '../../database/db.js';
+import { repositories } from '../../database/repositories.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
 import { ConverterModule } from '../converters/converter.module.js';
 import { IntegrationModule } from '../integrations/integration.module.js';
@@ -15,7 +15,7 @@ import { TransferService } from './transfer.service.js';
   imports: [ClusterModule, DashboardModule, DeviceModule, ConverterModule, IntegrationModule, RuleEngineModule],
   controllers: [TransferController],
   providers: [
-    { provide: TransferRepository, useFactory: (db: Db) => new TransferRepository(db), inject: [Db] },
+    ...repositories(TransferRepository),
     TransferService,
   ],
 })

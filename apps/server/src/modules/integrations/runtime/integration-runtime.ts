@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { EventEmitter } from 'node:events';
 import type { DebugEventBody, Device, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
-import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
 import { DebugEventService } from '../../events/debug-event.service.js';
 import { debugModeActive } from '../../events/debug-mode.js';
@@ -72,15 +71,12 @@ const STATS_FLUSH_MS = 1000;
 @Injectable()
 export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('integrations');
-  private readonly repo: IntegrationRepository;
-  readonly quarantine: QuarantineRepository;
   /** issue 19: every uplink kept raw (null when RAW_RETENTION_DAYS = 0) */
   readonly archive: RawArchiveRepository | null;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   /** the counters as last written (or loaded): a flush writes the difference */
   private readonly flushed = new Map<string, StoredCounters>();
-  private readonly stats: IntegrationStatsRepository;
   private statsTimer: NodeJS.Timeout | null = null;
   private statsFlush: Promise<void> = Promise.resolve();
   /** the last error writing counters (said once, not every second of a database outage) */
@@ -95,7 +91,10 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus]; uplinks: [UplinkMessage[]] }>();
 
   constructor(
-    db: Db,
+    private readonly repo: IntegrationRepository,
+    private readonly stats: IntegrationStatsRepository,
+    readonly quarantine: QuarantineRepository,
+    archive: RawArchiveRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly devices: DeviceRepository,
@@ -107,10 +106,7 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
     @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     @Optional() @Inject(INTEGRATION_ELSEWHERE) private readonly elsewhere: IntegrationElsewhere | null = null,
   ) {
-    this.repo = new IntegrationRepository(db);
-    this.stats = new IntegrationStatsRepository(db);
-    this.quarantine = new QuarantineRepository(db);
-    this.archive = config.RAW_RETENTION_DAYS > 0 ? new RawArchiveRepository(db) : null;
+    this.archive = config.RAW_RETENTION_DAYS > 0 ? archive : null;
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
     this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
     // a device renamed or deleted (here, or on another node): found again by name on its next uplink
