@@ -4,7 +4,6 @@ import { DeviceModule } from '../devices/device.module.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
 import { IntegrationModule } from '../integrations/integration.module.js';
 import { TelemetryModule } from '../telemetry/telemetry.module.js';
-
 import { ActivityController } from './activity.controller.js';
 import { ActivityService } from './activity.service.js';
 import { ActivityRepository } from './activity.repository.js';

@@ -19,7 +19,6 @@ import { TelemetryModule } from '../telemetry/telemetry.module.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
 import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
 import { DeviceModule } from '../devices/device.module.js';
-
 import { ClusterDirectory } from '../cluster/cluster-directory.js';
 import { IntegrationPlacement } from '../cluster/integration-placement.js';
 import { LeaseRepository } from '../cluster/lease.repository.js';

@@ -17,7 +17,6 @@ import { IntegrationModule } from '../integrations/integration.module.js';
 import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
 import { DeviceModule } from '../devices/device.module.js';
 import { DebugEventModule } from '../events/debug-event.module.js';
-
 import { ClusterNode } from '../cluster/cluster-node.js';
 
 /**
