@@ -33,12 +33,9 @@ export class LiveModule implements OnModuleInit {
     this.telemetry.events.on('attributes', (tenantId, deviceId, scope, data) =>
       this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data }),
     );
-    for (const event of ['created', 'updated', 'deleted'] as const) {
-      const name = `device${event[0]!.toUpperCase()}${event.slice(1)}` as 'deviceCreated' | 'deviceUpdated' | 'deviceDeleted';
-      this.platform.on(name, (device) =>
-        this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }),
-      );
-    }
+    const deviceEvents = [['deviceCreated', 'created'], ['deviceUpdated', 'updated'], ['deviceDeleted', 'deleted']] as const;
+    for (const [name, event] of deviceEvents)
+      this.platform.on(name, (device) => this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }));
     this.integrations.events.on('status', (tenantId, integrationId, status) =>
       this.live.emitToRoom(tenantId, [`integration:${integrationId}`, 'tenant'], 'integrationStatus', { integrationId, ...status }),
     );
