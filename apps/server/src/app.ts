@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Request, Response, NextFunction } from 'express';
 import type { AppConfig } from './config/config.js';
-import { CoreModule, type RuntimeInfo } from './core.module.js';
+import { CoreModule, type RuntimeInfo, type UplinkSinkWrap } from './core.module.js';
 import { openDatabase, type Db } from './database/db.js';
 import { ErrorFilter } from './common/error.filter.js';
 import { JsonLogger } from './common/logger.js';
@@ -19,7 +19,7 @@ import { BoundedIoAdapter } from './security/bounded-io.adapter.js';
 import { securityHeaders } from './security/security-headers.js';
 import { jsonBodyGuard } from './security/json-body-guard.js';
 import { limitRequestTime } from './security/request-time.js';
-import { JWT_KEY, resolveJwtKey } from './modules/auth/jwt-key.js';
+import { resolveJwtKey } from './modules/auth/jwt-key.js';
 import { TenantRepository } from './modules/tenants/tenant.repository.js';
 import { TenantService } from './modules/tenants/tenant.service.js';
 
@@ -35,27 +35,30 @@ export interface RunningPlatform {
 const VERSION = '0.1.0';
 
 @Module({})
-class AppModule {
-  static forRoot(config: AppConfig, db: Db, info: RuntimeInfo, jwtKey: string): DynamicModule {
+export class AppModule {
+  static forRoot(config: AppConfig, db: Db, info: RuntimeInfo, jwtKey: string, wrapUplinkSink?: UplinkSinkWrap): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(config, db, info),
+        CoreModule.forRoot(config, db, info, jwtKey, wrapUplinkSink),
         SecurityModule,
-        { module: JwtKeyModule, global: true, providers: [{ provide: JWT_KEY, useValue: jwtKey }], exports: [JWT_KEY] },
         ...featureModules,
       ],
     };
   }
 }
-@Module({})
-class JwtKeyModule {}
 
 /**
  * Starts the whole platform in this process: embedded Postgres and broker when asked for,
  * migrations, the Nest app (REST, socket.io, web app) and the first-start accounts.
  */
-export async function startPlatform(config: AppConfig, opts: { quiet?: boolean } = {}): Promise<RunningPlatform> {
+export interface StartOptions {
+  quiet?: boolean;
+  /** benchmarks only: wraps the rule engine's uplink sink (to compare the Root Rule Chain with a direct save) */
+  uplinkSink?: UplinkSinkWrap;
+}
+
+export async function startPlatform(config: AppConfig, opts: StartOptions = {}): Promise<RunningPlatform> {
   const logger = new JsonLogger(opts.quiet ? 'warn' : config.LOG_LEVEL, config.LOG_FORMAT);
   const log = (m: string) => logger.log(m, 'bootstrap');
   let pg: EmbeddedPg | null = null;
@@ -71,7 +74,7 @@ export async function startPlatform(config: AppConfig, opts: { quiet?: boolean }
     if (config.EMBEDDED_BROKER) broker = await startEmbeddedBroker(config.EMBEDDED_BROKER_PORT, log);
     const info: RuntimeInfo = { embeddedDatabase: !!pg, embeddedBrokerPort: broker?.port ?? null, version: VERSION };
     const jwtKey = await resolveJwtKey(config, new TenantRepository(db));
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, info, jwtKey), {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, db, info, jwtKey, opts.uplinkSink), {
       logger,
       bodyParser: false,
     });

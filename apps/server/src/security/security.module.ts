@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import {
   FAILURE_STORE,
@@ -9,7 +9,6 @@ import {
 import { TenantRateLimitInterceptor } from './tenant-rate-limit.interceptor.js';
 
 /** Cross-cutting protections: the stores behind throttling and the per-tenant REST rate limit. */
-@Global()
 @Module({
   providers: [
     { provide: RATE_LIMIT_STORE, useFactory: () => new InMemoryRateLimitStore() },

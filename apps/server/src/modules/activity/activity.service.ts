@@ -6,8 +6,7 @@ import {
   type OnModuleDestroy,
 } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { Db } from '../../database/db.js';
-import { DeviceService } from '../devices/device.service.js';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../telemetry/telemetry.service.js';
 import type { TenantUsage } from '@bridgeboard/contracts';
@@ -26,7 +25,6 @@ const USAGE_CACHE_MS = 60_000;
 @Injectable()
 export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('activity');
-  readonly repo: ActivityRepository;
   private readonly activity: DeviceActivity;
   private timer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> = Promise.resolve();
@@ -34,13 +32,12 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
   private usageCache: { at: number; rows: Promise<TenantUsage[]> } | null = null;
 
   constructor(
-    db: Db,
+    readonly repo: ActivityRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     runtime: IntegrationRuntime,
     telemetry: TelemetryService,
-    devices: DeviceService,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
   ) {
-    this.repo = new ActivityRepository(db);
     this.activity = new DeviceActivity(
       {
         save: async (items) => {
@@ -68,7 +65,7 @@ export class ActivityService implements OnApplicationBootstrap, OnModuleDestroy 
       for (const d of data)
         if (d.key === 'inactivityTimeout') this.activity.timeoutChanged(deviceId, d.value);
     });
-    devices.events.on('deleted', (d) => this.activity.forget(d.id.id));
+    platform.on('deviceDeleted', (d) => this.activity.forget(d.id.id));
   }
 
   async onApplicationBootstrap(): Promise<void> {

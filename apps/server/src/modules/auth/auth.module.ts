@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { AuthController } from './auth.controller.js';
 import { AuthGuard } from './auth.guard.js';
@@ -8,9 +8,10 @@ import { JWT_KEY } from './jwt-key.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { FAILURE_STORE, type FailureStore } from '../../security/rate-limit.store.js';
 import { LoginThrottle } from './login-throttle.js';
+import { SecurityModule } from '../../security/security.module.js';
 
-@Global()
 @Module({
+  imports: [SecurityModule],
   controllers: [AuthController],
   providers: [
     {

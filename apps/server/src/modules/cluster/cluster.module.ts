@@ -5,7 +5,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { RUNTIME_INFO, type RuntimeInfo } from '../../core.module.js';
 import { Db } from '../../database/db.js';
 import { ClusterBus } from './cluster-bus.js';
-import { ClusterCaches } from './cluster-caches.js';
+import { ClusterPlatformEvents } from './cluster-events.js';
+import { PLATFORM_EVENTS } from '../../common/ports.js';
 import { ClusterController } from './cluster.controller.js';
 import { ClusterDirectory } from './cluster-directory.js';
 import { ClusterNode, generatedNodeId } from './cluster-node.js';
@@ -68,10 +69,15 @@ class ClusterLifecycle implements OnModuleInit, OnApplicationShutdown {
       inject: [ClusterNode, ClusterBus],
       useFactory: (node: ClusterNode, bus: ClusterBus) => new ClusterDirectory(node, bus),
     },
-    { provide: ClusterCaches, inject: [ClusterBus], useFactory: (bus: ClusterBus) => new ClusterCaches(bus) },
+    // the platform's event bus: the one place the bus between nodes plugs in (common/ports.ts)
+    {
+      provide: PLATFORM_EVENTS,
+      inject: [ClusterBus, ClusterNode],
+      useFactory: (bus: ClusterBus, node: ClusterNode) => new ClusterPlatformEvents(bus, node),
+    },
     ClusterService,
     ClusterLifecycle,
   ],
-  exports: [ClusterNode, ClusterBus, ClusterDirectory, ClusterCaches],
+  exports: [ClusterNode, ClusterBus, ClusterDirectory, PLATFORM_EVENTS],
 })
 export class ClusterModule {}

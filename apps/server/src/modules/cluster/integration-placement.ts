@@ -1,12 +1,8 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import { Db } from '../../database/db.js';
 import { IntegrationRepository, type StoredIntegration } from '../integrations/integration.repository.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { IntegrationStatsRepository } from '../integrations/runtime/integration-stats.js';
-import type { Device } from '@bridgeboard/contracts';
-import { DeviceService } from '../devices/device.service.js';
 import { ClusterBus } from './cluster-bus.js';
-import { ClusterCaches } from './cluster-caches.js';
 import { ClusterDirectory, type RemoteIntegration } from './cluster-directory.js';
 import { ClusterNode } from './cluster-node.js';
 import { LeaseRepository } from './lease.repository.js';
@@ -23,9 +19,6 @@ const isShared = (s: StoredIntegration) => s.integration.configuration.sharedSub
 @Injectable()
 export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('cluster');
-  private readonly leases: LeaseRepository;
-  private readonly repo: IntegrationRepository;
-  private readonly stats: IntegrationStatsRepository;
   private queue: Promise<void> = Promise.resolve();
   private kickPending = false;
   private stopped = false;
@@ -35,18 +28,14 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
   private failing: string | null = null;
 
   constructor(
-    db: Db,
+    private readonly leases: LeaseRepository,
+    private readonly repo: IntegrationRepository,
+    private readonly stats: IntegrationStatsRepository,
     private readonly node: ClusterNode,
     private readonly bus: ClusterBus,
     private readonly directory: ClusterDirectory,
     private readonly runtime: IntegrationRuntime,
-    private readonly devices: DeviceService,
-    private readonly caches: ClusterCaches,
-  ) {
-    this.leases = new LeaseRepository(db);
-    this.repo = new IntegrationRepository(db);
-    this.stats = new IntegrationStatsRepository(db);
-  }
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.runtime.ready();
@@ -69,15 +58,6 @@ export class IntegrationPlacement implements OnApplicationBootstrap, OnModuleDes
       return null;
     });
     this.runtime.events.on('status', (_t, id, s) => this.noteState(id, s.status));
-    // device names are cached per node: a device renamed or deleted on one node is forgotten on all
-    for (const e of ['updated', 'deleted'] as const)
-      this.devices.events.on(e, (d) => {
-        if (this.node.alive.length > 1) this.caches.changed('device', JSON.stringify(d));
-      });
-    this.caches.on('device', (key) => {
-      if (key) this.runtime.forgetDevice(JSON.parse(key) as Device);
-      else this.runtime.forgetAllDevices();
-    });
     await this.serial(() => this.tick());
     // the others look now: a node that joins gets its share at once, not on their next heartbeat
     await this.bus.send({ type: 'joined' }).catch(() => undefined);

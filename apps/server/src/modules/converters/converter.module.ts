@@ -1,4 +1,4 @@
-import { Global, Logger, Module, type OnModuleDestroy } from '@nestjs/common';
+import { Logger, Module, type OnModuleDestroy } from '@nestjs/common';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ConverterController } from './converter.controller.js';
@@ -7,6 +7,10 @@ import { ConverterService } from './converter.service.js';
 import { ConverterTester } from './converter.tester.js';
 import { ArchiveDecoder } from './converter.archive-decoder.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterRepository } from './converter.repository.js';
+import { ConverterVersionRepository } from './converter-version.repository.js';
+import { repositories } from '../../database/repositories.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
 
 /** The sandbox with the SANDBOX_* limits; the only place user JavaScript runs. */
 const sandboxProvider = {
@@ -38,11 +42,10 @@ const sandboxProvider = {
   },
 };
 
-@Global()
 @Module({
-  imports: [ClusterModule],
+  imports: [ClusterModule, DebugEventModule],
   controllers: [ConverterController],
-  providers: [sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
+  providers: [...repositories(ConverterRepository, ConverterVersionRepository), sandboxProvider, ConverterTester, ConverterService, ConverterRuntime, ArchiveDecoder],
   exports: [Sandbox, ConverterService, ConverterRuntime, ArchiveDecoder],
 })
 export class ConverterModule implements OnModuleDestroy {

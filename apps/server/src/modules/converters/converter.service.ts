@@ -26,7 +26,7 @@ import { ConverterError } from './converter.errors.js';
 import { ConverterRepository, type ConverterRecord } from './converter.repository.js';
 import { ConverterTester } from './converter.tester.js';
 import { describeInput, payloadOf } from './converter.debug.js';
-import { ClusterCaches } from '../cluster/cluster-caches.js';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { ConverterVersionRepository, type ConverterVersion, type SavedBy } from './converter-version.repository.js';
 
@@ -43,8 +43,6 @@ const debugSwitch = (r: ConverterRecord): DebugSwitch => ({
 
 @Injectable()
 export class ConverterService {
-  private readonly repo: ConverterRepository;
-  readonly versions: ConverterVersionRepository;
   /** Saved converters by id, so live traffic does not read the database per batch. */
   private readonly cache = new Map<string, ConverterRecord>();
   private readonly usageChecks: ConverterUsageCheck[] = [];
@@ -53,17 +51,17 @@ export class ConverterService {
 
   constructor(
     private readonly db: Db,
+    private readonly repo: ConverterRepository,
+    readonly versions: ConverterVersionRepository,
     private readonly tester: ConverterTester,
     private readonly sandbox: Sandbox,
     private readonly debugEvents: DebugEventService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly limits: TenantLimits,
-    private readonly caches: ClusterCaches,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
   ) {
-    this.repo = new ConverterRepository(db);
-    this.versions = new ConverterVersionRepository(db);
     // saved or deleted on another node: read again on next use (the sandbox compiles the new script then)
-    caches.on('converter', (id) => (id ? this.cache.delete(id) : this.cache.clear()));
+    platform.onCacheChanged('converter', (id) => (id ? this.cache.delete(id) : this.cache.clear()));
   }
 
   /** The integrations module registers how to tell that a converter is in use; DELETE answers 409 then. */
@@ -136,7 +134,7 @@ export class ConverterService {
         ConverterError.notFound(existing!.id)
       );
     this.cache.set(saved.id, saved);
-    this.caches.changed('converter', saved.id);
+    this.platform.cacheChanged('converter', saved.id);
     this.events.emit('saved', saved);
     return { ...this.toApi(saved, now), testResults };
   }
@@ -182,7 +180,7 @@ export class ConverterService {
     }
     await this.repo.delete(tenantId, id);
     this.cache.delete(id);
-    this.caches.changed('converter', id);
+    this.platform.cacheChanged('converter', id);
     this.lastInput.delete(id);
     this.sandbox.release(sandboxKey(id));
     this.events.emit('deleted', r);

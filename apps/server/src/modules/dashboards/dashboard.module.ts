@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { Db } from '../../database/db.js';
+import { repositories } from '../../database/repositories.js';
 import { DashboardController } from './dashboard.controller.js';
 import { DashboardRepository } from './dashboard.repository.js';
 import { DashboardService } from './dashboard.service.js';
@@ -7,7 +7,7 @@ import { DashboardService } from './dashboard.service.js';
 @Module({
   controllers: [DashboardController],
   providers: [
-    { provide: DashboardRepository, useFactory: (db: Db) => new DashboardRepository(db), inject: [Db] },
+    ...repositories(DashboardRepository),
     DashboardService,
   ],
   exports: [DashboardService],

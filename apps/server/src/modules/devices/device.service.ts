@@ -1,27 +1,20 @@
-import { Injectable } from '@nestjs/common';
-import { EventEmitter } from 'node:events';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Device, PageData, PageQuery, SaveDeviceRequest } from '@bridgeboard/contracts';
 import { Db } from '../../database/db.js';
 import { staleVersion } from '../../common/versioning.js';
 import { DeviceRepository, type DeviceWrite } from './device.repository.js';
 import { DeviceError } from './device.errors.js';
 import { TenantLimits } from '../../common/tenant-limits.js';
-
-export interface DeviceEvents {
-  created: [Device];
-  updated: [Device];
-  deleted: [Device];
-}
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 
 @Injectable()
 export class DeviceService {
-  /** Device lifecycle events (live updates, rule engine). */
-  readonly events = new EventEmitter<DeviceEvents>();
-
   constructor(
     private readonly repo: DeviceRepository,
     private readonly db: Db,
     private readonly limits: TenantLimits,
+    /** device lifecycle events (live updates, caches of device names, activity) */
+    @Inject(PLATFORM_EVENTS) private readonly events: PlatformEvents,
   ) {}
 
   page(tenantId: string, q: PageQuery, type?: string): Promise<PageData<Device>> {
@@ -70,12 +63,12 @@ export class DeviceService {
           (await staleVersion(this.db, 'device', tenantId, req.id.id, req.version, 'Device')) ??
           DeviceError.notFound(`with id ${req.id.id}`)
         );
-      this.events.emit('updated', d);
+      this.events.emit('deviceUpdated', d);
       return d;
     }
     try {
       const d = await this.repo.insert(tenantId, w);
-      this.events.emit('created', d);
+      this.events.emit('deviceCreated', d);
       return d;
     } catch (e) {
       if ((e as { code?: string }).code === '23505') throw DeviceError.nameTaken(req.name);
@@ -86,6 +79,6 @@ export class DeviceService {
   async delete(tenantId: string, id: string): Promise<void> {
     const d = await this.get(tenantId, id);
     await this.repo.delete(tenantId, id);
-    this.events.emit('deleted', d);
+    this.events.emit('deviceDeleted', d);
   }
 }

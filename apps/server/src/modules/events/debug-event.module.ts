@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { DebugEventController } from './debug-event.controller.js';
 import { DebugEventService } from './debug-event.service.js';
+import { DebugEventRepository } from './debug-event.repository.js';
+import { repositories } from '../../database/repositories.js';
 
-@Global()
-@Module({ controllers: [DebugEventController], providers: [DebugEventService], exports: [DebugEventService] })
+@Module({ controllers: [DebugEventController], providers: [...repositories(DebugEventRepository), DebugEventService], exports: [DebugEventService] })
 export class DebugEventModule {}

@@ -36,7 +36,6 @@ function nextSeq(): number {
 @Injectable()
 export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnApplicationShutdown {
   private readonly log = new Logger('debug-events');
-  private readonly repo: DebugEventRepository;
   private buffer: NewDebugEvent[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
@@ -51,9 +50,9 @@ export class DebugEventService implements OnModuleInit, OnModuleDestroy, OnAppli
 
   constructor(
     private readonly db: Db,
+    private readonly repo: DebugEventRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.repo = new DebugEventRepository(db);
     this.shares = new BufferShares(MAX_BUFFER, config.DEBUG_EVENTS_TENANT_BUFFER);
   }
 

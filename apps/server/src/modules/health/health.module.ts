@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { HealthController } from './health.controller.js';
+import { ConverterModule } from '../converters/converter.module.js';
 
-@Module({ controllers: [HealthController] })
+@Module({ imports: [ConverterModule], controllers: [HealthController] })
 export class HealthModule {}

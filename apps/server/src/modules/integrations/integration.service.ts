@@ -41,18 +41,17 @@ export function splitSecrets(cfg: MqttConfiguration, stored: IntegrationSecrets)
 /** Integrations: validation, write-only secrets, debug mode; (re)starts the runtime on every change. */
 @Injectable()
 export class IntegrationService {
-  private readonly repo: IntegrationRepository;
   private readonly destinations: DestinationPolicy;
 
   constructor(
     private readonly db: Db,
+    private readonly repo: IntegrationRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly runtime: IntegrationRuntime,
     private readonly limits: TenantLimits,
     private readonly placement: IntegrationPlacement,
   ) {
-    this.repo = new IntegrationRepository(db);
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
   }
 

@@ -1,19 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { Db } from '../../database/db.js';
-import type { LiveGateway } from './live.gateway.js';
+import type { LiveRoomCheckers, RoomKind } from '../../common/ports.js';
+import { DeviceRepository } from '../devices/device.repository.js';
+
+type Check = (tenantId: string, id: string) => Promise<boolean>;
 
 /**
- * Tenant checks for integration, converter and rule-node rooms. Each is one indexed lookup; a
- * table that does not exist (module not installed) refuses the room.
+ * The LIVE_ROOM_CHECKERS port: tenant checks for device, integration, converter and rule-node rooms.
+ * Each is one indexed lookup; a table that does not exist (module not installed) refuses the room.
  */
 @Injectable()
-export class LiveRoomChecks {
-  constructor(private readonly db: Db) {}
+export class LiveRoomChecks implements LiveRoomCheckers {
+  private readonly checks: Record<RoomKind, Check>;
 
-  register(live: LiveGateway): void {
-    live.registerRoomChecker('integration', (t, id) => this.exists('integration', 'id', t, id));
-    live.registerRoomChecker('converter', (t, id) => this.exists('converter', 'id', t, id));
-    live.registerRoomChecker('rulenode', (t, id) => this.exists('rule_node', 'id', t, id));
+  constructor(
+    private readonly db: Db,
+    devices: DeviceRepository,
+  ) {
+    this.checks = {
+      device: async (t, id) => !!(await devices.findById(t, id)),
+      integration: (t, id) => this.exists('integration', 'id', t, id),
+      converter: (t, id) => this.exists('converter', 'id', t, id),
+      rulenode: (t, id) => this.exists('rule_node', 'id', t, id),
+    };
+  }
+
+  checker(kind: RoomKind): Check | null {
+    return Object.hasOwn(this.checks, kind) ? this.checks[kind] : null;
   }
 
   private async exists(table: string, col: string, tenantId: string, id: string): Promise<boolean> {

@@ -13,8 +13,7 @@ import { AppError } from '../../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AuthService } from '../auth/auth.service.js';
 import type { SecurityUser } from '../auth/security.js';
-import { DeviceRepository } from '../devices/device.repository.js';
-import { TenantService } from '../tenants/tenant.service.js';
+import { LIVE_ROOM_CHECKERS, PLATFORM_EVENTS, type LiveRoomCheckers, type PlatformEvents, type RoomKind } from '../../common/ports.js';
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Db } from '../../database/db.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
@@ -31,9 +30,6 @@ const sessionOf = (socket: Socket) => socket.data.session as LiveSession;
 /** setTimeout's longest delay */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** Says whether an entity of one room kind belongs to the tenant (modules register theirs). */
-export type RoomChecker = (tenantId: string, id: string) => Promise<boolean>;
-export type RoomKind = 'device' | 'integration' | 'converter' | 'rulenode';
 
 /**
  * Live updates over socket.io (path /socket.io, same HTTP server). The handshake carries the
@@ -47,27 +43,21 @@ export type RoomKind = 'device' | 'integration' | 'converter' | 'rulenode';
 @WebSocketGateway({ path: '/socket.io', cors: { origin: true, credentials: true } })
 export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
   @WebSocketServer() server!: Server;
-  private readonly checkers = new Map<RoomKind, RoomChecker>();
   private readonly log = new Logger('live');
   private recheckTimer: NodeJS.Timeout | null = null;
   private remoteRooms: RemoteRooms | null = null;
 
   constructor(
     private readonly auth: AuthService,
-    devices: DeviceRepository,
-    tenants: TenantService,
+    @Inject(LIVE_ROOM_CHECKERS) private readonly checkers: LiveRoomCheckers,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly db: Db,
     private readonly node: ClusterNode,
     private readonly bus: ClusterBus,
   ) {
-    this.checkers.set('device', async (t, id) => !!(await devices.findById(t, id)));
-    tenants.events.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
-    tenants.events.on('tenantDeleted', (tenantId) => this.end((s) => s.user.tenantId === tenantId, 'Your tenant was deleted'));
-  }
-
-  registerRoomChecker(kind: RoomKind, check: RoomChecker): void {
-    this.checkers.set(kind, check);
+    platform.on('userDeleted', (userId) => this.end((s) => s.user.userId === userId, 'Your user was deleted'));
+    platform.on('tenantDeleted', (tenantId) => this.end((s) => s.user.tenantId === tenantId, 'Your tenant was deleted'));
   }
 
   afterInit(server: Server): void {
@@ -156,7 +146,7 @@ export class LiveGateway implements OnGatewayInit, OnModuleDestroy {
     const room = p.data.room;
     if (room === 'tenant') return { ok: true, room };
     const [kind, id] = room.split(':') as [RoomKind, string];
-    const check = this.checkers.get(kind);
+    const check = this.checkers.checker(kind);
     if (!check) return { ok: false, error: `Live updates for ${kind} are not available` };
     if (!(await check(tenantId, id))) return { ok: false, error: `No ${kind} with id ${id} in your tenant` };
     return { ok: true, room };

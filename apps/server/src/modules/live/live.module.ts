@@ -1,30 +1,32 @@
-import { Global, Module, type OnModuleInit } from '@nestjs/common';
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { LIVE_PUSH_DEBUG_EVENT, type AttributeScope, type LivePushDebugEventBody } from '@bridgeboard/contracts';
-import { DeviceService } from '../devices/device.service.js';
+import { LIVE_ROOM_CHECKERS, PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { LiveRoomChecks } from './live.checkers.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../telemetry/telemetry.service.js';
 import { LiveGateway } from './live.gateway.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { DeviceModule } from '../devices/device.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
 
 const ROOM_OF: Record<string, string> = { DEVICE: 'device', INTEGRATION: 'integration', CONVERTER: 'converter', RULE_NODE: 'rulenode' };
 
 /** Socket.io live updates; forwards the platform's events to the rooms that asked for them. */
-@Global()
-@Module({ imports: [ClusterModule], providers: [LiveGateway, LiveRoomChecks], exports: [LiveGateway] })
+@Module({ imports: [ClusterModule, AuthModule, DeviceModule, TelemetryModule, IntegrationModule, DebugEventModule], providers: [LiveGateway, { provide: LIVE_ROOM_CHECKERS, useClass: LiveRoomChecks }], exports: [LiveGateway] })
 export class LiveModule implements OnModuleInit {
   constructor(
     private readonly live: LiveGateway,
     private readonly telemetry: TelemetryService,
-    private readonly devices: DeviceService,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     private readonly debug: DebugEventService,
     private readonly integrations: IntegrationRuntime,
-    private readonly checkers: LiveRoomChecks,
   ) {}
 
   onModuleInit(): void {
-    this.checkers.register(this.live);
     this.telemetry.events.on('timeseries', (tenantId, deviceId, data, traceIds) => {
       this.live.emitToDevice(tenantId, deviceId, 'telemetry', { deviceId, data });
       if (traceIds) this.pushed(tenantId, deviceId, traceIds, 'telemetry', Object.keys(data));
@@ -33,11 +35,9 @@ export class LiveModule implements OnModuleInit {
       this.live.emitToDevice(tenantId, deviceId, 'attributes', { deviceId, scope, data });
       if (traceIds) this.pushed(tenantId, deviceId, traceIds, 'attributes', data.map((a) => a.key), scope);
     });
-    for (const event of ['created', 'updated', 'deleted'] as const) {
-      this.devices.events.on(event, (device) =>
-        this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }),
-      );
-    }
+    const deviceEvents = [['deviceCreated', 'created'], ['deviceUpdated', 'updated'], ['deviceDeleted', 'deleted']] as const;
+    for (const [name, event] of deviceEvents)
+      this.platform.on(name, (device) => this.live.emitToDevice(device.tenantId.id, device.id.id, 'device', { event, device }));
     this.integrations.events.on('status', (tenantId, integrationId, status) =>
       this.live.emitToRoom(tenantId, [`integration:${integrationId}`, 'tenant'], 'integrationStatus', { integrationId, ...status }),
     );

@@ -1,9 +1,10 @@
-import { Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { forwardRef, Inject, Injectable, Module, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { PLATFORM_EVENTS, RPC_RESPONSE_HANDLER, type PlatformEvents, type RpcReply, type RpcResponseHandler } from '../../common/ports.js';
 import { Db } from '../../database/db.js';
 import { runOncePerCluster } from '../../database/cluster-lock.js';
 import { DeviceService } from '../devices/device.service.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
-import { TenantService } from '../tenants/tenant.service.js';
 import { RuleEngine } from '../rule-engine/engine/rule-engine.js';
 import { RpcController } from './rpc.controller.js';
 import { RpcRepository } from './rpc.repository.js';
@@ -12,6 +13,10 @@ import { DebugEventService } from '../events/debug-event.service.js';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { ClusterBus } from '../cluster/cluster-bus.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
+import { DeviceModule } from '../devices/device.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
 import { ClusterNode } from '../cluster/cluster-node.js';
 
 /**
@@ -57,22 +62,39 @@ class RemoteWaits {
   }
 }
 
+/**
+ * The RPC_RESPONSE_HANDLER port (this module owns it): a reply decoded by an integration goes to the
+ * two-way call waiting for it. RpcService is looked up at the first reply, not injected: it publishes
+ * through the integration runtime, which takes this handler in its constructor.
+ */
+@Injectable()
+class RpcResponseRouter implements RpcResponseHandler {
+  private rpc: RpcService | null = null;
+
+  constructor(
+    private readonly refs: ModuleRef,
+    private readonly bus: ClusterBus,
+    private readonly node: ClusterNode,
+    private readonly waits: RemoteWaits,
+  ) {}
+
+  onResponse(tenantId: string, deviceId: string, r: RpcReply, traceId?: string): void {
+    const rpc = (this.rpc ??= this.refs.get(RpcService)!);
+    // a two-way call may wait on another node (its REST call arrived there): a reply nobody here waits for goes to the others
+    if (!rpc.onResponse(tenantId, deviceId, r, traceId) && this.node.alive.length > 1 && this.waits.waitedElsewhere(tenantId, deviceId))
+      void this.bus.send({ type: 'rpcResponse', tenantId, deviceId, r, traceId }).catch(() => undefined);
+  }
+}
+
 /** Starts and stops the persistent-RPC housekeeping with the app; two-way replies come from the integrations. */
 @Injectable()
 class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly rpc: RpcService,
-    runtime: IntegrationRuntime,
-    tenants: TenantService,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
     bus: ClusterBus,
-    node: ClusterNode,
-    waits: RemoteWaits,
   ) {
-    // a two-way call may wait on another node (its REST call arrived there): a reply nobody here waits for goes to the others
-    runtime.setRpcResponseHandler((tenantId, deviceId, r, traceId) => {
-      if (!this.rpc.onResponse(tenantId, deviceId, r, traceId) && node.alive.length > 1 && waits.waitedElsewhere(tenantId, deviceId))
-        void bus.send({ type: 'rpcResponse', tenantId, deviceId, r, traceId }).catch(() => undefined);
-    });
+    // a reply another node decoded for a call waiting here
     bus.on(
       'rpcResponse',
       (m) =>
@@ -83,7 +105,7 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
           typeof m.traceId === 'string' ? m.traceId : undefined,
         ),
     );
-    tenants.beforeTenantDeleted((tenantId) => this.rpc.forgetTenant(tenantId));
+    platform.handle('tenantDeleting', (tenantId) => this.rpc.forgetTenant(tenantId));
   }
 
   onApplicationBootstrap(): Promise<void> {
@@ -96,17 +118,21 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 @Module({
-  imports: [ClusterModule],
+  // The order is the start and stop order (Nest starts the deepest module first): the integrations start
+  // before the rule engine and both before RPC, which re-sends open persistent calls through them (see index.ts).
+  imports: [ClusterModule, DeviceModule, DebugEventModule, forwardRef(() => RuleEngineModule), forwardRef(() => IntegrationModule)],
   controllers: [RpcController],
   providers: [
+    // the persistent calls, marked with the node that has them in hand
+    { provide: RpcRepository, inject: [Db, ClusterNode], useFactory: (db: Db, node: ClusterNode) => new RpcRepository(db, node.id) },
     {
       provide: RpcService,
-      inject: [Db, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode, RemoteWaits],
-      useFactory: (db: Db, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode, waits: RemoteWaits) =>
+      inject: [Db, RpcRepository, RuleEngine, DeviceService, IntegrationRuntime, DebugEventService, APP_CONFIG, ClusterNode, RemoteWaits],
+      useFactory: (db: Db, repo: RpcRepository, engine: RuleEngine, devices: DeviceService, runtime: IntegrationRuntime, debug: DebugEventService, config: AppConfig, node: ClusterNode, waits: RemoteWaits) =>
         new RpcService({
           engine,
           devices,
-          repo: new RpcRepository(db, node.id),
+          repo,
           integrations: runtime,
           trace: config.TRACE_MESSAGES
             ? { record: (tenantId, deviceId, traceId, body) => debug.record(tenantId, 'DEVICE', deviceId, RPC_DEBUG_EVENT, body, traceId) }
@@ -119,7 +145,9 @@ class RpcLifecycle implements OnApplicationBootstrap, OnModuleDestroy {
         }),
     },
     RemoteWaits,
+    { provide: RPC_RESPONSE_HANDLER, useClass: RpcResponseRouter },
     RpcLifecycle,
   ],
+  exports: [RPC_RESPONSE_HANDLER],
 })
 export class RpcModule {}

@@ -1,14 +1,14 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { forwardRef, Inject, Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { TenantLimits } from '../../common/tenant-limits.js';
 import { Sandbox } from '@bridgeboard/sandbox';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
-import { Db } from '../../database/db.js';
+import { repositories } from '../../database/repositories.js';
 import { ConverterRuntime } from '../converters/converter.runtime.js';
 import { DebugEventService } from '../events/debug-event.service.js';
 import { IntegrationService } from '../integrations/integration.service.js';
 import { IntegrationRuntime } from '../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../telemetry/telemetry.service.js';
-import { TenantService } from '../tenants/tenant.service.js';
 import type { ChainSource } from './engine/compiled-chain.js';
 import { LocalRuleEngine } from './engine/local-rule-engine.js';
 import type { DownlinkPort, EnginePorts } from './engine/ports.js';
@@ -18,10 +18,15 @@ import { nodeRegistry } from './nodes/index.js';
 import { RuleChainController } from './rule-chain.controller.js';
 import { RuleChainRepository } from './rule-chain.repository.js';
 import { RuleChainService } from './rule-chain.service.js';
-import { RpcModule } from '../rpc/rpc.module.js';
 import { RuleChainUplinkSink } from './uplink-sink.js';
-import { ClusterCaches } from '../cluster/cluster-caches.js';
+import { PLATFORM_EVENTS, UPLINK_SINK, type PlatformEvents, type UplinkSink } from '../../common/ports.js';
+import { UPLINK_SINK_WRAP, type UplinkSinkWrap } from '../../core.module.js';
 import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterModule } from '../converters/converter.module.js';
+import { TelemetryModule } from '../telemetry/telemetry.module.js';
+import { DebugEventModule } from '../events/debug-event.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+
 
 /** The engine's ports bound to the telemetry, integration, converter and debug-event modules. */
 function enginePorts(
@@ -64,7 +69,7 @@ class RuleEngineHost {
   readonly chains: RuleChainService;
 
   constructor(
-    db: Db,
+    repo: RuleChainRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     telemetry: TelemetryService,
     integrations: IntegrationService,
@@ -73,9 +78,8 @@ class RuleEngineHost {
     sandbox: Sandbox,
     debug: DebugEventService,
     limits: TenantLimits,
-    caches: ClusterCaches,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
   ) {
-    const repo = new RuleChainRepository(db);
     const source: ChainSource = {
       rootChainId: async (tenantId) => {
         const id = await repo.rootChainId(tenantId);
@@ -91,11 +95,11 @@ class RuleEngineHost {
       enginePorts(config, telemetry, integrations, runtime, converters, sandbox, debug),
     );
     // a chain saved on another node: this node's compiled chains of that tenant are dropped too
-    caches.on('ruleChains', (tenantId) => (tenantId ? this.engine.invalidate(tenantId) : this.engine.invalidateAll()));
+    platform.onCacheChanged('ruleChains', (tenantId) => (tenantId ? this.engine.invalidate(tenantId) : this.engine.invalidateAll()));
     const invalidating = {
       invalidate: (tenantId: string) => {
         this.engine.invalidate(tenantId);
-        caches.changed('ruleChains', tenantId);
+        platform.cacheChanged('ruleChains', tenantId);
       },
     };
     this.chains = new RuleChainService(repo, nodeRegistry, invalidating, config.DEBUG_MODE_AUTO_OFF_MIN, Date.now, (tenantId, id) =>
@@ -111,20 +115,31 @@ class RuleEngineHost {
   }
 }
 
-/** Hooks the engine into the platform: root chain per tenant, uplinks through the Root Rule Chain. */
+/**
+ * The UPLINK_SINK port (this module owns it): every decoded batch enters the tenant's Root Rule Chain.
+ * The engine is looked up at the first batch, not injected: it publishes downlinks through the
+ * integration runtime, which takes this sink in its constructor.
+ */
+const uplinkSinkProvider = {
+  provide: UPLINK_SINK,
+  inject: [ModuleRef, UPLINK_SINK_WRAP],
+  useFactory: (refs: ModuleRef, wrap: UplinkSinkWrap): UplinkSink => {
+    let rootChain: RuleChainUplinkSink | null = null;
+    return wrap({ handle: (batch) => (rootChain ??= new RuleChainUplinkSink(refs.get(RuleEngine))).handle(batch) });
+  },
+};
+
+/** Hooks the engine into the platform: a Root Rule Chain for every tenant. */
 @Injectable()
 class RuleEngineLifecycle implements OnApplicationBootstrap {
   private readonly log = new Logger('rule-engine');
 
   constructor(
     private readonly chains: RuleChainService,
-    engine: RuleEngine,
-    tenants: TenantService,
-    runtime: IntegrationRuntime,
+    @Inject(PLATFORM_EVENTS) platform: PlatformEvents,
   ) {
-    // In the constructor, so both are in place before the first tenant is seeded or the first uplink arrives.
-    tenants.onTenantCreated((tenantId) => this.chains.createRootChain(tenantId));
-    runtime.setUplinkSink(new RuleChainUplinkSink(engine));
+    // In the constructor, so it is in place before the first tenant is seeded.
+    platform.handle('tenantCreated', (tenantId) => this.chains.createRootChain(tenantId));
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -133,17 +148,18 @@ class RuleEngineLifecycle implements OnApplicationBootstrap {
   }
 }
 
-/** Rule chains and the engine; RPC to devices (modules/rpc) rides on it and comes with it. */
-@Global()
+/** Rule chains and the engine; the owner of the UPLINK_SINK port. */
 @Module({
-  imports: [RpcModule, ClusterModule],
+  imports: [ClusterModule, ConverterModule, TelemetryModule, DebugEventModule, forwardRef(() => IntegrationModule)],
   controllers: [RuleChainController],
   providers: [
+    ...repositories(RuleChainRepository),
     RuleEngineHost,
     { provide: RuleEngine, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.engine },
     { provide: RuleChainService, inject: [RuleEngineHost], useFactory: (h: RuleEngineHost) => h.chains },
     RuleEngineLifecycle,
+    uplinkSinkProvider,
   ],
-  exports: [RuleEngine, RuleChainService],
+  exports: [RuleEngine, RuleChainService, UPLINK_SINK],
 })
 export class RuleEngineModule {}

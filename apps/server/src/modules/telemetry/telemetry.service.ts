@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { historyCapProblem, type AttributeData, type AttributeScope, type TimeseriesData, type TimeseriesQuery } from '@bridgeboard/contracts';
 import { Db, type Queryable } from '../../database/db.js';
 import { DeviceRepository } from '../devices/device.repository.js';
-import { DeviceService } from '../devices/device.service.js';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { DeviceError } from '../devices/device.errors.js';
 import { TelemetryRepository, historyAndLatest, type AttrRow, type TsRow } from './telemetry.repository.js';
 import { checkKey, fromRow, toTyped } from './telemetry.values.js';
@@ -43,7 +43,6 @@ export interface TelemetryEvents {
 @Injectable()
 export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('telemetry');
-  private readonly repo: TelemetryRepository;
   readonly events = new EventEmitter<TelemetryEvents>();
   private readonly keyLimit: DeviceKeyLimit;
 
@@ -55,12 +54,12 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
 
   constructor(
     private readonly db: Db,
+    private readonly repo: TelemetryRepository,
     private readonly devices: DeviceRepository,
-    private readonly deviceService: DeviceService,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly retention: RetentionService,
   ) {
-    this.repo = new TelemetryRepository(db);
     this.keyLimit = new DeviceKeyLimit(config.TELEMETRY_MAX_KEYS_PER_DEVICE, (ids) => this.repo.keysOf(ids));
   }
 
@@ -89,7 +88,7 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
           rowsOf: tenantRows[table],
         },
       });
-    this.deviceService.events.on('deleted', (d) => {
+    this.platform.on('deviceDeleted', (d) => {
       this.keyLimit.forget(d.id.id);
       this.repo.deleteHistory(d.id.id).catch((e: Error) => this.log.warn(`Could not delete history of device ${d.id.id}: ${e.message}`));
     });

@@ -1,7 +1,8 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ClusterModule } from '../cluster/cluster.module.js';
+import { AuthModule } from '../auth/auth.module.js';
 import { TenantController } from './tenant.controller.js';
 import { TenantService } from './tenant.service.js';
 
-@Global()
-@Module({ controllers: [TenantController], providers: [TenantService], exports: [TenantService] })
+@Module({ imports: [ClusterModule, AuthModule], controllers: [TenantController], providers: [TenantService], exports: [TenantService] })
 export class TenantModule {}

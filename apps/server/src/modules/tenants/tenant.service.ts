@@ -1,50 +1,27 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import bcrypt from 'bcryptjs';
 import { randomBytes } from 'node:crypto';
-import { EventEmitter } from 'node:events';
 import type { Authority, PageData, PageQuery, Tenant, User } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../config/config.js';
 import { AppError } from '../../common/errors.js';
 import { TenantRepository, toUser, type UserRow } from './tenant.repository.js';
-
-export type TenantCreatedHook = (tenantId: string) => Promise<void>;
-/** Stops what runs for a tenant (integrations, RPC) before its rows go. */
-export type TenantDeletingHook = (tenantId: string) => Promise<void>;
-
-export interface TenantEvents {
-  /** after the tenant and everything in it were deleted */
-  tenantDeleted: [tenantId: string];
-  /** after the user was deleted */
-  userDeleted: [userId: string];
-}
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 
 /** Tenants, their administrators and the first-start accounts. */
 @Injectable()
 export class TenantService {
   private readonly log = new Logger('tenants');
-  private readonly hooks: TenantCreatedHook[] = [];
-  private readonly deletingHooks: TenantDeletingHook[] = [];
-  /** Live connections listen here to close the sockets of a deleted user or tenant at once. */
-  readonly events = new EventEmitter<TenantEvents>();
 
   constructor(
     private readonly repo: TenantRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** hooks: `tenantCreated` (its Root Rule Chain), `tenantDeleting` (integrations and RPC stop first); events: `tenantDeleted`, `userDeleted` (live connections close) */
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
   ) {}
-
-  /** Other modules add what each new tenant needs (e.g. its Root Rule Chain). */
-  onTenantCreated(hook: TenantCreatedHook): void {
-    this.hooks.push(hook);
-  }
-
-  /** Other modules stop what they run for a tenant before it is deleted (awaited, in order). */
-  beforeTenantDeleted(hook: TenantDeletingHook): void {
-    this.deletingHooks.push(hook);
-  }
 
   async createTenant(title: string, telemetryTtlDays: number | null = null): Promise<Tenant> {
     const t = await this.repo.createTenant(title, undefined, telemetryTtlDays);
-    for (const h of this.hooks) await h(t.id.id);
+    await this.platform.run('tenantCreated', t.id.id);
     return t;
   }
 
@@ -69,9 +46,9 @@ export class TenantService {
    */
   async deleteTenant(id: string): Promise<void> {
     if (!(await this.repo.findTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
-    for (const h of this.deletingHooks) await h(id);
+    await this.platform.run('tenantDeleting', id);
     if (!(await this.repo.deleteTenant(id))) throw AppError.notFound(`Tenant with id ${id}`);
-    this.events.emit('tenantDeleted', id);
+    this.platform.emit('tenantDeleted', id);
   }
 
   async deleteUser(id: string): Promise<void> {
@@ -79,7 +56,7 @@ export class TenantService {
     if (r === 'not-found') throw AppError.notFound(`User with id ${id}`);
     if (r === 'last-sysadmin')
       throw AppError.badRequest('This user is the last system administrator and cannot be deleted: create another system administrator first');
-    this.events.emit('userDeleted', id);
+    this.platform.emit('userDeleted', id);
   }
 
   /** Refuses a password shorter than PASSWORD_MIN_LENGTH (passwords set through the API). */

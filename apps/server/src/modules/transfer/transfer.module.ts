@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
-import { Db } from '../../database/db.js';
+import { repositories } from '../../database/repositories.js';
+import { ClusterModule } from '../cluster/cluster.module.js';
+import { ConverterModule } from '../converters/converter.module.js';
+import { IntegrationModule } from '../integrations/integration.module.js';
+import { RuleEngineModule } from '../rule-engine/rule-engine.module.js';
 import { DashboardModule } from '../dashboards/dashboard.module.js';
 import { DeviceModule } from '../devices/device.module.js';
 import { TransferController } from './transfer.controller.js';
@@ -8,10 +12,10 @@ import { TransferService } from './transfer.service.js';
 
 /** Import and export of converters, integrations, rule chains and dashboards (JSON documents). */
 @Module({
-  imports: [DashboardModule, DeviceModule],
+  imports: [ClusterModule, DashboardModule, DeviceModule, ConverterModule, IntegrationModule, RuleEngineModule],
   controllers: [TransferController],
   providers: [
-    { provide: TransferRepository, useFactory: (db: Db) => new TransferRepository(db), inject: [Db] },
+    ...repositories(TransferRepository),
     TransferService,
   ],
 })

@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import {
   mqttConfigurationSchema,
   saveConverterSchema,
@@ -16,6 +16,7 @@ import type { z } from 'zod';
 import { ConverterService } from '../converters/converter.service.js';
 import { DashboardService } from '../dashboards/dashboard.service.js';
 import { DeviceService } from '../devices/device.service.js';
+import { PLATFORM_EVENTS, type PlatformEvents } from '../../common/ports.js';
 import { IntegrationService } from '../integrations/integration.service.js';
 import { RuleChainService } from '../rule-engine/rule-chain.service.js';
 import { TransferError } from './transfer.errors.js';
@@ -46,6 +47,7 @@ function parseEntry<S extends z.ZodType>(schema: S, value: unknown, path: string
 @Injectable()
 export class TransferService implements OnModuleInit, OnModuleDestroy {
   private readonly log = new Logger('transfer');
+  private offDeviceCreated: (() => void) | null = null;
   private readonly onDeviceCreated = (d: Device) => {
     this.bindAliases(d).catch((e: Error) =>
       this.log.error(`Could not bind dashboard aliases to device '${d.name}': ${e.message}`),
@@ -59,14 +61,15 @@ export class TransferService implements OnModuleInit, OnModuleDestroy {
     private readonly dashboards: DashboardService,
     private readonly devices: DeviceService,
     private readonly repo: TransferRepository,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
   ) {}
 
   onModuleInit(): void {
-    this.devices.events.on('created', this.onDeviceCreated);
+    this.offDeviceCreated = this.platform.on('deviceCreated', this.onDeviceCreated);
   }
 
   onModuleDestroy(): void {
-    this.devices.events.off('created', this.onDeviceCreated);
+    this.offDeviceCreated?.();
   }
 
   // ---- export: each document carries what its entity needs to work in another tenant ----

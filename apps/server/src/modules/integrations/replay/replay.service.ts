@@ -12,7 +12,6 @@ import type {
   UplinkOutput,
 } from '@bridgeboard/contracts';
 import { AppError } from '../../../common/errors.js';
-import { Db } from '../../../database/db.js';
 import { ArchiveDecoder, type PastInput } from '../../converters/converter.archive-decoder.js';
 import { ConverterError } from '../../converters/converter.errors.js';
 import { ConverterService } from '../../converters/converter.service.js';
@@ -53,24 +52,20 @@ const inputOf = (m: ArchivedMessage): PastInput => ({ payload: m.payload, metada
 @Injectable()
 export class ReplayService {
   private readonly log = new Logger('replay');
-  private readonly archive: RawArchiveRepository;
-  private readonly jobs: ReplayJobRepository;
   private readonly running = new Set<Promise<void>>();
   private stopping = false;
   /** bounds the past-message work of each tenant on this node (shared with quarantine reprocessing) */
   readonly slots = new TenantSlots(PAST_WORK_PER_TENANT);
 
   constructor(
-    db: Db,
+    private readonly archive: RawArchiveRepository,
+    private readonly jobs: ReplayJobRepository,
     private readonly converters: ConverterService,
     private readonly decoder: ArchiveDecoder,
     private readonly integrations: IntegrationService,
     private readonly runtime: IntegrationRuntime,
     private readonly node: ClusterNode,
-  ) {
-    this.archive = new RawArchiveRepository(db);
-    this.jobs = new ReplayJobRepository(db);
-  }
+  ) {}
 
   /** Waits for this node's running jobs (shutdown). */
   async drain(): Promise<void> {

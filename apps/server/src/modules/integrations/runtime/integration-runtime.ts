@@ -2,9 +2,7 @@ import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type
 import { EventEmitter } from 'node:events';
 import type { DebugEventBody, Device, IntegrationConnectionState, IntegrationStatus } from '@bridgeboard/contracts';
 import { APP_CONFIG, type AppConfig } from '../../../config/config.js';
-import { Db } from '../../../database/db.js';
 import { DeviceRepository } from '../../devices/device.repository.js';
-import { DeviceService } from '../../devices/device.service.js';
 import { DebugEventService } from '../../events/debug-event.service.js';
 import { debugModeActive } from '../../events/debug-mode.js';
 import { TelemetryService } from '../../telemetry/telemetry.service.js';
@@ -12,7 +10,8 @@ import { ErrorCode } from '../../../common/errors.js';
 import { IntegrationError } from '../integration.errors.js';
 import { IntegrationRepository, type StoredIntegration } from '../integration.repository.js';
 import { MqttConnection, UnacknowledgedPublish, type ConnectionSettings } from './mqtt-connection.js';
-import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort, type IntegrationElsewhere, type RpcResponseHandler, type UplinkMessage, type UplinkSink } from './ports.js';
+import { CONVERTER_PORT, INTEGRATION_ELSEWHERE, type ConverterPort, type IntegrationElsewhere, type UplinkMessage, type UplinkSink } from './ports.js';
+import { PLATFORM_EVENTS, RPC_RESPONSE_HANDLER, UPLINK_SINK, type PlatformEvents, type RpcResponseHandler } from '../../../common/ports.js';
 import { describePayload, isDataError, UplinkPipeline, type PipelineDeps } from './uplink-pipeline.js';
 import { DeviceNameCache } from './device-cache.js';
 import { QuarantineRepository } from '../quarantine.repository.js';
@@ -72,15 +71,12 @@ const STATS_FLUSH_MS = 1000;
 @Injectable()
 export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger('integrations');
-  private readonly repo: IntegrationRepository;
-  readonly quarantine: QuarantineRepository;
   /** issue 19: every uplink kept raw (null when RAW_RETENTION_DAYS = 0) */
   readonly archive: RawArchiveRepository | null;
   private readonly running = new Map<string, Running>();
   private readonly counters = new Map<string, Counters>();
   /** the counters as last written (or loaded): a flush writes the difference */
   private readonly flushed = new Map<string, StoredCounters>();
-  private readonly stats: IntegrationStatsRepository;
   private statsTimer: NodeJS.Timeout | null = null;
   private statsFlush: Promise<void> = Promise.resolve();
   /** the last error writing counters (said once, not every second of a database outage) */
@@ -88,8 +84,6 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   private readonly pushTimers = new Map<string, NodeJS.Timeout>();
   /** per integration: INTEGRATION_MAX_NEW_DEVICES_PER_MIN (kept across restarts of the integration) */
   private readonly newDevices = new Map<string, PerMinuteBudget>();
-  private sink: UplinkSink;
-  private rpcHandler: RpcResponseHandler | null = null;
   private readonly deviceCache: DeviceNameCache;
   private destroyed = false;
   private readonly destinations: DestinationPolicy;
@@ -97,47 +91,28 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
   readonly events = new EventEmitter<{ status: [string, string, IntegrationStatus]; uplinks: [UplinkMessage[]] }>();
 
   constructor(
-    db: Db,
+    private readonly repo: IntegrationRepository,
+    private readonly stats: IntegrationStatsRepository,
+    readonly quarantine: QuarantineRepository,
+    archive: RawArchiveRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(CONVERTER_PORT) private readonly converters: ConverterPort,
     private readonly devices: DeviceRepository,
-    private readonly deviceService: DeviceService,
     private readonly telemetry: TelemetryService,
     private readonly debug: DebugEventService,
     private readonly metrics: Metrics,
+    @Inject(UPLINK_SINK) private readonly sink: UplinkSink,
+    @Inject(RPC_RESPONSE_HANDLER) private readonly rpcHandler: RpcResponseHandler,
+    @Inject(PLATFORM_EVENTS) private readonly platform: PlatformEvents,
     @Optional() @Inject(INTEGRATION_ELSEWHERE) private readonly elsewhere: IntegrationElsewhere | null = null,
   ) {
-    this.repo = new IntegrationRepository(db);
-    this.stats = new IntegrationStatsRepository(db);
-    this.quarantine = new QuarantineRepository(db);
-    this.archive = config.RAW_RETENTION_DAYS > 0 ? new RawArchiveRepository(db) : null;
+    this.archive = config.RAW_RETENTION_DAYS > 0 ? archive : null;
     this.destinations = new DestinationPolicy(config.INTEGRATION_DENY_HOSTS);
     this.deviceCache = new DeviceNameCache((t, wanted, limits) => this.devices.findOrCreate(t, wanted, undefined, limits));
-    this.deviceService.events.on('updated', (d) => this.deviceCache.forget(d));
-    this.deviceService.events.on('deleted', (d) => this.deviceCache.forget(d));
-    this.sink = {
-      handle: (batch) =>
-        this.telemetry.saveBatch(
-          batch.map((m) => ({ tenantId: m.tenantId, deviceId: m.device.id.id, attributes: m.attributes, telemetry: m.telemetry })),
-        ),
-    };
-  }
-
-  /** A device renamed or deleted (on any node): found again by name on its next uplink. */
-  forgetDevice(d: Device): void {
-    this.deviceCache.forget(d);
-  }
-
-  forgetAllDevices(): void {
-    this.deviceCache.clear();
-  }
-
-  setUplinkSink(sink: UplinkSink): void {
-    this.sink = sink;
-  }
-
-  setRpcResponseHandler(h: RpcResponseHandler): void {
-    this.rpcHandler = h;
+    // a device renamed or deleted (here, or on another node): found again by name on its next uplink
+    platform.on('deviceUpdated', (d) => this.deviceCache.forget(d));
+    platform.on('deviceDeleted', (d) => this.deviceCache.forget(d));
+    platform.onCacheChanged('device', (key) => (key ? this.deviceCache.forget(JSON.parse(key) as Device) : this.deviceCache.clear()));
   }
 
   /** Which integrations run here is the cluster's decision (cluster/integration-placement.ts); with one node, all. */
@@ -422,8 +397,8 @@ export class IntegrationRuntime implements OnApplicationBootstrap, OnModuleDestr
         findOrCreate: (t, wanted) => this.findOrCreateLimited(stored, wanted),
         validate: (r) => this.telemetry.validate(r),
         sink: () => this.sink,
-        rpc: () => this.rpcHandler,
-        deviceCreated: (d) => this.deviceService.events.emit('created', d),
+        rpc: () => (tenantId, deviceId, r, traceId) => this.rpcHandler.onResponse(tenantId, deviceId, r, traceId),
+        deviceCreated: (d) => this.platform.emit('deviceCreated', d),
         stored: (msgs) => this.events.emit('uplinks', msgs),
         committed: (receivedAt) => {
           if (this.metrics.enabled) this.metrics.uplinkCommit.observe((Date.now() - receivedAt) / 1000);

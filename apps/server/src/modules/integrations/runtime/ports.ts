@@ -51,8 +51,13 @@ export interface UplinkMessage {
 export interface UplinkSink {
   handle(batch: UplinkMessage[]): Promise<void>;
 }
-/** `traceId`: the reply uplink's own trace (the RPC's trace links to it). */
-export type RpcResponseHandler = (tenantId: string, deviceId: string, r: { requestId?: string | number; data: unknown }, traceId?: string) => void;
+/** The `rpcResponse` a decoder returned: the answer to a two-way RPC call. */
+export interface RpcReply {
+  requestId?: string | number;
+  data: unknown;
+}
+/** `traceId`: the reply uplink's own trace (the RPC's trace links to it). The port is RPC_RESPONSE_HANDLER (common/ports.ts). */
+export type RpcReplyHandler = (tenantId: string, deviceId: string, r: RpcReply, traceId?: string) => void;
 
 /**
  * Integrations that run on another node of the cluster (the cluster module provides it): their status

@@ -3,7 +3,7 @@ import type { Device, DebugEventBody } from '@bridgeboard/contracts';
 import { AppError } from '../../../common/errors.js';
 import type { IncomingMessage } from './mqtt-connection.js';
 import { SandboxBusyError } from '@bridgeboard/sandbox';
-import type { ConverterPort, DecodedUplink, RpcResponseHandler, UplinkMessage, UplinkOutcome, UplinkSink } from './ports.js';
+import type { ConverterPort, DecodedUplink, RpcReplyHandler, UplinkMessage, UplinkOutcome, UplinkSink } from './ports.js';
 import { checkValuesPerMessage, LimitError, type LimitKind } from './uplink-limits.js';
 import { KEPT_FAILURES, receivedTimeOf, type ArchiveItem } from './uplink-archive.js';
 
@@ -57,7 +57,7 @@ export interface PipelineDeps {
   /** throws a sentence when the values cannot be stored */
   validate(r: DecodedUplink): void;
   sink(): UplinkSink;
-  rpc(): RpcResponseHandler | null;
+  rpc(): RpcReplyHandler | null;
   deviceCreated(d: Device): void;
   /** counters + debug events */
   received(n: number): void;

@@ -12,11 +12,9 @@ import request from 'supertest';
 import { randomBytes } from 'node:crypto';
 import { startPlatform } from '../../../app.js';
 import { loadConfig } from '../../../config/config.js';
-import { IntegrationRuntime } from '../../integrations/runtime/integration-runtime.js';
 import { TelemetryService } from '../../telemetry/telemetry.service.js';
 import { DeviceService } from '../../devices/device.service.js';
-import { RuleEngine } from '../engine/rule-engine.js';
-import { RuleChainUplinkSink } from '../uplink-sink.js';
+import type { UplinkSink } from '../../../common/ports.js';
 
 const N = Number(process.argv[2] ?? 10000);
 const ROUNDS = Number(process.argv[3] ?? 3);
@@ -48,7 +46,15 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     BCRYPT_ROUNDS: '4',
   });
-  const p = await startPlatform(config, { quiet: true });
+  // the UPLINK_SINK port, bound by the rule engine, wrapped in a bench-only switch between it and a direct save
+  const sinks: { chain: UplinkSink | null; direct: UplinkSink | null; use: 'direct' | 'chain' } = { chain: null, direct: null, use: 'chain' };
+  const p = await startPlatform(config, {
+    quiet: true,
+    uplinkSink: (rootChain) => {
+      sinks.chain = rootChain;
+      return { handle: (batch) => (sinks.use === 'direct' && sinks.direct ? sinks.direct : rootChain).handle(batch) };
+    },
+  });
   try {
     const http = () => request(p.app.getHttpServer());
     const token = (
@@ -103,11 +109,10 @@ async function main(): Promise<void> {
         break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    const runtime = p.app.get(IntegrationRuntime);
     const telemetry = p.app.get(TelemetryService);
-    const chainSink = new RuleChainUplinkSink(p.app.get(RuleEngine));
-    const directSink = {
-      handle: (batch: Parameters<RuleChainUplinkSink['handle']>[0]) =>
+    const chainSink = sinks.chain!;
+    const directSink: UplinkSink = (sinks.direct = {
+      handle: (batch) =>
         telemetry.saveBatch(
           batch.map((m) => ({
             tenantId: m.tenantId,
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
             telemetry: m.telemetry,
           })),
         ),
-    };
+    });
     const pub = await mqtt.connectAsync(mqttUrl, { clientId: `bench-pub-${prefix}` });
     const count = async (key: string) =>
       Number(
@@ -155,9 +160,9 @@ async function main(): Promise<void> {
     };
 
     // Warm both paths first: devices created, scripts compiled, chain loaded, JIT warm.
-    runtime.setUplinkSink(directSink);
+    sinks.use = 'direct';
     await run('warm-up direct', 'wd');
-    runtime.setUplinkSink(chainSink);
+    sinks.use = 'chain';
     await run('warm-up chain', 'wc');
     const direct: number[] = [];
     const chain: number[] = [];
@@ -168,7 +173,7 @@ async function main(): Promise<void> {
         r % 2 ? ['chain', 'direct'] : ['direct', 'chain'];
       const got: Record<string, number> = {};
       for (const path of order) {
-        runtime.setUplinkSink(path === 'direct' ? directSink : chainSink);
+        sinks.use = path;
         got[path] = await run(`${path === 'direct' ? 'direct' : 'root chain'} #${r + 1}`, `${path}${r}`);
       }
       direct.push(got.direct!);
