@@ -60,12 +60,14 @@ describe('GET /metrics', () => {
     return parse(r.text);
   };
   beforeAll(async () => {
-    // a low worker memory cap, so one script can make the pool replace a worker
+    // a low worker memory cap, so one script can make the pool replace a worker; a time limit that a
+    // busy machine cannot make the memory bomb reach before the cap (the default 500 ms could)
     p = await startTestPlatform({
       METRICS_TOKEN: TOKEN,
       SANDBOX_WORKERS: '1',
       SANDBOX_WORKER_MAX_RSS_MB: '250',
       SANDBOX_MEMORY_MB: '1024',
+      SANDBOX_TIMEOUT_MS: '10000',
     });
     tenantId = (await p.http().get('/api/auth/user').set(bearer(p.tenantToken))).body.tenantId.id;
   }, 60_000);
