@@ -26,3 +26,11 @@ describe("topicMatcher (messages a stale subscription still brings are not the i
     expect(topicMatcher([])('a')).toBe(false);
   });
 });
+
+describe('topicMatcher with characters that mean something in a pattern', () => {
+  it('takes every other character of a filter literally', () => {
+    const m = topicMatcher(['a.b/+/c*d', 'x(y)/#']);
+    expect(['a.b/1/c*d', 'x(y)', 'x(y)/z'].map(m)).toEqual([true, true, true]);
+    expect(['aXb/1/c*d', 'a.b/1/cccd', 'xy/z', 'x(y)z'].map(m)).toEqual([false, false, false, false]);
+  });
+});
