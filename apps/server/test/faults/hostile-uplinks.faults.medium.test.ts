@@ -122,7 +122,7 @@ function cases(tag: string): Case[] {
         return (
           !!dev &&
           (
-            await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE entity_id = $1', [
+            await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE entity_id = $1', [
               dev.id.id,
             ])
           )[0]!.n === '10000'

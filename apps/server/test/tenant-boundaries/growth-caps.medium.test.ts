@@ -44,7 +44,7 @@ describe('limits on growth (issue 14, finding 3)', () => {
   const points = async (name: string) => {
     const d = await deviceByName(p, name);
     if (!d) return 0;
-    return Number((await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv WHERE entity_id = $1', [d.id.id]))[0]!.n);
+    return Number((await p.db.query<{ n: string }>('SELECT count(*) AS n FROM ts_kv_named WHERE entity_id = $1', [d.id.id]))[0]!.n);
   };
   const send = (topic: string, m: unknown) => pub.publishAsync(topic, JSON.stringify(m), { qos: 1 });
 
