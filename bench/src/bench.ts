@@ -310,9 +310,7 @@ async function runOpsAB(o: BenchOptions, run: BenchRun): Promise<ScenarioResult[
   // each round's two runs share that moment's noise: the median of the rounds' own slowdowns is the
   // comparison (the medians of the arms are shown too; they also carry the drift between rounds)
   const paired = rates.on.map((x, i) => slowerPct(x, rates.off[i]!)).filter((x): x is number => x !== null);
-  const mid = [...paired].sort((a, b) => a - b);
-  const h = mid.length >> 1;
-  const slower = !mid.length ? null : mid.length % 2 ? mid[h]! : Math.round(((mid[h - 1]! + mid[h]!) / 2) * 10) / 10;
+  const slower = paired.length ? median(paired, 1) : null;
   const cpuText = cpu.on.length && cpu.off.length ? `; CPU ms per 1,000 median on ${median(cpu.on)}, off ${median(cpu.off)}` : '';
   out.push({
     id: 1,

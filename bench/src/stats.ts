@@ -22,12 +22,13 @@ export function summarize(samples: number[]): {
   };
 }
 
-/** Median of whole-number rates (two middle values: their mean, rounded); 0 when empty. */
-export function median(xs: number[]): number {
+/** Median (two middle values: their mean, rounded to `decimals`, whole numbers by default); 0 when empty. */
+export function median(xs: number[], decimals = 0): number {
   const s = [...xs].sort((a, b) => a - b);
   if (!s.length) return 0;
   const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : Math.round((s[m - 1]! + s[m]!) / 2);
+  const f = 10 ** decimals;
+  return s.length % 2 ? s[m]! : Math.round(((s[m - 1]! + s[m]!) / 2) * f) / f;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
