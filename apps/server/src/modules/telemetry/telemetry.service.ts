@@ -143,7 +143,11 @@ export class TelemetryService implements OnModuleInit, OnApplicationBootstrap, O
     let traceOf: Map<string, string[]> | undefined;
     for (const it of items) {
       tenantOf.set(it.deviceId, it.tenantId);
-      if (it.traceIds) (traceOf ??= new Map()).set(it.deviceId, [...(traceOf.get(it.deviceId) ?? []), ...it.traceIds]);
+      if (it.traceIds) {
+        const list = (traceOf ??= new Map()).get(it.deviceId);
+        if (list) list.push(...it.traceIds);
+        else traceOf.set(it.deviceId, [...it.traceIds]);
+      }
       if (it.telemetry)
         for (const t of it.telemetry) {
           const values = t.values;
